@@ -1,0 +1,76 @@
+import json
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from ehalsa_analys import _atomic, store
+from ehalsa_analys.errors import EhalsaError
+
+
+def test_write_table__sorted_and_byte_identical(tmp_path):
+    df = pd.DataFrame({"municipality_code": ["1880", "0180", "1885"], "value": [2.0, 1.0, 3.5]})
+    first = store.write_table(df, "obs", directory=tmp_path / "a")
+    second = store.write_table(df.iloc[::-1], "obs", directory=tmp_path / "b")
+    assert first.read_bytes() == second.read_bytes()
+    back = pd.read_parquet(first)
+    assert back["municipality_code"].tolist() == ["0180", "1880", "1885"]
+    assert back["value"].tolist() == [1.0, 2.0, 3.5]
+
+
+def test_write_table__geoparquet(tmp_path):
+    cells = gpd.GeoDataFrame(
+        {"cell_id": ["b", "a"], "population": [1.0, 2.0]},
+        geometry=gpd.points_from_xy([1, 2], [3, 4]), crs=3006,
+    )
+    path = store.write_table(cells, "cells", directory=tmp_path)
+    back = gpd.read_parquet(path)
+    assert back.crs.to_epsg() == 3006
+    assert back["cell_id"].tolist() == ["a", "b"]
+
+
+def test_atomic_write__refuses_data_raw(tmp_path):
+    raw = tmp_path / "data" / "raw" / "x.csv"
+    with pytest.raises(EhalsaError, match="data/raw holds the inputs"):
+        _atomic.write_bytes(raw, b"x")
+    assert not raw.exists()
+
+
+def test_atomic_write__failure_keeps_previous_file(tmp_path):
+    target = tmp_path / "t.txt"
+    target.write_text("old")
+    with pytest.raises(RuntimeError):
+        with _atomic.atomic_path(target) as tmp:
+            tmp.write_text("half")
+            raise RuntimeError("interrupted")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["t.txt"]
+
+
+def test_manifest__hashes_versions_parameters(tmp_path):
+    inp = tmp_path / "in.csv"
+    inp.write_text("a;b\n1;2\n")
+    out = tmp_path / "out.txt"
+    out.write_text("result")
+    entry = store.manifest_entry(
+        inputs=[inp], outputs=[out], parameters={"county_code": "18", "lang": "sv"}, root=tmp_path
+    )
+    assert list(entry["inputs"]) == ["in.csv"]
+    assert entry["inputs"]["in.csv"] == store.file_hash(inp)
+    assert entry["outputs"]["out.txt"] == store.file_hash(out)
+    assert entry["parameters"] == {"county_code": "18", "lang": "sv"}
+    assert entry["versions"]["ehalsa_analys"]
+    assert entry["versions"]["pandas"] == pd.__version__
+    path = store.write_manifest(entry, tmp_path / "manifest.json")
+    first = path.read_bytes()
+    store.write_manifest(store.manifest_entry(
+        inputs=[inp], outputs=[out], parameters={"lang": "sv", "county_code": "18"}, root=tmp_path
+    ), path)
+    assert path.read_bytes() == first
+    assert json.loads(first)["parameters"]["county_code"] == "18"
+
+
+def test_file_hash__known_value(tmp_path):
+    p = tmp_path / "x"
+    p.write_bytes(b"abc")
+    assert store.file_hash(p) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
