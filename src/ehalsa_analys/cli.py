@@ -1,21 +1,92 @@
-"""The ``ehalsa`` command: thin argument parsing over the library."""
+"""The ``ehalsa`` command: thin argument parsing over the library.
+
+    ehalsa --version
+    ehalsa report [--county 18] [--lang sv] [--root .]
+    ehalsa demo [--seed N] [--root .]
+    ehalsa resolve VALUE [VALUE ...]
+
+Errors of this package (:class:`~ehalsa_analys.errors.EhalsaError`) are printed
+as their one-sentence message with its fix and exit with status 2; anything
+else is a bug and shows its traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from . import __version__
+from .errors import EhalsaError
+
+
+def _report(args: argparse.Namespace) -> int:
+    from . import report
+
+    report.run(
+        root=args.root, county_code=args.county, lang=args.lang, seed=args.seed, echo=print
+    )
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from . import demo
+    from .paths import demo_dir
+
+    for path in demo.write_demo(demo_dir(args.root), seed=args.seed):
+        print(f"wrote {path}")
+    print("Obs: demodata är syntetiska / the demo data are synthetic.")
+    return 0
+
+
+def _resolve(args: argparse.Namespace) -> int:
+    from . import reference
+
+    names = reference.municipalities().set_index("municipality_code")["municipality"]
+    for value, code in zip(args.values, reference.resolve_municipality(args.values), strict=True):
+        print(f"{value}\t{code}\t{names[code]}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .demo import DEFAULT_SEED, DEMO_COUNTY
+
     parser = argparse.ArgumentParser(
         prog="ehalsa",
         description="E-health and welfare technology in Swedish municipalities: "
         "maturity, survey comparisons, distance to service, effect monitoring.",
     )
     parser.add_argument("--version", action="version", version=f"ehalsa_analys {__version__}")
-    parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def with_root(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--root",
+            type=Path,
+            default=None,
+            help="project folder holding data/raw (default: $EHALSA_ROOT or the nearest parent "
+            "with data/raw or pyproject.toml)",
+        )
+
+    report = commands.add_parser(
+        "report", help="draw the figures (demo data when data/raw has none) and write a manifest"
+    )
+    report.add_argument("--county", default=DEMO_COUNTY, help="county code, e.g. 18 (Örebro län)")
+    report.add_argument("--lang", choices=["sv", "en"], default="sv", help="figure language")
+    report.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the demo data")
+    with_root(report)
+    report.set_defaults(func=_report)
+
+    demo = commands.add_parser("demo", help="write the synthetic demo data to data/raw/demo")
+    demo.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    with_root(demo)
+    demo.set_defaults(func=_demo)
+
+    resolve = commands.add_parser(
+        "resolve", help="print the municipality code of each name or code given"
+    )
+    resolve.add_argument("values", nargs="+", metavar="VALUE")
+    resolve.set_defaults(func=_resolve)
     return parser
 
 
@@ -25,7 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    return 0
+    try:
+        return args.func(args)
+    except EhalsaError as err:
+        print(f"ehalsa: {err}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover
