@@ -1,0 +1,287 @@
+"""Numbers as Swedish files write them, and the markers that stand in for a missing value.
+
+A cell of a numeric column is one of three things:
+
+* a **number**, written Swedish style or plainly: ``12``, ``12,5``, ``12.5``,
+  ``12 345,6`` (thousands separated by a space, a no-break space U+00A0, a
+  narrow no-break space U+202F or a thin space U+2009), ``−3,5`` (U+2212
+  minus; a hyphen-minus or an en dash directly before the digits works too),
+  ``45 %`` or ``45,0%`` (the number as written: 45.0, not 0.45),
+  ``1,5E-03``;
+* a **missing-value marker** (:data:`MISSING_MARKERS`, status ``"missing"``)
+  or a **suppression marker** (:data:`SUPPRESSED_MARKERS`, status
+  ``"suppressed"``: the value exists but is withheld, e.g. a count below 5);
+* anything else, which is an error naming the file, row, column and value.
+
+Nothing is guessed. A number is read only when it has one reading: at most
+one decimal separator (``,`` or ``.``), and digit groups separated by spaces
+of exactly three digits. ``1,234,5``, ``1.234.567``, ``1 2345`` and ``12,5 %%``
+are errors, not numbers. Parsing is exact: the float is the correctly rounded
+value of the decimal text (``float(Decimal(text))``).
+
+Statistics Sweden writes ``–`` for "zero" and ``..`` for "not available". A
+dash is read as *missing* here, never as zero: a reader that guesses zero
+would change a number.
+
+Example
+-------
+>>> import pandas as pd
+>>> values, status = parse_numbers(pd.Series(["12 345,6", "45 %", "−3,5", "..", "x"]))
+>>> values.tolist()[:3]
+[12345.6, 45.0, -3.5]
+>>> status.tolist()
+['', '', '', 'missing', 'suppressed']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from os import PathLike
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputFileError
+
+__all__ = [
+    "MISSING_MARKERS",
+    "SUPPRESSED_MARKERS",
+    "THOUSANDS_SEPARATORS",
+    "parse_numbers",
+    "marker_status",
+]
+
+#: Cell texts that mean "no value" (status "missing"), compared case-insensitively
+#: after stripping and collapsing whitespace. An empty cell is missing too.
+MISSING_MARKERS = frozenset(
+    {
+        "",
+        ".",
+        "..",
+        "...",
+        "…",
+        "-",
+        "--",
+        "–",
+        "—",
+        "uppgift saknas",
+        "saknas",
+        "uppgift finns ej",
+        "n/a",
+        "na",
+    }
+)
+
+#: Cell texts that mean "the value exists but is withheld" (status "suppressed"),
+#: e.g. because a count is below 5 (sekretess). Compared like MISSING_MARKERS.
+SUPPRESSED_MARKERS = frozenset(
+    {"x", "sekretess", "sekretessbelagd", "skyddad", "skyddad uppgift", "<5", "< 5"}
+)
+
+#: Characters accepted between groups of three digits.
+THOUSANDS_SEPARATORS = (" ", "\u00a0", "\u202f", "\u2009")
+
+_SPACES = "".join(THOUSANDS_SEPARATORS)
+_MINUS = "\u2212\u2013"  # minus sign, en dash (hyphen-minus is added first)
+# One reading only: an optional sign; a mantissa of plain digits, or 1-3 digits
+# followed by space-separated groups of exactly 3, with at most one decimal
+# separator; an optional exponent; an optional percent sign. Written with
+# literal characters and no backslash classes so that pandas hands it to RE2.
+_INTEGER = f"(?:[0-9]{{1,3}}(?:[{_SPACES}][0-9]{{3}})+|[0-9]+)"
+_NUMBER = (
+    f"[-+{_MINUS}]?(?:{_INTEGER}(?:[.,][0-9]+)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?(?:[{_SPACES}]*%)?"
+)
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _normalise_marker(text: Any) -> str:
+    return _WHITESPACE.sub(" ", str(text)).strip().casefold()
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """Strip every cell to text; NaN/None become ""."""
+    if isinstance(values.dtype, pd.StringDtype):
+        out = values
+    else:
+        out = values.astype(object).where(values.notna(), None).astype("str")
+    return out.fillna("").str.strip()
+
+
+def _is_real_number(value: Any) -> bool:
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+        value, bool | np.bool_
+    )
+
+
+def _classify(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Parse a Series of cells: (floats, status, bad) as numpy arrays.
+
+    ``bad`` marks cells that are neither a number nor a marker. Cells that are
+    already numbers (from Parquet or a numeric dtype) are taken as they are.
+    """
+    n = len(values)
+    floats = np.full(n, np.nan)
+    status = np.full(n, "", dtype=object)
+    bad = np.zeros(n, dtype=bool)
+    values = values.reset_index(drop=True)
+
+    if pd.api.types.is_bool_dtype(values.dtype):
+        bad[:] = values.notna().to_numpy()
+        status[~bad] = "missing"
+        return floats, status, bad
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        floats = values.to_numpy(dtype="float64", na_value=np.nan)
+        status[np.isnan(floats)] = "missing"
+        return floats, status, bad
+
+    if values.dtype == object:
+        # Real numbers (from Parquet objects) pass through; the rest is read as text.
+        is_number = values.map(_is_real_number).to_numpy(dtype=bool)
+        if is_number.any():
+            floats[is_number] = values[is_number].to_numpy(dtype="float64")
+            status[is_number & np.isnan(floats)] = "missing"
+            rest = ~is_number
+            floats[rest], status[rest], bad[rest] = _classify(values[rest].astype("str"))
+            return floats, status, bad
+
+    text = _as_text(values)
+    ok = text.str.fullmatch(_NUMBER).fillna(False).to_numpy(dtype=bool)
+    if not ok.all():
+        # Few distinct non-numbers (markers, typos): classify each distinct text once.
+        other = text[~ok]
+        verdict = {}
+        for value in other.unique():
+            marker = _normalise_marker(value)
+            verdict[value] = (
+                "missing"
+                if marker in MISSING_MARKERS
+                else "suppressed"
+                if marker in SUPPRESSED_MARKERS
+                else "bad"
+            )
+        labels = other.map(verdict).to_numpy(dtype=object)
+        status[~ok] = np.where(labels == "bad", "", labels)
+        bad[~ok] = labels == "bad"
+    if ok.any():
+        clean = (
+            text[ok]
+            .str.replace(f"[{_SPACES}%]", "", regex=True)
+            .str.replace(",", ".", regex=False)
+            .str.replace("\u2212", "-", regex=False)
+            .str.replace("\u2013", "-", regex=False)
+        )
+        floats[ok] = np.array([float(s) for s in clean.to_numpy(dtype=object)], dtype="float64")
+    return floats, status, bad
+
+
+def _hint(value: str) -> str:
+    text = str(value).strip()
+    if re.fullmatch(r"[-+\u2212]?[0-9]{1,3}(?:[,.][0-9]{3})+(?:[,.][0-9]+)?", text):
+        return (
+            "the value uses ',' or '.' both between thousands and as a decimal sign, so it "
+            "has more than one reading; write thousands with a space and one decimal comma, "
+            "e.g. 1 234,5"
+        )
+    if re.fullmatch(r"[0-9 \u00a0\u202f]+(?:[,.][0-9]+)?", text):
+        return (
+            "digits must come in groups of three between spaces (12 345,6); "
+            "put one number in each cell"
+        )
+    return (
+        "write one number per cell, e.g. 12 345,6 or 45 %, or a marker: "
+        "'..' when the value is missing, 'x' when it is suppressed; "
+        "if this column is text, do not declare it numeric"
+    )
+
+
+def parse_numbers(
+    values: Sequence[Any] | pd.Series,
+    *,
+    file: str | PathLike | None = None,
+    column: str | None = None,
+    rows: Sequence[int] | np.ndarray | None = None,
+) -> tuple[pd.Series, pd.Series]:
+    """Parse Swedish-written numbers and missing-value markers.
+
+    Parameters
+    ----------
+    values : list-like or Series
+        Cell texts (or numbers, which pass through unchanged).
+    file, column : optional
+        Where the values come from, for the error message.
+    rows : list-like of int, optional
+        The file row of each value (1-based, as a person sees the file), for
+        the error message. Without it the message names the position.
+
+    Returns
+    -------
+    (values, status) : tuple of Series
+        ``values`` as float64 (NaN where missing or suppressed) and ``status``
+        as str: ``""`` for a number, ``"missing"`` or ``"suppressed"``.
+        Both keep the input's index.
+
+    Raises
+    ------
+    InputFileError
+        For the first cell that is neither a number nor a marker; the message
+        names the file, row, column and value and says how to fix it.
+
+    Example
+    -------
+    >>> v, s = parse_numbers(["1 234", "x", "12,5 %"], file="a.csv", column="Antal")
+    >>> v.tolist()[0], v.tolist()[2], s.tolist()
+    (1234.0, 12.5, ['', 'suppressed', ''])
+    >>> parse_numbers(["1,234,5"], file="a.csv", column="Antal", rows=[7])
+    Traceback (most recent call last):
+    ...
+    ehalsa_analys.errors.InputFileError: Value '1,234,5' is not a number (file a.csv, row 7, ...
+    """
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    floats, status, bad = _classify(series)
+    if bad.any():
+        position = int(np.flatnonzero(bad)[0])
+        value = series.iloc[position]
+        row = None if rows is None else int(np.asarray(rows)[position])
+        where = "" if rows is not None else f" at position {position}"
+        raise InputFileError(
+            f"Value {str(value).strip()!r}{where} is not a number",
+            file=file,
+            row=row,
+            column=column,
+            value=value,
+            hint=_hint(value),
+        )
+    return (
+        pd.Series(floats, index=series.index, dtype="float64", name=series.name),
+        pd.Series(status, index=series.index, dtype="str", name=series.name),
+    )
+
+
+def marker_status(values: Sequence[Any] | pd.Series) -> pd.Series:
+    """Return the status of each cell: "missing", "suppressed" or "" (anything else).
+
+    Useful for text columns (e.g. "Ja"/"Nej" answers) whose cells may hold the
+    same markers as numeric ones.
+
+    Example
+    -------
+    >>> marker_status(["Ja", "..", "X", " "]).tolist()
+    ['', 'missing', 'suppressed', 'missing']
+    """
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    text = _as_text(series)
+    verdict = {}
+    for value in text.unique():
+        marker = _normalise_marker(value)
+        verdict[value] = (
+            "missing"
+            if marker in MISSING_MARKERS
+            else "suppressed"
+            if marker in SUPPRESSED_MARKERS
+            else ""
+        )
+    return pd.Series(
+        text.map(verdict).to_numpy(dtype=object), index=series.index, dtype="str", name=series.name
+    )

@@ -1,0 +1,219 @@
+"""Refuse person-level data: find columns of Swedish personal identity numbers.
+
+The rule
+--------
+A cell **looks like** a personal identity number (personnummer) when, after
+stripping, it is
+
+* 10 digits, ``YYMMDDNNNC``, optionally with ``-`` or ``+`` before the last
+  four (``121212-1212``; ``+`` is written for people aged 100 or more), or
+* 12 digits, ``YYYYMMDDNNNC``, optionally with ``-`` before the last four, or
+* 9 digits: a 10-digit number whose leading zero Excel stripped (born 2000–09).
+
+It **is valid** when its date part is a real calendar date (month 01–12; day
+01–31, or 61–91 for a samordningsnummer, whose day is the birth day + 60; for
+12 digits the century must be 18, 19 or 20, for 10 digits some century must
+make the date real) *and* its last digit is the Luhn check digit of the
+other nine (the rule of Skatteverket).
+
+A column **holds personal identity numbers** when at least one cell is valid
+and **more than half** of the cells that look like one are valid. Random
+10-digit numbers pass both checks about 0.7 % of the time, and date-shaped
+ones (order numbers such as 2301151234) about 10 % (the Luhn digit matches
+by chance one time in ten), so a column of order numbers, timestamps
+(YYYYMMDDhhmm) or other codes is not refused, while a column of real
+personal numbers (100 % valid, a few typos at most) is. Organisation numbers
+(month 20 or more, e.g. 212000-0142) are never valid. Cells that do not look
+like a personal number (names, text, empty cells) do not count either way; a
+personal number inside a longer text is not searched for. A single valid
+number-shaped cell in a column is refused (1 of 1 is more than half).
+
+The numbers themselves are never stored on the error, logged, warned about
+or shown: only the column's name, the counts and the first row.
+
+Example
+-------
+>>> is_personal_number("19121212-1212"), is_personal_number("121212-1213")
+(True, False)
+>>> check_personal_numbers({"Ordernr": ["2301151230", "2301151231"]})  # not refused
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable, Mapping, Sequence
+from os import PathLike
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import PersonalDataError
+
+__all__ = [
+    "LOOKS_LIKE_PERSONAL_NUMBER",
+    "PERSONAL_NUMBER_SHARE",
+    "is_personal_number",
+    "personal_number_mask",
+    "holds_personal_numbers",
+    "check_personal_numbers",
+]
+
+#: A cell that looks like a personal identity number (see the module docstring).
+LOOKS_LIKE_PERSONAL_NUMBER = r"[0-9]{6}[-+]?[0-9]{4}|[0-9]{8}-?[0-9]{4}|[0-9]{9}"
+#: A column is refused when more than this share of its number-shaped cells is valid.
+PERSONAL_NUMBER_SHARE = 0.5
+
+
+def _luhn_ok(ten: str) -> bool:
+    total = 0
+    for i, ch in enumerate(ten[:9]):
+        d = int(ch) * (2 if i % 2 == 0 else 1)
+        total += d - 9 if d > 9 else d
+    return (10 - total % 10) % 10 == int(ten[9])
+
+
+def _date_ok(year_options: Sequence[int], month: int, day: int) -> bool:
+    if day > 60:
+        day -= 60  # samordningsnummer
+    if not 1 <= month <= 12 or not 1 <= day <= 31:
+        return False
+    return any(day <= calendar.monthrange(year, month)[1] for year in year_options)
+
+
+def is_personal_number(text: Any) -> bool:
+    """True when ``text`` is a valid Swedish personal identity (or co-ordination) number.
+
+    Valid means: the shape of :data:`LOOKS_LIKE_PERSONAL_NUMBER`, a real date
+    (day + 60 for a samordningsnummer) and a correct Luhn check digit.
+
+    Example
+    -------
+    >>> is_personal_number("811228-9874"), is_personal_number("198112289874")
+    (True, True)
+    >>> is_personal_number("701063-2391")   # samordningsnummer: day 63 is the 3rd
+    True
+    """
+    s = str(text).strip()
+    plus = "+" in s
+    digits = s.replace("-", "", 1).replace("+", "", 1)
+    if not (digits.isascii() and digits.isdigit()):
+        return False
+    if len(digits) == 9:
+        digits = "0" + digits
+    if len(digits) == 12:
+        century = int(digits[:2])
+        if century not in (18, 19, 20) or plus:
+            return False
+        years = [century * 100 + int(digits[2:4])]
+        ten = digits[2:]
+    elif len(digits) == 10:
+        yy = int(digits[:2])
+        years = [1800 + yy, 1900 + yy] if plus else [1900 + yy, 2000 + yy]
+        ten = digits
+    else:
+        return False
+    return _date_ok(years, int(ten[2:4]), int(ten[4:6])) and _luhn_ok(ten)
+
+
+def personal_number_mask(values: Sequence[Any] | pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Return (looks_like, valid) boolean arrays for the cells of one column.
+
+    Float and boolean columns never hold personal numbers in this sense (a
+    float has lost any leading zero and separator); integer and text columns
+    are checked on their text.
+
+    Example
+    -------
+    >>> shaped, valid = personal_number_mask(["19121212-1212", "2301151230", "Örebro"])
+    >>> shaped.tolist(), valid.tolist()
+    ([True, True, False], [True, False, False])
+    """
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    n = len(series)
+    if pd.api.types.is_float_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
+        return np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    if isinstance(series.dtype, pd.StringDtype):
+        text = series.fillna("").str.strip()
+    else:
+        text = series.astype(object).where(series.notna(), "").astype("str").str.strip()
+    shaped = text.str.fullmatch(LOOKS_LIKE_PERSONAL_NUMBER).fillna(False).to_numpy(dtype=bool)
+    valid = np.zeros(n, dtype=bool)
+    if shaped.any():
+        candidates = text[shaped]
+        verdict = {value: is_personal_number(value) for value in candidates.unique()}
+        valid[shaped] = candidates.map(verdict).to_numpy(dtype=bool)
+    return shaped, valid
+
+
+def holds_personal_numbers(values: Sequence[Any] | pd.Series) -> bool:
+    """True when a column holds personal identity numbers by the module's rule.
+
+    Example
+    -------
+    >>> holds_personal_numbers(["19121212-1212", "811228-9874", ""])
+    True
+    >>> holds_personal_numbers(["2301151230", "2301151231", "2301151232"])
+    False
+    """
+    shaped, valid = personal_number_mask(values)
+    n_valid = int(valid.sum())
+    return bool(n_valid) and n_valid > PERSONAL_NUMBER_SHARE * int(shaped.sum())
+
+
+def check_personal_numbers(
+    columns: Mapping[Any, Any] | pd.DataFrame,
+    *,
+    file: str | PathLike | None = None,
+    labels: Mapping[Any, str] | Callable[[Any], str] | None = None,
+    rows: Sequence[int] | np.ndarray | None = None,
+) -> None:
+    """Raise :class:`PersonalDataError` if any column holds personal identity numbers.
+
+    Parameters
+    ----------
+    columns : DataFrame or mapping of column -> values
+        Every column is scanned (see the module docstring for the rule).
+    file : optional
+        The file, for the message.
+    labels : mapping or callable, optional
+        How to name each column in the message (e.g. its header text), by the
+        keys of ``columns``; default ``str(key)``.
+    rows : list-like of int, optional
+        The file row of each value, to name the first offending row.
+
+    Raises
+    ------
+    PersonalDataError
+        Naming the column, the counts and the first row, never a value.
+
+    Example
+    -------
+    >>> check_personal_numbers({"Pnr": ["19121212-1212"]}, file="x.csv")
+    Traceback (most recent call last):
+    ...
+    ehalsa_analys.errors.PersonalDataError: Column 'Pnr' holds Swedish personal identity numbers ...
+    """
+    for key, values in columns.items():
+        shaped, valid = personal_number_mask(values)
+        n_valid, n_shaped = int(valid.sum()), int(shaped.sum())
+        if not (n_valid and n_valid > PERSONAL_NUMBER_SHARE * n_shaped):
+            continue
+        if callable(labels):
+            label = labels(key)
+        else:
+            label = (labels or {}).get(key, str(key))
+        first = int(np.flatnonzero(valid)[0])
+        row = None if rows is None else int(np.asarray(rows)[first])
+        raise PersonalDataError(
+            f"Column {label!r} holds Swedish personal identity numbers "
+            f"({n_valid} of {n_shaped} number-shaped values have a valid birth date and "
+            "check digit); person-level data is not read",
+            file=file,
+            row=row,
+            column=label,
+            hint=(
+                "remove the column, or replace it with a pseudonymous key (e.g. a serial "
+                "number) before loading; this analysis uses aggregated data only"
+            ),
+        )

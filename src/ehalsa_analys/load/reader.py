@@ -1,0 +1,1225 @@
+"""The one shared reader for Swedish data files: :func:`read_table`.
+
+Every loader (LIKA, Socialstyrelsen, Kolada, effect monitoring, population
+grids) reads its files through :func:`read_table`, which turns what Swedish
+sources export into one predictable DataFrame:
+
+* **formats** — .csv/.txt/.tsv, .xlsx/.xlsm/.xls/.ods (read with
+  python-calamine), .parquet/.geoparquet and .gpkg (GeoDataFrames keep their
+  geometry and CRS). Spreadsheet cells are read as their stored values: a
+  number cell formatted as "45 %" holds 0.45, while the text "45 %" reads as 45;
+* **text files** — the encoding is UTF-8 with BOM, UTF-16 with BOM (Excel's
+  "Unicode text"), else UTF-8, else Windows-1252 (which reads Latin-1 text
+  the same); anything else is an error naming the byte offset. The
+  separator is the one of ``;``, tab and ``,`` whose split of the first 200
+  lines finds the most known column names, then the one giving the most
+  consistent table (lines x fields), then ``;`` before tab before ``,``.
+  Quoted fields (``"12,5"`` in a comma-separated file) work;
+* **layout** — title rows above the table, footnotes below it, merged and
+  two-row headers (see "Header" and "End of the table" below);
+* **columns** — matched to canonical names through :data:`ALIASES`,
+  case-, space-, punctuation- and diacritic-insensitively;
+* **values** — read as text first, so codes keep their leading zeros;
+  municipality codes and names become 4-character codes; numeric columns
+  become float64 with a status column (see :mod:`.numbers` for the number
+  rules and missing-value markers);
+* **privacy** — every column of a text or spreadsheet file is scanned for
+  Swedish personal identity numbers before anything else is done with the
+  values (rule in :mod:`.personal`); such a column stops the read with
+  :class:`~ehalsa_analys.errors.PersonalDataError`.
+
+Header
+------
+The header row is searched among the first 100 rows. Every cell is turned
+into a key (:func:`column_key`: case-folded, diacritics and everything but
+letters and digits removed, so "Kommun-kod", "kommun_kod" and "KOMMUNKOD"
+are one key) and looked up among the aliases. The header is the first row
+that matches the largest number of distinct canonical names. When no row
+matches any alias, it is the first row with the most non-empty cells. Rows
+above it are title rows (kept in ``attrs["title"]``). ``header_row=`` sets it
+by hand.
+
+A header may span two rows:
+
+* the row directly *above* the found row is a parent row when it has text in
+  a column to the right of the header's first column (a title row has text in
+  its first cell only, or in one cell merged across the sheet);
+* the row directly *below* is a child row when the found row has an empty
+  cell between named ones (or, in a spreadsheet, a cell merged across
+  columns), the row below has text in every such gap, and none of its cells
+  is a number or a missing-value marker.
+
+A parent cell covers the columns it is merged across (spreadsheets); when the
+parent row has no merged cells, a parent covers the empty cells to its right
+up to the next parent. A column is then named by its child cell alone when
+that identifies it, and "parent child" when it does not: the combined name is
+used when it matches an alias ("Kommun" over "Kod" -> municipality_code), the
+child alone when it matches an alias, the parent when the child cell is empty
+(a header merged over both rows), "parent child" when the child text occurs
+more than once in the child row ("Hemtjänst Antal", "Särskilt boende
+Antal"), and the child text otherwise.
+
+End of the table
+----------------
+Data rows start below the header. The table ends at the first row whose first
+non-empty cell starts like a footnote (:data:`FOOTNOTE_PATTERN`: "Källa",
+"Källor", "Anm.", "Anmärkning", "Fotnot", "Not:", "Kommentar", "Förklaring",
+"Uppdaterad", "Source", "Note", "*", "1)", "(1)", a superscript digit, or a
+legend such as "x = färre än 5"), or after the last row that has text beyond
+its first cell, whichever comes first. So rows with text in the first cell
+only after the table (with or without a blank row between) are footnotes;
+a record at the very end of the table with a value in its first column only
+cannot be told from a footnote and is treated as one (exports write ".." for
+missing values, which avoids this). For a one-column table only the footnote
+pattern ends the table. Blank rows inside the table are skipped. Footnote
+rows are kept in ``attrs["footnotes"]``. The header text repeated inside the
+table (two tables in one sheet) is an error.
+
+Columns
+-------
+A column whose header key matches an alias of a canonical name gets that
+name; the caller's ``aliases`` are tried before :data:`ALIASES`, so a caller
+can claim a header (``aliases={"kpi_id": ["Kod"]}`` keeps "Kod" from meaning
+municipality_code). When two columns match the same canonical name, the one
+whose alias comes first in the list wins and the other keeps its header
+text. Other columns keep their header text (whitespace collapsed); duplicates
+get "_2", "_3"; a column with data but no header is named "unnamed_<n>" (n
+is its 1-based position in the file).
+
+Output
+------
+A DataFrame (a GeoDataFrame for geodata) with a fresh RangeIndex and, in the
+file's column order:
+
+* text columns as pandas ``str`` (stripped; empty cells are NaN; markers
+  such as ".." are kept as written, see :func:`.numbers.marker_status`);
+* ``municipality_code`` as 4-character strings ("0180"), resolved with
+  :func:`ehalsa_analys.reference.resolve_municipality` from a code column, or
+  derived from a municipality name column when there is no code column (it
+  is then placed before that column); "Riket", "Hela riket", "Sverige" and
+  "0000" become the national code "0000";
+* ``county_code`` as 2-character strings ("01");
+* every numeric column as float64, followed by its status column
+  ``<column>_status`` (``"missing"``, ``"suppressed"`` or ``""`` when the
+  value is present). The status of a column named ``value`` is called
+  ``status``, as in the tidy tables;
+* ``source_row`` (int64) last: the row of each record as a person sees the
+  file (1-based; title rows count; for Parquet/GeoPackage the record number).
+
+``df.attrs`` holds ``file``, ``format``, ``sheet`` (the sheet or layer name,
+None for text files), ``header_row`` (1-based, the last header row),
+``header_rows``, ``title``, ``footnotes``, ``columns`` (output name -> header
+text in the file), ``encoding`` and ``separator`` (text files).
+
+Example
+-------
+>>> df = read_table("tests/fixtures/reader/two_row_header.csv", auto_numeric=True)
+>>> df.columns.tolist()[:4]
+['municipality_code', 'municipality', 'Hemtjänst Antal', 'Hemtjänst Antal_status']
+>>> df[["municipality_code", "Hemtjänst Antal", "Hemtjänst Antal_status", "source_row"]]
+  municipality_code  Hemtjänst Antal Hemtjänst Antal_status  source_row
+0              0180            100.0                                  5
+1              1880              NaN             suppressed           6
+>>> df.attrs["header_rows"], df.attrs["footnotes"]
+([3, 4], ['1) Andel av alla brukare.'])
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as _dt
+import io
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import reference
+from ..errors import EhalsaError, InputFileError, UnknownMunicipalityError
+from .numbers import MISSING_MARKERS, SUPPRESSED_MARKERS, _classify, parse_numbers
+from .personal import check_personal_numbers, personal_number_mask
+
+__all__ = [
+    "ALIASES",
+    "KEY_COLUMNS",
+    "NATIONAL_NAMES",
+    "SUPPORTED_SUFFIXES",
+    "FOOTNOTE_PATTERN",
+    "column_key",
+    "read_table",
+]
+
+#: Canonical column name -> header texts that mean it. Matching is by
+#: :func:`column_key`, so case, spaces, punctuation and å/ä/ö do not matter
+#: ("Kommun-kod", "kommun_kod" and "KOMMUNKOD" are one alias). Earlier aliases
+#: win when two columns match the same name. The canonical name itself always
+#: matches too.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "municipality_code": (
+        "Kommunkod",
+        "Kommun-kod",
+        "Kommun kod",
+        "kommun_kod",
+        "KnKod",
+        "Kn-kod",
+        "Kommunnummer",
+        "Kommunnr",
+        "Kommun nr",
+        "Kommun-ID",
+        "Municipality code",
+        "Kod",
+    ),
+    "municipality": ("Kommun", "Kommunnamn", "Kommun namn", "Municipality", "Namn"),
+    "county_code": (
+        "Länskod",
+        "Läns-kod",
+        "Lan_kod",
+        "Län kod",
+        "LnKod",
+        "Ln-kod",
+        "Länsnummer",
+        "Länsnr",
+        "County code",
+    ),
+    "county": ("Län", "Länsnamn", "Län namn", "County"),
+    "year": ("År", "Årtal", "Year"),
+    "quarter": ("Kvartal", "Quarter"),
+    "month": ("Månad", "Month"),
+    "period": ("Period", "Tidsperiod", "Tid"),
+    "value": ("Värde", "Value"),
+}
+
+#: Canonical columns that identify a record; never detected as numeric.
+KEY_COLUMNS = (
+    "municipality_code",
+    "municipality",
+    "county_code",
+    "county",
+    "year",
+    "quarter",
+    "month",
+    "period",
+)
+
+#: Names (compared by :func:`column_key`) that mean the whole country; they
+#: become the national code ``reference.NATIONAL_CODE`` ("0000").
+NATIONAL_NAMES = ("Riket", "Hela riket", "Sverige", "0000")
+
+#: Suffix -> how the file is read.
+SUPPORTED_SUFFIXES: dict[str, str] = {
+    ".csv": "text",
+    ".txt": "text",
+    ".tsv": "text",
+    ".xlsx": "spreadsheet",
+    ".xlsm": "spreadsheet",
+    ".xls": "spreadsheet",
+    ".ods": "spreadsheet",
+    ".parquet": "parquet",
+    ".geoparquet": "parquet",
+    ".gpkg": "geopackage",
+}
+
+#: A row whose first non-empty cell matches this (case-insensitively) is a footnote.
+FOOTNOTE_PATTERN = (
+    r"^\s*(?:"
+    r"(?:k[äa]ll(?:a|or)|anm(?:[äa]rkning(?:ar)?)?|fotnot(?:er)?|noter|not|kommentar(?:er)?"
+    r"|f[öo]rklaring|teckenf[öo]rklaring|uppdaterad|senast uppdaterad|publicerad"
+    r"|sources?|notes?)(?![a-zåäöéü])"
+    r"|\*"
+    r"|\(?[0-9]{1,2}\)"
+    r"|[¹²³⁴⁵⁶⁷⁸⁹⁰]"
+    r"|\S{1,3}\s*=\s"
+    r")"
+)
+_FOOTNOTE_RE = re.compile(FOOTNOTE_PATTERN, re.IGNORECASE)
+
+_HEADER_SEARCH_ROWS = 100
+# Built-in aliases general enough to mean something else in some files.
+_GENERIC_ALIASES = {"kod", "namn", "tid", "period", "varde"}
+_SEPARATORS = (";", "\t", ",")
+_SNIFF_LINES = 200
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_WS = re.compile(r"\s+")
+
+
+# --------------------------------------------------------------------------- names
+
+
+def column_key(text: Any) -> str:
+    """Return the key a header is matched by: case-, space-, punctuation- and diacritic-free.
+
+    Example
+    -------
+    >>> column_key("Kommun-kod"), column_key(" KNKOD "), column_key("Länskod")
+    ('kommunkod', 'knkod', 'lanskod')
+    """
+    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NON_ALNUM.sub("", plain.replace("ø", "o").replace("æ", "ae"))
+
+
+def _clean_header(text: Any) -> str:
+    return _WS.sub(" ", str(text)).strip()
+
+
+def _as_list(value: str | Iterable[str] | None) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return list(value)
+
+
+@dataclass(frozen=True)
+class _AliasIndex:
+    """key -> (canonical, priority); lower priority wins."""
+
+    lookup: dict[str, tuple[str, int]]
+    accepted: dict[str, list[str]]
+
+    @classmethod
+    def build(cls, extra: Mapping[str, str | Iterable[str]] | None) -> _AliasIndex:
+        lookup: dict[str, tuple[str, int]] = {}
+        accepted: dict[str, list[str]] = {}
+        priority = 0
+        for table in (extra or {}, ALIASES):
+            for canonical, names in table.items():
+                for name in [*_as_list(names), canonical]:
+                    key = column_key(name)
+                    if key and key not in lookup:
+                        lookup[key] = (canonical, priority)
+                        accepted.setdefault(canonical, []).append(name)
+                    priority += 1
+        return cls(lookup, accepted)
+
+    def get(self, text: str) -> tuple[str, int] | None:
+        return self.lookup.get(column_key(text))
+
+
+# --------------------------------------------------------------------------- the grid
+
+
+@dataclass
+class _Grid:
+    """All cells of a sheet or text file as stripped text ("" when empty)."""
+
+    cells: pd.DataFrame  # columns 0..m-1, dtype str
+    rows: np.ndarray  # the file row of each grid row, 1-based
+    kind: str  # "text" or "spreadsheet"
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1
+    sheet: str | None = None
+    encoding: str | None = None
+    separator: str | None = None
+
+    def column_label(self, j: int) -> str:
+        return f"column {_letter(j)}" if self.kind == "spreadsheet" else f"column {j + 1}"
+
+
+def _letter(j: int) -> str:
+    out = ""
+    j += 1
+    while j:
+        j, rem = divmod(j - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def _rows_to_frame(rows: list[list[str]]) -> pd.DataFrame:
+    width = max((len(r) for r in rows), default=0)
+    padded = [r + [""] * (width - len(r)) if len(r) < width else r for r in rows]
+    frame = pd.DataFrame(padded, columns=range(width), dtype="str") if rows else pd.DataFrame()
+    return frame.apply(lambda s: s.fillna("").str.strip()) if width else frame
+
+
+# --------------------------------------------------------------------------- text files
+
+
+def _decode(data: bytes, file: str, encoding: str | None) -> tuple[str, str]:
+    """Return (text, encoding name)."""
+
+    def fail(offset: int, what: str) -> InputFileError:
+        line = data.count(b"\n", 0, offset) + 1
+        return InputFileError(
+            f"Cannot read the file as text: byte 0x{data[offset]:02X} at byte offset {offset} "
+            f"{what}",
+            file=file,
+            row=line,
+            value=data[offset : offset + 1],
+            hint=(
+                "save it as CSV UTF-8 (in Excel: Spara som > CSV UTF-8 (kommaavgränsad)), "
+                "or pass encoding='...' if you know its encoding"
+            ),
+        )
+
+    if encoding is not None:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError as err:
+            raise fail(err.start, f"is not valid {encoding}") from None
+        except LookupError:
+            raise InputFileError(
+                f"Unknown encoding {encoding!r}",
+                file=file,
+                hint="use e.g. encoding='utf-8', 'utf-8-sig' or 'cp1252'",
+            ) from None
+    if data.startswith(b"PK\x03\x04"):
+        raise InputFileError(
+            "The file is a zip archive, probably an Excel workbook, not a text file",
+            file=file,
+            hint="rename it to .xlsx, or save it from Excel as CSV",
+        )
+    for bom, name in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data.decode(name), name
+            except UnicodeDecodeError as err:
+                raise fail(err.start, f"is not valid {name}") from None
+    if (nul := data.find(b"\x00")) >= 0:
+        raise fail(nul, "is a NUL byte: the file looks binary (or is UTF-16 without a BOM)")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as err:
+            raise fail(err.start, "is neither UTF-8 nor Windows-1252/Latin-1 text") from None
+        control = re.search(r"[\x00-\x08\x0b\x0e-\x1f\x7f]", text)
+        if control:
+            offset = len(text[: control.start()].encode("cp1252"))
+            raise fail(offset, "is a control character, not text, in Windows-1252") from None
+        return text, "cp1252"
+
+
+def _sniff_separator(text: str, index: _AliasIndex) -> str:
+    """Pick ``;``, tab or ``,``: the one whose split finds the most known column names,
+    then the one giving the most consistent table, then in that order of preference."""
+    sample = [line for line in text.splitlines()[:_SNIFF_LINES] if line.strip()]
+    best: tuple[int, int, int] = (0, 0, -len(_SEPARATORS))
+    chosen = ";"
+    for rank, sep in enumerate(_SEPARATORS):
+        rows = [r for r in csv.reader(sample, delimiter=sep, quotechar='"') if r]
+        known = 0
+        for row in rows[:_HEADER_SEARCH_ROWS]:
+            matched = {hit[0] for cell in row if cell.strip() and (hit := index.get(cell))}
+            known = max(known, len(matched))
+        wide = [len(r) for r in rows if len(r) >= 2]
+        consistency = 0
+        if wide:
+            values, freq = np.unique(wide, return_counts=True)
+            modal = int(values[np.argmax(freq)])
+            consistency = int(freq.max()) * (modal - 1)
+        score = (known, consistency, -rank)
+        if score > best:
+            best, chosen = score, sep
+    return chosen
+
+
+def _read_text(
+    path: Path, file: str, *, encoding: str | None, sep: str | None, index: _AliasIndex
+) -> _Grid:
+    data = path.read_bytes()
+    if not data.strip():
+        raise InputFileError("The file is empty", file=file, hint="check that it was exported")
+    text, used = _decode(data, file, encoding)
+    if sep is None:
+        sep = _sniff_separator(text, index)
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"')
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    previous = 0
+    try:
+        for record in reader:
+            starts.append(previous + 1)
+            previous = reader.line_num
+            rows.append(record)
+    except csv.Error as err:
+        raise InputFileError(
+            f"Cannot split the file into fields: {err}",
+            file=file,
+            row=previous + 1,
+            hint="check the quoting on this row, or pass sep= if the separator was guessed wrong",
+        ) from None
+    return _Grid(
+        cells=_rows_to_frame(rows),
+        rows=np.asarray(starts, dtype=np.int64),
+        kind="text",
+        encoding=used,
+        separator=sep,
+    )
+
+
+# --------------------------------------------------------------------------- spreadsheets
+
+
+def _cell_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 2**53:
+            return str(int(value))  # Excel stores 180 as 180.0
+        return repr(value)  # shortest text that reads back as exactly this float
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat() if value.time() == _dt.time() else value.isoformat(" ")
+    if isinstance(value, _dt.date | _dt.time):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def _read_spreadsheet(path: Path, file: str, *, sheet: str | int) -> _Grid:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError, ValueError) as err:
+        raise InputFileError(
+            f"Cannot open the spreadsheet: {err}",
+            file=file,
+            hint="check that it is a real Excel/OpenDocument file and not password-protected",
+        ) from None
+    names = list(workbook.sheet_names)
+    try:
+        if isinstance(sheet, int) and not isinstance(sheet, bool):
+            if not -len(names) <= sheet < len(names):
+                raise IndexError(sheet)
+            name = names[sheet]
+        else:
+            name = str(sheet)
+            if name not in names:
+                folded = {column_key(n): n for n in names}
+                name = folded.get(column_key(name), name)
+            if name not in names:
+                raise KeyError(sheet)
+        worksheet = workbook.get_sheet_by_name(name)
+    except (IndexError, KeyError, CalamineError):
+        raise InputFileError(
+            f"The workbook has no sheet {sheet!r}",
+            file=file,
+            value=sheet,
+            hint="pass sheet= one of " + ", ".join(repr(n) for n in names) + " or an index from 0",
+        ) from None
+    raw = worksheet.to_python(skip_empty_area=False)
+    rows = [[_cell_text(v) for v in row] for row in raw]
+    merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (worksheet.merged_cell_ranges or [])]
+    return _Grid(
+        cells=_rows_to_frame(rows),
+        rows=np.arange(1, len(rows) + 1, dtype=np.int64),
+        kind="spreadsheet",
+        merges=merges,
+        sheet=name,
+    )
+
+
+# --------------------------------------------------------------------------- layout
+
+
+@dataclass
+class _Layout:
+    header_rows: list[int]  # grid row indices (1 or 2)
+    names: list[str]  # one per grid column ("" when unnamed)
+    data: np.ndarray  # grid row indices of the records
+    title: list[str]
+    footnotes: list[str]
+
+
+def _row_texts(cells: pd.DataFrame, r: int) -> list[str]:
+    return [str(v) for v in cells.iloc[r].tolist()]
+
+
+def _is_value_like(text: str) -> bool:
+    if not text:
+        return False
+    folded = _WS.sub(" ", text).casefold()
+    if folded in MISSING_MARKERS or folded in SUPPRESSED_MARKERS:
+        return True
+    _, _, bad = _classify(pd.Series([text], dtype="str"))
+    return not bool(bad[0])
+
+
+def _find_header(grid: _Grid, index: _AliasIndex, header_row: int | None, file: str) -> int:
+    cells = grid.cells
+    if header_row is not None:
+        hits = np.flatnonzero(grid.rows == int(header_row))
+        if not len(hits):
+            raise InputFileError(
+                f"header_row={header_row} is not a row of the file",
+                file=file,
+                hint=f"pass a row between 1 and {int(grid.rows[-1])}",
+            )
+        return int(hits[0])
+    top = min(len(cells), _HEADER_SEARCH_ROWS)
+    best_row, best_score = -1, 0
+    for r in range(top):
+        matched = {hit[0] for t in _row_texts(cells, r) if t and (hit := index.get(t))}
+        if len(matched) > best_score:
+            best_row, best_score = r, len(matched)
+    if best_row >= 0:
+        return best_row
+    filled = (cells.iloc[:top] != "").sum(axis=1).to_numpy()
+    if not len(filled) or filled.max() == 0:
+        raise InputFileError(
+            "The file holds no table: every cell is empty", file=file, hint="check the export"
+        )
+    return int(np.argmax(filled))
+
+
+def _merge_in_row(grid: _Grid, r: int) -> list[tuple[int, int, int, int]]:
+    return [m for m in grid.merges if m[0] <= r <= m[2] and m[3] > m[1]]
+
+
+def _header_block(grid: _Grid, h: int, index: _AliasIndex) -> tuple[int | None, int]:
+    """Return (parent row or None, child row) around the found header row ``h``."""
+    cells = grid.cells
+    row = _row_texts(cells, h)
+    filled = [j for j, t in enumerate(row) if t]
+    first, last = filled[0], filled[-1]
+    # A parent row above: text right of the header's first column, no numbers.
+    if h > 0:
+        above = _row_texts(cells, h - 1)
+        texts = [t for t in above if t]
+        if any(t for t in above[first + 1 :]) and not any(_is_value_like(t) for t in texts):
+            return h - 1, h
+    # A child row below: the header has gaps (or merged cells) the row below fills.
+    if h + 1 < len(cells):
+        below = _row_texts(cells, h + 1)
+        gaps = [j for j in range(first + 1, last + 2) if j < len(row) and not row[j]]
+        merged = bool(_merge_in_row(grid, h))
+        fills_gaps = (
+            bool(gaps) and all(below[j] for j in gaps if j <= last) and any(below[j] for j in gaps)
+        )
+        header_like = any(below) and not any(_is_value_like(t) for t in below if t)
+        if (merged or fills_gaps) and header_like:
+            return h, h + 1
+    return None, h
+
+
+def _combine_names(grid: _Grid, parent: int | None, child: int, index: _AliasIndex) -> list[str]:
+    kids = [_clean_header(t) for t in _row_texts(grid.cells, child)]
+    if parent is None:
+        return kids
+    raw_parents = [_clean_header(t) for t in _row_texts(grid.cells, parent)]
+    parents = list(raw_parents)
+    merges = _merge_in_row(grid, parent)
+    if merges:
+        for r0, c0, _r1, c1 in merges:
+            if r0 == parent:
+                for j in range(c0, min(c1 + 1, len(parents))):
+                    parents[j] = raw_parents[c0]
+    else:
+        current = ""
+        for j, text in enumerate(raw_parents):
+            current = text or current
+            parents[j] = current
+    counts: dict[str, int] = {}
+    for kid in kids:
+        if kid:
+            counts[column_key(kid)] = counts.get(column_key(kid), 0) + 1
+    names = []
+    for p, c in zip(parents, kids, strict=True):
+        both = f"{p} {c}"
+        if not p:
+            names.append(c)
+        elif not c:
+            names.append(p)
+        elif index.get(both):
+            names.append(both)
+        elif index.get(c):
+            names.append(c)
+        elif counts[column_key(c)] > 1:
+            names.append(both)
+        else:
+            names.append(c)
+    return names
+
+
+def _layout(grid: _Grid, index: _AliasIndex, header_row: int | None, file: str) -> _Layout:
+    cells = grid.cells
+    h = _find_header(grid, index, header_row, file)
+    parent, child = _header_block(grid, h, index)
+    names = _combine_names(grid, parent, child, index)
+    header_rows = [r for r in (parent, child) if r is not None]
+    top = header_rows[0]
+    start = header_rows[-1] + 1
+
+    body = cells.iloc[start:]
+    nonempty = (body != "").to_numpy()
+    count = nonempty.sum(axis=1)
+    named = [j for j, n in enumerate(names) if n]
+    first_col = named[0] if named else 0
+    n = len(body)
+    # First non-empty cell of each row, for the footnote pattern.
+    first_idx = nonempty.argmax(axis=1) if n else np.zeros(0, dtype=int)
+    values = body.to_numpy(dtype=object)
+    first_text = pd.Series(values[np.arange(n), first_idx] if n else [], dtype=object)
+    verdict = {t: bool(_FOOTNOTE_RE.match(t)) for t in first_text.unique()}
+    is_note = first_text.map(verdict).to_numpy(dtype=bool) & (count > 0)
+    end = int(np.argmax(is_note)) if is_note.any() else n
+    if len(named) > 1 and end:
+        beyond_first = nonempty[:end].copy()
+        beyond_first[:, : first_col + 1] = False
+        multi = np.flatnonzero(beyond_first.any(axis=1))
+        end = int(multi[-1]) + 1 if len(multi) else 0
+    data = start + np.flatnonzero(count[:end] > 0)
+
+    title = [
+        " ".join(t for t in _row_texts(cells, r) if t)
+        for r in range(top)
+        if any(_row_texts(cells, r))
+    ]
+    footnotes = [
+        " ".join(t for t in _row_texts(cells, start + r) if t)
+        for r in range(end, n)
+        if count[r] > 0
+    ]
+    _check_repeated_header(grid, child, data, names, file)
+    return _Layout(header_rows, names, data, title, footnotes)
+
+
+def _check_repeated_header(
+    grid: _Grid, child: int, data: np.ndarray, names: list[str], file: str
+) -> None:
+    header = _row_texts(grid.cells, child)
+    filled = [j for j, t in enumerate(header) if t]
+    if len(filled) < 2 or not len(data):
+        return
+    body = grid.cells.iloc[data]
+    same = np.zeros(len(data), dtype=int)
+    for j in filled:
+        same += (body[j] == header[j]).to_numpy(dtype=int)
+    repeated = np.flatnonzero(same >= max(2, (len(filled) + 1) // 2))
+    if len(repeated):
+        row = int(grid.rows[data[repeated[0]]])
+        raise InputFileError(
+            "The header row repeats inside the table: the sheet seems to hold more than one table",
+            file=file,
+            row=row,
+            hint="put each table in its own file or sheet, or delete the repeated header rows",
+        )
+
+
+def _fill_merged_body(grid: _Grid, layout: _Layout) -> pd.DataFrame:
+    """The body rows, with merged cells filled by their first cell's value."""
+    body = grid.cells.iloc[layout.data].copy()
+    if not grid.merges or not len(layout.data):
+        return body
+    position = {int(r): i for i, r in enumerate(layout.data)}
+    start = layout.header_rows[-1] + 1
+    for r0, c0, r1, c1 in grid.merges:
+        if r0 < start or r0 not in position:
+            continue
+        value = grid.cells.iat[r0, c0]
+        for r in range(r0, r1 + 1):
+            if r in position:
+                for c in range(c0, c1 + 1):
+                    if c < body.shape[1]:
+                        body.iat[position[r], c] = value
+    return body
+
+
+# --------------------------------------------------------------------------- columns
+
+
+def _match_columns(headers: Sequence[str], index: _AliasIndex) -> tuple[list[str], dict[str, str]]:
+    """Output names for ``headers`` and output name -> header text."""
+    claims: dict[str, tuple[int, int]] = {}  # canonical -> (priority, position)
+    for pos, text in enumerate(headers):
+        hit = index.get(text) if text else None
+        if hit:
+            canonical, priority = hit
+            if canonical not in claims or priority < claims[canonical][0]:
+                claims[canonical] = (priority, pos)
+    winners = {pos: canonical for canonical, (_, pos) in claims.items()}
+    out: list[str] = []
+    used: set[str] = set()
+    for pos, text in enumerate(headers):
+        name = winners.get(pos) or text or f"unnamed_{pos + 1}"
+        base, k = name, 2
+        while name in used:
+            name, k = f"{base}_{k}", k + 1
+        used.add(name)
+        out.append(name)
+    return out, dict(zip(out, headers, strict=True))
+
+
+def _status_name(column: str) -> str:
+    return "status" if column == "value" else f"{column}_status"
+
+
+def _resolve_codes(values: pd.Series, rows: np.ndarray, *, file: str, column: str) -> pd.Series:
+    text = values.astype(object).where(values.notna(), None).reset_index(drop=True)
+    uniques = [u for u in pd.unique(text) if u is not None]
+    national_keys = {column_key(n) for n in NATIONAL_NAMES}
+    national_values = [u for u in uniques if column_key(u) in national_keys]
+    national = text.isin(national_values).to_numpy(dtype=bool)
+    rest = text.mask(national, None)
+    try:
+        resolved = reference.resolve_municipality(rest, file=file, column=column)
+    except UnknownMunicipalityError as err:
+        hits = np.flatnonzero((rest == err.value).to_numpy(dtype=bool))
+        row = int(rows[hits[0]]) if len(hits) else None
+        hint = (err.hint or "").rstrip(".")
+        if column_key(column) in _GENERIC_ALIASES:
+            hint += (
+                f"; if column {column!r} is not about municipalities, pass "
+                f"aliases={{'<your name>': [{column!r}]}} to read it as something else"
+            )
+        else:
+            hint += (
+                "; rows that are not municipalities (e.g. county totals) can be kept with "
+                "resolve_codes=False and filtered afterwards"
+            )
+        raise UnknownMunicipalityError(
+            err.message, file=file, row=row, column=column, value=err.value, hint=hint
+        ) from None
+    resolved = resolved.mask(pd.Series(national, index=resolved.index), reference.NATIONAL_CODE)
+    return resolved.astype("str")
+
+
+def _resolve_county_codes(
+    values: pd.Series, rows: np.ndarray, *, file: str, column: str
+) -> pd.Series:
+    known = set(reference.counties()["county_code"])
+    codes, uniques = pd.factorize(values.astype(object).reset_index(drop=True))
+    resolved: list[str | None] = []
+    for i, value in enumerate(uniques):
+        text = str(value).strip()
+        if not text:
+            resolved.append(None)
+            continue
+        match = re.fullmatch(r"([0-9]{1,2})(?:\.0+)?", text)
+        code = match.group(1).zfill(2) if match else None
+        if code not in known:
+            position = int(np.flatnonzero(codes == i)[0])
+            raise UnknownMunicipalityError(
+                f"{text!r} is not a county code",
+                file=file,
+                row=int(rows[position]),
+                column=column,
+                value=value,
+                hint="use the 2-digit county code of SCB, e.g. 01 for Stockholms län, 18 for "
+                "Örebro län",
+            )
+        resolved.append(code)
+    table = np.array(resolved + [None], dtype=object)
+    return pd.Series(table[codes], dtype="str")
+
+
+def _finish(
+    columns: list[pd.Series],
+    headers: list[str],
+    rows: np.ndarray,
+    *,
+    file: str,
+    index: _AliasIndex,
+    required: list[str],
+    numeric: list[str],
+    auto_numeric: bool,
+    resolve_codes: bool,
+    header_row: int | None,
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    names, original = _match_columns(headers, index)
+    data = dict(zip(names, columns, strict=True))
+    # Drop columns that have neither a header nor any value.
+    for name in list(names):
+        if name.startswith("unnamed_") and not original[name]:
+            values = data[name]
+            empty = values.isna() | (values.astype("str").fillna("").str.strip() == "")
+            if bool(empty.all()):
+                names.remove(name)
+                del data[name]
+
+    def label(name: str) -> str:
+        return original.get(name) or name
+
+    # Municipality codes.
+    derived_before: str | None = None
+    if resolve_codes and "municipality_code" in data:
+        data["municipality_code"] = _resolve_codes(
+            data["municipality_code"], rows, file=file, column=label("municipality_code")
+        )
+        if "municipality" in data and bool(data["municipality_code"].isna().any()):
+            # A record without a code but with a name (e.g. "Riket") gets the name's code.
+            gap = data["municipality_code"].isna().to_numpy()
+            names_only = data["municipality"].reset_index(drop=True).where(gap, None)
+            from_names = _resolve_codes(names_only, rows, file=file, column=label("municipality"))
+            data["municipality_code"] = data["municipality_code"].fillna(from_names)
+    elif resolve_codes and "municipality" in data:
+        data["municipality_code"] = _resolve_codes(
+            data["municipality"], rows, file=file, column=label("municipality")
+        )
+        derived_before = "municipality"
+    if resolve_codes and "county_code" in data:
+        data["county_code"] = _resolve_county_codes(
+            data["county_code"], rows, file=file, column=label("county_code")
+        )
+
+    # Required columns.
+    missing = [c for c in required if c not in data]
+    if missing:
+        shown = [label(n) for n in names]
+        accepted = "; ".join(
+            f"{c}: " + ", ".join(repr(a) for a in index.accepted.get(c, [c])) for c in missing
+        )
+        raise InputFileError(
+            f"Column {', '.join(missing)} not found; the header has "
+            + ", ".join(repr(s) for s in shown),
+            file=file,
+            row=header_row,
+            hint=f"name the column as one of these ({accepted}), or pass "
+            f"aliases={{{missing[0]!r}: ['<header in your file>']}}",
+        )
+
+    # Numeric columns: the ones asked for, then (optionally) detected ones.
+    wanted: list[str] = []
+    for request in numeric:
+        name = _find_column(request, names, original, index)
+        if name is None:
+            raise InputFileError(
+                f"Numeric column {request!r} not found; the header has "
+                + ", ".join(repr(label(n)) for n in names),
+                file=file,
+                row=header_row,
+                hint="check the spelling, or pass aliases= so the header maps to this name",
+            )
+        if name not in wanted:
+            wanted.append(name)
+    parsed: dict[str, tuple[pd.Series, pd.Series]] = {}
+    for name in wanted:
+        parsed[name] = parse_numbers(data[name], file=file, column=label(name), rows=rows)
+    if auto_numeric:
+        for name in names:
+            if name in parsed or name in KEY_COLUMNS:
+                continue
+            values = data[name]
+            floats, status, bad = _classify(values)
+            if not bad.any() and (status == "").any():
+                parsed[name] = (
+                    pd.Series(floats, index=values.index, dtype="float64"),
+                    pd.Series(status, index=values.index, dtype="str"),
+                )
+
+    for name in parsed:
+        if _status_name(name) in names:
+            raise InputFileError(
+                f"The file already has a column {_status_name(name)!r}, the name the reader "
+                f"gives the status of numeric column {label(name)!r}",
+                file=file,
+                row=header_row,
+                hint=f"rename the column {label(_status_name(name))!r} in the file",
+            )
+
+    resolved = {"municipality_code", "county_code"} if resolve_codes else set()
+    out: dict[str, pd.Series] = {}
+    for name in names:
+        if name == derived_before:
+            out["municipality_code"] = data["municipality_code"]
+        if name in parsed:
+            out[name], out[_status_name(name)] = parsed[name]
+        elif name in resolved:
+            out[name] = data[name]
+        else:
+            out[name] = _text_column(data[name])
+    frame = pd.DataFrame({k: v.reset_index(drop=True) for k, v in out.items()})
+    frame["source_row"] = np.asarray(rows, dtype=np.int64)
+    mapping = {k: original.get(k, "") for k in frame.columns if k in original}
+    return frame, mapping
+
+
+def _text_column(values: pd.Series) -> pd.Series:
+    if isinstance(values.dtype, pd.StringDtype) or values.dtype == object:
+        text = values.astype("str").str.strip()
+        return text.where(text != "", np.nan)
+    return values
+
+
+def _find_column(
+    request: str, names: list[str], original: dict[str, str], index: _AliasIndex
+) -> str | None:
+    if request in names:
+        return request
+    key = column_key(request)
+    hit = index.get(request)
+    for name in names:
+        if column_key(name) == key or column_key(original.get(name, "")) == key:
+            return name
+        if hit and name == hit[0]:
+            return name
+    return None
+
+
+# --------------------------------------------------------------------------- parquet / gpkg
+
+
+def _read_columnar(path: Path, file: str, kind: str, sheet: str | int):
+    try:
+        if kind == "geopackage":
+            import geopandas as gpd
+            import pyogrio
+
+            layers = [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+            layer = sheet
+            if isinstance(sheet, str) and sheet not in layers:
+                raise InputFileError(
+                    f"The GeoPackage has no layer {sheet!r}",
+                    file=file,
+                    hint="pass sheet= one of " + ", ".join(repr(n) for n in layers),
+                )
+            if isinstance(sheet, int) and not -len(layers) <= sheet < len(layers):
+                raise InputFileError(
+                    f"The GeoPackage has no layer number {sheet}",
+                    file=file,
+                    hint="pass sheet= one of " + ", ".join(repr(n) for n in layers),
+                )
+            name = layers[sheet] if isinstance(sheet, int) else sheet
+            return gpd.read_file(path, layer=layer), name
+        import pyarrow.parquet as pq
+
+        metadata = pq.read_schema(path).metadata or {}
+        if b"geo" in metadata:
+            import geopandas as gpd
+
+            return gpd.read_parquet(path), None
+        return pd.read_parquet(path), None
+    except EhalsaError:
+        raise
+    except Exception as err:  # noqa: BLE001 - any reader failure is an unreadable file
+        raise InputFileError(
+            f"Cannot read the file: {type(err).__name__}: {err}",
+            file=file,
+            hint="check that the file is complete and really in the format its suffix says",
+        ) from None
+
+
+# --------------------------------------------------------------------------- the reader
+
+
+def read_table(
+    path: str | os.PathLike,
+    *,
+    required: str | Iterable[str] = (),
+    numeric: str | Iterable[str] = (),
+    auto_numeric: bool = False,
+    aliases: Mapping[str, str | Iterable[str]] | None = None,
+    sheet: str | int = 0,
+    header_row: int | None = None,
+    resolve_codes: bool = True,
+    encoding: str | None = None,
+    sep: str | None = None,
+) -> pd.DataFrame:
+    """Read a Swedish data file into a DataFrame with canonical columns.
+
+    The rules for header, footnotes, column names and output are in the
+    module docstring (:mod:`ehalsa_analys.load.reader`); numbers and
+    missing-value markers in :mod:`ehalsa_analys.load.numbers`; personal
+    identity numbers in :mod:`ehalsa_analys.load.personal`.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        A .csv/.txt/.tsv, .xlsx/.xlsm/.xls/.ods, .parquet/.geoparquet or .gpkg file.
+    required : str or list of str, optional
+        Canonical names that must be present ("municipality_code" is satisfied
+        by a municipality name column). A missing one is an error listing the
+        header and the accepted aliases.
+    numeric : str or list of str, optional
+        Columns to read as numbers, by canonical name or header text (matched
+        like aliases). Every cell must be a number or a missing/suppressed
+        marker; anything else is an error naming file, row, column and value.
+        Each gets a status column (``<name>_status``; ``status`` for ``value``).
+    auto_numeric : bool, default False
+        Also read as numbers every other non-key column whose cells are all
+        numbers or markers (with at least one number). Never an error.
+    aliases : mapping of str to str or list of str, optional
+        Extra ``canonical name -> header texts`` for the caller's own columns;
+        tried before :data:`ALIASES`.
+    sheet : str or int, default 0
+        Spreadsheet sheet (name or 0-based index) or GeoPackage layer;
+        ignored for text and Parquet files.
+    header_row : int, optional
+        The (last) header row, 1-based as seen in the file, when detection
+        picks the wrong one.
+    resolve_codes : bool, default True
+        Resolve municipality codes/names to 4-character codes and county codes
+        to 2 characters. With False, code columns are kept as stripped text.
+    encoding : str, optional
+        Text files only: the encoding, when detection is not wanted.
+    sep : str, optional
+        Text files only: the separator, when sniffing is not wanted.
+
+    Returns
+    -------
+    pandas.DataFrame or geopandas.GeoDataFrame
+        Columns in file order with canonical names; numeric columns as float64
+        each followed by its status column; ``source_row`` last. ``attrs``
+        holds file, format, sheet, header_row, header_rows, title, footnotes,
+        columns, encoding and separator.
+
+    Raises
+    ------
+    InputFileError
+        Unsupported suffix, unreadable or undecodable file, missing columns,
+        a cell that is not a number in a numeric column, a repeated header.
+    PersonalDataError
+        A column holds Swedish personal identity numbers.
+    UnknownMunicipalityError
+        A municipality or county code/name that does not resolve.
+
+    Example
+    -------
+    A cp1252, ``;``-separated export with two title rows, codes without
+    their leading zero, decimal commas, ``x`` and ``..``, and footnotes:
+
+    >>> df = read_table("data/raw/demo/socialstyrelsen/nyckeltal_2022.csv",
+    ...                 required=["municipality_code"],
+    ...                 numeric=["Brukare med digital nattillsyn, antal"])
+    >>> df.loc[0, ["municipality_code", "municipality"]].tolist(), int(df.loc[0, "source_row"])
+    (['0114', 'Upplands Väsby'], 5)
+    >>> sorted(set(df["Brukare med digital nattillsyn, antal_status"]))
+    ['', 'missing', 'suppressed']
+    >>> df.attrs["header_row"], df.attrs["encoding"], df.attrs["separator"]
+    (4, 'cp1252', ';')
+    """
+    path = Path(path)
+    file = str(path)
+    suffix = path.suffix.lower()
+    kind = SUPPORTED_SUFFIXES.get(suffix)
+    if kind is None:
+        raise InputFileError(
+            f"Files ending in {suffix or '(no suffix)'!r} are not supported",
+            file=file,
+            value=suffix,
+            hint="use one of " + ", ".join(SUPPORTED_SUFFIXES),
+        )
+    if not path.is_file():
+        raise InputFileError(
+            "The file does not exist" if not path.exists() else "The path is not a file",
+            file=file,
+            hint="check the path (relative paths start from the current directory)",
+        )
+    index = _AliasIndex.build(aliases)
+    required_list = _as_list(required)
+    numeric_list = _as_list(numeric)
+    options = dict(
+        file=file,
+        index=index,
+        required=required_list,
+        numeric=numeric_list,
+        auto_numeric=auto_numeric,
+        resolve_codes=resolve_codes,
+    )
+
+    if kind in ("parquet", "geopackage"):
+        table, layer = _read_columnar(path, file, kind, sheet)
+        return _finish_columnar(table, layer, kind, options)
+
+    if kind == "text":
+        grid = _read_text(path, file, encoding=encoding, sep=sep, index=index)
+    else:
+        grid = _read_spreadsheet(path, file, sheet=sheet)
+    if grid.cells.empty:
+        raise InputFileError("The file holds no table: it is empty", file=file)
+
+    # Privacy first: scan every column before anything is done with the values.
+    check_personal_numbers(
+        grid.cells,
+        file=file,
+        labels=lambda j: _personal_label(grid, j, index, header_row),
+        rows=grid.rows,
+    )
+
+    layout = _layout(grid, index, header_row, file)
+    body = _fill_merged_body(grid, layout)
+    headers = layout.names
+    header_at = int(grid.rows[layout.header_rows[-1]])
+    frame, mapping = _finish(
+        [body[j] for j in range(len(headers))],
+        headers,
+        grid.rows[layout.data],
+        header_row=header_at,
+        **options,
+    )
+    frame.attrs = {
+        "file": file,
+        "format": kind,
+        "sheet": grid.sheet,
+        "header_row": header_at,
+        "header_rows": [int(grid.rows[r]) for r in layout.header_rows],
+        "title": layout.title,
+        "footnotes": layout.footnotes,
+        "columns": mapping,
+        "encoding": grid.encoding,
+        "separator": grid.separator,
+    }
+    return frame
+
+
+def _personal_label(grid: _Grid, j: int, index: _AliasIndex, header_row: int | None) -> str:
+    """How to name column ``j`` in a PersonalDataError: its header text, else its position.
+
+    The header is the cell in the header row (found from the header texts only),
+    else the nearest text above the column's first number-shaped cell.
+    """
+    shaped, _ = personal_number_mask(grid.cells[j])
+    column = grid.cells[j].to_numpy(dtype=object)
+    try:
+        h = _find_header(grid, index, header_row, "")
+    except EhalsaError:
+        h = -1
+    if h >= 0 and column[h] and not shaped[h]:
+        return str(column[h])
+    first = int(np.flatnonzero(shaped)[0])
+    for r in range(first - 1, -1, -1):
+        if column[r] and not shaped[r]:
+            return str(column[r])
+    return grid.column_label(j)
+
+
+def _finish_columnar(table: pd.DataFrame, layer: str | None, kind: str, options: dict):
+    file = options["file"]
+    geometry = getattr(table, "_geometry_column_name", None) if hasattr(table, "crs") else None
+    crs = table.crs if geometry else None
+    headers = [str(c) for c in table.columns if c != geometry]
+    columns = [table[c].reset_index(drop=True) for c in table.columns if c != geometry]
+    text_like = {
+        h: c.astype(object) if isinstance(c.dtype, pd.CategoricalDtype) else c
+        for h, c in zip(headers, columns, strict=True)
+        if c.dtype == object
+        or isinstance(c.dtype, pd.StringDtype | pd.CategoricalDtype)
+        or pd.api.types.is_integer_dtype(c.dtype)
+    }
+    check_personal_numbers(text_like, file=file)
+    rows = np.arange(1, len(table) + 1, dtype=np.int64)
+    frame, mapping = _finish(columns, headers, rows, header_row=None, **options)
+    if geometry:
+        import geopandas as gpd
+
+        frame.insert(len(frame.columns) - 1, geometry, table[geometry].reset_index(drop=True))
+        frame = gpd.GeoDataFrame(frame, geometry=geometry, crs=crs)
+    frame.attrs = {
+        "file": file,
+        "format": kind,
+        "sheet": layer,
+        "header_row": None,
+        "header_rows": [],
+        "title": [],
+        "footnotes": [],
+        "columns": mapping,
+        "encoding": None,
+        "separator": None,
+    }
+    return frame
