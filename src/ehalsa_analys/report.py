@@ -61,10 +61,8 @@ def run(
             inputs.append(survey)
             county = table[table["municipality_code"].str[:2] == county_code]
             fig, ax = plt.subplots(figsize=(7, 7))
-            column = [c for c in county.columns if c not in ("municipality_code", "source_row")
-                      and c.startswith("Andel brukare") and not c.endswith("_status")][0]
             plots.choropleth(
-                county, value=column, county_code=county_code, lang=lang, percent=True,
+                county, value=KEY_FIGURE, county_code=county_code, lang=lang, percent=True,
                 title="Digitalt trygghetslarm 2022 (SYNTETISKA DEMODATA)",
                 legend_title="Andel brukare (%)",
                 source="syntetiska demodata från ehalsa_analys – inte statistik",
