@@ -12,9 +12,24 @@ import pandas as pd
 from ehalsa_analys import reference
 
 MIXED = np.array(
-    ["0180", "180", 180, 180.0, "Stockholm", "stockholms kommun", "Örebro kommun",
-     "Lindesbergs kommun", "Region Gotland", "Orebro", "Malung Sälen", "Upplands Bro",
-     " 1980 ", 1917, "Falu kommun", None],
+    [
+        "0180",
+        "180",
+        180,
+        180.0,
+        "Stockholm",
+        "stockholms kommun",
+        "Örebro kommun",
+        "Lindesbergs kommun",
+        "Region Gotland",
+        "Orebro",
+        "Malung Sälen",
+        "Upplands Bro",
+        " 1980 ",
+        1917,
+        "Falu kommun",
+        None,
+    ],
     dtype=object,
 )
 

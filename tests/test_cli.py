@@ -23,14 +23,19 @@ def test_version(capsys):
 
 
 def test_console_script_is_installed():
-    exe = shutil.which("ehalsa") or str(__import__("pathlib").Path(sys.executable).with_name("ehalsa"))
+    exe = shutil.which("ehalsa") or str(
+        __import__("pathlib").Path(sys.executable).with_name("ehalsa")
+    )
     result = subprocess.run([exe, "--version"], capture_output=True, text=True, check=True)
     assert __version__ in result.stdout
 
 
 def test_resolve_command(capsys):
     assert cli.main(["resolve", "Lindesbergs kommun", "180"]) == 0
-    assert capsys.readouterr().out.splitlines() == ["Lindesbergs kommun\t1885\tLindesberg", "180\t0180\tStockholm"]
+    assert capsys.readouterr().out.splitlines() == [
+        "Lindesbergs kommun\t1885\tLindesberg",
+        "180\t0180\tStockholm",
+    ]
 
 
 def test_errors_are_one_message_and_exit_2(capsys):
@@ -45,6 +50,7 @@ def test_demo_command_writes_into_demo_folder_only(tmp_path, capsys):
     assert cli.main(["demo", "--root", str(tmp_path)]) == 0
     written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
     assert written == [
-        "data/raw/demo/LÄS_MIG.txt", "data/raw/demo/socialstyrelsen/nyckeltal_2022.csv"
+        "data/raw/demo/LÄS_MIG.txt",
+        "data/raw/demo/socialstyrelsen/nyckeltal_2022.csv",
     ]
     assert "synthetic" in capsys.readouterr().out

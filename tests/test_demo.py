@@ -1,5 +1,3 @@
-import pandas as pd
-
 from ehalsa_analys import demo
 
 

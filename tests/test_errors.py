@@ -19,7 +19,10 @@ def test_message_names_file_row_column_and_fix():
         "\n  Fix: write one number per cell."
     )
     assert (err.file, err.row, err.column, err.value) == (
-        "data/raw/lika_2024.csv", 17, "Användning", "12,3,4"
+        "data/raw/lika_2024.csv",
+        17,
+        "Användning",
+        "12,3,4",
     )
 
 
@@ -29,8 +32,13 @@ def test_message_without_location():
 
 @pytest.mark.parametrize(
     "cls",
-    [errors.InputFileError, errors.UnknownMunicipalityError, errors.SchemaError,
-     errors.PersonalDataError, errors.CRSError],
+    [
+        errors.InputFileError,
+        errors.UnknownMunicipalityError,
+        errors.SchemaError,
+        errors.PersonalDataError,
+        errors.CRSError,
+    ],
 )
 def test_hierarchy_and_pickling(cls):
     err = cls("Bad thing", file="a.csv", row=3, column="x", hint="fix it")

@@ -15,16 +15,20 @@ def test_environment_yml_lists_every_dependency():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     wanted = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]}
     env = (ROOT / "environment.yml").read_text(encoding="utf-8")
-    listed = {_name(line.strip().lstrip("- ")) for line in env.splitlines()
-              if line.strip().startswith("- ") and not line.strip().startswith("- -")}
+    listed = {
+        _name(line.strip().lstrip("- "))
+        for line in env.splitlines()
+        if line.strip().startswith("- ") and not line.strip().startswith("- -")
+    }
     assert wanted <= listed, f"missing from environment.yml: {sorted(wanted - listed)}"
 
 
 def test_constraints_pin_every_dependency():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     wanted = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]}
-    pinned = {_name(line) for line in (ROOT / "constraints.txt").read_text().splitlines()
-              if "==" in line}
+    pinned = {
+        _name(line) for line in (ROOT / "constraints.txt").read_text().splitlines() if "==" in line
+    }
     assert wanted <= pinned, f"not pinned in constraints.txt: {sorted(wanted - pinned)}"
 
 

@@ -48,7 +48,9 @@ def test_house_style_restores_rcparams():
 
 def test_choropleth__county_polygons_missing_hatched_and_source():
     fig, ax = plt.subplots()
-    data = pd.DataFrame({"municipality_code": ["1880", "1885", "1814"], "andel": [40.0, 55.5, None]})
+    data = pd.DataFrame(
+        {"municipality_code": ["1880", "1885", "1814"], "andel": [40.0, 55.5, None]}
+    )
     out = plots.choropleth(data, value="andel", county_code="18", source="test", ax=ax)
     assert out is ax
     hatched = [c for c in ax.collections if c.get_hatch()]

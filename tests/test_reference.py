@@ -5,7 +5,6 @@ import pytest
 from ehalsa_analys import reference
 from ehalsa_analys.errors import EhalsaError, UnknownMunicipalityError
 
-
 # --------------------------------------------------------------------------- tables
 
 
@@ -69,7 +68,9 @@ def test_geometries__municipality_level(crs):
     assert len(g) == 290
     assert g.geometry.is_valid.all()
     assert not g.geometry.is_empty.any()
-    assert g["municipality_code"].tolist() == reference.municipalities()["municipality_code"].tolist()
+    assert (
+        g["municipality_code"].tolist() == reference.municipalities()["municipality_code"].tolist()
+    )
     if crs == 3006:
         # SWEREF 99 TM metres: Sweden spans roughly x 0.27-0.92 Mm, y 6.13-7.68 Mm.
         xmin, ymin, xmax, ymax = g.total_bounds
@@ -100,7 +101,15 @@ def test_groups_and_population_ship_with_the_package():
     assert len(groups) == len(pop) == 290
     assert set(groups["municipality_code"]) == set(reference.municipalities()["municipality_code"])
     assert groups["group_code"].value_counts().to_dict() == {
-        "B4": 63, "C7": 51, "A2": 43, "C8": 35, "C6": 27, "B5": 24, "B3": 23, "C9": 21, "A1": 3
+        "B4": 63,
+        "C7": 51,
+        "A2": 43,
+        "C8": 35,
+        "C6": 27,
+        "B5": 24,
+        "B3": 23,
+        "C9": 21,
+        "A1": 3,
     }
     assert pop["population"].sum() == 10_605_520
     assert pop.set_index("municipality_code").loc["2425", "population"] == 2_241
@@ -160,7 +169,10 @@ def test_resolve_municipality__list_input():
 
 def test_resolve_municipality__every_official_name_and_code_round_trips():
     m = reference.municipalities()
-    assert reference.resolve_municipality(m["municipality"]).tolist() == m["municipality_code"].tolist()
+    assert (
+        reference.resolve_municipality(m["municipality"]).tolist()
+        == m["municipality_code"].tolist()
+    )
     as_int = m["municipality_code"].astype(int)
     assert reference.resolve_municipality(as_int).tolist() == m["municipality_code"].tolist()
     with_kommun = m["municipality"] + " kommun"

@@ -38,12 +38,19 @@ def monitoring(**changes):
 def points(crs=3006, **changes):
     base = {"cell_id": ["a", "b"], "population": [3, 12], "municipality_code": ["0180", "0180"]}
     base.update(changes)
-    return gpd.GeoDataFrame(base, geometry=gpd.points_from_xy([674_000, 675_000], [6_580_000, 6_581_000]), crs=crs)
+    return gpd.GeoDataFrame(
+        base, geometry=gpd.points_from_xy([674_000, 675_000], [6_580_000, 6_581_000]), crs=crs
+    )
 
 
 def test_every_design_table_has_a_schema():
     assert set(schemas.SCHEMAS) == {
-        "observations", "lika_responses", "monitoring", "population_cells", "services", "indicators"
+        "observations",
+        "lika_responses",
+        "monitoring",
+        "population_cells",
+        "services",
+        "indicators",
     }
 
 
@@ -83,17 +90,19 @@ def test_monitoring__period_must_be_quarterly():
 
 
 def test_lika__score_out_of_range_names_file_row():
-    table = pd.DataFrame({
-        "municipality_code": ["0180", "0180"],
-        "assessed_on": ["2024-03-01", "2024-03-01"],
-        "area": ["Äldreomsorg", "Äldreomsorg"],
-        "dimension": ["Ledning", "Kompetens"],
-        "indicator_id": ["L1", "K1"],
-        "indicator": ["Strategi", "Digital kompetens"],
-        "response": ["Uppnådd", "Påbörjad"],
-        "score": [1.0, 1.5],
-        "source_row": [7, 8],
-    })
+    table = pd.DataFrame(
+        {
+            "municipality_code": ["0180", "0180"],
+            "assessed_on": ["2024-03-01", "2024-03-01"],
+            "area": ["Äldreomsorg", "Äldreomsorg"],
+            "dimension": ["Ledning", "Kompetens"],
+            "indicator_id": ["L1", "K1"],
+            "indicator": ["Strategi", "Digital kompetens"],
+            "response": ["Uppnådd", "Påbörjad"],
+            "score": [1.0, 1.5],
+            "source_row": [7, 8],
+        }
+    )
     with pytest.raises(SchemaError) as info:
         schemas.validate(table, "lika_responses", file="lika.xlsx")
     assert info.value.row == 8

@@ -21,7 +21,8 @@ def test_write_table__sorted_and_byte_identical(tmp_path):
 def test_write_table__geoparquet(tmp_path):
     cells = gpd.GeoDataFrame(
         {"cell_id": ["b", "a"], "population": [1.0, 2.0]},
-        geometry=gpd.points_from_xy([1, 2], [3, 4]), crs=3006,
+        geometry=gpd.points_from_xy([1, 2], [3, 4]),
+        crs=3006,
     )
     path = store.write_table(cells, "cells", directory=tmp_path)
     back = gpd.read_parquet(path)
@@ -63,9 +64,15 @@ def test_manifest__hashes_versions_parameters(tmp_path):
     assert entry["versions"]["pandas"] == pd.__version__
     path = store.write_manifest(entry, tmp_path / "manifest.json")
     first = path.read_bytes()
-    store.write_manifest(store.manifest_entry(
-        inputs=[inp], outputs=[out], parameters={"lang": "sv", "county_code": "18"}, root=tmp_path
-    ), path)
+    store.write_manifest(
+        store.manifest_entry(
+            inputs=[inp],
+            outputs=[out],
+            parameters={"lang": "sv", "county_code": "18"},
+            root=tmp_path,
+        ),
+        path,
+    )
     assert path.read_bytes() == first
     assert json.loads(first)["parameters"]["county_code"] == "18"
 

@@ -23,9 +23,7 @@ from .errors import EhalsaError
 def _report(args: argparse.Namespace) -> int:
     from . import report
 
-    report.run(
-        root=args.root, county_code=args.county, lang=args.lang, seed=args.seed, echo=print
-    )
+    report.run(root=args.root, county_code=args.county, lang=args.lang, seed=args.seed, echo=print)
     return 0
 
 

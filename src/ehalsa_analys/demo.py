@@ -119,7 +119,9 @@ def _key_figures_2022(seed: int) -> pd.DataFrame:
     night = answers["Digital nattillsyn i hemtjänsten"]
     users = rng.poisson(size * 0.0009) * night
     out["Brukare med digital nattillsyn, antal"] = np.where(
-        ~night, "0", np.where(users < 5, "x", pd.Series(users).map(lambda n: f"{n:,}".replace(",", " ")))
+        ~night,
+        "0",
+        np.where(users < 5, "x", pd.Series(users).map(lambda n: f"{n:,}".replace(",", " "))),
     )
     alarm_share = np.clip(100 - rng.gamma(1.5, 4.0, len(base)), 55, 100)
     out["Andel brukare med digitalt trygghetslarm, %"] = [_swedish(v, 1) for v in alarm_share]
@@ -137,7 +139,9 @@ def _csv_bytes(table: pd.DataFrame, *, title: list[str], footnotes: list[str]) -
     return ("\r\n".join(lines) + "\r\n").encode("cp1252")
 
 
-def write_demo(directory: str | os.PathLike | None = None, *, seed: int = DEFAULT_SEED) -> list[Path]:
+def write_demo(
+    directory: str | os.PathLike | None = None, *, seed: int = DEFAULT_SEED
+) -> list[Path]:
     """Write the synthetic demo data to ``directory`` (default data/raw/demo).
 
     The same seed always gives byte-identical files. Returns the paths written.
@@ -152,7 +156,8 @@ def write_demo(directory: str | os.PathLike | None = None, *, seed: int = DEFAUL
             "SYNTETISKA DEMODATA – inte Socialstyrelsens statistik",
         ],
         footnotes=[
-            "Källa: syntetiska demodata från ehalsa_analys, formade efter publicerade riksnivåer 2022.",
+            "Källa: syntetiska demodata från ehalsa_analys, "
+            "formade efter publicerade riksnivåer 2022.",
             "x = färre än 5 brukare, uppgiften skyddas. .. = kommunen har inte svarat.",
         ],
     )

