@@ -21,8 +21,7 @@ from ehalsa_analys.schemas import AREAS, DIMENSIONS
 
 N_INDICATORS = 100
 ROUNDS = (pd.Timestamp("2022-03-01"), pd.Timestamp("2023-03-01"), pd.Timestamp("2024-03-01"))
-LEVELS = {0.0: "Ej planerad", 0.25: "Planerad", 0.5: "Påbörjad", 0.75: "Nästan där",
-          1.0: "Uppnådd"}
+LEVELS = {0.0: "Ej planerad", 0.25: "Planerad", 0.5: "Påbörjad", 0.75: "Nästan där", 1.0: "Uppnådd"}
 N_BOOT = 1000
 
 

@@ -30,7 +30,11 @@ SCORES = {
     "1882": [0.75, 1.0, 0.5, NaN, NaN, NaN],
 }
 RESPONSE = {
-    1.0: "Uppnådd", 0.75: "Nästan där", 0.5: "Påbörjad", 0.25: "Planerad", 0.0: "Ej planerad"
+    1.0: "Uppnådd",
+    0.75: "Nästan där",
+    0.5: "Påbörjad",
+    0.25: "Planerad",
+    0.0: "Ej planerad",
 }
 ACTIVITIES = {
     "L1": "Konferens om digitaliseringens möjligheter",
@@ -129,7 +133,13 @@ def naive_scores(responses, by, weights):
 
 def test_scores__hand_computed_weighted(weighted):
     assert list(weighted.columns) == [
-        "municipality_code", "dimension", "score", "ci_low", "ci_high", "n_scored", "n_unscored"
+        "municipality_code",
+        "dimension",
+        "score",
+        "ci_low",
+        "ci_high",
+        "n_scored",
+        "n_unscored",
     ]
     assert weighted.index.tolist() == list(range(6))
     # Dimensions in LIKA order (Ledning before Kompetens), municipalities by code.
@@ -213,8 +223,9 @@ def test_scores__bootstrap_spread_matches_theory():
     # 40 evenly spread indicators: the bootstrap mean is close to normal with sd
     # sd(values, ddof=0) / sqrt(40), so the 95 % interval is 2 * 1.96 of that wide.
     values = np.linspace(0, 1, 40)
-    rows = make_responses({"0114": list(values)}, ids=[f"I{i}" for i in range(40)],
-                          dims=["Ledning"] * 40)
+    rows = make_responses(
+        {"0114": list(values)}, ids=[f"I{i}" for i in range(40)], dims=["Ledning"] * 40
+    )
     out = maturity.scores(rows, ci=0.95, n_boot=20000, seed=0)
     expected = 2 * 1.96 * values.std() / math.sqrt(40)
     assert out.loc[0, "ci_high"] - out.loc[0, "ci_low"] == pytest.approx(expected, rel=0.05)
@@ -234,14 +245,23 @@ def test_bootstrap__weighted_replicates_have_the_exact_expectation():
     assert (boot == 0.25).mean() == pytest.approx(0.5, abs=0.01)
 
 
-@pytest.mark.parametrize("by", [("municipality_code", "dimension"),
-                                ("municipality_code", "area", "dimension"),
-                                ("dimension",), ("area",), ()])
+@pytest.mark.parametrize(
+    "by",
+    [
+        ("municipality_code", "dimension"),
+        ("municipality_code", "area", "dimension"),
+        ("dimension",),
+        ("area",),
+        (),
+    ],
+)
 def test_scores__matches_plain_loop_oracle(by):
     rng = np.random.default_rng(42)
     rows = random_responses(rng)
-    weights = {i: float(w) for i, w in zip(sorted(set(rows["indicator_id"])),
-                                           rng.integers(1, 4, 24), strict=True)}
+    weights = {
+        i: float(w)
+        for i, w in zip(sorted(set(rows["indicator_id"])), rng.integers(1, 4, 24), strict=True)
+    }
     out = maturity.scores(rows, by=by, weights=weights, ci=None)
     oracle = naive_scores(rows, list(by), weights)
     assert len(out) == len(oracle)
@@ -296,8 +316,9 @@ def test_scores__bad_arguments(responses, kwargs, match):
 
 
 def test_scores__object_column_of_numbers_is_read(responses):
-    as_object = responses.assign(score=responses["score"].astype(object).where(
-        responses["score"].notna(), None))
+    as_object = responses.assign(
+        score=responses["score"].astype(object).where(responses["score"].notna(), None)
+    )
     pd.testing.assert_frame_equal(
         maturity.scores(as_object, ci=None), maturity.scores(responses, ci=None)
     )
@@ -320,8 +341,14 @@ def test_maturity_index__cells_weigh_alike():
     dims = ["Ledning"] * 3 + ["Kompetens"]
     rows = make_responses(values, ids=["L1", "L2", "L3", "K1"], dims=dims)
     out = maturity.maturity_index(rows, ci=None)
-    assert list(out.columns) == ["municipality_code", "index", "ci_low", "ci_high", "n_scored",
-                                 "n_unscored"]
+    assert list(out.columns) == [
+        "municipality_code",
+        "index",
+        "ci_low",
+        "ci_high",
+        "n_scored",
+        "n_unscored",
+    ]
     assert out.loc[0, "index"] == 0.5  # not 3/4: the Ledning cell counts once
     heavier = maturity.maturity_index(rows, dimension_weights={"Ledning": 3}, ci=None)
     assert heavier.loc[0, "index"] == 0.75
@@ -375,8 +402,16 @@ def _by_dimension(out, column):
 
 def test_gaps__county(weighted):
     out = maturity.gaps(weighted)
-    assert list(out.columns) == ["municipality_code", "dimension", "score", "reference",
-                                 "reference_value", "gap", "gap_low", "gap_high"]
+    assert list(out.columns) == [
+        "municipality_code",
+        "dimension",
+        "score",
+        "reference",
+        "reference_value",
+        "gap",
+        "gap_low",
+        "gap_high",
+    ]
     assert set(out["reference"]) == {"county"}
     ref = _by_dimension(out, "reference_value")
     gap = _by_dimension(out, "gap")
@@ -401,8 +436,10 @@ def test_gaps__county_exclude_self(weighted):
 
 
 def test_gaps__counties_are_separate(weighted):
-    other = weighted.assign(municipality_code=["0180", "0180", "0181", "0181", "0182", "0182"],
-                            score=weighted["score"] + 0.1)
+    other = weighted.assign(
+        municipality_code=["0180", "0180", "0181", "0181", "0182", "0182"],
+        score=weighted["score"] + 0.1,
+    )
     out = maturity.gaps(pd.concat([weighted, other]))
     assert _by_dimension(out, "reference_value")["Ledning"].tolist() == pytest.approx(
         [1.8125 / 3 + 0.1] * 3 + [1.8125 / 3] * 3
@@ -410,8 +447,9 @@ def test_gaps__counties_are_separate(weighted):
 
 
 def test_gaps__nation_with_table(weighted):
-    national = pd.DataFrame({"dimension": ["Ledning", "Kompetens"], "score": [0.5, 0.4],
-                             "municipality_code": "0000"})
+    national = pd.DataFrame(
+        {"dimension": ["Ledning", "Kompetens"], "score": [0.5, 0.4], "municipality_code": "0000"}
+    )
     out = maturity.gaps(weighted, reference="nation", national=national)
     assert set(out["reference"]) == {"national_table"}
     gap = _by_dimension(out, "gap")
@@ -451,8 +489,13 @@ def test_gaps__best(weighted):
 
 
 def test_gaps__best_ties_go_to_lowest_code():
-    s = pd.DataFrame({"municipality_code": ["1882", "1880", "1881"], "dimension": "Ledning",
-                      "score": [0.9, 0.9, 0.1]})
+    s = pd.DataFrame(
+        {
+            "municipality_code": ["1882", "1880", "1881"],
+            "dimension": "Ledning",
+            "score": [0.9, 0.9, 0.1],
+        }
+    )
     out = maturity.gaps(s, reference="best")
     assert out["best_municipality_code"].tolist() == ["1880"] * 3
 
@@ -503,8 +546,19 @@ def naive_gini(values):
 
 def test_dispersion__hand_values(weighted):
     out = maturity.dispersion(weighted)
-    assert list(out.columns) == ["dimension", "n", "mean", "min", "max", "range", "q1", "q3",
-                                 "iqr", "std", "gini"]
+    assert list(out.columns) == [
+        "dimension",
+        "n",
+        "mean",
+        "min",
+        "max",
+        "range",
+        "q1",
+        "q3",
+        "iqr",
+        "std",
+        "gini",
+    ]
     led = out.iloc[0]
     assert led["dimension"] == "Ledning" and led["n"] == 3
     assert led["min"] == 0.375 and led["max"] == 0.75 and led["range"] == 0.375
@@ -518,8 +572,12 @@ def test_dispersion__hand_values(weighted):
 
 
 def test_dispersion__gini_known_cases():
-    s = pd.DataFrame({"dimension": ["A"] * 3 + ["B"] * 3 + ["C"] * 2 + ["D"] * 2,
-                      "score": [0.4, 0.4, 0.4, 0.0, 0.0, 1.0, 0.0, 0.0, -0.5, 1.0]})
+    s = pd.DataFrame(
+        {
+            "dimension": ["A"] * 3 + ["B"] * 3 + ["C"] * 2 + ["D"] * 2,
+            "score": [0.4, 0.4, 0.4, 0.0, 0.0, 1.0, 0.0, 0.0, -0.5, 1.0],
+        }
+    )
     out = maturity.dispersion(s).set_index("dimension")
     assert out.loc["A", "gini"] == 0.0
     assert out.loc["B", "gini"] == pytest.approx(2 / 3)  # one of three holds everything
@@ -556,8 +614,16 @@ def test_dispersion__overall_and_refusals(weighted):
 
 def test_weakest_indicators__table(responses, instrument):
     out = maturity.weakest_indicators(responses, instrument=instrument)
-    assert list(out.columns) == ["indicator_id", "indicator", "area", "dimension", "mean_score",
-                                 "n_scored", "n_below", "suggested_activity"]
+    assert list(out.columns) == [
+        "indicator_id",
+        "indicator",
+        "area",
+        "dimension",
+        "mean_score",
+        "n_scored",
+        "n_below",
+        "suggested_activity",
+    ]
     # Ledning: L3 0.25, L2 2/3, L1 0.75; Kompetens: K2 0.25 (1 scored), K3 0.25, K1 0.5.
     assert out["indicator_id"].tolist() == ["L3", "L2", "L1", "K2", "K3", "K1"]
     np.testing.assert_allclose(out["mean_score"], [0.25, 2 / 3, 0.75, 0.25, 0.25, 0.5])
@@ -587,9 +653,16 @@ def test_weakest_indicators__tie_broken_by_n_below():
 
 def test_development_areas__hand_computed(responses, instrument):
     out = maturity.development_areas(responses, instrument=instrument)
-    assert list(out.columns) == ["priority", "dimension", "mean_score", "n_below",
-                                 "n_municipalities", "weakest_indicator_ids",
-                                 "weakest_indicators", "suggested_activities"]
+    assert list(out.columns) == [
+        "priority",
+        "dimension",
+        "mean_score",
+        "n_below",
+        "n_municipalities",
+        "weakest_indicator_ids",
+        "weakest_indicators",
+        "suggested_activities",
+    ]
     # Both dimensions have 1 municipality below 0.5; Kompetens has the lower mean.
     assert out["dimension"].tolist() == ["Kompetens", "Ledning"]
     assert out["priority"].tolist() == [1, 2]
@@ -614,8 +687,14 @@ def test_development_areas__more_below_beats_lower_mean():
 
 
 def test_development_areas__by_area(responses, instrument):
-    rows = pd.concat([responses, responses.assign(area="Övergripande", score=1.0,
-                                                  indicator_id=responses["indicator_id"] + "o")])
+    rows = pd.concat(
+        [
+            responses,
+            responses.assign(
+                area="Övergripande", score=1.0, indicator_id=responses["indicator_id"] + "o"
+            ),
+        ]
+    )
     out = maturity.development_areas(rows, by=("area", "dimension"), n_weakest=2)
     assert list(out.columns)[:3] == ["priority", "area", "dimension"]
     assert len(out) == 4
@@ -649,9 +728,19 @@ def test_change__clear_improvement_decline_and_none():
     t0 = _round({"0114": low, "0115": same, "0116": high}, "2023-03-01")
     t1 = _round({"0114": high, "0115": same[::-1], "0116": low}, "2024-03-01")
     out = maturity.change(t0, t1, n_boot=1000, seed=0)
-    assert list(out.columns) == ["municipality_code", "dimension", "score_t0", "score_t1",
-                                 "change", "ci_low", "ci_high", "exceeds_interval",
-                                 "direction", "n_scored_t0", "n_scored_t1"]
+    assert list(out.columns) == [
+        "municipality_code",
+        "dimension",
+        "score_t0",
+        "score_t1",
+        "change",
+        "ci_low",
+        "ci_high",
+        "exceeds_interval",
+        "direction",
+        "n_scored_t0",
+        "n_scored_t1",
+    ]
     assert out["exceeds_interval"].tolist() == [True, False, True]
     assert out["direction"].tolist() == ["up", "none", "down"]
     assert out.loc[1, "change"] == pytest.approx(0.0, abs=1e-12)
@@ -688,10 +777,16 @@ def test_change__refusals():
 
 def _profiles():
     rows = []
-    high = {"0114": [0.9, 0.85, 0.8, 0.9], "0115": [0.95, 0.9, 0.85, 0.8],
-            "0117": [0.85, 0.9, 0.9, 0.85]}
-    low = {"0120": [0.2, 0.1, 0.2, 0.3], "0123": [0.1, 0.2, 0.25, 0.2],
-           "0125": [0.25, 0.2, 0.1, 0.15]}
+    high = {
+        "0114": [0.9, 0.85, 0.8, 0.9],
+        "0115": [0.95, 0.9, 0.85, 0.8],
+        "0117": [0.85, 0.9, 0.9, 0.85],
+    }
+    low = {
+        "0120": [0.2, 0.1, 0.2, 0.3],
+        "0123": [0.1, 0.2, 0.25, 0.2],
+        "0125": [0.25, 0.2, 0.1, 0.15],
+    }
     for code, values in {**high, **low}.items():
         for dimension, value in zip(DIMENSIONS, values, strict=True):
             rows.append({"municipality_code": code, "dimension": dimension, "score": value})
@@ -715,8 +810,9 @@ def test_peer_groups__two_obvious_clusters():
 def test_peer_groups__fixed_k_missing_cells_and_profiles():
     s = _profiles()
     s = s.drop(index=s.index[(s["municipality_code"] == "0123") & (s["dimension"] == "Ledning")])
-    s = pd.concat([s, pd.DataFrame({"municipality_code": ["0126"], "dimension": ["Ledning"],
-                                    "score": [NaN]})])
+    s = pd.concat(
+        [s, pd.DataFrame({"municipality_code": ["0126"], "dimension": ["Ledning"], "score": [NaN]})]
+    )
     out = maturity.peer_groups(s, k=2, method="average")
     assert out["municipality_code"].tolist()[-1] == "0126"
     assert pd.isna(out.loc[6, "peer_group"]) and out.loc[6, "nearest_peers"] == ()

@@ -31,6 +31,7 @@ __all__ = [
     "SchemaError",
     "PersonalDataError",
     "CRSError",
+    "check_choice",
 ]
 
 
@@ -120,3 +121,20 @@ class PersonalDataError(EhalsaError):
 
 class CRSError(EhalsaError):
     """Geometries are in a coordinate reference system the computation cannot use."""
+
+
+def check_choice(name: str, allowed: Any, value: Any) -> None:
+    """Raise ValueError unless ``value`` is one of ``allowed``, naming the argument.
+
+    Example
+    -------
+    >>> check_choice("lang", ["sv", "en"], "de")
+    Traceback (most recent call last):
+    ...
+    ValueError: The value for `lang` must be one of ['sv', 'en'], but 'de' was passed.
+    """
+    allowed = list(allowed)
+    if not isinstance(value, str) or value not in allowed:
+        raise ValueError(
+            f"The value for `{name}` must be one of {allowed}, but {value!r} was passed."
+        )

@@ -139,7 +139,7 @@ from scipy import sparse
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import pdist, squareform
 
-from .errors import SchemaError
+from .errors import SchemaError, check_choice
 from .schemas import AREAS, DIMENSIONS
 
 __all__ = [
@@ -172,12 +172,7 @@ _MAX_K = 6
 # --------------------------------------------------------------------------- checks
 
 
-def _check_choice(name: str, allowed: Iterable[Any], value: Any) -> None:
-    allowed = list(allowed)
-    if not isinstance(value, str) or value not in allowed:
-        raise ValueError(
-            f"The value for `{name}` must be one of {allowed}, but {value!r} was passed."
-        )
+_check_choice = check_choice
 
 
 def _as_keys(name: str, by: Any) -> list[str]:
@@ -192,16 +187,13 @@ def _as_keys(name: str, by: Any) -> list[str]:
             keys = [by]
     if not all(isinstance(key, str) for key in keys):
         raise ValueError(
-            f"`{name}` must be a column name or a sequence of column names, "
-            f"but {by!r} was passed."
+            f"`{name}` must be a column name or a sequence of column names, but {by!r} was passed."
         )
     if len(set(keys)) != len(keys):
         raise ValueError(f"`{name}` names a column more than once: {by!r}.")
     clash = [key for key in keys if key in _MEASURES]
     if clash:
-        raise ValueError(
-            f"`{name}` may not contain {clash}: these are output columns, not keys."
-        )
+        raise ValueError(f"`{name}` may not contain {clash}: these are output columns, not keys.")
     return keys
 
 
@@ -227,8 +219,7 @@ def _require_key_columns(data: pd.DataFrame, name: str, argument: str, keys: lis
     missing = [key for key in keys if key not in data.columns]
     if missing:
         raise ValueError(
-            f"`{argument}` names {missing}, not a column of `{name}`; "
-            f"it has {list(data.columns)}."
+            f"`{argument}` names {missing}, not a column of `{name}`; it has {list(data.columns)}."
         )
 
 
@@ -435,7 +426,10 @@ def _sorted(data: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def _bootstrap(
-    values: np.ndarray, weights: np.ndarray | None, sizes: np.ndarray, n_boot: int,
+    values: np.ndarray,
+    weights: np.ndarray | None,
+    sizes: np.ndarray,
+    n_boot: int,
     rng: np.random.Generator,
 ) -> np.ndarray:
     """Weighted means of ``n_boot`` resamples of each group, as an (n_boot, groups) array.
@@ -617,9 +611,7 @@ def _scores(
     weights_name: str = "weights",
 ) -> pd.DataFrame:
     rng = np.random.default_rng(seed) if ci is not None else None
-    stats = _group_stats(
-        responses, keys, table, n_boot=n_boot, rng=rng, weights_name=weights_name
-    )
+    stats = _group_stats(responses, keys, table, n_boot=n_boot, rng=rng, weights_name=weights_name)
     low = high = np.full(len(stats.score), np.nan)
     if stats.boot is not None:
         eligible = stats.n_scored >= 2
@@ -701,10 +693,9 @@ def maturity_index(
         responses, unit + ["area", "dimension"], table, n_boot=n_boot, rng=rng, min_size=1
     )
     groups = cells.groups
-    cell_w = (
-        groups["dimension"].map(lambda d: dim_w.get(d, 1.0)).to_numpy(dtype=float)
-        * groups["area"].map(lambda a: area_w.get(a, 1.0)).to_numpy(dtype=float)
-    )
+    cell_w = groups["dimension"].map(lambda d: dim_w.get(d, 1.0)).to_numpy(dtype=float) * groups[
+        "area"
+    ].map(lambda a: area_w.get(a, 1.0)).to_numpy(dtype=float)
     uid = groups.groupby(unit, sort=False, dropna=False).ngroup().to_numpy()
     n_units = int(uid.max()) + 1 if len(uid) else 0
     has = cells.n_scored > 0
@@ -1069,9 +1060,7 @@ def _area_keys(by: Any) -> list[str]:
     keys = _as_keys("by", by)
     bad = [key for key in keys if key not in ("area", "dimension")]
     if bad:
-        raise ValueError(
-            f"`by` may contain only 'area' and 'dimension', but {by!r} was passed."
-        )
+        raise ValueError(f"`by` may contain only 'area' and 'dimension', but {by!r} was passed.")
     return keys
 
 
@@ -1155,8 +1144,16 @@ def weakest_indicators(
     if n is not None:
         table = table[table["n_scored"] > 0]
         table = table.groupby(keys, sort=False, dropna=False).head(n) if keys else table.head(n)
-    columns = ["indicator_id", "indicator", "area", "dimension", "mean_score", "n_scored",
-               "n_below", "suggested_activity"]
+    columns = [
+        "indicator_id",
+        "indicator",
+        "area",
+        "dimension",
+        "mean_score",
+        "n_scored",
+        "n_below",
+        "suggested_activity",
+    ]
     return table[columns].reset_index(drop=True)
 
 
@@ -1248,7 +1245,12 @@ def development_areas(
     _instrument(instrument)  # refuses duplicate indicator_ids
     table = _weight_table(instrument, "instrument")
     per_municipality = _scores(
-        responses, ["municipality_code", *keys], table, ci=None, n_boot=2, seed=0,
+        responses,
+        ["municipality_code", *keys],
+        table,
+        ci=None,
+        n_boot=2,
+        seed=0,
         weights_name="instrument",
     )
     s = per_municipality["score"]
@@ -1260,8 +1262,11 @@ def development_areas(
         ).reset_index()
     else:
         summary = pd.DataFrame(
-            {"mean_score": [s.mean()], "n_below": [int(frame["_below"].sum())],
-             "n_municipalities": [int(s.count())]}
+            {
+                "mean_score": [s.mean()],
+                "n_below": [int(frame["_below"].sum())],
+                "n_municipalities": [int(s.count())],
+            }
         )
     weak = weakest_indicators(
         responses, instrument=instrument, n=n_weakest, by=keys, threshold=threshold
@@ -1280,8 +1285,16 @@ def development_areas(
         kind="stable",
     ).reset_index(drop=True)
     summary.insert(0, "priority", np.arange(1, len(summary) + 1, dtype="int64"))
-    columns = ["priority", *keys, "mean_score", "n_below", "n_municipalities",
-               "weakest_indicator_ids", "weakest_indicators", "suggested_activities"]
+    columns = [
+        "priority",
+        *keys,
+        "mean_score",
+        "n_below",
+        "n_municipalities",
+        "weakest_indicator_ids",
+        "weakest_indicators",
+        "suggested_activities",
+    ]
     return summary[columns]
 
 

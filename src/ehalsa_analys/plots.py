@@ -27,9 +27,8 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -39,7 +38,7 @@ from matplotlib.ticker import FuncFormatter
 
 from . import reference
 from ._atomic import atomic_path
-from .errors import SchemaError
+from .errors import SchemaError, check_choice
 
 __all__ = [
     "PALETTE",
@@ -104,11 +103,7 @@ _RC = {
 _CONTEXT_SIZES = {"report": 10, "paper": 9, "talk": 14}
 
 
-def _check_choice(name: str, allowed: Sequence[Any], value: Any) -> None:
-    if value not in allowed:
-        raise ValueError(
-            f"The value for `{name}` must be one of {list(allowed)}, but {value!r} was passed."
-        )
+_check_choice = check_choice
 
 
 def house_style(context: str = "report") -> contextlib.AbstractContextManager:
@@ -363,14 +358,3 @@ def save(
             fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_METADATA[fmt], bbox_inches="tight")
         written.append(target)
     return written
-
-
-@contextlib.contextmanager
-def _figure(
-    **kwargs,
-) -> Iterator[mpl.figure.Figure]:  # used by report: a figure that is always closed
-    fig = plt.figure(**kwargs)
-    try:
-        yield fig
-    finally:
-        plt.close(fig)

@@ -30,7 +30,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .errors import UnknownMunicipalityError
+from .errors import UnknownMunicipalityError, check_choice
 
 __all__ = [
     "municipalities",
@@ -179,9 +179,7 @@ def geometries(
         raw = _boundaries("lan")[["lan_kod", "geometry"]].rename(columns={"lan_kod": "county_code"})
         key = "county_code"
     else:
-        raise ValueError(
-            f"`level` must be one of ['municipality', 'county'], but {level!r} was passed."
-        )
+        check_choice("level", ["municipality", "county"], level)
     out = gpd.GeoDataFrame(attrs.merge(raw, on=key, how="left"), geometry="geometry", crs=raw.crs)
     if county_code is not None:
         out = out[out["county_code"] == _normalise_county_code(county_code)]

@@ -42,7 +42,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.engines.geopandas_engine import Geometry
 
-from .errors import CRSError, SchemaError
+from .errors import CRSError, SchemaError, check_choice
 
 __all__ = [
     "SCHEMAS",
@@ -229,10 +229,7 @@ def validate(
     ehalsa_analys.errors.SchemaError: Table 'indicators' breaks its schema in 1 place: ...
     """
     if isinstance(schema, str):
-        if schema not in SCHEMAS:
-            raise ValueError(
-                f"`schema` must be one of {sorted(SCHEMAS)}, but {schema!r} was passed."
-            )
+        check_choice("schema", sorted(SCHEMAS), schema)
         schema = SCHEMAS[schema]
     name = schema.name or "table"
     missing = [col for col in schema.columns if col not in data.columns]

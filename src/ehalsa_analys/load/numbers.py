@@ -100,6 +100,16 @@ def _normalise_marker(text: Any) -> str:
     return _WHITESPACE.sub(" ", str(text)).strip().casefold()
 
 
+def _marker_kind(value: Any) -> str | None:
+    """'missing' or 'suppressed' for a marker, None for anything else."""
+    marker = _normalise_marker(value)
+    if marker in MISSING_MARKERS:
+        return "missing"
+    if marker in SUPPRESSED_MARKERS:
+        return "suppressed"
+    return None
+
+
 def _as_text(values: pd.Series) -> pd.Series:
     """Strip every cell to text; NaN/None become ""."""
     if isinstance(values.dtype, pd.StringDtype):
@@ -151,16 +161,7 @@ def _classify(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if not ok.all():
         # Few distinct non-numbers (markers, typos): classify each distinct text once.
         other = text[~ok]
-        verdict = {}
-        for value in other.unique():
-            marker = _normalise_marker(value)
-            verdict[value] = (
-                "missing"
-                if marker in MISSING_MARKERS
-                else "suppressed"
-                if marker in SUPPRESSED_MARKERS
-                else "bad"
-            )
+        verdict = {value: _marker_kind(value) or "bad" for value in other.unique()}
         labels = other.map(verdict).to_numpy(dtype=object)
         status[~ok] = np.where(labels == "bad", "", labels)
         bad[~ok] = labels == "bad"
@@ -272,16 +273,7 @@ def marker_status(values: Sequence[Any] | pd.Series) -> pd.Series:
     """
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     text = _as_text(series)
-    verdict = {}
-    for value in text.unique():
-        marker = _normalise_marker(value)
-        verdict[value] = (
-            "missing"
-            if marker in MISSING_MARKERS
-            else "suppressed"
-            if marker in SUPPRESSED_MARKERS
-            else ""
-        )
+    verdict = {value: _marker_kind(value) or "" for value in text.unique()}
     return pd.Series(
         text.map(verdict).to_numpy(dtype=object), index=series.index, dtype="str", name=series.name
     )
