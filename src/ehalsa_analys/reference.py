@@ -224,7 +224,7 @@ def municipality_groups() -> pd.DataFrame:
 
     Example
     -------
-    >>> municipality_groups()["group_code"].value_counts()["A1"]
+    >>> int(municipality_groups()["group_code"].value_counts()["A1"])
     3
     """
     return _read_reference_csv("kommungrupp_2023.csv")

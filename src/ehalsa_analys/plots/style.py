@@ -1,4 +1,4 @@
-"""House style and figure functions: tidy frames in, Axes out, Swedish by default.
+"""House style shared by every figure: theme, palette, labels, Swedish numbers, saving.
 
 * ``house_style()`` sets the theme; it works globally, as a context manager and
   as a decorator. Nothing changes rcParams at import.
@@ -12,12 +12,6 @@
 
 Example
 -------
->>> import matplotlib
->>> matplotlib.use("Agg")
->>> import matplotlib.pyplot as plt
->>> with house_style():
-...     fig, ax = plt.subplots()
-...     ax = municipality_map(county_code="18", ax=ax)
 >>> format_number(12345.6, decimals=1)
 '12\\xa0345,6'
 """
@@ -31,27 +25,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib as mpl
-import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from . import reference
-from ._atomic import atomic_path
-from .errors import SchemaError, check_choice
-
-__all__ = [
-    "PALETTE",
-    "SEQUENTIAL",
-    "LABELS",
-    "house_style",
-    "format_number",
-    "number_formatter",
-    "add_source",
-    "choropleth",
-    "municipality_map",
-    "save",
-]
+from .._atomic import atomic_path
+from ..errors import check_choice
 
 #: Okabe–Ito, a categorical palette readable with colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -103,9 +81,6 @@ _RC = {
 _CONTEXT_SIZES = {"report": 10, "paper": 9, "talk": 14}
 
 
-_check_choice = check_choice
-
-
 def house_style(context: str = "report") -> contextlib.AbstractContextManager:
     """Return the house theme as an rc context: use it with ``with`` or as a decorator.
 
@@ -117,7 +92,7 @@ def house_style(context: str = "report") -> contextlib.AbstractContextManager:
     >>> with house_style(context="talk"):
     ...     pass
     """
-    _check_choice("context", list(_CONTEXT_SIZES), context)
+    check_choice("context", list(_CONTEXT_SIZES), context)
     size = _CONTEXT_SIZES[context]
     params = dict(_RC, **{"font.size": size, "axes.titlesize": size + 2, "axes.labelsize": size})
     return mpl.rc_context(params)
@@ -138,7 +113,7 @@ def format_number(
     >>> format_number(45, percent=True, lang="en")
     '45%'
     """
-    _check_choice("lang", list(LABELS), lang)
+    check_choice("lang", list(LABELS), lang)
     if x is None or (isinstance(x, float) and math.isnan(x)) or pd.isna(x):
         return "–"
     value = float(x)
@@ -160,7 +135,7 @@ def number_formatter(
     lang: str = "sv", *, decimals: int | None = None, percent: bool = False
 ) -> FuncFormatter:
     """Return a matplotlib tick formatter that writes numbers as :func:`format_number`."""
-    _check_choice("lang", list(LABELS), lang)
+    check_choice("lang", list(LABELS), lang)
     return FuncFormatter(
         lambda x, _pos: format_number(x, decimals=decimals, lang=lang, percent=percent)
     )
@@ -168,7 +143,7 @@ def number_formatter(
 
 def add_source(fig: mpl.figure.Figure, text: str, *, lang: str = "sv") -> mpl.text.Text:
     """Write the source line ("Källa: …" / "Source: …") at the bottom left of ``fig``."""
-    _check_choice("lang", list(LABELS), lang)
+    check_choice("lang", list(LABELS), lang)
     return fig.text(
         0.01,
         0.01,
@@ -179,155 +154,6 @@ def add_source(fig: mpl.figure.Figure, text: str, *, lang: str = "sv") -> mpl.te
         color="#555555",
     )
 
-
-def _map_axes(ax):
-    ax.set_axis_off()
-    ax.set_aspect("equal")
-    return ax
-
-
-def choropleth(
-    data: pd.DataFrame,
-    *,
-    value: str,
-    ax=None,
-    county_code: str | None = None,
-    lang: str = "sv",
-    title: str | None = None,
-    legend_title: str | None = None,
-    cmap: str | None = None,
-    percent: bool = False,
-    decimals: int | None = None,
-    source: str | None = None,
-    geometries=None,
-):
-    """Draw municipalities coloured by ``value``; missing ones hatched grey.
-
-    Parameters
-    ----------
-    data : DataFrame
-        Columns ``municipality_code`` (codes or names; resolved) and ``value``.
-    value : str
-        The column to colour by.
-    {ax}
-    {county_code}
-    {lang}
-    title, legend_title : str, optional
-    cmap : str, optional
-        Default :data:`SEQUENTIAL`.
-    percent, decimals
-        Number format of the colour bar.
-    {source}
-    geometries : GeoDataFrame, optional
-        Municipality boundaries; default :func:`reference.geometries`.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-
-    Example
-    -------
-    >>> df = pd.DataFrame({{"municipality_code": ["1880", "1885"], "andel": [40.0, 55.5]}})
-    >>> ax = choropleth(df, value="andel", county_code="18", percent=True)
-    """
-    _check_choice("lang", list(LABELS), lang)
-    for column in ("municipality_code", value):
-        if column not in data.columns:
-            raise SchemaError(
-                f"`data` has no column {column!r}; it has {list(data.columns)}",
-                column=column,
-                hint="pass the name of the column to colour by as `value=`",
-            )
-    if ax is None:
-        ax = plt.gca()
-    shapes = (
-        geometries
-        if geometries is not None
-        else reference.geometries("municipality", county_code=county_code)
-    )
-    codes = reference.resolve_municipality(data["municipality_code"])
-    values = pd.Series(
-        pd.to_numeric(data[value], errors="coerce").to_numpy(), index=codes.to_numpy()
-    )
-    merged = shapes.assign(_value=shapes["municipality_code"].map(values.groupby(level=0).first()))
-    present = merged[merged["_value"].notna()]
-    missing = merged[merged["_value"].isna()]
-    cmap = cmap or SEQUENTIAL
-    if len(present):
-        present.plot(column="_value", cmap=cmap, ax=ax, edgecolor="white", linewidth=0.3)
-        norm = mpl.colors.Normalize(present["_value"].min(), present["_value"].max())
-        bar = ax.figure.colorbar(
-            mpl.cm.ScalarMappable(norm=norm, cmap=cmap),
-            ax=ax,
-            shrink=0.6,
-            format=number_formatter(lang, decimals=decimals, percent=percent),
-        )
-        bar.set_label(legend_title or value)
-    if len(missing):
-        missing.plot(
-            ax=ax, facecolor=MISSING_COLOUR, edgecolor="#999999", hatch="///", linewidth=0.3
-        )
-        ax.legend(
-            handles=[
-                Patch(
-                    facecolor=MISSING_COLOUR,
-                    edgecolor="#999999",
-                    hatch="///",
-                    label=LABELS[lang]["missing"],
-                )
-            ],
-            loc="lower right",
-            frameon=False,
-        )
-    if county_code is None and geometries is None:
-        reference.geometries("county").boundary.plot(ax=ax, color="#333333", linewidth=0.6)
-    if title:
-        ax.set_title(title)
-    if source:
-        add_source(ax.figure, source, lang=lang)
-    return _map_axes(ax)
-
-
-def municipality_map(*, county_code: str | None = None, lang: str = "sv", ax=None, source=None):
-    """Outline Sweden's 290 municipalities (or one county's), coloured by county.
-
-    Parameters
-    ----------
-    {county_code}
-    {lang}
-    {ax}
-    {source}
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-    """
-    _check_choice("lang", list(LABELS), lang)
-    if ax is None:
-        ax = plt.gca()
-    shapes = reference.geometries("municipality", county_code=county_code)
-    counties = sorted(shapes["county_code"].unique())
-    colours = {code: PALETTE[i % (len(PALETTE) - 1)] for i, code in enumerate(counties)}
-    shapes.plot(
-        ax=ax,
-        color=shapes["county_code"].map(colours).tolist(),
-        edgecolor="white",
-        linewidth=0.3,
-        alpha=0.85,
-    )
-    if county_code is None:
-        reference.geometries("county").boundary.plot(ax=ax, color="#333333", linewidth=0.6)
-        ax.set_title(f"{LABELS[lang]['municipalities']} ({format_number(len(shapes), lang=lang)})")
-    else:
-        county = shapes["county"].iloc[0]
-        ax.set_title(LABELS[lang]["municipalities_in"].format(county=county))
-    if source:
-        add_source(ax.figure, source, lang=lang)
-    return _map_axes(ax)
-
-
-choropleth.__doc__ = choropleth.__doc__.format(**_PARAMS)
-municipality_map.__doc__ = municipality_map.__doc__.format(**_PARAMS)
 
 _METADATA = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
 
@@ -352,7 +178,7 @@ def save(
         base = base.with_suffix("")
     written = []
     for fmt in formats:
-        _check_choice("formats", list(_METADATA), fmt)
+        check_choice("formats", list(_METADATA), fmt)
         target = base.with_name(f"{base.name}.{fmt}")
         with mpl.rc_context({"svg.hashsalt": "ehalsa_analys"}), atomic_path(target) as tmp:
             fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_METADATA[fmt], bbox_inches="tight")
