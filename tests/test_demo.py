@@ -1,3 +1,5 @@
+import pytest
+
 from ehalsa_analys import demo
 
 
@@ -9,8 +11,15 @@ def test_demo__byte_identical_for_the_same_seed(tmp_path):
     assert other[1].read_bytes() != first[1].read_bytes()
 
 
+def test_demo__parts_checked(tmp_path):
+    written = demo.write_demo(tmp_path, parts=[])
+    assert [p.name for p in written] == ["LÄS_MIG.txt"]
+    with pytest.raises(ValueError, match="`parts` must be one of"):
+        demo.write_demo(tmp_path, parts=["lkia"])
+
+
 def test_demo__says_it_is_synthetic(tmp_path):
-    readme, csv = demo.write_demo(tmp_path)
+    readme, csv = demo.write_demo(tmp_path, parts=["socialstyrelsen"])
     assert "SYNTETISKA DEMODATA" in readme.read_text(encoding="utf-8")
     text = csv.read_bytes().decode("cp1252")
     assert "SYNTETISKA DEMODATA" in text.splitlines()[1]
@@ -18,7 +27,7 @@ def test_demo__says_it_is_synthetic(tmp_path):
 
 
 def test_demo__real_export_quirks_and_calibrated_shares(tmp_path):
-    _, csv = demo.write_demo(tmp_path)
+    _, csv = demo.write_demo(tmp_path, parts=["socialstyrelsen"])
     raw = csv.read_bytes()
     raw.decode("cp1252")
     assert b"\r\n" in raw and "ä".encode("cp1252") in raw

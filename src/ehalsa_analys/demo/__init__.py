@@ -1,0 +1,100 @@
+"""Synthetic demo data, written deterministically in the sources' real formats.
+
+THE DEMO DATA ARE SYNTHETIC. They are drawn from a seeded random generator and
+shaped on public national levels (../shared/domain/facts.md), so that figures
+look plausible; they are not statistics about any municipality and must never
+be presented as such. Every file says so in its title rows and a README.
+
+What is written to ``data/raw/demo/`` (the only place in data/raw the package
+ever writes, and only through ``ehalsa demo`` or ``make report`` when data/raw
+holds no user data):
+
+``LÄS_MIG.txt``
+    The notice above, in Swedish and English.
+One module per source writes its part under its own folder:
+
+``socialstyrelsen/`` (:mod:`.survey`)
+    Key figures per municipality in the shape of a Swedish Excel export.
+
+Example
+-------
+>>> import tempfile, pathlib
+>>> paths = write_demo(pathlib.Path(tempfile.mkdtemp()))
+>>> sorted(p.name for p in paths)
+['LÄS_MIG.txt', 'nyckeltal_2022.csv']
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from .._atomic import write_bytes
+from ..errors import check_choice
+from ..paths import demo_dir, raw_dir
+from . import survey
+
+__all__ = ["DEFAULT_SEED", "DEMO_COUNTY", "write_demo", "has_user_data", "ensure_demo", "NOTICE"]
+
+#: Seed of the demo generator; recorded in every manifest that uses the demo.
+DEFAULT_SEED = 20_261_123
+#: The county the demo report is drawn for (Örebro län, whose LIKA compilation is a seed document).
+DEMO_COUNTY = "18"
+
+NOTICE = """\
+SYNTETISKA DEMODATA
+Filerna i den här mappen är påhittade. De är skapade av ehalsa_analys (ehalsa_analys.demo)
+med en slumpgenerator med fast frö och formade efter publicerade riksnivåer, så att
+figurerna ser rimliga ut. De beskriver inte någon verklig kommun och får aldrig
+redovisas som statistik.
+
+SYNTHETIC DEMO DATA
+The files in this folder are made up by ehalsa_analys (ehalsa_analys.demo) with a seeded random
+generator, shaped on published national levels so that figures look plausible. They
+describe no real municipality and must never be presented as statistics.
+"""
+
+#: The demo writers by part (the source folder each writes under ``directory``).
+PARTS = {"socialstyrelsen": survey.write}
+
+
+def has_user_data(root: Path | None = None) -> bool:
+    """True when data/raw holds any file outside data/raw/demo (dotfiles aside)."""
+    raw = raw_dir(root)
+    if not raw.is_dir():
+        return False
+    demo = demo_dir(root)
+    for path in raw.rglob("*"):
+        if path.is_file() and not path.name.startswith(".") and demo not in path.parents:
+            return True
+    return False
+
+
+def write_demo(
+    directory: str | os.PathLike | None = None,
+    *,
+    seed: int = DEFAULT_SEED,
+    parts: Sequence[str] | None = None,
+) -> list[Path]:
+    """Write the synthetic demo data to ``directory`` (default data/raw/demo).
+
+    ``parts`` chooses sources (default all of :data:`PARTS`); the README is
+    always written. The same seed always gives byte-identical files. Returns
+    the paths written, README first.
+    """
+    directory = Path(directory) if directory is not None else demo_dir()
+    chosen = list(PARTS) if parts is None else list(parts)
+    for part in chosen:
+        check_choice("parts", list(PARTS), part)
+    written = [write_bytes(directory / "LÄS_MIG.txt", NOTICE.encode("utf-8"), allow_raw=True)]
+    for part in chosen:
+        written += PARTS[part](directory, seed=seed)
+    return written
+
+
+def ensure_demo(root: Path | None = None, *, seed: int = DEFAULT_SEED) -> list[Path] | None:
+    """Write the demo data unless data/raw holds user data; return what was written or None."""
+    if has_user_data(root):
+        return None
+    return write_demo(demo_dir(root), seed=seed)
