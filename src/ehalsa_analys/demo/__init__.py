@@ -13,14 +13,16 @@ holds no user data):
     The notice above, in Swedish and English.
 One module per source writes its part under its own folder:
 
+``lika/`` (:mod:`.lika`)
+    LIKA self-assessments of Örebro län's municipalities, 2018 and 2022.
 ``socialstyrelsen/`` (:mod:`.survey`)
     Key figures per municipality in the shape of a Swedish Excel export.
 
 Example
 -------
 >>> import tempfile, pathlib
->>> paths = write_demo(pathlib.Path(tempfile.mkdtemp()))
->>> sorted(p.name for p in paths)
+>>> paths = write_demo(pathlib.Path(tempfile.mkdtemp()), parts=["socialstyrelsen"])
+>>> [p.name for p in paths]
 ['LÄS_MIG.txt', 'nyckeltal_2022.csv']
 """
 
@@ -33,7 +35,7 @@ from pathlib import Path
 from .._atomic import write_bytes
 from ..errors import check_choice
 from ..paths import demo_dir, raw_dir
-from . import survey
+from . import lika, survey
 
 __all__ = ["DEFAULT_SEED", "DEMO_COUNTY", "write_demo", "has_user_data", "ensure_demo", "NOTICE"]
 
@@ -56,7 +58,7 @@ describe no real municipality and must never be presented as statistics.
 """
 
 #: The demo writers by part (the source folder each writes under ``directory``).
-PARTS = {"socialstyrelsen": survey.write}
+PARTS = {"lika": lika.write, "socialstyrelsen": survey.write}
 
 
 def has_user_data(root: Path | None = None) -> bool:

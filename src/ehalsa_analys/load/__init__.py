@@ -1,5 +1,9 @@
 """Loaders: one module per source, all built on the shared Swedish-file reader."""
 
+from .lika import LIKA_STATUSES as LIKA_STATUSES
+from .lika import LikaInstrumentWarning as LikaInstrumentWarning
+from .lika import lika as lika
+from .lika import lika_instrument as lika_instrument
 from .numbers import MISSING_MARKERS as MISSING_MARKERS
 from .numbers import SUPPRESSED_MARKERS as SUPPRESSED_MARKERS
 from .numbers import marker_status as marker_status

@@ -108,7 +108,10 @@ file's column order:
 
 ``df.attrs`` holds ``file``, ``format``, ``sheet`` (the sheet or layer name,
 None for text files), ``header_row`` (1-based, the last header row),
-``header_rows``, ``title``, ``footnotes``, ``columns`` (output name -> header
+``header_rows``, ``title`` (one string per title row), ``title_cells`` (a
+list of ``(row, [cell texts])`` per non-empty title row, row 1-based as in
+``source_row``, for labelled cells such as "Kommun:" | "Askersund" above a
+table), ``footnotes``, ``columns`` (output name -> header
 text in the file), ``encoding`` and ``separator`` (text files).
 
 Example
@@ -535,6 +538,7 @@ class _Layout:
     data: np.ndarray  # grid row indices of the records
     title: list[str]
     footnotes: list[str]
+    title_cells: list[tuple[int, list[str]]]  # (grid row index, non-empty cell texts)
 
 
 def _row_texts(cells: pd.DataFrame, r: int) -> list[str]:
@@ -676,18 +680,17 @@ def _layout(grid: _Grid, index: _AliasIndex, header_row: int | None, file: str) 
         end = int(multi[-1]) + 1 if len(multi) else 0
     data = start + np.flatnonzero(count[:end] > 0)
 
-    title = [
-        " ".join(t for t in _row_texts(cells, r) if t)
-        for r in range(top)
-        if any(_row_texts(cells, r))
+    title_cells = [
+        (r, [t for t in _row_texts(cells, r) if t]) for r in range(top) if any(_row_texts(cells, r))
     ]
+    title = [" ".join(texts) for _, texts in title_cells]
     footnotes = [
         " ".join(t for t in _row_texts(cells, start + r) if t)
         for r in range(end, n)
         if count[r] > 0
     ]
     _check_repeated_header(grid, child, data, names, file)
-    return _Layout(header_rows, names, data, title, footnotes)
+    return _Layout(header_rows, names, data, title, footnotes, title_cells)
 
 
 def _check_repeated_header(
@@ -1160,6 +1163,7 @@ def read_table(
         "header_row": header_at,
         "header_rows": [int(grid.rows[r]) for r in layout.header_rows],
         "title": layout.title,
+        "title_cells": [(int(grid.rows[r]), texts) for r, texts in layout.title_cells],
         "footnotes": layout.footnotes,
         "columns": mapping,
         "encoding": grid.encoding,
@@ -1217,6 +1221,7 @@ def _finish_columnar(table: pd.DataFrame, layer: str | None, kind: str, options:
         "header_row": None,
         "header_rows": [],
         "title": [],
+        "title_cells": [],
         "footnotes": [],
         "columns": mapping,
         "encoding": None,
