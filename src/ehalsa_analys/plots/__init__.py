@@ -27,6 +27,14 @@ Example
 """
 
 from .maps import choropleth, municipality_map
+from .maturity import (
+    change_dumbbell,
+    development_table,
+    dispersion_strip,
+    gap_bars,
+    maturity_heatmap,
+    maturity_map,
+)
 from .style import (
     LABELS,
     PALETTE,
@@ -48,5 +56,11 @@ __all__ = [
     "add_source",
     "choropleth",
     "municipality_map",
+    "maturity_heatmap",
+    "gap_bars",
+    "dispersion_strip",
+    "change_dumbbell",
+    "development_table",
+    "maturity_map",
     "save",
 ]
