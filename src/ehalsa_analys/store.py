@@ -26,6 +26,8 @@ import hashlib
 import io
 import json
 import os
+import re
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
@@ -37,7 +39,15 @@ from . import __version__
 from ._atomic import write_bytes
 from .paths import processed_dir
 
-__all__ = ["write_table", "file_hash", "manifest_entry", "write_manifest", "KEY_PACKAGES"]
+__all__ = [
+    "write_table",
+    "write_report_table",
+    "xlsx_bytes",
+    "file_hash",
+    "manifest_entry",
+    "write_manifest",
+    "KEY_PACKAGES",
+]
 
 #: Dependencies whose versions every manifest records.
 KEY_PACKAGES = (
@@ -141,3 +151,86 @@ def write_manifest(entry: Mapping[str, Any], path: str | os.PathLike) -> Path:
     """Write a manifest entry as pretty, key-sorted UTF-8 JSON, atomically."""
     text = json.dumps(entry, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
     return write_bytes(path, text.encode("utf-8"))
+
+
+#: Timestamp written into every workbook, so that the same content gives the same bytes.
+FIXED_TIMESTAMP = (2026, 1, 1, 0, 0, 0)
+_CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def xlsx_bytes(workbook) -> bytes:
+    """Save an openpyxl workbook to bytes that depend on its content only.
+
+    openpyxl stamps the save time into ``docProps/core.xml`` and into every
+    zip entry; both are replaced by :data:`FIXED_TIMESTAMP`.
+
+    Example
+    -------
+    >>> from openpyxl import Workbook
+    >>> xlsx_bytes(Workbook()) == xlsx_bytes(Workbook())
+    True
+    """
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    stamp = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*FIXED_TIMESTAMP).encode()
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for entry in source.infolist():
+            data = source.read(entry.filename)
+            if entry.filename == "docProps/core.xml":
+                data = _CORE_DATES.sub(rb"\g<1>" + stamp + rb"\g<2>", data)
+            info = zipfile.ZipInfo(entry.filename, date_time=FIXED_TIMESTAMP)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    """Cells of report tables: sequences joined with "; ", missing values empty."""
+    if isinstance(value, (tuple, list)):
+        return "; ".join("" if v is None else str(v) for v in value)
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date() if value == value.normalize() else value.to_pydatetime()
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def write_report_table(data: pd.DataFrame, name: str, directory: str | os.PathLike) -> list[Path]:
+    """Write a table meant for a report as ``<name>.csv`` and ``<name>.xlsx``, atomically.
+
+    The CSV is what Swedish Excel opens directly: UTF-8 with BOM, ``;``
+    between fields, a decimal comma, CRLF line ends. Cells holding tuples or
+    lists (such as the weakest indicators of a development area) are joined
+    with "; ". Both files are byte-identical for the same table.
+
+    Example
+    -------
+    >>> import tempfile
+    >>> df = pd.DataFrame({"kommun": ["Örebro"], "andel": [0.5], "id": [("A", "B")]})
+    >>> csv, xlsx = write_report_table(df, "t", tempfile.mkdtemp())
+    >>> csv.read_bytes().decode("utf-8-sig").splitlines()
+    ['kommun;andel;id', 'Örebro;0,5;"A; B"']
+    """
+    from openpyxl import Workbook
+
+    directory = Path(directory)
+    table = data.reset_index(drop=True).copy()
+    for column in table.columns:
+        if table[column].map(lambda v: isinstance(v, (tuple, list))).any():
+            table[column] = table[column].map(_cell)
+    text = table.to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
+    csv = write_bytes(directory / f"{name}.csv", text.encode("utf-8-sig"))
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = name[:31]
+    sheet.append([str(c) for c in table.columns])
+    for row in table.itertuples(index=False):
+        sheet.append([_cell(v) for v in row])
+    xlsx = write_bytes(directory / f"{name}.xlsx", xlsx_bytes(workbook))
+    return [csv, xlsx]

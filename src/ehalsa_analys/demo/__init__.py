@@ -37,7 +37,16 @@ from ..errors import check_choice
 from ..paths import demo_dir, raw_dir
 from . import lika, survey
 
-__all__ = ["DEFAULT_SEED", "DEMO_COUNTY", "write_demo", "has_user_data", "ensure_demo", "NOTICE"]
+__all__ = [
+    "DEFAULT_SEED",
+    "DEMO_COUNTY",
+    "NOTICE",
+    "PARTS",
+    "write_demo",
+    "has_user_data",
+    "ensure_demo",
+    "path",
+]
 
 #: Seed of the demo generator; recorded in every manifest that uses the demo.
 DEFAULT_SEED = 20_261_123
@@ -93,6 +102,26 @@ def write_demo(
     for part in chosen:
         written += PARTS[part](directory, seed=seed)
     return written
+
+
+def path(part: str, root: Path | None = None, *, seed: int = DEFAULT_SEED) -> Path:
+    """The demo folder of one part (e.g. ``path("lika")``), written first if it is missing.
+
+    For notebooks: ``data_dir or demo.path("lika")`` runs on the demo when the
+    user gives no data. The part is written under data/raw/demo of ``root``
+    (default the project root; see :mod:`ehalsa_analys.paths`).
+
+    Example
+    -------
+    >>> import tempfile, pathlib
+    >>> path("lika", pathlib.Path(tempfile.mkdtemp())).name
+    'lika'
+    """
+    check_choice("part", list(PARTS), part)
+    folder = demo_dir(root) / part
+    if not folder.is_dir():
+        write_demo(demo_dir(root), seed=seed, parts=[part])
+    return folder
 
 
 def ensure_demo(root: Path | None = None, *, seed: int = DEFAULT_SEED) -> list[Path] | None:

@@ -44,7 +44,7 @@ from openpyxl.styles import Font
 from .. import reference
 from .._atomic import write_bytes
 from ..load.lika import lika_instrument
-from ._common import xlsx_bytes
+from ..store import xlsx_bytes
 
 __all__ = ["COUNTY", "ROUNDS", "CSV_MUNICIPALITY", "statuses", "write"]
 

@@ -1,0 +1,74 @@
+"""Every notebook runs top to bottom on the demo data and writes its figures.
+
+Each notebook is executed with papermill in a fresh project root
+(``EHALSA_ROOT``), so the demo data are written there and never into the
+repository's data/raw.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+#: Figures each notebook must write (stem names); notebooks not listed must write at least one.
+EXPECTED = {
+    "01_lika_mognad": [
+        "lika_heatmap",
+        "lika_gap_per_kommun",
+        "lika_spridning",
+        "lika_forandring",
+        "lika_utvecklingsomraden",
+        "lika_karta",
+    ],
+}
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()[:24]
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path.name} is not a PNG"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_notebooks_exist():
+    assert NOTEBOOKS, "no notebooks found"
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        first = nb.cells[0]
+        assert first.cell_type == "code" and "parameters" in first.metadata.get("tags", [])
+        assert "figures_dir" in first.source and "data_dir" in first.source
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs_on_demo_data(notebook, tmp_path, monkeypatch):
+    monkeypatch.setenv("EHALSA_ROOT", str(tmp_path))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    figures = tmp_path / "figures"
+    papermill.execute_notebook(
+        str(notebook),
+        str(tmp_path / notebook.name),
+        parameters={"figures_dir": str(figures)},
+        cwd=str(tmp_path),
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    pngs = sorted(figures.glob("*.png"))
+    assert pngs, f"{notebook.name} wrote no figures"
+    for name in EXPECTED.get(notebook.stem, []):
+        assert (figures / f"{name}.png").is_file(), f"{notebook.name} did not write {name}.png"
+        assert (figures / f"{name}.svg").is_file()
+        meta = json.loads((figures / f"{name}.json").read_text(encoding="utf-8"))
+        assert meta["caption"] and meta["source"]
+    for png in pngs:
+        width, height = _png_size(png)
+        assert 300 <= width <= 4000 and 200 <= height <= 4000, (png.name, width, height)
+        assert 5_000 < png.stat().st_size < 5_000_000, png.name
+    # The demo was written under the temporary root, not in the repository.
+    assert (tmp_path / "data" / "raw" / "demo").is_dir()
