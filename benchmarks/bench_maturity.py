@@ -1,5 +1,10 @@
 """LIKA maturity: 290 municipalities x 3 rounds x 100 indicators (87 000 answers).
 
+"load + ..." reads the answers from one combined long CSV (cp1252, ``;``, as
+a county's compilation would be) with ``load.lika`` and then runs the
+pipeline below; its peer reads the same file with ``pandas.read_csv`` and
+maps the statuses with a dict, without any of the loader's checks.
+
 Ours: for each round, ``maturity.scores`` (bootstrap interval, 1000
 replicates), ``maturity.gaps`` to the county, and ``maturity.development_areas``
 with an instrument. The issue asks for load + scores + gaps + development
@@ -13,10 +18,13 @@ Peers compute only the scores, so the ratios flatter them:
   as one numpy array, a careful notebook's version.
 """
 
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
-from ehalsa_analys import maturity, reference
+from ehalsa_analys import load, maturity, reference
 from ehalsa_analys.schemas import AREAS, DIMENSIONS
 
 N_INDICATORS = 100
@@ -72,12 +80,61 @@ def setup():
 
 def ours(data):
     responses, instrument = data
+    return _pipeline(responses, instrument)
+
+
+def setup_files():
+    """The same answers written as one long cp1252 CSV, with the instrument beside it."""
+    responses, instrument = setup()
+    folder = Path(tempfile.mkdtemp(prefix="bench_lika_"))
+    table = responses.assign(assessed_on=responses["assessed_on"].dt.strftime("%Y-%m-%d"))
+    table = table.rename(
+        columns={
+            "municipality_code": "Kommunkod",
+            "assessed_on": "Datum",
+            "area": "Område",
+            "dimension": "Del",
+            "indicator_id": "Indikator-id",
+            "indicator": "Indikator",
+            "response": "Status",
+        }
+    ).drop(columns="score")
+    table.to_csv(folder / "lika_alla.csv", sep=";", index=False, encoding="cp1252")
+    instrument.to_csv(folder / "instrument.csv", sep=";", index=False, encoding="utf-8")
+    return folder
+
+
+def _pipeline(responses, instrument):
     out = []
     for date in ROUNDS:
         one = responses[responses["assessed_on"] == date]
         s = maturity.scores(one, weights=instrument, n_boot=N_BOOT, seed=0)
         out.append((s, maturity.gaps(s), maturity.development_areas(one, instrument=instrument)))
     return out
+
+
+def ours_from_files(folder):
+    responses = load.lika(folder / "lika_alla.csv", instrument=folder / "instrument.csv")
+    return _pipeline(responses, load.lika_instrument(folder / "instrument.csv"))
+
+
+def peer_from_files(folder):
+    scores = {v: k for k, v in LEVELS.items()}
+    raw = pd.read_csv(folder / "lika_alla.csv", sep=";", encoding="cp1252", dtype=str)
+    responses = pd.DataFrame(
+        {
+            "municipality_code": raw["Kommunkod"],
+            "assessed_on": pd.to_datetime(raw["Datum"]),
+            "area": raw["Område"],
+            "dimension": raw["Del"],
+            "indicator_id": raw["Indikator-id"],
+            "indicator": raw["Indikator"],
+            "response": raw["Status"],
+            "score": raw["Status"].map(scores).astype(float),
+        }
+    )
+    instrument = pd.read_csv(folder / "instrument.csv", sep=";")
+    return _pipeline(responses, instrument)
 
 
 def _naive_group(group, weights, rng):
@@ -140,6 +197,13 @@ def _peer(per_group):
 
 
 CASES = [
+    {
+        "name": "load + scores+gaps+dev. areas, 87 000 answers",
+        "setup": setup_files,
+        "ours": ours_from_files,
+        "peer_name": "pandas.read_csv + dict mapping, no checks, same pipeline",
+        "peer": peer_from_files,
+    },
     {
         "name": "scores+gaps+dev. areas, 3 x 29 000 answers",
         "setup": setup,

@@ -173,6 +173,13 @@ class LikaInstrumentWarning(UserWarning):
 # --------------------------------------------------------------------------- scale
 
 
+def _keys(values: pd.Series) -> pd.Series:
+    """:func:`column_key` of every value, computed once per distinct value."""
+    codes, uniques = pd.factorize(values.fillna("").astype(str), use_na_sentinel=False)
+    keys = np.array([column_key(u) for u in uniques], dtype=object)
+    return pd.Series(keys[codes] if len(codes) else [], index=values.index, dtype=object)
+
+
 class _Scale:
     """Answer text -> score, with the allowed answers for messages."""
 
@@ -219,7 +226,7 @@ class _Scale:
     def score(self, answers: pd.Series, *, file: str, rows: np.ndarray, column: str) -> np.ndarray:
         """Scores of ``answers`` (NaN when unscored); the first bad answer raises."""
         text = answers.fillna("").astype(str).str.strip()
-        keys = text.map(column_key)
+        keys = _keys(text)
         scores = pd.Series(np.nan, index=answers.index, dtype=float)
         known = keys.isin(self.labels.keys())
         mapped = keys[known].map(self.labels)
@@ -270,7 +277,7 @@ def _canonical(
     values: pd.Series, names: dict[str, str], *, file: str, rows: np.ndarray, column: str
 ) -> pd.Series:
     """Map area or dimension spellings to LIKA's names; the first unknown one raises."""
-    keys = values.fillna("").astype(str).map(column_key)
+    keys = _keys(values)
     out = keys.map(names)
     bad = out.isna() & (keys != "")
     if bad.any():
