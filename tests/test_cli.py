@@ -49,8 +49,7 @@ def test_demo_command_writes_into_demo_folder_only(tmp_path, capsys):
     (tmp_path / "data" / "raw").mkdir(parents=True)
     assert cli.main(["demo", "--root", str(tmp_path)]) == 0
     written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
-    assert written == [
-        "data/raw/demo/LÄS_MIG.txt",
-        "data/raw/demo/socialstyrelsen/nyckeltal_2022.csv",
-    ]
+    assert all(name.startswith("data/raw/demo/") for name in written)
+    assert "data/raw/demo/LÄS_MIG.txt" in written
+    assert {name.split("/")[3] for name in written} >= {"LÄS_MIG.txt", "lika", "socialstyrelsen"}
     assert "synthetic" in capsys.readouterr().out

@@ -8,6 +8,7 @@ repository's data/raw.
 from __future__ import annotations
 
 import json
+import re
 import struct
 from pathlib import Path
 
@@ -37,13 +38,16 @@ def _png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-def test_notebooks_exist():
+def test_notebooks_have_a_parameters_cell_papermill_can_read():
     assert NOTEBOOKS, "no notebooks found"
     for path in NOTEBOOKS:
         nb = nbformat.read(path, as_version=4)
         first = nb.cells[0]
         assert first.cell_type == "code" and "parameters" in first.metadata.get("tags", [])
-        assert "figures_dir" in first.source and "data_dir" in first.source
+        assigned = re.findall(r"^(\w+)\s*=", first.source, flags=re.MULTILINE)
+        assert {"county_code", "data_dir", "figures_dir", "tables_dir", "lang"} <= set(assigned)
+        # papermill must parse every line (an "=" inside a comment breaks its parser).
+        assert list(papermill.inspect_notebook(str(path))) == assigned, path.name
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from ehalsa_analys import plots, reference, report  # noqa: E402
+from ehalsa_analys import plots  # noqa: E402
 from ehalsa_analys.errors import SchemaError, UnknownMunicipalityError  # noqa: E402
 
 
@@ -93,15 +93,3 @@ def test_save__byte_identical(tmp_path):
         assert a.read_bytes() == b.read_bytes()
     assert first[0].stat().st_size > 5_000
     assert b"<dc:date>" not in first[1].read_bytes()
-
-
-def test_report__writes_map_and_manifest_twice_identically(tmp_path):
-    (tmp_path / "data" / "raw").mkdir(parents=True)
-    paths = report.run(root=tmp_path, county_code="18")
-    names = sorted(p.relative_to(tmp_path).as_posix() for p in paths)
-    assert "figures/reference/kommuner.png" in names
-    assert "figures/18/demo_trygghetslarm_2022.png" in names
-    before = {p: p.read_bytes() for p in paths}
-    report.run(root=tmp_path, county_code="18")
-    assert all(p.read_bytes() == data for p, data in before.items())
-    assert reference.municipalities(county_code="18").shape[0] == 12

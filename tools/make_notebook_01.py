@@ -9,15 +9,16 @@ cells = [
     new_code_cell(
         """# Parametrar (papermill ersätter den här cellen när rapporten körs)
 county_code = "18"  # länskod, t.ex. "18" för Örebro län
-data_dir = None  # mapp med LIKA-filer, None = syntetiska demodata
-rounds = None  # värderingsomgångar (år), t.ex. [2018, 2022], None = alla i data
+data_dir = None  # mapp med LIKA-filer, utan mapp används syntetiska demodata
+rounds = None  # värderingsomgångar (år), t.ex. [2018, 2022], utan lista alla i data
 reference = "county"  # jämför med "county" (länet), "best" (bästa kommunen) eller "target"
-target = 0.75  # målnivå 0–1, används när reference = "target"
+target = 0.75  # målnivå 0–1, används med reference "target"
 threshold = 0.5  # under denna poäng räknas en del som utvecklingsområde
-figures_dir = None  # var figurerna sparas, None = visas bara
-tables_dir = None  # var tabellerna sparas, None = samma som figures_dir
+figures_dir = None  # var figurerna sparas, utan mapp visas de bara
+tables_dir = None  # var tabellerna sparas, annars i figures_dir
 lang = "sv"  # "sv" eller "en"
-seed = 20261123  # frö för bootstrap-intervallen""",
+seed = 20261123  # frö för bootstrap-intervallen
+synthetic = None  # True när data_dir är demodata, utan värde gäller det när data_dir saknas""",
         metadata={"tags": ["parameters"]},
     ),
     new_markdown_cell(
@@ -42,7 +43,7 @@ from ehalsa_analys import demo, load, maturity, plots, reference as ref
 from ehalsa_analys.report import Outputs
 
 out = Outputs(figures_dir, tables_dir)
-synthetic = data_dir is None
+synthetic = data_dir is None if synthetic is None else synthetic
 source_dir = Path(data_dir) if data_dir else demo.path("lika", seed=seed)
 SOURCE = (
     "LIKA Socialtjänst – SYNTETISKA DEMODATA från ehalsa_analys, inte verkliga värderingar"

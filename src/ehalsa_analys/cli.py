@@ -1,7 +1,8 @@
 """The ``ehalsa`` command: thin argument parsing over the library.
 
     ehalsa --version
-    ehalsa report [--county 18] [--lang sv] [--root .]
+    ehalsa report [--county 18] [--year 2024] [--quarter 2026Q3] [--data data/raw]
+                  [--out figures/] [--lang sv] [--root .]
     ehalsa demo [--seed N] [--root .]
     ehalsa resolve VALUE [VALUE ...]
 
@@ -23,7 +24,17 @@ from .errors import EhalsaError
 def _report(args: argparse.Namespace) -> int:
     from . import report
 
-    report.run(root=args.root, county_code=args.county, lang=args.lang, seed=args.seed, echo=print)
+    report.run(
+        root=args.root,
+        county_code=args.county,
+        year=args.year,
+        quarter=args.quarter,
+        data_dir=args.data,
+        out_dir=args.out,
+        lang=args.lang,
+        seed=args.seed,
+        echo=print,
+    )
     return 0
 
 
@@ -67,9 +78,17 @@ def build_parser() -> argparse.ArgumentParser:
         )
 
     report = commands.add_parser(
-        "report", help="draw the figures (demo data when data/raw has none) and write a manifest"
+        "report",
+        help="run the notebooks into figures, tables and report.html "
+        "(demo data when data/raw has none)",
     )
     report.add_argument("--county", default=DEMO_COUNTY, help="county code, e.g. 18 (Örebro län)")
+    report.add_argument("--year", type=int, default=None, help="survey/assessment year to report")
+    report.add_argument("--quarter", default=None, help="monitoring quarter, e.g. 2026Q3")
+    report.add_argument(
+        "--data", type=Path, default=None, help="folder of raw exports (default data/raw)"
+    )
+    report.add_argument("--out", type=Path, default=None, help="figures folder (default figures/)")
     report.add_argument("--lang", choices=["sv", "en"], default="sv", help="figure language")
     report.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the demo data")
     with_root(report)

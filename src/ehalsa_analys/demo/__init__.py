@@ -125,7 +125,16 @@ def path(part: str, root: Path | None = None, *, seed: int = DEFAULT_SEED) -> Pa
 
 
 def ensure_demo(root: Path | None = None, *, seed: int = DEFAULT_SEED) -> list[Path] | None:
-    """Write the demo data unless data/raw holds user data; return what was written or None."""
+    """Write the demo parts that are missing, unless data/raw holds user data.
+
+    Returns what was written (None when data/raw holds user data, [] when the
+    demo is complete). Parts already on disk are kept as they are: rewrite
+    them all with ``ehalsa demo``.
+    """
     if has_user_data(root):
         return None
-    return write_demo(demo_dir(root), seed=seed)
+    folder = demo_dir(root)
+    missing = [part for part in PARTS if not (folder / part).is_dir()]
+    if not missing and (folder / "LÄS_MIG.txt").is_file():
+        return []
+    return write_demo(folder, seed=seed, parts=missing)

@@ -1,0 +1,124 @@
+"""The report runner: notebooks in, figures/tables/report.html/manifest out, safely."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from ehalsa_analys import report
+from ehalsa_analys.report import ReportError
+
+PARAMETERS = """county_code = "18"
+data_dir = None
+figures_dir = None
+tables_dir = None
+lang = "sv"
+seed = 1
+synthetic = None"""
+
+GOOD = """import matplotlib.pyplot as plt
+import pandas as pd
+from pathlib import Path
+from ehalsa_analys.report import Outputs
+out = Outputs(figures_dir, tables_dir)
+n = len(list(Path(data_dir).iterdir()))
+fig, ax = plt.subplots()
+ax.plot([1, 2, 3], [n, 2, 1])
+out.figure(fig, "lika_test", caption=f"{n} filer.", source="testdata")
+out.table(pd.DataFrame({"andel": [0.5]}), "lika_tabell")"""
+
+
+def _notebook(path: Path, body: str) -> None:
+    cells = [new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}), new_code_cell(body)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A project with its own small notebooks and user data for LIKA only."""
+    _notebook(tmp_path / "notebooks" / "01_lika_mognad.ipynb", GOOD)
+    _notebook(tmp_path / "notebooks" / "03_landsbygd_avstand.ipynb", GOOD)
+    (tmp_path / "data" / "raw" / "lika").mkdir(parents=True)
+    (tmp_path / "data" / "raw" / "lika" / "a.csv").write_text("x", encoding="utf-8")
+    return tmp_path
+
+
+def test_report__collects_figures_tables_html_and_skips_parts_without_data(project):
+    lines = []
+    paths = report.run(root=project, county_code="Örebro län", year=2024, echo=lines.append)
+    figures = project / "figures" / "18" / "2024"
+    assert paths["figures"] == figures
+    assert (figures / "lika_test.png").is_file() and (figures / "lika_test.svg").is_file()
+    assert (figures / "tabeller" / "lika_tabell.csv").read_bytes().decode("utf-8-sig") == (
+        "andel\r\n0,5\r\n"
+    )
+    assert (figures / "tabeller" / "lika_tabell.xlsx").is_file()
+    assert (project / "reports" / "18" / "2024" / "01_lika_mognad.ipynb").is_file()
+    html = paths["html"].read_text(encoding="utf-8")
+    assert "1 filer." in html and "Källa" not in html.split("<body>")[0]
+    assert html.count("<figure") == 1 and "data:image/png;base64," in html
+    assert "Ingår inte i rapporten: inga data i" in html  # access: notebook but no data
+    assert "Ingår inte i rapporten: notebooken 04_effektuppfoljning.ipynb finns inte" in html
+    assert "SYNTETISKA" not in html  # user data, not the demo
+    assert any("hoppar över Avstånd till service" in line for line in lines)
+    assert any(line.startswith("[1/5] kör 01_lika_mognad.ipynb") for line in lines)
+    assert any("rapport:" in line and "report.html" in line for line in lines)
+    manifest = json.loads(paths["manifest"].read_text(encoding="utf-8"))
+    assert manifest["parameters"]["parts_run"] == ["lika"]
+    assert "data/raw/lika/a.csv" in manifest["inputs"]
+    assert "lika_test.png" in manifest["outputs"] and "report.html" in manifest["outputs"]
+    # No build folders are left behind.
+    assert not list((project / "figures" / "18").glob(".*"))
+
+
+def test_report__failing_notebook_keeps_the_previous_report(project):
+    first = report.run(root=project, year=2024)
+    before = {p: p.read_bytes() for p in first["figures"].rglob("*") if p.is_file()}
+    html_before = first["html"].read_bytes()
+    _notebook(project / "notebooks" / "01_lika_mognad.ipynb", 'raise ValueError("trasig fil")')
+    with pytest.raises(ReportError) as err:
+        report.run(root=project, year=2024)
+    text = str(err.value)
+    assert "01_lika_mognad.ipynb failed in cell" in text and "ValueError: trasig fil" in text
+    assert ".2024.building" in text  # the executed notebook, kept for inspection
+    assert {p: p.read_bytes() for p in first["figures"].rglob("*") if p.is_file()} == before
+    assert first["html"].read_bytes() == html_before
+
+
+def test_report__unknown_county(project):
+    with pytest.raises(report.EhalsaError, match="Unknown county 'Narnia län'"):
+        report.run(root=project, county_code="Narnia län")
+
+
+def test_report__demo_twice_byte_identical(tmp_path):
+    """The real notebooks on the demo data: same bytes on a second run."""
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    first = report.run(root=tmp_path)
+    assert first["figures"] == tmp_path / "figures" / "18" / "latest"
+    outputs = sorted(p for p in first["figures"].rglob("*") if p.is_file()) + [first["html"]]
+    assert {"lika_heatmap.png", "manifest.json"} <= {p.name for p in outputs}
+    before = {p: p.read_bytes() for p in outputs}
+    html = first["html"].read_text(encoding="utf-8")
+    assert "SYNTETISKA DEMODATA" in html
+    for name in ("lika_heatmap", "lika_utvecklingsomraden", "lika_karta"):
+        assert f'<figure id="{name}">' in html  # every figure is in the report
+    assert (
+        "SYNTETISKA DEMODATA"
+        in json.loads((first["figures"] / "lika_heatmap.json").read_text(encoding="utf-8"))[
+            "source"
+        ]
+    )
+    report.run(root=tmp_path)
+    after = {p: p.read_bytes() for p in outputs}
+    assert [p.name for p, data in before.items() if after[p] != data] == []
