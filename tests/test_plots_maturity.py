@@ -47,7 +47,7 @@ def test_maturity_heatmap__explicit_order_and_english():
 
 
 def test_maturity_heatmap__bad_input():
-    with pytest.raises(SchemaError, match="no column 'score'"):
+    with pytest.raises(SchemaError, match=r"lacks the column\(s\) \[.score.\]"):
         plots.maturity_heatmap(SCORES.rename(columns={"score": "x"}), ax=_ax())
     with pytest.raises(ValueError, match="`lang` must be one of"):
         plots.maturity_heatmap(SCORES, lang="de", ax=_ax())

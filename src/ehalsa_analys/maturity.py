@@ -140,7 +140,7 @@ from scipy.cluster import hierarchy
 from scipy.spatial.distance import pdist, squareform
 
 from .errors import SchemaError, check_choice
-from .schemas import AREAS, DIMENSIONS
+from .schemas import AREAS, DIMENSIONS, require_columns
 
 __all__ = [
     "REFERENCES",
@@ -195,24 +195,6 @@ def _as_keys(name: str, by: Any) -> list[str]:
     if clash:
         raise ValueError(f"`{name}` may not contain {clash}: these are output columns, not keys.")
     return keys
-
-
-def _require_frame(data: Any, name: str) -> None:
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(
-            f"`{name}` must be a pandas DataFrame, but a {type(data).__name__} was passed."
-        )
-
-
-def _require_columns(data: pd.DataFrame, name: str, columns: Iterable[str]) -> None:
-    _require_frame(data, name)
-    missing = [col for col in columns if col not in data.columns]
-    if missing:
-        raise SchemaError(
-            f"`{name}` lacks the column(s) {missing}; it has {list(data.columns)}",
-            column=missing[0],
-            hint=f"pass a table with the column(s) {missing}",
-        )
 
 
 def _require_key_columns(data: pd.DataFrame, name: str, argument: str, keys: list[str]) -> None:
@@ -318,7 +300,7 @@ def _weight_table(weights: Any, name: str) -> pd.Series | None:
     if weights is None:
         return None
     if isinstance(weights, pd.DataFrame):
-        _require_columns(weights, name, ["indicator_id"])
+        require_columns(weights, name, ["indicator_id"])
         if "weight" not in weights.columns:
             return None
         table = pd.Series(weights["weight"].to_numpy(), index=weights["indicator_id"].to_numpy())
@@ -591,7 +573,7 @@ def scores(
     """
     keys = _as_keys("by", by)
     needs = ["score"] + (["indicator_id"] if weights is not None else [])
-    _require_columns(responses, "responses", needs)
+    require_columns(responses, "responses", needs)
     _require_key_columns(responses, "responses", "by", keys)
     _check_ci(ci)
     _check_n_boot(n_boot)
@@ -674,7 +656,7 @@ def maturity_index(
       municipality_code  index  n_scored
     0              1880    0.5         4
     """
-    _require_columns(
+    require_columns(
         responses,
         "responses",
         ["municipality_code", "area", "dimension", "score"]
@@ -741,7 +723,7 @@ def _score_keys(scores: pd.DataFrame, value: str) -> tuple[list[str], list[str]]
 
 
 def _check_value(scores: pd.DataFrame, value: Any, name: str = "scores") -> None:
-    _require_frame(scores, name)
+    require_columns(scores, name, [])
     if not isinstance(value, str) or value not in scores.columns:
         raise ValueError(
             f"`value` must name a column of `{name}`, but {value!r} was passed; "
@@ -876,7 +858,7 @@ def gaps(
     """
     _check_choice("reference", REFERENCES, reference)
     _check_value(scores, value)
-    _require_columns(scores, "scores", ["municipality_code"])
+    require_columns(scores, "scores", ["municipality_code"])
     if not isinstance(exclude_self, bool | np.bool_):
         raise ValueError(f"`exclude_self` must be True or False, but {exclude_self!r} was passed.")
     if reference == "target":
@@ -944,7 +926,7 @@ def gaps(
 
 
 def _national_values(national: Any, data: pd.DataFrame, peer: list[str], value: str) -> np.ndarray:
-    _require_columns(national, "national", [*peer, value])
+    require_columns(national, "national", [*peer, value])
     table = national[[*peer, value]]
     if table.duplicated(peer).any():
         raise ValueError(f"`national` must have one row per {peer or 'table'}, but has duplicates.")
@@ -1067,7 +1049,7 @@ def _area_keys(by: Any) -> list[str]:
 def _instrument(instrument: Any) -> pd.DataFrame | None:
     if instrument is None:
         return None
-    _require_columns(instrument, "instrument", ["indicator_id"])
+    require_columns(instrument, "instrument", ["indicator_id"])
     ids = instrument["indicator_id"].astype(str)
     if ids.duplicated().any():
         raise ValueError(
@@ -1125,7 +1107,7 @@ def weakest_indicators(
     keys = _area_keys(by)
     _check_count("n", n, allow_none=True)
     _check_threshold(threshold)
-    _require_columns(responses, "responses", ["indicator_id", "area", "dimension", "score"])
+    require_columns(responses, "responses", ["indicator_id", "area", "dimension", "score"])
     _check_one_round(responses, keys, by_hint=False)
     inst = _instrument(instrument)
     table = _indicator_table(responses, threshold)
@@ -1238,7 +1220,7 @@ def development_areas(
     keys = _area_keys(by)
     _check_threshold(threshold)
     _check_count("n_weakest", n_weakest, allow_none=False)
-    _require_columns(
+    require_columns(
         responses, "responses", ["municipality_code", "indicator_id", "area", "dimension", "score"]
     )
     _check_one_round(responses, keys, by_hint=False)
@@ -1377,7 +1359,7 @@ def change(
     table = _weight_table(weights, "weights")
     needs = ["score"] + (["indicator_id"] if weights is not None else [])
     for name, data in (("responses_t0", responses_t0), ("responses_t1", responses_t1)):
-        _require_columns(data, name, needs)
+        require_columns(data, name, needs)
         _require_key_columns(data, name, "by", keys)
         _check_one_round(data, keys, name, by_hint=False)
     _check_order(responses_t0, responses_t1)
@@ -1520,7 +1502,7 @@ def peer_groups(
     3              0120           2
     """
     _check_value(scores, value)
-    _require_columns(scores, "scores", ["municipality_code"])
+    require_columns(scores, "scores", ["municipality_code"])
     _check_choice("method", PEER_METHODS, method)
     _check_count("k", k, allow_none=True)
     keys, peer = _score_keys(scores, value)
@@ -1620,8 +1602,8 @@ def peer_profiles(
     1           2   Ledning   0.25                 2
     """
     _check_value(scores, value)
-    _require_columns(scores, "scores", ["municipality_code"])
-    _require_columns(peers, "peers", ["municipality_code", "peer_group"])
+    require_columns(scores, "scores", ["municipality_code"])
+    require_columns(peers, "peers", ["municipality_code", "peer_group"])
     _, peer = _score_keys(scores, value)
     frame = scores[["municipality_code", *peer]].copy()
     frame["municipality_code"] = frame["municipality_code"].astype(str)

@@ -36,6 +36,7 @@ Example
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
@@ -56,6 +57,7 @@ __all__ = [
     "services",
     "indicators",
     "validate",
+    "require_columns",
     "require_crs",
 ]
 
@@ -249,6 +251,36 @@ def validate(
         raise _schema_error(
             name, err.failure_cases, file=file, rows=rows, max_rows=max_rows
         ) from None
+
+
+def require_columns(
+    data: Any, name: str, columns: Iterable[str], *, hint: str | None = None
+) -> None:
+    """Raise unless ``data`` is a DataFrame with every one of ``columns``.
+
+    The check every function taking a tidy table starts with: a TypeError for
+    something that is not a DataFrame, a :class:`SchemaError` naming the
+    argument, the missing columns and the columns it has.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> require_columns(pd.DataFrame({"a": [1]}), "scores", ["a", "score"])
+    Traceback (most recent call last):
+    ...
+    ehalsa_analys.errors.SchemaError: `scores` lacks the column(s) ['score']; it has ['a'] ...
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(
+            f"`{name}` must be a pandas DataFrame, but a {type(data).__name__} was passed."
+        )
+    missing = [column for column in columns if column not in data.columns]
+    if missing:
+        raise SchemaError(
+            f"`{name}` lacks the column(s) {missing}; it has {list(data.columns)}",
+            column=missing[0],
+            hint=hint or f"pass a table with the column(s) {missing}",
+        )
 
 
 def require_crs(data: Any, name: str, crs: str = CRS, *, file: str | None = None) -> None:

@@ -4,15 +4,8 @@ One module per domain (``maps``, ``maturity``, ``survey``, ``access``,
 ``monitoring``) over a shared ``style``; everything public is re-exported here,
 so ``plots.heatmap`` and ``plots.save`` are all a notebook needs.
 
-* ``house_style()`` sets the theme; it works globally, as a context manager and
-  as a decorator. Nothing changes rcParams at import.
-* Colours are colour-blind safe: Okabe–Ito for categories (:data:`PALETTE`),
-  ``cividis`` for sequential values (:data:`SEQUENTIAL`).
-* Numbers are shown Swedish style: ``format_number(12345.6)`` -> "12 345,6"
-  with a no-break space (U+00A0) as thousands separator and before "%", and
-  the real minus sign U+2212. Missing values are shown as "–".
-* Every figure carries a source line ("Källa: …") via :func:`add_source`.
-* :func:`save` writes PNG and SVG byte-identically for identical figures.
+The shared rules (theme, colour-blind safe palettes, Swedish numbers, source
+line, deterministic saving) are described in :mod:`.style`.
 
 Example
 -------

@@ -40,7 +40,7 @@ from matplotlib.lines import Line2D
 
 from .. import reference
 from ..errors import SchemaError, check_choice
-from ..schemas import AREAS, DIMENSIONS
+from ..schemas import AREAS, DIMENSIONS, require_columns
 from .maps import choropleth
 from .style import _PARAMS, PALETTE, SEQUENTIAL, add_source, format_number
 
@@ -132,13 +132,9 @@ _AREA_EN = dict(
 
 
 def _require(data: pd.DataFrame, name: str, columns: Sequence[str]) -> None:
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise SchemaError(
-            f"`{name}` has no column {missing[0]!r}; it has {list(data.columns)}",
-            column=missing[0],
-            hint=f"pass the table that ehalsa_analys.maturity returns for `{name}`",
-        )
+    require_columns(
+        data, name, columns, hint=f"pass the table that ehalsa_analys.maturity returns for `{name}`"
+    )
 
 
 def _label(value: str, lang: str) -> str:
