@@ -3,9 +3,12 @@
 Each ``bench_*.py`` module defines ``CASES``: a list of dicts with
 ``name``, ``ours`` (a callable), ``peer_name`` and ``peer`` (a callable doing
 the same job the established way), and optionally ``setup`` (called once, its
-result passed to both). Both run in the same process, best of ``--repeat``
-runs; the ratio is ours / peer (below 1 means faster than the peer). Peak
-memory is measured with tracemalloc for one extra run of ours.
+result passed to both), ``repeat`` (overrides ``--repeat`` for slow cases) and
+``note`` (called after the row; its text is printed indented below it, e.g.
+the memory of kernel subprocesses that tracemalloc cannot see). Both run in
+the same process, best of ``--repeat`` runs; the ratio is ours / peer (below
+1 means faster than the peer). Peak memory is measured with tracemalloc for one
+extra run of ours.
 
     make bench                     # all
     python benchmarks/run.py reference
@@ -58,14 +61,17 @@ def main(argv: list[str] | None = None) -> int:
         spec.loader.exec_module(module)
         for case in module.CASES:
             data = case["setup"]() if "setup" in case else None
-            ours = _best(case["ours"], data, args.repeat)
-            peer = _best(case["peer"], data, args.repeat)
+            repeat = case.get("repeat", args.repeat)
+            ours = _best(case["ours"], data, repeat)
+            peer = _best(case["peer"], data, repeat)
             peak = _peak_mb(case["ours"], data)
             print(
                 f"{case['name']:44} {ours:9.3f} {peer:9.3f} {ours / peer:7.2f} {peak:8.1f}  "
                 f"{case['peer_name']}",
                 flush=True,
             )
+            if "note" in case:
+                print(f"    {case['note'](data)}", flush=True)
     return 0
 
 
