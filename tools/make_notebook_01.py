@@ -1,12 +1,9 @@
 """Write notebooks/01_lika_mognad.ipynb (outputs stripped). Run: python tools/make_notebook_01.py"""
 
-from pathlib import Path
-
-import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from notebook_writer import code, markdown, parameters, write
 
 cells = [
-    new_code_cell(
+    parameters(
         """# Parametrar (papermill ersätter den här cellen när rapporten körs)
 county_code = "18"  # länskod, t.ex. "18" för Örebro län
 data_dir = None  # mapp med LIKA-filer, utan mapp används syntetiska demodata
@@ -18,10 +15,9 @@ figures_dir = None  # var figurerna sparas, utan mapp visas de bara
 tables_dir = None  # var tabellerna sparas, annars i figures_dir
 lang = "sv"  # "sv" eller "en"
 seed = 20261123  # frö för bootstrap-intervallen
-synthetic = None  # True när data_dir är demodata, utan värde gäller det när data_dir saknas""",
-        metadata={"tags": ["parameters"]},
+synthetic = None  # True när data_dir är demodata, utan värde gäller det när data_dir saknas"""
     ),
-    new_markdown_cell(
+    markdown(
         """# LIKA Socialtjänst: digital mognad i länets kommuner
 
 Länets kommuner har gjort självskattningen LIKA (Ledning, Infrastruktur, Kompetens,
@@ -34,7 +30,7 @@ Påbörjad 50, Planerad 25, Ej planerad 0. *Ej relevant* och tomma svar räknas 
 (de drar inte ner medelvärdet). Poängsättningen är ehalsa_analys val; LIKA publicerar
 ingen. Intervallen är 95 % bootstrap-intervall över indikatorerna."""
     ),
-    new_code_cell(
+    code(
         """from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -65,14 +61,14 @@ print(
     f"omgångar i data: {years}, {len(instrument)} indikatorer i instrumentet."
 )"""
     ),
-    new_markdown_cell(
+    markdown(
         """## Översikt: mognad per kommun och del
 
 Varje rad är en kommun, sorterad efter mognadsindex (högst överst); varje kolumn en
 del av LIKA. Mörka rutor är låga poäng. Läs raden för att se en kommuns starka och
 svaga delar, och kolumnen för att se hur länet ligger till i en del."""
     ),
-    new_code_cell(
+    code(
         """scores = maturity.scores(latest, weights=instrument, seed=seed)
 index = maturity.maturity_index(latest, weights=instrument, seed=seed)
 order = index.sort_values(["index", "municipality_code"], ascending=[False, True])
@@ -94,14 +90,14 @@ out.table(
     index.assign(kommun=index["municipality_code"].map(names)).round(3), "lika_mognadsindex"
 )"""
     ),
-    new_markdown_cell(
+    markdown(
         """## Varje kommuns avstånd till jämförelsen
 
 Staplarna visar skillnaden mellan kommunens poäng och jämförelsen (som standard länets
 medelvärde) i varje del. Blå stapel: kommunen ligger över; orange: under. Strecket är
 kommunens osäkerhetsintervall – en skillnad vars intervall korsar noll är inte säker."""
     ),
-    new_code_cell(
+    code(
         """gaps = maturity.gaps(
     scores, reference=reference, target=target if reference == "target" else None
 )
@@ -131,14 +127,14 @@ with plots.house_style(context="paper"):
     plt.show()
 out.table(gaps.assign(kommun=gaps["municipality_code"].map(names)).round(3), "lika_gap")"""
     ),
-    new_markdown_cell(
+    markdown(
         """## Spridning mellan kommunerna
 
 Varje prick är en kommun; det svarta strecket är länets medelvärde. Stor spridning i en
 del betyder att kommunerna har kommit olika långt och kan lära av varandra; liten
 spridning på låg nivå pekar på ett gemensamt utvecklingsbehov."""
     ),
-    new_code_cell(
+    code(
         """spread = maturity.dispersion(scores, by="dimension")
 widest = spread.sort_values("range", ascending=False).iloc[0]
 caption = (
@@ -154,13 +150,13 @@ with plots.house_style():
 print(caption)
 spread.round(3)"""
     ),
-    new_markdown_cell(
+    markdown(
         """## Förändring mellan omgångarna
 
 Grå prick: första omgången; blå prick: senaste. En fylld prick betyder att förändringen
 är större än osäkerheten (intervallet utesluter noll); en ofylld att den ryms inom den."""
     ),
-    new_code_cell(
+    code(
         """if len(rounds) >= 2:
     change = maturity.change(first, latest, by="municipality_code", weights=instrument, seed=seed)
     up = int((change["direction"] == "up").sum())
@@ -182,14 +178,14 @@ Grå prick: första omgången; blå prick: senaste. En fylld prick betyder att f
 else:
     print(f"Bara en omgång ({rounds[0]}) i data: ingen förändring att visa.")"""
     ),
-    new_markdown_cell(
+    markdown(
         """## Jämförelsegrupper
 
 Kommuner med liknande profil över de fyra delarna grupperas (hierarkisk klustring).
 Grupp 1 har högst poäng. *Närmaste kommuner* är de tre med mest lik profil – de är
 naturliga att utbyta erfarenheter med."""
     ),
-    new_code_cell(
+    code(
         """peers = maturity.peer_groups(scores, seed=seed)
 profiles = maturity.peer_profiles(scores, peers)
 table = peers.assign(
@@ -200,14 +196,14 @@ out.table(table, "lika_jamforelsegrupper")
 print(f"{peers.attrs['k']} grupper (vald efter högst silhuettvärde).")
 profiles.round(2)"""
     ),
-    new_markdown_cell(
+    markdown(
         """## Gemensamma utvecklingsområden
 
 Delarna där flest kommuner ligger under tröskeln kommer först. För varje del visas de
 svagaste indikatorerna i länet och instrumentets förslag på aktiviteter – samma form
 som länets handlingsplan (område, målbild, förslag på aktiviteter)."""
     ),
-    new_code_cell(
+    code(
         """areas = maturity.development_areas(latest, instrument=instrument, threshold=threshold)
 top = areas.iloc[0]
 caption = (
@@ -225,13 +221,13 @@ weak = maturity.weakest_indicators(latest, instrument=instrument, threshold=thre
 out.table(weak.round(3), "lika_svagaste_indikatorer")
 weak.head(10)"""
     ),
-    new_markdown_cell(
+    markdown(
         """## Karta: mognadsindex
 
 Mognadsindex väger samman alla områden och delar (varje cell område × del lika
 mycket). Kommuner utan värdering är streckade."""
     ),
-    new_code_cell(
+    code(
         """best = order.iloc[0]
 caption = (
     f"Högst mognadsindex har {names.get(best['municipality_code'])} "
@@ -246,11 +242,4 @@ print(caption)"""
     ),
 ]
 
-for i, cell in enumerate(cells):
-    cell.id = f"cell-{i:02d}"  # stable ids: regenerating gives the same file
-nb = new_notebook(cells=cells)
-nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-nb.metadata["language_info"] = {"name": "python"}
-target = Path(__file__).resolve().parents[1] / "notebooks" / "01_lika_mognad.ipynb"
-nbformat.write(nb, target)
-print(target)
+print(write(cells, "01_lika_mognad.ipynb"))
