@@ -29,6 +29,7 @@ EXPECTED = {
         "lika_utvecklingsomraden",
         "lika_karta",
     ],
+    "05_regional_rapport": ["sammanfattning_mognad", "sammanfattning_utvecklingsomraden"],
 }
 
 

@@ -1,0 +1,108 @@
+"""Write notebooks/05_regional_rapport.ipynb, outputs stripped: python tools/make_notebook_05.py"""
+
+from notebook_writer import code, markdown, parameters, write
+
+cells = [
+    parameters(
+        """# Parametrar (papermill ersätter den här cellen när rapporten körs)
+county_code = "18"  # länskod
+data_dir = None  # mapp med en undermapp per källa (lika, socialstyrelsen, avstand, monitoring)
+figures_dir = None  # var figurerna sparas, utan mapp visas de bara
+tables_dir = None  # var tabellerna sparas, annars i figures_dir
+lang = "sv"  # "sv" eller "en"
+seed = 20261123  # frö för demodata och bootstrap-intervall
+synthetic = None  # True när data_dir är demodata, utan värde gäller det när data_dir saknas"""
+    ),
+    markdown(
+        """# Sammanfattning för länet
+
+De få figurer som en regional rapport inleds med: var kommunerna står i digital mognad,
+länets gemensamma utvecklingsområden, utbredningen av e-hälsotjänster jämfört med riket,
+avståndet till service och läget i effektuppföljningen. Varje del visas bara när det finns
+data för den; de fullständiga analyserna finns i rapportens övriga delar."""
+    ),
+    code(
+        """from pathlib import Path
+
+import matplotlib.pyplot as plt
+
+from ehalsa_analys import demo, load, maturity, plots, reference as ref
+from ehalsa_analys.paths import demo_dir
+from ehalsa_analys.report import Outputs
+
+out = Outputs(figures_dir, tables_dir)
+synthetic = data_dir is None if synthetic is None else synthetic
+if data_dir is None:
+    demo.ensure_demo(seed=seed)
+root = Path(data_dir) if data_dir else demo_dir()
+SYNTHETIC = " – SYNTETISKA DEMODATA från ehalsa_analys, inte statistik" if synthetic else ""
+names = ref.municipalities(county_code=county_code).set_index("municipality_code")["municipality"]
+county = ref.counties().set_index("county_code").loc[county_code, "county"]
+
+
+def has_data(folder):
+    path = root / folder
+    return path.is_dir() and any(p.is_file() for p in path.rglob("*"))
+
+
+print(f"{county}: underlag i {root}")"""
+    ),
+    markdown(
+        """## Digital mognad
+
+Kommunernas poäng (0–100) i LIKA:s fyra delar i den senaste värderingen, sorterade
+efter mognadsindex med den mest mogna kommunen överst. Texten under figuren säger vilken
+del som oftast är kommunernas svagaste."""
+    ),
+    code(
+        """if has_data("lika"):
+    SOURCE = "LIKA Socialtjänst" + SYNTHETIC
+    responses = load.lika(root / "lika")
+    instrument = load.lika_instrument(responses.attrs["instrument"])
+    responses = responses[responses["municipality_code"].str[:2] == county_code]
+    latest_year = responses["assessed_on"].dt.year.max()
+    latest = responses[responses["assessed_on"].dt.year == latest_year]
+    scores = maturity.scores(latest, weights=instrument, seed=seed)
+    index = maturity.maturity_index(latest, weights=instrument, seed=seed)
+    weakest = scores.loc[scores.groupby("municipality_code")["score"].idxmin(), "dimension"]
+    counts = weakest.value_counts()
+    caption = (
+        f"{counts.index[0]} är det svagaste området i {counts.iloc[0]} av "
+        f"{scores['municipality_code'].nunique()} kommuner ({latest_year})."
+    )
+    order = index.sort_values(["index", "municipality_code"], ascending=[False, True])
+    with plots.house_style():
+        fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(order) + 1.8))
+        plots.maturity_heatmap(
+            scores, order=order["municipality_code"], lang=lang, ax=ax, source=SOURCE
+        )
+        out.figure(fig, "sammanfattning_mognad", caption=caption, source=SOURCE)
+        plt.show()
+    print(caption)
+else:
+    print("Inga LIKA-värderingar i underlaget: delen om digital mognad utgår.")"""
+    ),
+    markdown(
+        """## Gemensamma utvecklingsområden
+
+De delar av LIKA där flest kommuner ligger under 50 poäng, med länets svagaste
+indikatorer och instrumentets förslag på aktiviteter."""
+    ),
+    code(
+        """if has_data("lika"):
+    areas = maturity.development_areas(latest, instrument=instrument, threshold=0.5)
+    top = areas.iloc[0]
+    caption = (
+        f"Första utvecklingsområde: {top['dimension']}, där {top['n_below']} av "
+        f"{top['n_municipalities']} kommuner ligger under 50 poäng."
+    )
+    with plots.house_style():
+        fig, ax = plt.subplots(figsize=(11, 1.2 + 1.0 * min(3, len(areas))))
+        plots.development_table(areas, max_rows=3, lang=lang, ax=ax, source=SOURCE)
+        out.figure(fig, "sammanfattning_utvecklingsomraden", caption=caption, source=SOURCE)
+        plt.show()
+    print(caption)"""
+    ),
+]
+
+print(write(cells, "05_regional_rapport.ipynb"))
