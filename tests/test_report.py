@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from ehalsa_analys import report
+from ehalsa_analys import cli, report
 from ehalsa_analys.report import ReportError
 
 PARAMETERS = """county_code = "18"
@@ -101,11 +101,17 @@ def test_report__unknown_county(project):
         report.run(root=project, county_code="Narnia län")
 
 
-def test_report__demo_twice_byte_identical(tmp_path):
-    """The real notebooks on the demo data: same bytes on a second run."""
+def test_report__demo_twice_byte_identical(tmp_path, capsys):
+    """The real notebooks on the demo data, first through the command: same bytes twice."""
     (tmp_path / "data" / "raw").mkdir(parents=True)
-    first = report.run(root=tmp_path)
-    assert first["figures"] == tmp_path / "figures" / "18" / "latest"
+    assert cli.main(["report", "--root", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "[1/5] kör 01_lika_mognad.ipynb" in printed and "report.html" in printed
+    assert "SYNTETISKA demodata" in printed
+    first = {
+        "figures": tmp_path / "figures" / "18" / "latest",
+        "html": tmp_path / "reports" / "18" / "latest" / "report.html",
+    }
     outputs = sorted(p for p in first["figures"].rglob("*") if p.is_file()) + [first["html"]]
     assert {"lika_heatmap.png", "manifest.json"} <= {p.name for p in outputs}
     before = {p: p.read_bytes() for p in outputs}
