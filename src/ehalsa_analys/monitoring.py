@@ -1,0 +1,899 @@
+"""Effect monitoring: baselines, targets, run charts, control charts and interrupted time series.
+
+Pure functions over one series (a pandas Series indexed by quarter, or plain
+arrays) and grouped versions over the tidy ``monitoring`` table. Chart
+functions return one tidy row per point, with the part-level statistics
+repeated on each row (the shape of qicharts2's ``qic(..., return.data=TRUE)``),
+so a chart, a table and a test read the same frame.
+
+Chart columns
+-------------
+x (the period), y (the plotted value), n (denominator, when any), part
+(1, 2, …), baseline (the point is used for centre and limits), include
+(False for excluded points), cl, lcl, ucl, sigma_signal (outside the
+limits), shift_point (in an unusually long run), trend_point (IHI rules),
+n_useful, longest_run, longest_run_max, n_crossings, n_crossings_min,
+runs_signal (any runs rule fired in the part), and for the IHI rules
+n_runs_min/n_runs_max.
+
+Methods
+-------
+Anhøj rules (default, ``rules="anhoej"``; Anhøj & Olesen 2014, as in qicharts2)
+    Points on the centre line and excluded points are ignored; ``n_useful``
+    counts the rest. A *run* is a sequence of useful points on the same side;
+    ``n_crossings`` = number of runs − 1. A shift signal fires when the
+    longest run exceeds ``round(log2(n_useful)) + 3`` (Schilling 2012); a
+    crossings signal when ``n_crossings`` is below the 5 % quantile of
+    Binomial(n_useful − 1, 0.5) (Chen 2010). The points of every run longer
+    than the limit are marked ``shift_point``.
+IHI rules (``rules="ihi"``; Provost & Murray 2011, Perla et al. 2011)
+    Shift: 6 or more consecutive useful points on one side. Trend: 5 or more
+    consecutive points all going up or all going down (equal neighbours do
+    not count and do not break the trend). Too few or too many runs: outside
+    the central 90 % of the exact distribution of the number of runs for the
+    numbers of points above and below (Swed & Eisenhart 1943), which is the
+    distribution Perla's table is built on.
+Centre lines and limits (Montgomery 2009; Provost & Murray 2011)
+    run: median. i: mean; sigma = mean moving range / 1.128; with
+    ``screen_mr=True`` moving ranges above 3.267 × their mean are dropped
+    first (Provost & Murray p. 156; qicharts2 always screens). mr: mean
+    moving range, UCL 3.267 × it. xbar/s: subgroups are the values sharing a
+    period; centre = size-weighted mean of subgroup means; sigma = pooled
+    standard deviation (varying sizes) or mean s (equal sizes); A3, B3, B4
+    from the exact c4(n) = sqrt(2/(n−1)) Γ(n/2)/Γ((n−1)/2). t: time between
+    events, I chart on y^(1/3.6), back-transformed (Provost & Murray).
+    p: centre = Σ numerator / Σ denominator; sigma_i = sqrt(p(1−p)/n_i).
+    pp (Laney p′): sigma_i × sigma_z, with sigma_z = mean |Δz| / 1.128 over
+    the baseline z-scores (Laney 2002). c: mean, sigma sqrt(c). u: Σ counts
+    / Σ exposure, sigma_i = sqrt(u/n_i). up: Laney u′. g: mean for the limits,
+    sigma sqrt(g(g+1)), then the median as centre line. Limits are 3 sigma;
+    lower limits are clipped at 0 and p upper limits at 1.
+Baseline (freeze) and parts
+    ``baseline_end`` (a period): centre and limits come from the points up to
+    it and extend over the rest. ``parts`` (periods where a new part starts,
+    e.g. when a service was introduced): everything is recomputed per part;
+    with both, each part's baseline is its points up to ``baseline_end``, or
+    the whole part when the part starts after it. ``exclude`` (periods) keeps
+    points in the output but out of every calculation.
+Baseline level and targets
+    :func:`baseline` is the median of the baseline periods by default (robust
+    to a single odd quarter, and the run chart's centre line); ``method="mean"``
+    is the alternative. :func:`target_attainment` measures progress from that
+    baseline.
+Interrupted time series
+    Segmented OLS regression ``y = b0 + b1·t + b2·after + b3·(t − t0)·after``
+    (Wagner et al. 2002) with statsmodels; 95 % intervals, optionally with
+    Newey–West (HAC) standard errors for autocorrelated quarters.
+
+Example
+-------
+>>> import pandas as pd
+>>> y = pd.Series([5, 6, 5, 7, 6, 5, 9, 10, 11, 10, 12, 11, 10, 12],
+...               index=pd.period_range("2022Q1", periods=14, freq="Q"))
+>>> rc = run_chart(y)
+>>> rc[["n_useful", "longest_run", "longest_run_max", "n_crossings"]].iloc[0].astype(int).tolist()
+[14, 7, 7, 1]
+>>> bool(rc["runs_signal"].iloc[0])  # 1 crossing is fewer than the 4 expected at least
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from scipy.special import gammaln
+
+from .errors import check_choice
+from .schemas import require_columns
+
+__all__ = [
+    "CHARTS",
+    "RULES",
+    "baseline",
+    "target_attainment",
+    "run_chart",
+    "control_chart",
+    "run_charts",
+    "control_charts",
+    "interrupted_time_series",
+    "ITSResult",
+]
+
+#: Chart types of :func:`control_chart` (run charts: :func:`run_chart`).
+CHARTS = ("i", "mr", "xbar", "s", "t", "p", "pp", "c", "u", "up", "g")
+#: Rule sets for runs analysis.
+RULES = ("anhoej", "ihi")
+_D2 = 1.128  # d2 for moving ranges of two
+_D4 = 3.267  # D4 for moving ranges of two
+_COLUMNS = [
+    "x",
+    "y",
+    "n",
+    "part",
+    "baseline",
+    "include",
+    "cl",
+    "lcl",
+    "ucl",
+    "sigma_signal",
+    "shift_point",
+    "trend_point",
+    "n_useful",
+    "longest_run",
+    "longest_run_max",
+    "n_crossings",
+    "n_crossings_min",
+    "n_runs_min",
+    "n_runs_max",
+    "runs_signal",
+]
+
+
+# --------------------------------------------------------------------------- input
+
+
+def _as_series(values: Any, name: str) -> pd.Series:
+    if isinstance(values, pd.Series):
+        series = values
+    elif isinstance(values, pd.DataFrame):
+        raise TypeError(f"`{name}` must be one series (a pandas Series), not a DataFrame.")
+    else:
+        series = pd.Series(values)
+    out = pd.to_numeric(series, errors="coerce").astype(float)
+    bad = series.notna() & out.isna()
+    if bad.any():
+        raise ValueError(
+            f"`{name}` must hold numbers; {series[bad].iloc[0]!r} at {series[bad].index[0]} is not."
+        )
+    return out
+
+
+def _positions(index: pd.Index, periods: Any, name: str) -> list[int]:
+    """Positions in ``index`` of the given periods (or labels)."""
+    if periods is None:
+        return []
+    if isinstance(periods, (str, pd.Period)) or not isinstance(periods, Iterable):
+        periods = [periods]
+    out = []
+    for p in periods:
+        key = pd.Period(p, freq=index.freq) if isinstance(index, pd.PeriodIndex) else p
+        if key not in index:
+            raise ValueError(f"`{name}` names {p!r}, which is not in the series ({index[0]}…).")
+        out.append(int(index.get_loc(key)))
+    return out
+
+
+def _baseline_mask(index: pd.Index, end: Any) -> np.ndarray:
+    if end is None:
+        return np.ones(len(index), dtype=bool)
+    (pos,) = _positions(index, end, "baseline_end")
+    return np.arange(len(index)) <= pos
+
+
+def _part_ids(index: pd.Index, parts: Any) -> np.ndarray:
+    starts = sorted(set(_positions(index, parts, "parts")) - {0})
+    ids = np.ones(len(index), dtype=int)
+    for s in starts:
+        ids[s:] += 1
+    return ids
+
+
+# --------------------------------------------------------------------------- runs rules
+
+
+@dataclass(frozen=True)
+class _Runs:
+    n_useful: int
+    longest_run: float
+    longest_run_max: float
+    n_crossings: float
+    n_crossings_min: float
+    n_runs_min: float
+    n_runs_max: float
+    signal: bool
+    shift_points: np.ndarray
+    trend_points: np.ndarray
+
+
+def _run_lengths(side: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start index and length of each run of equal values in ``side``."""
+    if side.size == 0:
+        return np.zeros(0, int), np.zeros(0, int)
+    change = np.flatnonzero(np.diff(side)) + 1
+    starts = np.concatenate([[0], change])
+    lengths = np.diff(np.concatenate([starts, [side.size]]))
+    return starts, lengths
+
+
+def _runs_exact_limits(n_above: int, n_below: int, alpha: float = 0.05) -> tuple[float, float]:
+    """Fewest and most runs inside the central 1 − 2·alpha of the exact runs distribution."""
+    n1, n2 = n_above, n_below
+    if n1 == 0 or n2 == 0:
+        return np.nan, np.nan
+    r = np.arange(2, n1 + n2 + 1)
+    k = r // 2
+    log_total = gammaln(n1 + n2 + 1) - gammaln(n1 + 1) - gammaln(n2 + 1)
+
+    def log_comb(a, b):
+        a = np.asarray(a, float)
+        b = np.asarray(b, float)
+        with np.errstate(invalid="ignore"):
+            out = gammaln(a + 1) - gammaln(b + 1) - gammaln(a - b + 1)
+        return np.where((b < 0) | (b > a), -np.inf, out)
+
+    even = np.log(2) + log_comb(n1 - 1, k - 1) + log_comb(n2 - 1, k - 1)
+    odd = np.logaddexp(
+        log_comb(n1 - 1, k - 1) + log_comb(n2 - 1, k), log_comb(n1 - 1, k) + log_comb(n2 - 1, k - 1)
+    )
+    p = np.exp(np.where(r % 2 == 0, even, odd) - log_total)
+    cdf = np.cumsum(p)
+    sf = np.cumsum(p[::-1])[::-1]
+    low = r[cdf < alpha]
+    high = r[sf < alpha]
+    return (float(low.max()) + 1 if low.size else 2.0), (
+        float(high.min()) - 1 if high.size else float(n1 + n2)
+    )
+
+
+def _runs(y: np.ndarray, cl: np.ndarray, include: np.ndarray, rules: str) -> _Runs:
+    n = y.size
+    shift = np.zeros(n, bool)
+    trend = np.zeros(n, bool)
+    with np.errstate(invalid="ignore"):
+        side = np.sign(y - cl)
+    useful = include & np.isfinite(side) & (side != 0)
+    idx = np.flatnonzero(useful)
+    sides = side[idx]
+    n_useful = idx.size
+    nan = float("nan")
+    if n_useful == 0:
+        return _Runs(0, nan, nan, nan, nan, nan, nan, False, shift, trend)
+    starts, lengths = _run_lengths(sides)
+    longest = int(lengths.max())
+    n_runs = lengths.size
+    crossings = n_runs - 1
+    if rules == "anhoej":
+        limit = round(math.log2(n_useful)) + 3
+        min_cross = float(stats.binom.ppf(0.05, max(n_useful - 1, 0), 0.5))
+        for s, length in zip(starts, lengths, strict=True):
+            if length > limit:
+                shift[idx[s : s + length]] = True
+        signal = longest > limit or crossings < min_cross
+        return _Runs(
+            n_useful, longest, limit, crossings, min_cross, nan, nan, bool(signal), shift, trend
+        )
+    # IHI rules
+    limit = 5  # a shift is 6 or more, i.e. longer than 5
+    for s, length in zip(starts, lengths, strict=True):
+        if length > limit:
+            shift[idx[s : s + length]] = True
+    finite = np.flatnonzero(include & np.isfinite(y))
+    values = y[finite]
+    step = np.sign(np.diff(values))
+    moving = np.flatnonzero(step != 0)  # equal neighbours neither count nor break
+    if moving.size:
+        dirs = step[moving]
+        t_starts, t_lengths = _run_lengths(dirs)
+        for s, length in zip(t_starts, t_lengths, strict=True):
+            if length >= 4:  # 4 steps in one direction = 5 points
+                first = moving[s]
+                last = moving[s + length - 1] + 1
+                trend[finite[first : last + 1]] = True
+    n_above = int((sides > 0).sum())
+    low, high = _runs_exact_limits(n_above, n_useful - n_above)
+    few_many = np.isfinite(low) and (n_runs < low or n_runs > high)
+    signal = bool(shift.any() or trend.any() or few_many)
+    return _Runs(n_useful, longest, limit, crossings, nan, low, high, signal, shift, trend)
+
+
+# --------------------------------------------------------------------------- centre and limits
+
+
+def _c4(n: np.ndarray) -> np.ndarray:
+    n = np.asarray(n, float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.sqrt(2 / (n - 1)) * np.exp(gammaln(n / 2) - gammaln((n - 1) / 2))
+    return np.where(n >= 2, out, np.nan)
+
+
+def _moving_sigma(values: np.ndarray, screen: bool) -> float:
+    mr = np.abs(np.diff(values))
+    mr = mr[np.isfinite(mr)]
+    if mr.size == 0:
+        return np.nan
+    amr = mr.mean()
+    if screen:
+        kept = mr[mr < _D4 * amr]
+        amr = kept.mean() if kept.size else amr
+    return amr / _D2
+
+
+def _limits(
+    chart: str,
+    y: np.ndarray,
+    n: np.ndarray,
+    base: np.ndarray,
+    *,
+    screen_mr: bool,
+    sd: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(y_plotted, cl, lcl, ucl) for one part; ``base`` marks baseline & included points."""
+    m = y.size
+    full = np.ones(m)
+    nan = np.full(m, np.nan)
+    ok = base & np.isfinite(y)
+    if chart == "run":
+        return y, full * np.median(y[ok]) if ok.any() else nan, nan, nan
+    if chart == "i":
+        cl = y[ok].mean() if ok.any() else np.nan
+        sigma = _moving_sigma(y[ok], screen_mr)
+        return y, full * cl, full * (cl - 3 * sigma), full * (cl + 3 * sigma)
+    if chart == "mr":
+        mr = np.concatenate([[np.nan], np.abs(np.diff(y))])
+        ok_mr = base & np.isfinite(mr)
+        cl = mr[ok_mr].mean() if ok_mr.any() else np.nan
+        return mr, full * cl, full * 0.0, full * (_D4 * cl)
+    if chart == "t":
+        if np.nanmin(y) <= 0:
+            raise ValueError("A t chart needs times between events greater than zero.")
+        ty, cl, lcl, ucl = _limits("i", y ** (1 / 3.6), n, base, screen_mr=screen_mr)
+        lcl = np.where(lcl < 0, 0.0, lcl) ** 3.6
+        return y, cl**3.6, lcl, ucl**3.6
+    if chart in ("xbar", "s"):
+        nn = n  # subgroup sizes
+        okn = ok & (nn >= 2) & np.isfinite(sd)
+        var_n = np.unique(nn[np.isfinite(nn)]).size > 1
+        if var_n:
+            pooled = np.sqrt(((nn[okn] - 1) * sd[okn] ** 2).sum() / (nn[okn] - 1).sum())
+        else:
+            pooled = sd[okn].mean() if okn.any() else np.nan
+        c4 = _c4(nn)
+        if chart == "xbar":
+            cl = (nn[ok] * y[ok]).sum() / nn[ok].sum()
+            a3 = 3 / (c4 * np.sqrt(nn))
+            return y, full * cl, cl - a3 * pooled, cl + a3 * pooled
+        width = 3 * np.sqrt(1 - c4**2) / c4
+        b3 = np.clip(1 - width, 0, None)
+        b4 = 1 + width
+        return sd, full * pooled, b3 * pooled, b4 * pooled
+    if chart in ("p", "pp", "u", "up"):
+        okn = ok & np.isfinite(n) & (n > 0)
+        counts = y * n
+        cl = counts[okn].sum() / n[okn].sum() if okn.any() else np.nan
+        if chart in ("p", "pp"):
+            sigma = np.sqrt(cl * (1 - cl) / n)
+        else:
+            sigma = np.sqrt(cl / n)
+        if chart in ("pp", "up"):
+            z = (y[okn] - cl) / sigma[okn]
+            dz = np.abs(np.diff(z))
+            sigma_z = dz[np.isfinite(dz)].mean() / _D2 if dz.size else np.nan
+            sigma = sigma * sigma_z
+        lcl = np.clip(cl - 3 * sigma, 0, None)
+        ucl = cl + 3 * sigma
+        if chart in ("p", "pp"):
+            ucl = np.clip(ucl, None, 1)
+        return y, full * cl, lcl, ucl
+    if chart == "c":
+        cl = y[ok].mean() if ok.any() else np.nan
+        sigma = math.sqrt(cl) if cl >= 0 else np.nan
+        return y, full * cl, full * max(cl - 3 * sigma, 0.0), full * (cl + 3 * sigma)
+    if chart == "g":
+        mean = y[ok].mean() if ok.any() else np.nan
+        sigma = math.sqrt(mean * (mean + 1))
+        median = np.median(y[ok]) if ok.any() else np.nan
+        return y, full * median, full * max(mean - 3 * sigma, 0.0), full * (mean + 3 * sigma)
+    raise AssertionError(chart)  # pragma: no cover - checked by the caller
+
+
+def _chart(
+    chart: str,
+    y: pd.Series,
+    n: pd.Series | None,
+    *,
+    baseline_end: Any,
+    parts: Any,
+    exclude: Any,
+    screen_mr: bool,
+    rules: str,
+    sd: pd.Series | None = None,
+) -> pd.DataFrame:
+    check_choice("rules", list(RULES), rules)
+    index = y.index
+    values = y.to_numpy(float)
+    denominators = n.to_numpy(float) if n is not None else np.full(values.size, np.nan)
+    sds = sd.to_numpy(float) if sd is not None else None
+    include = np.ones(values.size, bool)
+    include[_positions(index, exclude, "exclude")] = False
+    in_baseline = _baseline_mask(index, baseline_end)
+    part = _part_ids(index, parts)
+    frames = []
+    for p in np.unique(part):
+        at = part == p
+        base = in_baseline[at] & include[at]
+        if not base.any():  # a part that starts after the baseline: its own points
+            base = include[at].copy()
+        plotted, cl, lcl, ucl = _limits(
+            chart,
+            values[at],
+            denominators[at],
+            base,
+            screen_mr=screen_mr,
+            sd=None if sds is None else sds[at],
+        )
+        runs = _runs(plotted, cl, include[at], rules)
+        with np.errstate(invalid="ignore"):
+            outside = include[at] & ((plotted > ucl) | (plotted < lcl))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "x": index[at],
+                    "y": plotted,
+                    "n": denominators[at],
+                    "part": int(p),
+                    "baseline": in_baseline[at] & include[at],
+                    "include": include[at],
+                    "cl": cl,
+                    "lcl": lcl,
+                    "ucl": ucl,
+                    "sigma_signal": outside,
+                    "shift_point": runs.shift_points,
+                    "trend_point": runs.trend_points,
+                    "n_useful": runs.n_useful,
+                    "longest_run": runs.longest_run,
+                    "longest_run_max": runs.longest_run_max,
+                    "n_crossings": runs.n_crossings,
+                    "n_crossings_min": runs.n_crossings_min,
+                    "n_runs_min": runs.n_runs_min,
+                    "n_runs_max": runs.n_runs_max,
+                    "runs_signal": runs.signal,
+                }
+            )
+        )
+    out = pd.concat(frames, ignore_index=True)[_COLUMNS]
+    out.attrs = {"chart": chart, "rules": rules}
+    return out
+
+
+_CHART_DOC_PARAMS = """baseline_end : period, optional
+        Freeze: centre and limits from the points up to this period only.
+    parts : period or list of periods, optional
+        Periods where a new part starts; each part gets its own centre and limits.
+    exclude : period or list of periods, optional
+        Points kept in the output but left out of every calculation.
+    rules : {"anhoej", "ihi"}, default "anhoej"
+        The runs rules (module docstring)."""
+
+
+def run_chart(
+    series: pd.Series,
+    *,
+    baseline_end: Any = None,
+    parts: Any = None,
+    exclude: Any = None,
+    rules: str = "anhoej",
+) -> pd.DataFrame:
+    """Run chart with the median as centre line and the runs rules' signals.
+
+    Parameters
+    ----------
+    series : Series
+        Values in time order, indexed by period (NaN allowed: not plotted,
+        not counted).
+    {params}
+
+    Returns
+    -------
+    DataFrame
+        One row per point; columns in the module docstring. ``lcl``/``ucl``
+        are NaN. Part statistics (``n_useful``, ``longest_run``, …) repeat
+        on every row of the part.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> q = pd.period_range("2024Q1", periods=8, freq="Q")
+    >>> y = pd.Series([3, 5, 4, 5, 3, 4, 5, 3], index=q)
+    >>> run_chart(y)[["cl", "n_useful", "n_crossings", "n_crossings_min"]].iloc[0].tolist()
+    [4.0, 6.0, 4.0, 1.0]
+    """
+    y = _as_series(series, "series")
+    return _chart(
+        "run",
+        y,
+        None,
+        baseline_end=baseline_end,
+        parts=parts,
+        exclude=exclude,
+        screen_mr=False,
+        rules=rules,
+    )
+
+
+def control_chart(
+    values: pd.Series,
+    denominators: pd.Series | None = None,
+    *,
+    chart: str = "i",
+    baseline_end: Any = None,
+    parts: Any = None,
+    exclude: Any = None,
+    screen_mr: bool = False,
+    rules: str = "anhoej",
+) -> pd.DataFrame:
+    """Shewhart control chart: centre line, 3-sigma limits per point, and the runs signals.
+
+    Parameters
+    ----------
+    values : Series
+        Indexed by period in time order. For p/pp charts the proportion
+        (0–1); for u/up the rate per unit of the denominator; for c the
+        count; for g the number of opportunities between events; for t the
+        time between events; for xbar/s the individual measurements, several
+        per period (the subgroup is the period).
+    denominators : Series, optional
+        Required for p, pp, u and up: the subgroup sizes (same index).
+    chart : {{"i", "mr", "xbar", "s", "t", "p", "pp", "c", "u", "up", "g"}}
+    {params}
+    screen_mr : bool, default False
+        I and t charts: drop moving ranges above 3.267 × their mean before
+        estimating sigma (qicharts2 always does).
+
+    Returns
+    -------
+    DataFrame
+        One row per point (per period for xbar/s): y, cl, lcl, ucl,
+        sigma_signal (outside the limits) and the runs columns.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> q = pd.period_range("2024Q1", periods=4, freq="Q")
+    >>> p = control_chart(pd.Series([0.1, 0.2, 0.1, 0.2], index=q),
+    ...                   pd.Series([100, 50, 100, 50], index=q), chart="p")
+    >>> p[["cl", "ucl"]].round(4).iloc[:2].values.tolist()
+    [[0.1333, 0.2353], [0.1333, 0.2776]]
+    """
+    check_choice("chart", list(CHARTS), chart)
+    y = _as_series(values, "values")
+    n = None
+    sd = None
+    if chart in ("p", "pp", "u", "up"):
+        if denominators is None:
+            raise ValueError(f"A {chart} chart needs `denominators` (the subgroup sizes).")
+        n = _as_series(denominators, "denominators").reindex(y.index)
+        if (n <= 0).any():
+            raise ValueError("`denominators` must be greater than zero.")
+    if chart in ("xbar", "s"):
+        grouped = y.groupby(level=0, sort=False)
+        n = grouped.count().astype(float)
+        sd = grouped.std(ddof=1)
+        y = grouped.mean()
+    return _chart(
+        chart,
+        y,
+        n,
+        baseline_end=baseline_end,
+        parts=parts,
+        exclude=exclude,
+        screen_mr=screen_mr,
+        rules=rules,
+        sd=sd,
+    )
+
+
+run_chart.__doc__ = run_chart.__doc__.format(params=_CHART_DOC_PARAMS)
+control_chart.__doc__ = control_chart.__doc__.format(params=_CHART_DOC_PARAMS)
+
+
+# --------------------------------------------------------------------------- baseline and targets
+
+
+def baseline(series: pd.Series, *, end: Any = None, method: str = "median") -> float:
+    """Baseline level: the median (default) or mean of the periods up to ``end``.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> y = pd.Series([4, 6, 5, 20], index=pd.period_range("2024Q1", periods=4, freq="Q"))
+    >>> baseline(y, end="2024Q3"), baseline(y, end="2024Q3", method="mean")
+    (5.0, 5.0)
+    """
+    check_choice("method", ["median", "mean"], method)
+    y = _as_series(series, "series")
+    values = y[_baseline_mask(y.index, end)].dropna()
+    if values.empty:
+        return float("nan")
+    return float(values.median() if method == "median" else values.mean())
+
+
+def target_attainment(
+    series: pd.Series,
+    target: float,
+    *,
+    baseline_end: Any = None,
+    higher_is_better: bool = True,
+    method: str = "median",
+) -> pd.Series:
+    """Latest value against a target: share of the way from baseline, first period met.
+
+    ``share_of_way = (latest − baseline) / (target − baseline)``: 0 at the
+    baseline, 1 at the target (above 1 beyond it, negative when moving away).
+    A period meets the target when its value is at least the target (at most,
+    when lower is better).
+
+    Returns
+    -------
+    Series
+        latest_period, latest, baseline, target, share_of_way, met (latest
+        period), first_met (first period meeting it, or None).
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> y = pd.Series([2.0, 2.0, 6.0, 11.0], index=pd.period_range("2025Q1", periods=4, freq="Q"))
+    >>> r = target_attainment(y, 10, baseline_end="2025Q2")
+    >>> r["share_of_way"], r["met"], str(r["first_met"])
+    (1.125, True, '2025Q4')
+    """
+    y = _as_series(series, "series").dropna()
+    if y.empty:
+        raise ValueError("`series` has no values.")
+    base = baseline(y, end=baseline_end, method=method)
+    latest = float(y.iloc[-1])
+    met = y >= target if higher_is_better else y <= target
+    share = (latest - base) / (target - base) if target != base else float("nan")
+    return pd.Series(
+        {
+            "latest_period": y.index[-1],
+            "latest": latest,
+            "baseline": base,
+            "target": float(target),
+            "share_of_way": share,
+            "met": bool(met.iloc[-1]),
+            "first_met": y.index[met.to_numpy()][0] if met.any() else None,
+        }
+    )
+
+
+# --------------------------------------------------------------------------- grouped
+
+
+def _grouped(
+    data: pd.DataFrame,
+    by: Sequence[str],
+    make,
+) -> pd.DataFrame:
+    require_columns(data, "data", [*by, "period", "value"])
+    frames = []
+    ordered = data.sort_values([*by, "period"], kind="stable")
+    for key, group in ordered.groupby(list(by), sort=True, dropna=False):
+        chart = make(group.set_index("period"))
+        key = key if isinstance(key, tuple) else (key,)
+        for column, value in zip(by, key, strict=True):
+            chart.insert(0, column, value)
+        frames.append(chart)
+    if not frames:
+        return pd.DataFrame(columns=[*by, *_COLUMNS])
+    out = pd.concat(frames, ignore_index=True)
+    return out[[*by, *_COLUMNS]]
+
+
+def run_charts(
+    data: pd.DataFrame,
+    *,
+    by: Sequence[str] = ("municipality_code", "metric_id"),
+    baseline_end: Any = None,
+    rules: str = "anhoej",
+) -> pd.DataFrame:
+    """:func:`run_chart` for every group of a tidy ``monitoring`` table.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"municipality_code": "1880", "metric_id": "m",
+    ...     "period": pd.period_range("2024Q1", periods=4, freq="Q"), "value": [1., 2, 3, 4]})
+    >>> run_charts(d)["cl"].tolist()
+    [2.5, 2.5, 2.5, 2.5]
+    """
+    return _grouped(
+        data,
+        list(by),
+        lambda g: run_chart(g["value"], baseline_end=baseline_end, rules=rules),
+    )
+
+
+def control_charts(
+    data: pd.DataFrame,
+    *,
+    chart: str | dict[str, str] = "i",
+    by: Sequence[str] = ("municipality_code", "metric_id"),
+    baseline_end: Any = None,
+    screen_mr: bool = False,
+    rules: str = "anhoej",
+) -> pd.DataFrame:
+    """:func:`control_chart` for every group; ``chart`` may map metric_id -> chart type.
+
+    For p/pp/u/up charts the ``denominator`` column is used. A metric's
+    ``value`` must then be the proportion (0–1) or rate per unit.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"municipality_code": "1880", "metric_id": "m",
+    ...     "period": pd.period_range("2024Q1", periods=4, freq="Q"), "value": [1., 3, 1, 3]})
+    >>> control_charts(d)[["cl", "ucl"]].iloc[0].tolist()
+    [2.0, 7.319148936170214]
+    """
+
+    def make(group):
+        kind = chart.get(group["metric_id"].iloc[0], "i") if isinstance(chart, dict) else chart
+        denominators = group["denominator"] if "denominator" in group else None
+        return control_chart(
+            group["value"],
+            denominators if kind in ("p", "pp", "u", "up") else None,
+            chart=kind,
+            baseline_end=baseline_end,
+            screen_mr=screen_mr,
+            rules=rules,
+        )
+
+    return _grouped(data, list(by), make)
+
+
+# --------------------------------------------------------------------------- ITS
+
+
+@dataclass(frozen=True)
+class ITSResult:
+    """Result of :func:`interrupted_time_series`.
+
+    Attributes
+    ----------
+    coefficients : DataFrame
+        term (baseline_level, baseline_slope, level_change, slope_change),
+        estimate, ci_low, ci_high, p_value.
+    fitted : DataFrame
+        x, y, fitted, counterfactual (the pre-intervention line continued),
+        after (bool).
+    sentence : str
+        The estimated effect in plain language.
+    """
+
+    coefficients: pd.DataFrame
+    fitted: pd.DataFrame
+    sentence: str
+
+
+def interrupted_time_series(
+    series: pd.Series,
+    *,
+    intervention: Any,
+    hac_lags: int | None = None,
+    unit: str = "",
+    lang: str = "sv",
+    decimals: int = 1,
+) -> ITSResult:
+    """Segmented regression of an interrupted time series (level and slope change).
+
+    Parameters
+    ----------
+    series : Series
+        Indexed by period, in time order.
+    intervention : period
+        The first period after the change.
+    hac_lags : int, optional
+        Newey–West standard errors with this many lags (quarterly data with
+        autocorrelation: 1–4). None: ordinary OLS standard errors.
+    unit : str
+        Unit for the sentence (e.g. "procentenheter").
+    lang : {"sv", "en"}
+    decimals : int
+        Decimals in the sentence.
+
+    Returns
+    -------
+    ITSResult
+
+    Example
+    -------
+    >>> import numpy as np, pandas as pd
+    >>> q = pd.period_range("2022Q1", periods=12, freq="Q")
+    >>> y = pd.Series(np.r_[np.full(6, 2.0), np.full(6, 5.0)] + np.tile([0.1, -0.1], 6), index=q)
+    >>> r = interrupted_time_series(y, intervention="2023Q3")
+    >>> round(float(r.coefficients.set_index("term").loc["level_change", "estimate"]))
+    3
+    >>> r.sentence.startswith("Efter förändringen 2023 K3 höjdes nivån med 3,1")
+    True
+    """
+    import statsmodels.api as sm
+
+    from .plots.style import format_number
+
+    check_choice("lang", ["sv", "en"], lang)
+    y = _as_series(series, "series")
+    (start,) = _positions(y.index, intervention, "intervention")
+    if start < 3 or len(y) - start < 3:
+        raise ValueError(
+            "`intervention` must leave at least 3 periods before and 3 after it, but "
+            f"{intervention!r} leaves {start} before and {len(y) - start} after."
+        )
+    t = np.arange(len(y), dtype=float)
+    after = (t >= start).astype(float)
+    design = np.column_stack([np.ones_like(t), t, after, (t - start) * after])
+    ok = np.isfinite(y.to_numpy())
+    model = sm.OLS(y.to_numpy()[ok], design[ok])
+    fit = (
+        model.fit(cov_type="HAC", cov_kwds={"maxlags": hac_lags})
+        if hac_lags is not None
+        else model.fit()
+    )
+    ci = np.asarray(fit.conf_int(0.05))
+    terms = ["baseline_level", "baseline_slope", "level_change", "slope_change"]
+    coefficients = pd.DataFrame(
+        {
+            "term": terms,
+            "estimate": np.asarray(fit.params),
+            "ci_low": ci[:, 0],
+            "ci_high": ci[:, 1],
+            "p_value": np.asarray(fit.pvalues),
+        }
+    )
+    fitted = design @ np.asarray(fit.params)
+    counterfactual = design[:, :2] @ np.asarray(fit.params)[:2]
+    frame = pd.DataFrame(
+        {
+            "x": y.index,
+            "y": y.to_numpy(),
+            "fitted": fitted,
+            "counterfactual": np.where(after == 1, counterfactual, np.nan),
+            "after": after.astype(bool),
+        }
+    )
+    level = coefficients.iloc[2]
+
+    def num(v):
+        return format_number(v, decimals=decimals, lang=lang)
+
+    unit_text = f" {unit}" if unit else ""
+    sure = level["ci_low"] > 0 or level["ci_high"] < 0
+    period = (
+        str(y.index[start])
+        if not isinstance(y.index, pd.PeriodIndex)
+        else (
+            f"{y.index[start].year} K{y.index[start].quarter}"
+            if lang == "sv"
+            else f"{y.index[start].year} Q{y.index[start].quarter}"
+        )
+    )
+    if lang == "sv":
+        direction = "höjdes" if level["estimate"] > 0 else "sänktes"
+        sentence = (
+            f"Efter förändringen {period} {direction} nivån med {num(abs(level['estimate']))}"
+            f"{unit_text} (95 % konfidensintervall {num(level['ci_low'])} till "
+            f"{num(level['ci_high'])}); "
+            + (
+                "intervallet utesluter noll, så förändringen är troligen verklig."
+                if sure
+                else "intervallet omfattar noll, så vi kan inte säga att nivån ändrades."
+            )
+        )
+    else:
+        direction = "rose" if level["estimate"] > 0 else "fell"
+        sentence = (
+            f"After the change in {period} the level {direction} by "
+            f"{num(abs(level['estimate']))}{unit_text} (95 % confidence interval "
+            f"{num(level['ci_low'])} to {num(level['ci_high'])}); "
+            + (
+                "the interval excludes zero, so the change is likely real."
+                if sure
+                else "the interval includes zero, so we cannot say the level changed."
+            )
+        )
+    return ITSResult(coefficients, frame, sentence)
