@@ -28,6 +28,13 @@ from .maturity import (
     maturity_heatmap,
     maturity_map,
 )
+from .monitoring import (
+    its_chart,
+    quarter_label,
+    spc_chart,
+    spc_small_multiples,
+    summary_table,
+)
 from .style import (
     LABELS,
     PALETTE,
@@ -55,5 +62,10 @@ __all__ = [
     "change_dumbbell",
     "development_table",
     "maturity_map",
+    "quarter_label",
+    "spc_chart",
+    "spc_small_multiples",
+    "its_chart",
+    "summary_table",
     "save",
 ]

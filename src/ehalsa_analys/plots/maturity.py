@@ -42,7 +42,7 @@ from .. import reference
 from ..errors import SchemaError, check_choice
 from ..schemas import AREAS, DIMENSIONS, require_columns
 from .maps import choropleth
-from .style import _PARAMS, PALETTE, SEQUENTIAL, add_source, format_number
+from .style import _PARAMS, PALETTE, SEQUENTIAL, add_source, format_number, number_formatter
 
 __all__ = [
     "maturity_heatmap",
@@ -310,9 +310,7 @@ def gap_bars(
     ax.set_yticks(positions, labels)
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(text["gap"])
-    ax.xaxis.set_major_formatter(
-        mpl.ticker.FuncFormatter(lambda v, _: format_number(v, decimals=0, lang=lang))
-    )
+    ax.xaxis.set_major_formatter(number_formatter(lang, decimals=0))
     reference_kind = data["reference"].iloc[0] if "reference" in data and len(data) else "county"
     ref = text["reference"].get(str(reference_kind), str(reference_kind))
     title = text["gap_title"].format(ref=ref)
@@ -429,9 +427,7 @@ def dispersion_strip(
     ax.set_ylim(0, 100)
     ax.set_ylabel(text["score"])
     ax.grid(axis="x", visible=False)
-    ax.yaxis.set_major_formatter(
-        mpl.ticker.FuncFormatter(lambda v, _: format_number(v, decimals=0, lang=lang))
-    )
+    ax.yaxis.set_major_formatter(number_formatter(lang, decimals=0))
     handles = [
         Line2D([], [], marker="o", linestyle="", color=PALETTE[4], label=text["municipality"]),
         Line2D([], [], color="#333333", linewidth=2, label=text["county_mean"]),
@@ -541,9 +537,7 @@ def change_dumbbell(
     ax.grid(axis="y", visible=False)
     ax.set_xlim(0, 100)
     ax.set_xlabel(text["score"])
-    ax.xaxis.set_major_formatter(
-        mpl.ticker.FuncFormatter(lambda v, _: format_number(v, decimals=0, lang=lang))
-    )
+    ax.xaxis.set_major_formatter(number_formatter(lang, decimals=0))
     ax.legend(
         loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False, fontsize="small"
     )

@@ -25,8 +25,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib as mpl
+import numpy as np
 import pandas as pd
-from matplotlib.ticker import FuncFormatter
 
 from .._atomic import atomic_path
 from ..errors import check_choice
@@ -131,25 +131,66 @@ def format_number(
     return (sign if negative else "") + text + suffix
 
 
+class _SwedishTicks(mpl.ticker.Formatter):
+    """Tick labels written by :func:`format_number`, with as many decimals as the ticks need."""
+
+    def __init__(self, lang: str, decimals: int | None, percent: bool, factor: float) -> None:
+        self.lang, self.decimals, self.percent, self.factor = lang, decimals, percent, factor
+        self._ticks: Sequence[float] = ()
+
+    def set_locs(self, locs):
+        self._ticks = locs
+
+    def __call__(self, x, pos=None):
+        decimals = self.decimals
+        if decimals is None:
+            locs = np.asarray(self._ticks, dtype=float) * self.factor
+            steps = np.abs(np.diff(locs))
+            steps = steps[steps > 0]
+            step = steps.min() if steps.size else 1.0
+            decimals = max(0, -math.floor(math.log10(step) + 1e-9)) if step < 1 else 0
+        return format_number(
+            x * self.factor, decimals=decimals, lang=self.lang, percent=self.percent
+        )
+
+
 def number_formatter(
-    lang: str = "sv", *, decimals: int | None = None, percent: bool = False
-) -> FuncFormatter:
-    """Return a matplotlib tick formatter that writes numbers as :func:`format_number`."""
+    lang: str = "sv", *, decimals: int | None = None, percent: bool = False, factor: float = 1.0
+) -> mpl.ticker.Formatter:
+    """Return a matplotlib tick formatter that writes numbers as :func:`format_number`.
+
+    ``decimals=None`` uses as many decimals as the spacing of the ticks needs
+    (0,01 steps get two). ``factor`` multiplies before formatting: a
+    proportion axis (0–1) shown in percent is ``factor=100, percent=True``.
+
+    Example
+    -------
+    >>> import matplotlib.pyplot as plt
+    >>> ax = plt.figure().add_subplot()
+    >>> _ = ax.plot([0, 0.05])
+    >>> _ = ax.set_ylim(0, 0.05)
+    >>> ax.yaxis.set_major_formatter(number_formatter(factor=100, percent=True))
+    >>> ax.figure.canvas.draw()
+    >>> [t.get_text() for t in ax.get_yticklabels()][:3]
+    ['0\xa0%', '1\xa0%', '2\xa0%']
+    """
     check_choice("lang", list(LABELS), lang)
-    return FuncFormatter(
-        lambda x, _pos: format_number(x, decimals=decimals, lang=lang, percent=percent)
-    )
+    return _SwedishTicks(lang, decimals, percent, factor)
 
 
 def add_source(fig: mpl.figure.Figure, text: str, *, lang: str = "sv") -> mpl.text.Text:
-    """Write the source line ("Källa: …" / "Source: …") at the bottom left of ``fig``."""
+    """Write the source line ("Källa: …" / "Source: …") under the bottom left of ``fig``.
+
+    It hangs below the figure's edge, so it never covers tick labels;
+    :func:`save` crops to include it.
+    """
     check_choice("lang", list(LABELS), lang)
     return fig.text(
         0.01,
-        0.01,
+        0.0,
         f"{LABELS[lang]['source']}: {text}",
         ha="left",
-        va="bottom",
+        va="top",
         fontsize="small",
         color="#555555",
     )

@@ -1,0 +1,499 @@
+"""Figures of effect monitoring: run and control charts, small multiples, ITS, quarter table.
+
+The chart frames of :mod:`ehalsa_analys.monitoring` in, Axes out. Quarters
+are labelled "2024 K1" in Swedish and "2024 Q1" in English. A point that
+caused a signal (outside the limits, or part of an unusually long run) is
+drawn large; with ``higher_is_better`` it is blue when the signal is an
+improvement and orange-red when it is a deterioration, otherwise orange.
+
+Example
+-------
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> import matplotlib.pyplot as plt
+>>> import pandas as pd
+>>> from ehalsa_analys import monitoring
+>>> y = pd.Series([5, 6, 5, 7, 6, 5, 9, 10, 11, 10],
+...               index=pd.period_range("2024Q1", periods=10, freq="Q"))
+>>> ax = spc_chart(monitoring.run_chart(y), target=10, ax=plt.figure().add_subplot())
+>>> ax.get_xticklabels()[0].get_text()
+'2024 K1'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.lines import Line2D
+
+from .. import reference
+from ..errors import check_choice
+from ..schemas import require_columns
+from .style import _PARAMS, PALETTE, add_source, number_formatter
+
+__all__ = ["quarter_label", "spc_chart", "spc_small_multiples", "its_chart", "summary_table"]
+
+_TEXT = {
+    "sv": {
+        "value": "Värde",
+        "median": "Median",
+        "mean": "Medelvärde",
+        "limits": "Styrgränser",
+        "target": "Mål",
+        "baseline": "Baslinje",
+        "intervention": "Införande",
+        "improvement": "Signal: förbättring",
+        "deterioration": "Signal: försämring",
+        "signal": "Signal",
+        "run": "Seriediagram",
+        "control": "Styrdiagram ({chart})",
+        "fitted": "Skattad nivå",
+        "counterfactual": "Utan förändringen",
+        "its": "Avbruten tidsserie",
+        "quarter": "{year} K{q}",
+        "summary": "Läget i kvartalet",
+        "columns": ["Kommun", "Mått", "Senaste", "Mål", "Signal", "Kommentar"],
+    },
+    "en": {
+        "value": "Value",
+        "median": "Median",
+        "mean": "Mean",
+        "limits": "Control limits",
+        "target": "Target",
+        "baseline": "Baseline",
+        "intervention": "Introduction",
+        "improvement": "Signal: improvement",
+        "deterioration": "Signal: deterioration",
+        "signal": "Signal",
+        "run": "Run chart",
+        "control": "Control chart ({chart})",
+        "fitted": "Fitted level",
+        "counterfactual": "Without the change",
+        "its": "Interrupted time series",
+        "quarter": "{year} Q{q}",
+        "summary": "The quarter at a glance",
+        "columns": ["Municipality", "Metric", "Latest", "Target", "Signal", "Note"],
+    },
+}
+
+
+def quarter_label(period, lang: str = "sv") -> str:
+    """ "2024 K1" (Swedish) or "2024 Q1" for a quarterly Period; other values as text.
+
+    Example
+    -------
+    >>> quarter_label(pd.Period("2024Q3"), "sv"), quarter_label(pd.Period("2024Q3"), "en")
+    ('2024 K3', '2024 Q3')
+    """
+    check_choice("lang", list(_TEXT), lang)
+    if isinstance(period, pd.Period) and period.freqstr.startswith("Q"):
+        return _TEXT[lang]["quarter"].format(year=period.year, q=period.quarter)
+    return str(period)
+
+
+def spc_chart(
+    chart: pd.DataFrame,
+    *,
+    title: str | None = None,
+    target: float | None = None,
+    higher_is_better: bool | None = None,
+    intervention=None,
+    percent: bool = False,
+    decimals: int | None = None,
+    lang: str = "sv",
+    ax=None,
+    source: str | None = None,
+):
+    """Draw a run or control chart from :func:`monitoring.run_chart` / ``control_chart``.
+
+    Parameters
+    ----------
+    chart : DataFrame
+        One series' chart frame (columns x, y, cl, lcl, ucl, baseline, part,
+        include, sigma_signal, shift_point).
+    title : str, optional
+        Default "Seriediagram" or "Styrdiagram (…)".
+    target : float, optional
+        Drawn as a dotted line.
+    higher_is_better : bool, optional
+        Colours signals as improvement (blue) or deterioration (orange-red).
+    intervention : period, optional
+        Marked with a vertical line and a label.
+    percent : bool, default False
+        The values are proportions (0–1): show the axis in percent.
+    decimals : int, optional
+        Decimals on the y axis (default: as the tick spacing needs).
+    {lang}
+    {ax}
+    {source}
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Example
+    -------
+    >>> from ehalsa_analys import monitoring
+    >>> y = pd.Series([1.0, 2, 1, 2, 1, 2, 1, 9],
+    ...               index=pd.period_range("2024Q1", periods=8, freq="Q"))
+    >>> ax = spc_chart(monitoring.control_chart(y, chart="i"), higher_is_better=True,
+    ...                ax=plt.figure().add_subplot())
+    >>> ax.lines[0].get_ydata().tolist()[-1]
+    9.0
+    """
+    check_choice("lang", list(_TEXT), lang)
+    require_columns(chart, "chart", ["x", "y", "cl", "lcl", "ucl", "part", "baseline"])
+    text = _TEXT[lang]
+    if ax is None:
+        ax = plt.gca()
+    data = chart.reset_index(drop=True)
+    pos = np.arange(len(data))
+    y = data["y"].to_numpy(float)
+    cl = data["cl"].to_numpy(float)
+    ax.plot(pos, y, color="#555555", marker="o", markersize=3.5, linewidth=1.2, zorder=3)
+    is_run = data["lcl"].isna().all() and data["ucl"].isna().all()
+    for part in data["part"].unique():
+        at = (data["part"] == part).to_numpy()
+        xs = pos[at]
+        ax.plot(xs, cl[at], color=PALETTE[0], linewidth=1.6, zorder=2)
+        if not is_run:
+            ax.step(
+                xs,
+                data["ucl"].to_numpy(float)[at],
+                where="mid",
+                color=PALETTE[0],
+                linestyle="--",
+                linewidth=1,
+                zorder=2,
+            )
+            ax.step(
+                xs,
+                data["lcl"].to_numpy(float)[at],
+                where="mid",
+                color=PALETTE[0],
+                linestyle="--",
+                linewidth=1,
+                zorder=2,
+            )
+        if part != data["part"].iloc[0]:
+            ax.axvline(xs[0] - 0.5, color="#999999", linewidth=1)
+    baseline = data["baseline"].to_numpy(bool)
+    if baseline.any() and not baseline.all():
+        last = int(np.flatnonzero(baseline).max())
+        ax.axvspan(-0.5, last + 0.5, color="#eeeeee", zorder=0, label=text["baseline"])
+    if target is not None:
+        ax.axhline(target, color=PALETTE[2], linestyle=":", linewidth=1.5)
+    signal = data.get("sigma_signal", False) | data.get("shift_point", False)
+    signal = np.asarray(signal, dtype=bool)
+    colours = np.full(len(data), PALETTE[1], dtype=object)
+    if higher_is_better is not None:
+        better = (y > cl) if higher_is_better else (y < cl)
+        colours = np.where(better, PALETTE[0], PALETTE[5])
+    if signal.any():
+        ax.scatter(
+            pos[signal],
+            y[signal],
+            s=48,
+            c=list(colours[signal]),
+            zorder=4,
+            edgecolor="black",
+            linewidth=0.6,
+        )
+    if "include" in data:
+        excluded = ~data["include"].to_numpy(bool)
+        ax.scatter(
+            pos[excluded], y[excluded], s=40, facecolor="white", edgecolor="#555555", zorder=5
+        )
+    if intervention is not None:
+        match = np.flatnonzero(data["x"].astype(str).to_numpy() == str(pd.Period(intervention)))
+        if match.size:
+            ax.axvline(match[0] - 0.5, color=PALETTE[3], linestyle="-.", linewidth=1.5)
+            ax.annotate(
+                text["intervention"],
+                (match[0] - 0.4, 1.0),
+                xycoords=("data", "axes fraction"),
+                va="top",
+                fontsize="small",
+                color=PALETTE[3],
+            )
+    step = max(1, math.ceil(len(data) / 10))
+    ax.set_xticks(pos[::step], [quarter_label(v, lang) for v in data["x"].iloc[::step]])
+    ax.tick_params(axis="x", labelrotation=45)
+    ax.yaxis.set_major_formatter(
+        number_formatter(lang, decimals=decimals, percent=percent, factor=100 if percent else 1)
+    )
+    ax.set_xlim(-0.6, len(data) - 0.4)
+    chart_type = chart.attrs.get("chart", "run" if is_run else "i")
+    ax.set_title(title or (text["run"] if is_run else text["control"].format(chart=chart_type)))
+    handles = [
+        Line2D(
+            [],
+            [],
+            color=PALETTE[0],
+            linewidth=1.6,
+            label=text["median"] if is_run else text["mean"],
+        )
+    ]
+    if not is_run:
+        handles.append(Line2D([], [], color=PALETTE[0], linestyle="--", label=text["limits"]))
+    if target is not None:
+        handles.append(Line2D([], [], color=PALETTE[2], linestyle=":", label=text["target"]))
+    if signal.any():
+        if higher_is_better is None:
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    linestyle="",
+                    color=PALETTE[1],
+                    markeredgecolor="black",
+                    label=text["signal"],
+                )
+            )
+        else:
+            handles += [
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    linestyle="",
+                    color=PALETTE[0],
+                    markeredgecolor="black",
+                    label=text["improvement"],
+                ),
+                Line2D(
+                    [],
+                    [],
+                    marker="o",
+                    linestyle="",
+                    color=PALETTE[5],
+                    markeredgecolor="black",
+                    label=text["deterioration"],
+                ),
+            ]
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+        frameon=False,
+        fontsize="small",
+    )
+    if source:
+        add_source(ax.figure, source, lang=lang)
+    return ax
+
+
+def spc_small_multiples(
+    charts: pd.DataFrame,
+    *,
+    by: str = "municipality_code",
+    ncols: int = 3,
+    target: float | None = None,
+    higher_is_better: bool | None = None,
+    percent: bool = False,
+    lang: str = "sv",
+    source: str | None = None,
+    sharey: bool = True,
+):
+    """One chart per ``by`` value (e.g. each municipality), on a shared y axis.
+
+    Parameters
+    ----------
+    charts : DataFrame
+        Output of :func:`monitoring.run_charts` or ``control_charts`` for one metric.
+    by : str, default "municipality_code"
+    ncols : int, default 3
+    target, higher_is_better, percent
+        As in :func:`spc_chart`.
+    {lang}
+    {source}
+    sharey : bool, default True
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Example
+    -------
+    >>> from ehalsa_analys import monitoring
+    >>> d = pd.DataFrame({{"municipality_code": ["1880"] * 4 + ["1814"] * 4, "metric_id": "m",
+    ...     "period": list(pd.period_range("2024Q1", periods=4, freq="Q")) * 2,
+    ...     "value": [1.0, 2, 3, 4, 2, 2, 3, 3]}})
+    >>> fig = spc_small_multiples(monitoring.run_charts(d))
+    >>> [ax.get_title() for ax in fig.axes if ax.get_title()]
+    ['Lekeberg', 'Örebro']
+    """
+    check_choice("lang", list(_TEXT), lang)
+    require_columns(charts, "charts", [by])
+    keys = list(dict.fromkeys(charts[by]))
+    nrows = math.ceil(len(keys) / ncols)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(4.2 * ncols, 2.8 * nrows + 0.6), sharey=sharey, squeeze=False
+    )
+    names = reference.municipalities().set_index("municipality_code")["municipality"]
+    for ax, key in zip(axes.flat, keys, strict=False):
+        part = charts[charts[by] == key]
+        spc_chart(
+            part,
+            target=target,
+            higher_is_better=higher_is_better,
+            percent=percent,
+            lang=lang,
+            ax=ax,
+        )
+        ax.set_title(names.get(key, key) if by == "municipality_code" else str(key))
+        ax.get_legend().remove()
+    for ax in axes.flat[len(keys) :]:
+        ax.set_axis_off()
+    fig.tight_layout(rect=(0, 0.04 if source else 0, 1, 1))
+    if source:
+        add_source(fig, source, lang=lang)
+    return fig
+
+
+def its_chart(
+    result,
+    *,
+    title: str | None = None,
+    percent: bool = False,
+    lang: str = "sv",
+    ax=None,
+    source: str | None = None,
+):
+    """Interrupted time series: observations, fitted segments and the counterfactual.
+
+    Parameters
+    ----------
+    result : ITSResult
+        From :func:`monitoring.interrupted_time_series`.
+    title : str, optional
+    percent : bool
+    {lang}
+    {ax}
+    {source}
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from ehalsa_analys import monitoring
+    >>> q = pd.period_range("2022Q1", periods=12, freq="Q")
+    >>> r = monitoring.interrupted_time_series(
+    ...     pd.Series(np.r_[np.full(6, 2.0), np.full(6, 5.0)] + np.tile([0.2, -0.2], 6), index=q),
+    ...     intervention="2023Q3")
+    >>> ax = its_chart(r, ax=plt.figure().add_subplot())
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['Värde', 'Skattad nivå', 'Utan förändringen']
+    """
+    check_choice("lang", list(_TEXT), lang)
+    text = _TEXT[lang]
+    if ax is None:
+        ax = plt.gca()
+    data = result.fitted.reset_index(drop=True)
+    pos = np.arange(len(data))
+    after = data["after"].to_numpy(bool)
+    ax.plot(
+        pos,
+        data["y"],
+        color="#555555",
+        marker="o",
+        markersize=3.5,
+        linewidth=0,
+        label=text["value"],
+    )
+    ax.plot(
+        pos[~after], data["fitted"][~after], color=PALETTE[0], linewidth=2, label=text["fitted"]
+    )
+    ax.plot(pos[after], data["fitted"][after], color=PALETTE[0], linewidth=2)
+    ax.plot(
+        pos[after],
+        data["counterfactual"][after],
+        color=PALETTE[0],
+        linestyle="--",
+        linewidth=1.5,
+        label=text["counterfactual"],
+    )
+    start = int(np.flatnonzero(after)[0])
+    ax.axvline(start - 0.5, color=PALETTE[3], linestyle="-.", linewidth=1.5)
+    step = max(1, math.ceil(len(data) / 10))
+    ax.set_xticks(pos[::step], [quarter_label(v, lang) for v in data["x"].iloc[::step]])
+    ax.tick_params(axis="x", labelrotation=45)
+    ax.yaxis.set_major_formatter(
+        number_formatter(lang, percent=percent, factor=100 if percent else 1)
+    )
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
+    ax.set_title(title or text["its"])
+    if source:
+        add_source(ax.figure, source, lang=lang)
+    return ax
+
+
+def summary_table(
+    summary: pd.DataFrame,
+    *,
+    columns: Sequence[str] = ("municipality", "metric", "latest", "target", "signal", "note"),
+    lang: str = "sv",
+    ax=None,
+    source: str | None = None,
+):
+    """The quarter's summary (one row per municipality and metric) as a table figure.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Columns named in ``columns``, already formatted as text where needed.
+    columns : sequence of str
+        The six columns shown, in order; headers are Swedish (English with
+        ``lang="en"``).
+    {lang}
+    {ax}
+    {source}
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Example
+    -------
+    >>> s = pd.DataFrame({{"municipality": ["Örebro"], "metric": ["Digitala besök"],
+    ...     "latest": ["9,5 %"], "target": ["10 %"], "signal": ["Förbättring"], "note": [""]}})
+    >>> ax = summary_table(s, ax=plt.figure().add_subplot())
+    >>> ax.tables[0].get_celld()[(1, 2)].get_text().get_text()
+    '9,5 %'
+    """
+    check_choice("lang", list(_TEXT), lang)
+    require_columns(summary, "summary", list(columns))
+    if ax is None:
+        ax = plt.gca()
+    ax.set_axis_off()
+    cells = summary[list(columns)].fillna("").astype(str).values.tolist()
+    table = ax.table(
+        cellText=cells,
+        colLabels=_TEXT[lang]["columns"][: len(columns)],
+        cellLoc="left",
+        bbox=[0, 0, 1, 1],
+    )
+    table.auto_set_font_size(False)
+    table.set_fontsize(8)
+    for (r, _c), cell in table.get_celld().items():
+        cell.set_edgecolor("#cccccc")
+        if r == 0:
+            cell.set_facecolor("#eeeeee")
+            cell.get_text().set_fontweight("bold")
+    ax.set_title(_TEXT[lang]["summary"])
+    if source:
+        add_source(ax.figure, source, lang=lang)
+    return ax
+
+
+for _function in (spc_chart, spc_small_multiples, its_chart, summary_table):
+    _function.__doc__ = _function.__doc__.format(**_PARAMS)
+del _function

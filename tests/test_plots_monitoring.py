@@ -1,0 +1,103 @@
+"""Monitoring figures: the artists carry the chart frame's numbers and signals."""
+
+from __future__ import annotations
+
+import matplotlib.colors as mcolors
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from ehalsa_analys import monitoring, plots
+from ehalsa_analys.plots.style import PALETTE
+
+Q = pd.period_range("2024Q1", periods=12, freq="Q")
+
+
+def _ax():
+    return plt.figure().add_subplot()
+
+
+def test_quarter_labels():
+    assert plots.quarter_label(pd.Period("2026Q3")) == "2026 K3"
+    assert plots.quarter_label(pd.Period("2026Q3"), "en") == "2026 Q3"
+    assert plots.quarter_label(2024) == "2024"
+
+
+def test_spc_chart__lines_limits_target_and_signal_colours():
+    y = pd.Series([5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 20.0], index=Q)
+    chart = monitoring.control_chart(y, chart="i", baseline_end="2025Q4")
+    ax = plots.spc_chart(chart, target=8, higher_is_better=False, ax=_ax())
+    assert ax.lines[0].get_ydata().tolist() == y.tolist()
+    assert ax.lines[1].get_ydata().tolist() == pytest.approx([5.5] * 12)
+    ucl = chart["ucl"].iloc[0]
+    assert ax.lines[2].get_ydata()[0] == pytest.approx(ucl)  # upper limit step
+    assert any(line.get_linestyle() == ":" and line.get_ydata()[0] == 8 for line in ax.lines)
+    signal = ax.collections[0]
+    assert signal.get_offsets().tolist() == [[11, 20.0]]
+    # Higher is worse: a point far above the mean is a deterioration (orange-red).
+    assert mcolors.to_hex(signal.get_facecolors()[0]) == PALETTE[5].lower()
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == [
+        "Medelvärde",
+        "Styrgränser",
+        "Mål",
+        "Signal: förbättring",
+        "Signal: försämring",
+    ]
+    assert ax.get_xticklabels()[0].get_text() == "2024 K1"
+    assert ax.get_title() == "Styrdiagram (i)"
+
+
+def test_spc_chart__run_chart_baseline_parts_and_percent_axis():
+    y = pd.Series(np.r_[np.full(6, 0.04), np.full(6, 0.09)], index=Q)
+    chart = monitoring.run_chart(y, parts="2025Q3")
+    ax = plots.spc_chart(chart, percent=True, intervention="2025Q3", ax=_ax())
+    assert ax.get_title() == "Seriediagram"
+    # One centre line per part, a vertical line where the part starts and one for the intervention.
+    verticals = [line for line in ax.lines if len(set(line.get_xdata())) == 1]
+    assert [line.get_xdata()[0] for line in verticals] == [5.5, 5.5]
+    ax.figure.canvas.draw()
+    assert all(t.get_text().endswith("\xa0%") for t in ax.get_yticklabels() if t.get_text())
+
+
+def test_spc_small_multiples_one_panel_per_municipality():
+    data = pd.DataFrame(
+        {
+            "municipality_code": ["1880"] * 12 + ["1814"] * 12,
+            "metric_id": "m",
+            "period": list(Q) * 2,
+            "value": np.r_[np.arange(12.0), np.ones(12)],
+        }
+    )
+    fig = plots.spc_small_multiples(monitoring.run_charts(data), ncols=2, source="test")
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert titles == ["Lekeberg", "Örebro"]
+    assert fig.texts[-1].get_text() == "Källa: test"
+
+
+def test_its_chart_draws_fitted_segments_and_counterfactual():
+    rng = np.random.default_rng(0)
+    y = pd.Series(np.r_[np.full(6, 2.0), np.full(6, 5.0)] + rng.normal(0, 0.1, 12), index=Q)
+    result = monitoring.interrupted_time_series(y, intervention="2025Q3")
+    ax = plots.its_chart(result, ax=_ax())
+    dashed = [line for line in ax.lines if line.get_linestyle() == "--"][0]
+    assert dashed.get_xdata().tolist() == list(range(6, 12))
+    assert dashed.get_ydata() == pytest.approx(result.fitted["counterfactual"].iloc[6:].to_numpy())
+
+
+def test_summary_table_cells():
+    summary = pd.DataFrame(
+        {
+            "municipality": ["Örebro", "Nora"],
+            "metric": ["Digitala besök", "Larmtid"],
+            "latest": ["9,5 %", "14 min"],
+            "target": ["10 %", "–"],
+            "signal": ["Förbättring", ""],
+            "note": ["", "Få observationer"],
+        }
+    )
+    ax = plots.summary_table(summary, lang="en", ax=_ax())
+    cells = ax.tables[0].get_celld()
+    assert cells[(0, 0)].get_text().get_text() == "Municipality"
+    assert cells[(2, 5)].get_text().get_text() == "Få observationer"
