@@ -4,6 +4,10 @@ from .lika import LIKA_STATUSES as LIKA_STATUSES
 from .lika import LikaInstrumentWarning as LikaInstrumentWarning
 from .lika import lika as lika
 from .lika import lika_instrument as lika_instrument
+from .monitoring import MonitoringMetricWarning as MonitoringMetricWarning
+from .monitoring import metric_catalogue as metric_catalogue
+from .monitoring import monitoring as monitoring
+from .monitoring import parse_quarter as parse_quarter
 from .numbers import MISSING_MARKERS as MISSING_MARKERS
 from .numbers import SUPPRESSED_MARKERS as SUPPRESSED_MARKERS
 from .numbers import marker_status as marker_status
