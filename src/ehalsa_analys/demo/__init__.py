@@ -15,6 +15,8 @@ One module per source writes its part under its own folder:
 
 ``lika/`` (:mod:`.lika`)
     LIKA self-assessments of Örebro län's municipalities, 2018 and 2022.
+``monitoring/`` (:mod:`.monitoring`)
+    Quarterly effect-monitoring measurements of five municipalities, 2022–2026.
 ``socialstyrelsen/`` (:mod:`.survey`)
     Key figures per municipality in the shape of a Swedish Excel export.
 
@@ -35,7 +37,7 @@ from pathlib import Path
 from .._atomic import write_bytes
 from ..errors import check_choice
 from ..paths import demo_dir, raw_dir
-from . import lika, survey
+from . import lika, monitoring, survey
 
 __all__ = [
     "DEFAULT_SEED",
@@ -67,7 +69,7 @@ describe no real municipality and must never be presented as statistics.
 """
 
 #: The demo writers by part (the source folder each writes under ``directory``).
-PARTS = {"lika": lika.write, "socialstyrelsen": survey.write}
+PARTS = {"lika": lika.write, "monitoring": monitoring.write, "socialstyrelsen": survey.write}
 
 
 def has_user_data(root: Path | None = None) -> bool:
