@@ -283,3 +283,44 @@ def test_its__no_change_says_so_and_needs_points_on_both_sides():
     assert "omfattar noll" in result.sentence
     with pytest.raises(ValueError, match="at least 3 periods before and 3 after"):
         monitoring.interrupted_time_series(y, intervention="2022Q2")
+
+
+# --------------------------------------------------------------------------- catalogue defaults and summary
+
+
+def test_charts_for_and_quarter_summary_on_the_demo(tmp_path):
+    from ehalsa_analys import load
+    from ehalsa_analys.demo import monitoring as demo_monitoring
+
+    demo_monitoring.write(tmp_path, seed=20261123)
+    data = load.monitoring(tmp_path / "monitoring")
+    charts = monitoring.charts_for(data, load.metric_catalogue())
+    kinds = charts.groupby("metric_id")["chart"].first().to_dict()
+    assert kinds == {
+        "digital_besok_andel": "pp",
+        "lakemedel_avvikelser": "c",
+        "larm_insatstid": "i",
+        "nattillsyn_brukare": "c",
+    }
+    digital = charts[charts["metric_id"] == "digital_besok_andel"]
+    assert digital["target"].iloc[0] == pytest.approx(0.10)  # 10 % as a proportion
+    # The baseline is frozen at the catalogue's 2023Q4 for every municipality.
+    assert digital.groupby("municipality_code")["baseline"].sum().eq(8).all()
+    summary = monitoring.quarter_summary(charts).set_index(["municipality_code", "metric_id"])
+    assert (summary["quarter"] == pd.Period("2026Q3", "Q")).all()
+    # Örebro and Karlskoga introduced digital visits: improvement; Nora did not.
+    assert summary.loc[("1880", "digital_besok_andel"), "signal"] == "improvement"
+    assert summary.loc[("1883", "digital_besok_andel"), "signal"] == "improvement"
+    assert summary.loc[("1884", "digital_besok_andel"), "signal"] == ""
+    assert not summary.loc[("1880", "digital_besok_andel"), "target_met"]
+    orebro = digital[digital["municipality_code"] == "1880"]
+    first = orebro.loc[orebro["sigma_signal"] | orebro["shift_point"], "x"].min()
+    assert first <= pd.Period("2024Q1", "Q")  # the shift is seen from the introduction on
+    at_first = monitoring.quarter_summary(charts, quarter=first).set_index(
+        ["municipality_code", "metric_id"]
+    )
+    assert at_first.loc[("1880", "digital_besok_andel"), "new_signal"]
+    after = monitoring.quarter_summary(charts, quarter=first + 1).set_index(
+        ["municipality_code", "metric_id"]
+    )
+    assert not after.loc[("1880", "digital_besok_andel"), "new_signal"]

@@ -103,6 +103,9 @@ __all__ = [
     "control_charts",
     "interrupted_time_series",
     "ITSResult",
+    "DEFAULT_CHARTS",
+    "charts_for",
+    "quarter_summary",
 ]
 
 #: Chart types of :func:`control_chart` (run charts: :func:`run_chart`).
@@ -897,3 +900,131 @@ def interrupted_time_series(
             )
         )
     return ITSResult(coefficients, frame, sentence)
+
+
+# --------------------------------------------------------------------------- quarter summary
+
+#: Default chart per metric kind (catalogue ``kind``): proportions with
+#: denominators get Laney's p′ (quarterly denominators are large, so plain p
+#: limits would flag ordinary between-quarter variation), counts a c chart,
+#: rates Laney's u′, measures an I chart.
+DEFAULT_CHARTS = {"proportion": "pp", "rate": "up", "count": "c", "measure": "i"}
+
+
+def charts_for(data: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Control charts of every municipality and metric with the catalogue's defaults.
+
+    Chart type from :data:`DEFAULT_CHARTS` (an I chart for a proportion
+    without denominators), baseline from the catalogue's ``baseline_end``.
+    Proportions are charted as numerator / denominator (0–1) whatever unit
+    the value is written in. Adds the catalogue's ``higher_is_better`` and
+    ``target`` (as 0–1 for "%" proportions) and the chart type.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> cat = pd.DataFrame({"metric_id": ["m"], "unit": ["antal"], "kind": ["count"],
+    ...     "higher_is_better": [True], "target": [float("nan")],
+    ...     "baseline_end": [pd.NaT]})
+    >>> d = pd.DataFrame({"municipality_code": "1880", "metric_id": "m",
+    ...     "period": pd.period_range("2024Q1", periods=4, freq="Q"), "value": [4.0, 6, 5, 5]})
+    >>> c = charts_for(d, cat).iloc[0]
+    >>> c["chart"], float(c["cl"]), round(float(c["ucl"]), 2)
+    ('c', 5.0, 11.71)
+    """
+    require_columns(data, "data", ["municipality_code", "metric_id", "period", "value"])
+    require_columns(catalogue, "catalogue", ["metric_id", "kind", "higher_is_better"])
+    meta = catalogue.set_index("metric_id")
+    frames = []
+    for (code, metric), group in data.sort_values("period").groupby(
+        ["municipality_code", "metric_id"], sort=True
+    ):
+        kind = meta["kind"].get(metric, "measure")
+        series = group.set_index("period")
+        has_n = "denominator" in series and series["denominator"].notna().all()
+        chart = DEFAULT_CHARTS[kind] if (kind not in ("proportion", "rate") or has_n) else "i"
+        values = series["value"]
+        target = meta["target"].get(metric, np.nan) if "target" in meta else np.nan
+        if chart in ("pp", "up", "p", "u"):
+            values = series["numerator"] / series["denominator"]
+            if meta.get("unit", pd.Series(dtype=str)).get(metric) == "%":
+                target = target / 100
+        end = meta["baseline_end"].get(metric) if "baseline_end" in meta else None
+        end = end if end is not None and not pd.isna(end) and end in series.index else None
+        result = control_chart(
+            values,
+            series["denominator"] if chart in ("pp", "up") else None,
+            chart=chart,
+            baseline_end=end,
+        )
+        result.insert(0, "metric_id", metric)
+        result.insert(0, "municipality_code", code)
+        result["chart"] = chart
+        result["higher_is_better"] = bool(meta["higher_is_better"].get(metric, True))
+        result["target"] = target
+        frames.append(result)
+    return pd.concat(frames, ignore_index=True)
+
+
+def quarter_summary(charts: pd.DataFrame, *, quarter: Any = None) -> pd.DataFrame:
+    """What is new in a quarter, per municipality and metric, from :func:`charts_for`.
+
+    Columns: municipality_code, metric_id, quarter, value (as charted),
+    target, target_met, signal ("improvement", "deterioration" or ""),
+    new_signal (a signal now that was not there the quarter before),
+    against_direction (a deterioration signal). A point signals when it is
+    outside the limits or part of an unusually long run.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> cat = pd.DataFrame({"metric_id": ["m"], "kind": ["measure"], "higher_is_better": [False],
+    ...     "target": [3.0], "baseline_end": [pd.Period("2024Q4", "Q")]})
+    >>> d = pd.DataFrame({"municipality_code": "1880", "metric_id": "m",
+    ...     "period": pd.period_range("2024Q1", periods=6, freq="Q"),
+    ...     "value": [5.0, 5.2, 4.9, 5.1, 5.0, 9.0]})
+    >>> s = quarter_summary(charts_for(d, cat))
+    >>> s[["signal", "new_signal", "against_direction"]].to_dict("records")
+    [{'signal': 'deterioration', 'new_signal': True, 'against_direction': True}]
+    """
+    require_columns(
+        charts,
+        "charts",
+        ["municipality_code", "metric_id", "x", "y", "cl", "sigma_signal", "shift_point"],
+    )
+    quarter = pd.Period(quarter, freq="Q") if quarter is not None else charts["x"].max()
+    signal_at = charts["sigma_signal"] | charts["shift_point"]
+    better = np.where(
+        charts["higher_is_better"], charts["y"] > charts["cl"], charts["y"] < charts["cl"]
+    )
+    direction = np.where(signal_at, np.where(better, "improvement", "deterioration"), "")
+    frame = charts.assign(_signal=direction)
+    rows = []
+    for (code, metric), group in frame.groupby(["municipality_code", "metric_id"], sort=True):
+        now = group[group["x"] == quarter]
+        if now.empty:
+            continue
+        before = group[group["x"] == quarter - 1]
+        point = now.iloc[0]
+        previous = before["_signal"].iloc[0] if len(before) else ""
+        target = point.get("target", np.nan)
+        hib = bool(point.get("higher_is_better", True))
+        met = (
+            bool(point["y"] >= target if hib else point["y"] <= target)
+            if pd.notna(target)
+            else None
+        )
+        rows.append(
+            {
+                "municipality_code": code,
+                "metric_id": metric,
+                "quarter": quarter,
+                "value": point["y"],
+                "target": target,
+                "target_met": met,
+                "signal": point["_signal"],
+                "new_signal": bool(point["_signal"] and point["_signal"] != previous),
+                "against_direction": bool(point["_signal"] == "deterioration"),
+            }
+        )
+    return pd.DataFrame(rows)
