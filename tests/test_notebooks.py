@@ -29,6 +29,13 @@ EXPECTED = {
         "lika_utvecklingsomraden",
         "lika_karta",
     ],
+    "04_effektuppfoljning": [
+        "monitor_digitala_besok",
+        "monitor_nattillsyn",
+        "monitor_insatstid",
+        "monitor_its",
+        "monitor_kvartal",
+    ],
     "05_regional_rapport": ["sammanfattning_mognad", "sammanfattning_utvecklingsomraden"],
 }
 

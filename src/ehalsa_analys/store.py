@@ -194,6 +194,8 @@ def _cell(value: Any) -> Any:
         return "; ".join("" if v is None else str(v) for v in value)
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
+    if isinstance(value, pd.Period):
+        return str(value)
     if isinstance(value, pd.Timestamp):
         return value.date() if value == value.normalize() else value.to_pydatetime()
     if hasattr(value, "item"):

@@ -478,6 +478,7 @@ def summary_table(
     table = ax.table(
         cellText=cells,
         colLabels=_TEXT[lang]["columns"][: len(columns)],
+        colWidths=[0.13, 0.37, 0.11, 0.09, 0.13, 0.17][: len(columns)],
         cellLoc="left",
         bbox=[0, 0, 1, 1],
     )
