@@ -3,6 +3,7 @@
     ehalsa --version
     ehalsa report [--county 18] [--year 2024] [--quarter 2026Q3] [--data data/raw]
                   [--out figures/] [--lang sv] [--root .]
+    ehalsa monitor --input FILE_OR_FOLDER [--quarter 2026Q3] [--replace] [--root .]
     ehalsa demo [--seed N] [--root .]
     ehalsa resolve VALUE [VALUE ...]
 
@@ -33,6 +34,21 @@ def _report(args: argparse.Namespace) -> int:
         out_dir=args.out,
         lang=args.lang,
         seed=args.seed,
+        echo=print,
+    )
+    return 0
+
+
+def _monitor(args: argparse.Namespace) -> int:
+    from . import report
+
+    report.monitor_quarter(
+        args.input,
+        root=args.root,
+        quarter=args.quarter,
+        replace=args.replace,
+        county_code=args.county,
+        lang=args.lang,
         echo=print,
     )
     return 0
@@ -93,6 +109,22 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the demo data")
     with_root(report)
     report.set_defaults(func=_report)
+
+    monitor = commands.add_parser(
+        "monitor",
+        help="add a quarter of effect-monitoring data to the history and report what is new",
+    )
+    monitor.add_argument("--input", type=Path, required=True, help="file or folder of measurements")
+    monitor.add_argument("--quarter", default=None, help="quarter to summarise (default: latest)")
+    monitor.add_argument(
+        "--replace",
+        action="store_true",
+        help="overwrite stored quarters that the new data change (old rows kept in an audit file)",
+    )
+    monitor.add_argument("--county", default=None, help="county code for the output folder")
+    monitor.add_argument("--lang", choices=["sv", "en"], default="sv")
+    with_root(monitor)
+    monitor.set_defaults(func=_monitor)
 
     demo = commands.add_parser("demo", help="write the synthetic demo data to data/raw/demo")
     demo.add_argument("--seed", type=int, default=DEFAULT_SEED)

@@ -106,6 +106,7 @@ __all__ = [
     "DEFAULT_CHARTS",
     "charts_for",
     "quarter_summary",
+    "summary_lines",
 ]
 
 #: Chart types of :func:`control_chart` (run charts: :func:`run_chart`).
@@ -1028,3 +1029,60 @@ def quarter_summary(charts: pd.DataFrame, *, quarter: Any = None) -> pd.DataFram
             }
         )
     return pd.DataFrame(rows)
+
+
+def summary_lines(
+    summary: pd.DataFrame,
+    *,
+    names: dict | pd.Series | None = None,
+    titles: dict | pd.Series | None = None,
+    lang: str = "sv",
+) -> list[str]:
+    """Plain-language lines on what is new in the quarter, from :func:`quarter_summary`.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"municipality_code": ["1880"], "metric_id": ["m"],
+    ...     "quarter": [pd.Period("2026Q3", "Q")], "signal": ["improvement"],
+    ...     "new_signal": [True], "against_direction": [False], "target_met": [True]})
+    >>> for line in summary_lines(s, names={"1880": "Örebro"}, titles={"m": "Digitala besök"}):
+    ...     print(line)
+    Kvartal 2026 K3.
+    Nya signaler: Örebro – Digitala besök (förbättring).
+    Mål nådda: Örebro – Digitala besök.
+    Inga mått går åt fel håll.
+    """
+    from .plots.monitoring import quarter_label
+
+    check_choice("lang", ["sv", "en"], lang)
+    names = dict(names) if names is not None else {}
+    titles = dict(titles) if titles is not None else {}
+    sv = lang == "sv"
+
+    def label(row) -> str:
+        return (
+            f"{names.get(row.municipality_code, row.municipality_code)} – "
+            f"{titles.get(row.metric_id, row.metric_id)}"
+        )
+
+    words = {"improvement": "förbättring", "deterioration": "försämring"} if sv else {}
+    quarter = summary["quarter"].iloc[0] if len(summary) else None
+    lines = [f"{'Kvartal' if sv else 'Quarter'} {quarter_label(quarter, lang)}."]
+    new = summary[summary["new_signal"].astype(bool)]
+    if len(new):
+        items = "; ".join(f"{label(r)} ({words.get(r.signal, r.signal)})" for r in new.itertuples())
+        lines.append(f"{'Nya signaler' if sv else 'New signals'}: {items}.")
+    else:
+        lines.append("Inga nya signaler." if sv else "No new signals.")
+    met = summary[summary["target_met"].fillna(False).astype(bool)]
+    if len(met):
+        items = "; ".join(label(r) for r in met.itertuples())
+        lines.append(f"{'Mål nådda' if sv else 'Targets met'}: {items}.")
+    against = summary[summary["against_direction"].astype(bool)]
+    if len(against):
+        items = "; ".join(label(r) for r in against.itertuples())
+        lines.append(f"{'Går åt fel håll' if sv else 'Moving the wrong way'}: {items}.")
+    else:
+        lines.append("Inga mått går åt fel håll." if sv else "No metric moves the wrong way.")
+    return lines
