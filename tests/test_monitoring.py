@@ -238,7 +238,9 @@ def test_grouped_charts_equal_single_series():
         baseline_end="2023Q4",
     )
     got = grouped[grouped["municipality_code"] == "1814"].reset_index(drop=True)
-    pd.testing.assert_frame_equal(got.drop(columns=["municipality_code", "metric_id"]), single)
+    pd.testing.assert_frame_equal(
+        got.drop(columns=["municipality_code", "metric_id", "chart"]), single
+    )
     assert grouped["municipality_code"].tolist()[0] == "1814"  # sorted by key
 
 

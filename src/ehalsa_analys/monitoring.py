@@ -297,6 +297,10 @@ def _runs(y: np.ndarray, cl: np.ndarray, include: np.ndarray, rules: str) -> _Ru
 
 
 # --------------------------------------------------------------------------- centre and limits
+#
+# Everything below works on "segments": the rows of one series and one part,
+# stored one after another in time order, so that all groups and parts of a
+# table are computed at once with numpy and pandas group operations.
 
 
 def _c4(n: np.ndarray) -> np.ndarray:
@@ -306,94 +310,201 @@ def _c4(n: np.ndarray) -> np.ndarray:
     return np.where(n >= 2, out, np.nan)
 
 
-def _moving_sigma(values: np.ndarray, screen: bool) -> float:
-    mr = np.abs(np.diff(values))
-    mr = mr[np.isfinite(mr)]
-    if mr.size == 0:
-        return np.nan
-    amr = mr.mean()
+def _per_segment(seg: np.ndarray, count: int, values: np.ndarray, mask: np.ndarray, how: str):
+    """``how`` ("mean", "median", "sum") of ``values[mask]`` per segment (NaN when none)."""
+    series = pd.Series(values[mask]).groupby(seg[mask])
+    stat = getattr(series, how)()
+    return stat.reindex(range(count)).to_numpy(dtype=float)
+
+
+def _within(seg: np.ndarray, values: np.ndarray, mask: np.ndarray):
+    """Differences of consecutive masked values inside each segment: (diffs, their segment)."""
+    idx = np.flatnonzero(mask)
+    same = seg[idx][1:] == seg[idx][:-1]
+    return np.diff(values[idx])[same], seg[idx][1:][same]
+
+
+def _moving_sigma(seg, count, values, mask, screen):
+    mr, mr_seg = _within(seg, values, mask)
+    mr = np.abs(mr)
+    amr = _per_segment(mr_seg, count, mr, np.isfinite(mr), "mean")
     if screen:
-        kept = mr[mr < _D4 * amr]
-        amr = kept.mean() if kept.size else amr
+        kept = mr < _D4 * amr[mr_seg]
+        screened = _per_segment(mr_seg, count, mr, kept, "mean")
+        amr = np.where(np.isfinite(screened), screened, amr)
     return amr / _D2
 
 
-def _limits(
-    chart: str,
-    y: np.ndarray,
-    n: np.ndarray,
-    base: np.ndarray,
-    *,
-    screen_mr: bool,
-    sd: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(y_plotted, cl, lcl, ucl) for one part; ``base`` marks baseline & included points."""
-    m = y.size
-    full = np.ones(m)
-    nan = np.full(m, np.nan)
+def _limits(chart, y, n, sd, seg, count, base, *, screen_mr):
+    """(y_plotted, cl, lcl, ucl) per row for every segment; ``base``: rows for centre/limits."""
     ok = base & np.isfinite(y)
     if chart == "run":
-        return y, full * np.median(y[ok]) if ok.any() else nan, nan, nan
+        cl = _per_segment(seg, count, y, ok, "median")[seg]
+        return y, cl, np.full(y.size, np.nan), np.full(y.size, np.nan)
     if chart == "i":
-        cl = y[ok].mean() if ok.any() else np.nan
-        sigma = _moving_sigma(y[ok], screen_mr)
-        return y, full * cl, full * (cl - 3 * sigma), full * (cl + 3 * sigma)
+        cl = _per_segment(seg, count, y, ok, "mean")
+        sigma = _moving_sigma(seg, count, y, ok, screen_mr)
+        return y, cl[seg], (cl - 3 * sigma)[seg], (cl + 3 * sigma)[seg]
     if chart == "mr":
-        mr = np.concatenate([[np.nan], np.abs(np.diff(y))])
-        ok_mr = base & np.isfinite(mr)
-        cl = mr[ok_mr].mean() if ok_mr.any() else np.nan
-        return mr, full * cl, full * 0.0, full * (_D4 * cl)
+        mr = np.abs(np.diff(y, prepend=np.nan))
+        mr[np.r_[True, seg[1:] != seg[:-1]]] = np.nan
+        cl = _per_segment(seg, count, mr, base & np.isfinite(mr), "mean")[seg]
+        return mr, cl, np.zeros(y.size), _D4 * cl
     if chart == "t":
         if np.nanmin(y) <= 0:
             raise ValueError("A t chart needs times between events greater than zero.")
-        ty, cl, lcl, ucl = _limits("i", y ** (1 / 3.6), n, base, screen_mr=screen_mr)
-        lcl = np.where(lcl < 0, 0.0, lcl) ** 3.6
-        return y, cl**3.6, lcl, ucl**3.6
+        _, cl, lcl, ucl = _limits("i", y ** (1 / 3.6), n, sd, seg, count, base, screen_mr=screen_mr)
+        return y, cl**3.6, np.where(lcl < 0, 0.0, lcl) ** 3.6, ucl**3.6
     if chart in ("xbar", "s"):
-        nn = n  # subgroup sizes
-        okn = ok & (nn >= 2) & np.isfinite(sd)
-        var_n = np.unique(nn[np.isfinite(nn)]).size > 1
-        if var_n:
-            pooled = np.sqrt(((nn[okn] - 1) * sd[okn] ** 2).sum() / (nn[okn] - 1).sum())
-        else:
-            pooled = sd[okn].mean() if okn.any() else np.nan
-        c4 = _c4(nn)
+        okn = ok & (n >= 2) & np.isfinite(sd)
+        sizes = pd.Series(n[np.isfinite(n)]).groupby(seg[np.isfinite(n)]).nunique()
+        var_n = sizes.reindex(range(count)).fillna(1).to_numpy() > 1
+        pooled = np.sqrt(
+            _per_segment(seg, count, (n - 1) * sd**2, okn, "sum")
+            / _per_segment(seg, count, n - 1, okn, "sum")
+        )
+        pooled = np.where(var_n, pooled, _per_segment(seg, count, sd, okn, "mean"))[seg]
+        c4 = _c4(n)
         if chart == "xbar":
-            cl = (nn[ok] * y[ok]).sum() / nn[ok].sum()
-            a3 = 3 / (c4 * np.sqrt(nn))
-            return y, full * cl, cl - a3 * pooled, cl + a3 * pooled
+            cl = (
+                _per_segment(seg, count, n * y, ok, "sum") / _per_segment(seg, count, n, ok, "sum")
+            )[seg]
+            a3 = 3 / (c4 * np.sqrt(n))
+            return y, cl, cl - a3 * pooled, cl + a3 * pooled
         width = 3 * np.sqrt(1 - c4**2) / c4
-        b3 = np.clip(1 - width, 0, None)
-        b4 = 1 + width
-        return sd, full * pooled, b3 * pooled, b4 * pooled
+        return sd, pooled, np.clip(1 - width, 0, None) * pooled, (1 + width) * pooled
     if chart in ("p", "pp", "u", "up"):
         okn = ok & np.isfinite(n) & (n > 0)
-        counts = y * n
-        cl = counts[okn].sum() / n[okn].sum() if okn.any() else np.nan
-        if chart in ("p", "pp"):
-            sigma = np.sqrt(cl * (1 - cl) / n)
-        else:
-            sigma = np.sqrt(cl / n)
+        cl = (
+            _per_segment(seg, count, y * n, okn, "sum") / _per_segment(seg, count, n, okn, "sum")
+        )[seg]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sigma = np.sqrt(cl * (1 - cl) / n) if chart in ("p", "pp") else np.sqrt(cl / n)
         if chart in ("pp", "up"):
-            z = (y[okn] - cl) / sigma[okn]
-            dz = np.abs(np.diff(z))
-            sigma_z = dz[np.isfinite(dz)].mean() / _D2 if dz.size else np.nan
-            sigma = sigma * sigma_z
+            z = (y - cl) / sigma
+            dz, dz_seg = _within(seg, z, okn)
+            dz = np.abs(dz)
+            sigma = sigma * (_per_segment(dz_seg, count, dz, np.isfinite(dz), "mean") / _D2)[seg]
         lcl = np.clip(cl - 3 * sigma, 0, None)
         ucl = cl + 3 * sigma
         if chart in ("p", "pp"):
             ucl = np.clip(ucl, None, 1)
-        return y, full * cl, lcl, ucl
+        return y, cl, lcl, ucl
     if chart == "c":
-        cl = y[ok].mean() if ok.any() else np.nan
-        sigma = math.sqrt(cl) if cl >= 0 else np.nan
-        return y, full * cl, full * max(cl - 3 * sigma, 0.0), full * (cl + 3 * sigma)
+        cl = _per_segment(seg, count, y, ok, "mean")
+        sigma = np.sqrt(np.clip(cl, 0, None))
+        return y, cl[seg], np.clip(cl - 3 * sigma, 0, None)[seg], (cl + 3 * sigma)[seg]
     if chart == "g":
-        mean = y[ok].mean() if ok.any() else np.nan
-        sigma = math.sqrt(mean * (mean + 1))
-        median = np.median(y[ok]) if ok.any() else np.nan
-        return y, full * median, full * max(mean - 3 * sigma, 0.0), full * (mean + 3 * sigma)
-    raise AssertionError(chart)  # pragma: no cover - checked by the caller
+        mean = _per_segment(seg, count, y, ok, "mean")
+        sigma = np.sqrt(mean * (mean + 1))
+        median = _per_segment(seg, count, y, ok, "median")
+        return y, median[seg], np.clip(mean - 3 * sigma, 0, None)[seg], (mean + 3 * sigma)[seg]
+    raise AssertionError(chart)  # pragma: no cover - checked by the callers
+
+
+def _anhoej(seg, count, plotted, cl, include):
+    """Anhøj runs analysis of every segment at once."""
+    with np.errstate(invalid="ignore"):
+        side = np.sign(plotted - cl)
+    useful = include & np.isfinite(side) & (side != 0)
+    idx = np.flatnonzero(useful)
+    s, g = side[idx], seg[idx]
+    starts = np.r_[True, (s[1:] != s[:-1]) | (g[1:] != g[:-1])] if idx.size else np.zeros(0, bool)
+    run_id = np.cumsum(starts) - 1
+    run_len = np.bincount(run_id) if idx.size else np.zeros(0, int)
+    run_seg = g[starts]
+    n_useful = np.bincount(g, minlength=count)
+    n_runs = np.bincount(run_seg, minlength=count)
+    longest = np.zeros(count)
+    np.maximum.at(longest, run_seg, run_len)
+    has = n_useful > 0
+    with np.errstate(divide="ignore"):
+        limit = np.where(has, np.round(np.log2(np.maximum(n_useful, 1))) + 3, np.nan)
+    min_cross = np.where(has, stats.binom.ppf(0.05, np.maximum(n_useful - 1, 0), 0.5), np.nan)
+    crossings = np.where(has, n_runs - 1, np.nan)
+    longest = np.where(has, longest, np.nan)
+    signal = has & ((longest > limit) | (crossings < min_cross))
+    shift = np.zeros(plotted.size, bool)
+    if idx.size:
+        shift[idx] = run_len[run_id] > limit[g]
+    nan = np.full(count, np.nan)
+    return (
+        n_useful,
+        longest,
+        limit,
+        crossings,
+        min_cross,
+        nan,
+        nan,
+        signal,
+        shift,
+        np.zeros_like(shift),
+    )
+
+
+def _ihi(seg, count, plotted, cl, include):
+    """IHI runs analysis, segment by segment."""
+    out = [np.zeros(count) for _ in range(7)]
+    signal = np.zeros(count, bool)
+    shift = np.zeros(plotted.size, bool)
+    trend = np.zeros(plotted.size, bool)
+    bounds = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1], True])
+    for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
+        k = seg[start]
+        r = _runs(plotted[start:stop], cl[start:stop], include[start:stop], "ihi")
+        values = (
+            r.n_useful,
+            r.longest_run,
+            r.longest_run_max,
+            r.n_crossings,
+            r.n_crossings_min,
+            r.n_runs_min,
+            r.n_runs_max,
+        )
+        for array, value in zip(out, values, strict=True):
+            array[k] = value
+        signal[k] = r.signal
+        shift[start:stop] = r.shift_points
+        trend[start:stop] = r.trend_points
+    return (*out, signal, shift, trend)
+
+
+def _compute(chart, x, y, n, sd, seg, baseline, include, *, screen_mr, rules, part):
+    """The chart frame for rows grouped in consecutive segments (time order within each)."""
+    check_choice("rules", list(RULES), rules)
+    count = int(seg.max()) + 1 if seg.size else 0
+    base = baseline & include
+    has_base = np.bincount(seg, weights=base.astype(float), minlength=count) > 0
+    base = base | (~has_base[seg] & include)  # a part after the baseline: its own points
+    plotted, cl, lcl, ucl = _limits(chart, y, n, sd, seg, count, base, screen_mr=screen_mr)
+    runs = (_anhoej if rules == "anhoej" else _ihi)(seg, count, plotted, cl, include)
+    n_useful, longest, limit, crossings, min_cross, runs_min, runs_max, signal, shift, trend = runs
+    with np.errstate(invalid="ignore"):
+        outside = include & ((plotted > ucl) | (plotted < lcl))
+    return pd.DataFrame(
+        {
+            "x": x,
+            "y": plotted,
+            "n": n,
+            "part": part,
+            "baseline": baseline & include,
+            "include": include,
+            "cl": cl,
+            "lcl": lcl,
+            "ucl": ucl,
+            "sigma_signal": outside,
+            "shift_point": shift,
+            "trend_point": trend,
+            "n_useful": n_useful[seg],
+            "longest_run": longest[seg],
+            "longest_run_max": limit[seg],
+            "n_crossings": crossings[seg],
+            "n_crossings_min": min_cross[seg],
+            "n_runs_min": runs_min[seg],
+            "n_runs_max": runs_max[seg],
+            "runs_signal": signal[seg],
+        }
+    )
 
 
 def _chart(
@@ -408,59 +519,23 @@ def _chart(
     rules: str,
     sd: pd.Series | None = None,
 ) -> pd.DataFrame:
-    check_choice("rules", list(RULES), rules)
     index = y.index
-    values = y.to_numpy(float)
-    denominators = n.to_numpy(float) if n is not None else np.full(values.size, np.nan)
-    sds = sd.to_numpy(float) if sd is not None else None
-    include = np.ones(values.size, bool)
+    include = np.ones(len(y), bool)
     include[_positions(index, exclude, "exclude")] = False
-    in_baseline = _baseline_mask(index, baseline_end)
     part = _part_ids(index, parts)
-    frames = []
-    for p in np.unique(part):
-        at = part == p
-        base = in_baseline[at] & include[at]
-        if not base.any():  # a part that starts after the baseline: its own points
-            base = include[at].copy()
-        plotted, cl, lcl, ucl = _limits(
-            chart,
-            values[at],
-            denominators[at],
-            base,
-            screen_mr=screen_mr,
-            sd=None if sds is None else sds[at],
-        )
-        runs = _runs(plotted, cl, include[at], rules)
-        with np.errstate(invalid="ignore"):
-            outside = include[at] & ((plotted > ucl) | (plotted < lcl))
-        frames.append(
-            pd.DataFrame(
-                {
-                    "x": index[at],
-                    "y": plotted,
-                    "n": denominators[at],
-                    "part": int(p),
-                    "baseline": in_baseline[at] & include[at],
-                    "include": include[at],
-                    "cl": cl,
-                    "lcl": lcl,
-                    "ucl": ucl,
-                    "sigma_signal": outside,
-                    "shift_point": runs.shift_points,
-                    "trend_point": runs.trend_points,
-                    "n_useful": runs.n_useful,
-                    "longest_run": runs.longest_run,
-                    "longest_run_max": runs.longest_run_max,
-                    "n_crossings": runs.n_crossings,
-                    "n_crossings_min": runs.n_crossings_min,
-                    "n_runs_min": runs.n_runs_min,
-                    "n_runs_max": runs.n_runs_max,
-                    "runs_signal": runs.signal,
-                }
-            )
-        )
-    out = pd.concat(frames, ignore_index=True)[_COLUMNS]
+    out = _compute(
+        chart,
+        index,
+        y.to_numpy(float),
+        n.to_numpy(float) if n is not None else np.full(len(y), np.nan),
+        sd.to_numpy(float) if sd is not None else np.full(len(y), np.nan),
+        part - 1,
+        _baseline_mask(index, baseline_end),
+        include,
+        screen_mr=screen_mr,
+        rules=rules,
+        part=part,
+    )
     out.attrs = {"chart": chart, "rules": rules}
     return out
 
@@ -672,21 +747,53 @@ def target_attainment(
 def _grouped(
     data: pd.DataFrame,
     by: Sequence[str],
-    make,
+    charts: pd.Series,
+    *,
+    baseline_end: Any,
+    screen_mr: bool,
+    rules: str,
 ) -> pd.DataFrame:
+    """Charts of every group at once; ``charts`` gives each row's chart type."""
+    by = list(by)
     require_columns(data, "data", [*by, "period", "value"])
+    for kind in charts.unique():
+        check_choice("chart", ["run", *CHARTS], kind)
     frames = []
-    ordered = data.sort_values([*by, "period"], kind="stable")
-    for key, group in ordered.groupby(list(by), sort=True, dropna=False):
-        chart = make(group.set_index("period"))
-        key = key if isinstance(key, tuple) else (key,)
-        for column, value in zip(by, key, strict=True):
-            chart.insert(0, column, value)
-        frames.append(chart)
+    for kind in sorted(charts.unique()):
+        part = data[(charts == kind).to_numpy()]
+        if kind in ("xbar", "s"):  # subgroups: the values of one period
+            grouped = part.groupby([*by, "period"], sort=False)["value"]
+            part = grouped.mean().rename("value").to_frame()
+            part["denominator"] = grouped.count().astype(float)
+            part["sd"] = grouped.std(ddof=1)
+            part = part.reset_index()
+        part = part.sort_values([*by, "period"], kind="stable")
+        seg = part.groupby(by, sort=False).ngroup().to_numpy()
+        if kind in ("p", "pp", "u", "up"):
+            require_columns(part, "data", ["denominator"])
+        n = part["denominator"].to_numpy(float) if "denominator" in part else None
+        end = pd.Period(baseline_end, freq="Q") if baseline_end is not None else None
+        frame = _compute(
+            kind,
+            part["period"].to_numpy(),
+            part["value"].to_numpy(float),
+            n
+            if n is not None and kind in ("p", "pp", "u", "up", "xbar", "s")
+            else np.full(len(part), np.nan),
+            part["sd"].to_numpy(float) if "sd" in part else np.full(len(part), np.nan),
+            seg,
+            (part["period"] <= end).to_numpy() if end is not None else np.ones(len(part), bool),
+            np.ones(len(part), bool),
+            screen_mr=screen_mr,
+            rules=rules,
+            part=np.ones(len(part), int),
+        )
+        keys = part[by].reset_index(drop=True)
+        frames.append(pd.concat([keys, frame.assign(chart=kind)], axis=1))
     if not frames:
-        return pd.DataFrame(columns=[*by, *_COLUMNS])
+        return pd.DataFrame(columns=[*by, *_COLUMNS, "chart"])
     out = pd.concat(frames, ignore_index=True)
-    return out[[*by, *_COLUMNS]]
+    return out.sort_values([*by, "x"], kind="stable").reset_index(drop=True)
 
 
 def run_charts(
@@ -696,7 +803,7 @@ def run_charts(
     baseline_end: Any = None,
     rules: str = "anhoej",
 ) -> pd.DataFrame:
-    """:func:`run_chart` for every group of a tidy ``monitoring`` table.
+    """:func:`run_chart` for every group of a tidy ``monitoring`` table, computed at once.
 
     Example
     -------
@@ -706,11 +813,8 @@ def run_charts(
     >>> run_charts(d)["cl"].tolist()
     [2.5, 2.5, 2.5, 2.5]
     """
-    return _grouped(
-        data,
-        list(by),
-        lambda g: run_chart(g["value"], baseline_end=baseline_end, rules=rules),
-    )
+    charts = pd.Series("run", index=data.index)
+    return _grouped(data, by, charts, baseline_end=baseline_end, screen_mr=False, rules=rules)
 
 
 def control_charts(
@@ -722,10 +826,11 @@ def control_charts(
     screen_mr: bool = False,
     rules: str = "anhoej",
 ) -> pd.DataFrame:
-    """:func:`control_chart` for every group; ``chart`` may map metric_id -> chart type.
+    """:func:`control_chart` for every group, computed at once; ``chart`` may map metric_id.
 
-    For p/pp/u/up charts the ``denominator`` column is used. A metric's
-    ``value`` must then be the proportion (0–1) or rate per unit.
+    For p/pp/u/up charts the ``denominator`` column is used and ``value``
+    must be the proportion (0–1) or the rate per unit. xbar/s take several
+    rows per period (the subgroup). A ``chart`` column tells each row's type.
 
     Example
     -------
@@ -735,20 +840,11 @@ def control_charts(
     >>> control_charts(d)[["cl", "ucl"]].iloc[0].tolist()
     [2.0, 7.319148936170214]
     """
-
-    def make(group):
-        kind = chart.get(group["metric_id"].iloc[0], "i") if isinstance(chart, dict) else chart
-        denominators = group["denominator"] if "denominator" in group else None
-        return control_chart(
-            group["value"],
-            denominators if kind in ("p", "pp", "u", "up") else None,
-            chart=kind,
-            baseline_end=baseline_end,
-            screen_mr=screen_mr,
-            rules=rules,
-        )
-
-    return _grouped(data, list(by), make)
+    if isinstance(chart, dict):
+        charts = data["metric_id"].map(chart).fillna("i")
+    else:
+        charts = pd.Series(chart, index=data.index)
+    return _grouped(data, by, charts, baseline_end=baseline_end, screen_mr=screen_mr, rules=rules)
 
 
 # --------------------------------------------------------------------------- ITS
@@ -937,30 +1033,20 @@ def charts_for(data: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     require_columns(catalogue, "catalogue", ["metric_id", "kind", "higher_is_better"])
     meta = catalogue.set_index("metric_id")
     frames = []
-    for (code, metric), group in data.sort_values("period").groupby(
-        ["municipality_code", "metric_id"], sort=True
-    ):
+    for metric, group in data.groupby("metric_id", sort=True):  # one vectorised pass per metric
         kind = meta["kind"].get(metric, "measure")
-        series = group.set_index("period")
-        has_n = "denominator" in series and series["denominator"].notna().all()
+        has_n = "denominator" in group and group["denominator"].notna().all()
         chart = DEFAULT_CHARTS[kind] if (kind not in ("proportion", "rate") or has_n) else "i"
-        values = series["value"]
         target = meta["target"].get(metric, np.nan) if "target" in meta else np.nan
-        if chart in ("pp", "up", "p", "u"):
-            values = series["numerator"] / series["denominator"]
-            if meta.get("unit", pd.Series(dtype=str)).get(metric) == "%":
+        values = group
+        if chart in ("pp", "up"):
+            values = group.assign(value=group["numerator"] / group["denominator"])
+            if "unit" in meta and meta["unit"].get(metric) == "%":
                 target = target / 100
         end = meta["baseline_end"].get(metric) if "baseline_end" in meta else None
-        end = end if end is not None and not pd.isna(end) and end in series.index else None
-        result = control_chart(
-            values,
-            series["denominator"] if chart in ("pp", "up") else None,
-            chart=chart,
-            baseline_end=end,
+        result = control_charts(
+            values, chart=chart, baseline_end=None if end is None or pd.isna(end) else end
         )
-        result.insert(0, "metric_id", metric)
-        result.insert(0, "municipality_code", code)
-        result["chart"] = chart
         result["higher_is_better"] = bool(meta["higher_is_better"].get(metric, True))
         result["target"] = target
         frames.append(result)
