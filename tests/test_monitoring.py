@@ -326,3 +326,14 @@ def test_charts_for_and_quarter_summary_on_the_demo(tmp_path):
         ["municipality_code", "metric_id"]
     )
     assert not after.loc[("1880", "digital_besok_andel"), "new_signal"]
+
+
+def test_freeze_a_new_baseline_after_an_intervention():
+    y = _q([5, 5, 6, 5, 9, 10, 9, 10, 14, 15])
+    chart = monitoring.control_chart(
+        y, chart="i", parts="2023Q1", baseline_end=["2022Q4", "2023Q4"]
+    )
+    assert chart["cl"].tolist()[:4] == [5.25] * 4
+    assert chart["cl"].tolist()[4:] == [9.5] * 6  # the new part's first four quarters
+    assert chart["baseline"].tolist() == [True] * 8 + [False] * 2
+    assert chart["sigma_signal"].tolist()[-2:] == [True, True]

@@ -101,3 +101,25 @@ def test_summary_table_cells():
     cells = ax.tables[0].get_celld()
     assert cells[(0, 0)].get_text().get_text() == "Municipality"
     assert cells[(2, 5)].get_text().get_text() == "Få observationer"
+
+
+def test_spc_chart__events_from_the_log_are_numbered_and_listed():
+    from ehalsa_analys import load
+
+    log = load.events("tests/fixtures/monitoring/events.csv")
+    orebro = log[log["municipality_code"] == "1880"]
+    y = pd.Series(np.arange(12.0), index=Q)
+    ax = plots.spc_chart(monitoring.run_chart(y), events=orebro, ax=_ax())
+    markers = [line for line in ax.lines if line.get_marker() == "v"]
+    assert [line.get_xdata()[0] for line in markers] == [0, 4]  # 2024Q1 and 2025Q1
+    assert any(t.get_text() == "1. Digitala besök införs   2. Ny larmleverantör" for t in ax.texts)
+
+
+def test_events_loader_bad_date(tmp_path):
+    from ehalsa_analys import load
+    from ehalsa_analys.errors import InputFileError
+
+    path = tmp_path / "events.csv"
+    path.write_text("Datum;Kommun;Händelse\nfebruari;Örebro;X\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"'februari' is not a date.*row 2, column Datum"):
+        load.events(path)

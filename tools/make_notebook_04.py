@@ -24,8 +24,8 @@ serierna läses med **styrdiagram**: mittlinjen är baslinjens medelvärde, de s
 linjerna är styrgränserna (3 sigma). Punkter utanför gränserna eller i ovanligt långa
 serier på samma sida om mittlinjen (Anhøjs regler) är **signaler** om en verklig
 förändring – blå när förändringen går åt rätt håll, orange när den går åt fel håll. Det
-grå fältet är baslinjen, den prickade gröna linjen målet. Små antal (under 5) visas inte
-i tabellerna."""
+grå fältet är baslinjen, den prickade gröna linjen målet och de numrerade trianglarna
+händelser ur kommunernas logg (events.csv). Små antal (under 5) visas inte i tabellerna."""
     ),
     code(
         """from pathlib import Path
@@ -56,6 +56,8 @@ if data.empty:
 names = ref.municipalities().set_index("municipality_code")["municipality"]
 titles = catalogue.set_index("metric_id")["title_sv"]
 charts = monitoring.charts_for(data, catalogue)
+log = source_dir / "events.csv"
+events = load.events(log) if log.is_file() else None
 quarter = pd.Period(quarter, "Q") if quarter else data["period"].max()
 print(
     f"{data['municipality_code'].nunique()} kommuner, {data['metric_id'].nunique()} mått, "
@@ -91,6 +93,7 @@ for metric, group in charts.groupby("metric_id", sort=True):
             percent=first["chart"] in ("pp", "p"),
             lang=lang,
             source=SOURCE,
+            events=events,
         )
         fig.suptitle(titles.get(metric, metric), x=0.01, ha="left", fontweight="bold")
         fig.tight_layout(rect=(0, 0.03, 1, 0.97))

@@ -51,9 +51,10 @@ Centre lines and limits (Montgomery 2009; Provost & Murray 2011)
 Baseline (freeze) and parts
     ``baseline_end`` (a period): centre and limits come from the points up to
     it and extend over the rest. ``parts`` (periods where a new part starts,
-    e.g. when a service was introduced): everything is recomputed per part;
-    with both, each part's baseline is its points up to ``baseline_end``, or
-    the whole part when the part starts after it. ``exclude`` (periods) keeps
+    e.g. when a service was introduced): everything is recomputed per part.
+    ``baseline_end`` may list one period per part, which freezes a new
+    baseline after an intervention; a part with no end inside it uses all its
+    points. ``exclude`` (periods) keeps
     points in the output but out of every calculation.
 Baseline level and targets
     :func:`baseline` is the median of the baseline periods by default (robust
@@ -173,11 +174,16 @@ def _positions(index: pd.Index, periods: Any, name: str) -> list[int]:
     return out
 
 
-def _baseline_mask(index: pd.Index, end: Any) -> np.ndarray:
+def _baseline_mask(index: pd.Index, end: Any, part: np.ndarray | None = None) -> np.ndarray:
+    """Rows in the baseline: up to the end that lies in the row's part (several ends allowed)."""
     if end is None:
         return np.ones(len(index), dtype=bool)
-    (pos,) = _positions(index, end, "baseline_end")
-    return np.arange(len(index)) <= pos
+    part = np.ones(len(index), dtype=int) if part is None else part
+    where = np.arange(len(index))
+    mask = np.zeros(len(index), dtype=bool)
+    for pos in _positions(index, end, "baseline_end"):
+        mask |= (part == part[pos]) & (where <= pos)
+    return mask
 
 
 def _part_ids(index: pd.Index, parts: Any) -> np.ndarray:
@@ -530,7 +536,7 @@ def _chart(
         n.to_numpy(float) if n is not None else np.full(len(y), np.nan),
         sd.to_numpy(float) if sd is not None else np.full(len(y), np.nan),
         part - 1,
-        _baseline_mask(index, baseline_end),
+        _baseline_mask(index, baseline_end, part),
         include,
         screen_mr=screen_mr,
         rules=rules,
@@ -540,8 +546,10 @@ def _chart(
     return out
 
 
-_CHART_DOC_PARAMS = """baseline_end : period, optional
+_CHART_DOC_PARAMS = """baseline_end : period or list of periods, optional
         Freeze: centre and limits from the points up to this period only.
+        With ``parts``, one end per part freezes a new baseline after an
+        intervention (e.g. the first four quarters of the new part).
     parts : period or list of periods, optional
         Periods where a new part starts; each part gets its own centre and limits.
     exclude : period or list of periods, optional

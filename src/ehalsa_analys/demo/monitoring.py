@@ -12,6 +12,9 @@ Written under ``monitoring/``:
 ``insatstid_2022K1-2026K3.xlsx``
     ``larm_insatstid`` (median response time to safety alarms, minutes) wide
     by quarter, as a spreadsheet report would be.
+``events.csv``
+    The log of changes (date, municipality, what happened) that annotates the
+    charts: the two introductions and a change of alarm supplier.
 ``nasta_kvartal/uppfoljning_2026K4.csv``
     The next quarter, in a subfolder so that the first run does not read it:
     pass it to ``ehalsa monitor --input`` to see a rerun.
@@ -25,8 +28,8 @@ little in Örebro. Lekeberg is small, so its counts are often below 5.
 Example
 -------
 >>> import tempfile, pathlib
->>> [p.name for p in write(pathlib.Path(tempfile.mkdtemp()), seed=1)][1:3]
-['uppfoljning_2022K1-2026K3.csv', 'insatstid_2022K1-2026K3.xlsx']
+>>> [p.name for p in write(pathlib.Path(tempfile.mkdtemp()), seed=1)][1:4]
+['uppfoljning_2022K1-2026K3.csv', 'insatstid_2022K1-2026K3.xlsx', 'events.csv']
 """
 
 from __future__ import annotations
@@ -49,6 +52,13 @@ MUNICIPALITIES = {"1880": "2024Q1", "1883": "2024Q3", "1881": None, "1884": None
 #: The demo's quarters, and the extra quarter of the rerun file.
 QUARTERS = pd.period_range("2022Q1", "2026Q3", freq="Q")
 NEXT_QUARTER = pd.Period("2026Q4", freq="Q")
+
+_EVENTS = """\
+Datum;Kommun;Händelse
+2024-01-15;Örebro;Digitala besök införs i hemtjänsten
+2024-07-01;Karlskoga;Digitala besök införs i hemtjänsten
+2025-02-01;Örebro;Ny leverantör av larmmottagning
+"""
 
 _NOTICE = """\
 SYNTETISKA DEMODATA – effektuppföljning
@@ -168,6 +178,7 @@ def write(directory: Path, *, seed: int) -> list[Path]:
             allow_raw=True,
         ),
         write_bytes(base / "insatstid_2022K1-2026K3.xlsx", _alarm_xlsx(now), allow_raw=True),
+        write_bytes(base / "events.csv", _EVENTS.encode("utf-8"), allow_raw=True),
         write_bytes(
             base / "nasta_kvartal" / "uppfoljning_2026K4.csv",
             _long_csv(next_csv, "Effektuppföljning välfärdsteknik 2026 K4"),

@@ -5,6 +5,7 @@ from .lika import LikaInstrumentWarning as LikaInstrumentWarning
 from .lika import lika as lika
 from .lika import lika_instrument as lika_instrument
 from .monitoring import MonitoringMetricWarning as MonitoringMetricWarning
+from .monitoring import events as events
 from .monitoring import metric_catalogue as metric_catalogue
 from .monitoring import monitoring as monitoring
 from .monitoring import parse_quarter as parse_quarter

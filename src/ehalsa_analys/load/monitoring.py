@@ -74,6 +74,7 @@ __all__ = [
     "metric_catalogue",
     "monitoring",
     "MONITORING_ALIASES",
+    "events",
 ]
 
 MONITORING_ALIASES: dict[str, tuple[str, ...]] = {
@@ -268,7 +269,7 @@ def _files(path: Path) -> list[Path]:
         if p.is_file()
         and p.suffix.lower() in SUPPORTED_SUFFIXES
         and not p.name.startswith((".", "~$"))
-        and column_key(p.stem) not in {"metrics", "readme", "lasmig"}
+        and column_key(p.stem) not in {"metrics", "events", "readme", "lasmig"}
     )
     if not files:
         raise InputFileError(
@@ -449,7 +450,9 @@ def monitoring(
     ----------
     path : str or PathLike
         A csv/xlsx file or a folder of them (not read recursively, so a
-        subfolder can hold next quarter's file).
+        subfolder can hold next quarter's file; ``metrics.csv`` and
+        ``events.csv`` in the folder are the catalogue and the log of
+        changes, not measurements).
     catalogue : DataFrame, path or None
         The metric catalogue (:func:`metric_catalogue`); None: the project's
         or the shipped one.
@@ -527,3 +530,54 @@ def monitoring(
     validate(data, "monitoring", file=str(path))
     data.attrs = {"catalogue": cat.attrs.get("file"), "unknown_metrics": unknown}
     return data
+
+
+def events(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a dated log of changes (``data/raw/monitoring/events.csv``) to annotate charts.
+
+    Columns in the file: a date (Datum), the municipality (Kommun) and what
+    happened (Händelse, Text or Beskrivning). Each event is placed in the
+    quarter of its date.
+
+    Returns
+    -------
+    DataFrame
+        municipality_code, date, period (quarter), text, source_row.
+
+    Example
+    -------
+    >>> e = events("tests/fixtures/monitoring/events.csv")
+    >>> e[["municipality_code", "period", "text"]].iloc[0].tolist()
+    ['1880', Period('2024Q1', 'Q-DEC'), 'Digitala besök införs']
+    """
+    table = read_table(
+        path,
+        required=("municipality_code", "date", "text"),
+        aliases={
+            "date": ("Datum", "Date", "Dag"),
+            "text": ("Händelse", "Text", "Beskrivning", "Event"),
+        },
+    )
+    file = table.attrs["file"]
+    rows = table["source_row"].to_numpy()
+    dates = pd.to_datetime(table["date"], format="ISO8601", errors="coerce")
+    if dates.isna().any():
+        i = int(np.flatnonzero(dates.isna().to_numpy())[0])
+        raise InputFileError(
+            f"{table['date'].iloc[i]!r} is not a date",
+            file=file,
+            row=int(rows[i]),
+            column=table.attrs["columns"]["date"],
+            value=table["date"].iloc[i],
+            hint="write the date as 2024-02-15",
+        )
+    out = pd.DataFrame(
+        {
+            "municipality_code": table["municipality_code"],
+            "date": dates.dt.normalize(),
+            "period": dates.dt.to_period("Q-DEC"),
+            "text": table["text"].astype("str"),
+            "source_row": rows,
+        }
+    )
+    return out.sort_values(["municipality_code", "date"], kind="stable").reset_index(drop=True)

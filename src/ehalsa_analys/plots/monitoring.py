@@ -102,6 +102,7 @@ def spc_chart(
     target: float | None = None,
     higher_is_better: bool | None = None,
     intervention=None,
+    events: pd.DataFrame | None = None,
     percent: bool = False,
     decimals: int | None = None,
     lang: str = "sv",
@@ -123,6 +124,10 @@ def spc_chart(
         Colours signals as improvement (blue) or deterioration (orange-red).
     intervention : period, optional
         Marked with a vertical line and a label.
+    events : DataFrame, optional
+        A log of changes (:func:`ehalsa_analys.load.events`: period, text):
+        each event in the chart's range is marked with a numbered triangle
+        above its quarter and listed under the chart.
     percent : bool, default False
         The values are proportions (0–1): show the axis in percent.
     decimals : int, optional
@@ -220,6 +225,8 @@ def spc_chart(
                 fontsize="small",
                 color=PALETTE[3],
             )
+    if events is not None and len(events):
+        _draw_events(ax, data["x"], events)
     step = max(1, math.ceil(len(data) / 10))
     ax.set_xticks(pos[::step], [quarter_label(v, lang) for v in data["x"].iloc[::step]])
     ax.tick_params(axis="x", labelrotation=45)
@@ -288,6 +295,49 @@ def spc_chart(
     return ax
 
 
+def _draw_events(ax, x: pd.Series, events: pd.DataFrame) -> None:
+    """Numbered triangles above the events' quarters, and the numbered list below the Axes."""
+    where = {str(v): i for i, v in enumerate(x)}
+    shown = [
+        (where[str(p)], t)
+        for p, t in zip(events["period"], events["text"], strict=True)
+        if str(p) in where
+    ]
+    for number, (i, _text) in enumerate(shown, 1):
+        ax.annotate(
+            str(number),
+            (i, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, 2),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize="x-small",
+            color=PALETTE[3],
+        )
+        ax.plot(
+            [i],
+            [1.0],
+            marker="v",
+            color=PALETTE[3],
+            transform=ax.get_xaxis_transform(),
+            clip_on=False,
+            zorder=6,
+        )
+    if shown:
+        listing = "   ".join(f"{n}. {text}" for n, (_i, text) in enumerate(shown, 1))
+        ax.text(
+            0.0,
+            -0.32,
+            listing,
+            transform=ax.transAxes,
+            fontsize="x-small",
+            va="top",
+            color=PALETTE[3],
+            wrap=True,
+        )
+
+
 def spc_small_multiples(
     charts: pd.DataFrame,
     *,
@@ -299,6 +349,7 @@ def spc_small_multiples(
     lang: str = "sv",
     source: str | None = None,
     sharey: bool = True,
+    events: pd.DataFrame | None = None,
 ):
     """One chart per ``by`` value (e.g. each municipality), on a shared y axis.
 
@@ -313,6 +364,9 @@ def spc_small_multiples(
     {lang}
     {source}
     sharey : bool, default True
+    events : DataFrame, optional
+        A log of changes with a ``by`` column (municipality_code): each panel
+        shows its own events (:func:`spc_chart`).
 
     Returns
     -------
@@ -338,6 +392,7 @@ def spc_small_multiples(
     names = reference.municipalities().set_index("municipality_code")["municipality"]
     for ax, key in zip(axes.flat, keys, strict=False):
         part = charts[charts[by] == key]
+        own = events[events[by] == key] if events is not None and by in events else None
         spc_chart(
             part,
             target=target,
@@ -345,6 +400,7 @@ def spc_small_multiples(
             percent=percent,
             lang=lang,
             ax=ax,
+            events=own,
         )
         ax.set_title(names.get(key, key) if by == "municipality_code" else str(key))
         ax.get_legend().remove()
