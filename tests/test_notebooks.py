@@ -36,7 +36,11 @@ EXPECTED = {
         "monitor_its",
         "monitor_kvartal",
     ],
-    "05_regional_rapport": ["sammanfattning_mognad", "sammanfattning_utvecklingsomraden"],
+    "05_regional_rapport": [
+        "sammanfattning_mognad",
+        "sammanfattning_utvecklingsomraden",
+        "sammanfattning_uppfoljning",
+    ],
 }
 
 

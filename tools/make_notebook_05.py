@@ -103,6 +103,50 @@ indikatorer och instrumentets förslag på aktiviteter."""
         plt.show()
     print(caption)"""
     ),
+    markdown(
+        """## Effektuppföljning
+
+Läget i det senaste kvartalet för det mått som har ett mål: andel hemtjänstbesök som görs
+digitalt, per kommun, med styrgränser från baslinjen. Texten säger hur många kommuner som
+visar en förbättring."""
+    ),
+    code(
+        """if has_data("monitoring"):
+    from ehalsa_analys import monitoring
+
+    SOURCE = "Kommunernas effektuppföljning" + SYNTHETIC
+    catalogue = load.metric_catalogue()
+    data = load.monitoring(root / "monitoring", catalogue=catalogue)
+    data = data[data["municipality_code"].str[:2] == county_code]
+    charts = monitoring.charts_for(data, catalogue)
+    summary = monitoring.quarter_summary(charts)
+    with_target = catalogue.dropna(subset=["target"])["metric_id"]
+    metric = next((m for m in with_target if m in set(charts["metric_id"])), None)
+    if metric is not None:
+        shown = charts[charts["metric_id"] == metric]
+        first = shown.iloc[0]
+        now = summary[summary["metric_id"] == metric]
+        better = int((now["signal"] == "improvement").sum())
+        title = catalogue.set_index("metric_id").loc[metric, "title_sv"]
+        caption = (
+            f"{title}: {better} av {len(now)} kommuner visar en förbättring "
+            f"{plots.quarter_label(now['quarter'].iloc[0])}."
+        )
+        with plots.house_style(context="paper"):
+            fig = plots.spc_small_multiples(
+                shown,
+                target=first["target"],
+                higher_is_better=bool(first["higher_is_better"]),
+                percent=first["chart"] in ("p", "pp"),
+                lang=lang,
+                source=SOURCE,
+            )
+            out.figure(fig, "sammanfattning_uppfoljning", caption=caption, source=SOURCE)
+            plt.show()
+        print(caption)
+else:
+    print("Inga uppföljningsdata i underlaget: delen om effektuppföljning utgår.")"""
+    ),
 ]
 
 print(write(cells, "05_regional_rapport.ipynb"))
