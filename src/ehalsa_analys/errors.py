@@ -134,6 +134,8 @@ def check_choice(name: str, allowed: Any, value: Any) -> None:
     ValueError: The value for `lang` must be one of ['sv', 'en'], but 'de' was passed.
     """
     allowed = list(allowed)
+    if value is None and None in allowed:
+        return
     if not isinstance(value, str) or value not in allowed:
         raise ValueError(
             f"The value for `{name}` must be one of {allowed}, but {value!r} was passed."
