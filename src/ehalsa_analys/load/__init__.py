@@ -24,3 +24,10 @@ from .reader import NATIONAL_NAMES as NATIONAL_NAMES
 from .reader import SUPPORTED_SUFFIXES as SUPPORTED_SUFFIXES
 from .reader import column_key as column_key
 from .reader import read_table as read_table
+from .roads import RoadGraph as RoadGraph
+from .roads import roads as roads
+from .rural import KINDS as KINDS
+from .rural import parse_grid_id as parse_grid_id
+from .rural import pipos as pipos
+from .rural import population as population
+from .rural import services as services

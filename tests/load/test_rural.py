@@ -1,0 +1,144 @@
+"""Rural loaders: population grids, services, Pipos tables and roads."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ehalsa_analys import load
+from ehalsa_analys.errors import CRSError, InputFileError
+
+FIX = "tests/fixtures/rural/"
+
+
+def test_population_from_grid_ids_with_age_and_urban():
+    cells = load.population(FIX + "population.csv")
+    assert cells.crs.to_epsg() == 3006
+    assert cells["municipality_code"].tolist() == ["1480", "1480", "1880", "2260"]
+    assert cells.geometry.x.tolist()[0] == 318500 and cells.geometry.y.tolist()[0] == 6400500
+    assert cells["population_70plus"].tolist() == [2, 1, 4, 3]
+    assert cells["urban"].tolist() == [True, True, False, False]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    e=st.integers(200_000, 900_000),
+    n=st.integers(6_100_000, 7_700_000),
+    size=st.sampled_from([250, 1000]),
+)
+def test_grid_id_round_trip_property(e, n, size):
+    e, n = e // size * size, n // size * size
+    x, y = load.parse_grid_id([f"{e:06d}{n:07d}", f"{size}mN{n}E{e}"], cell_size=size)
+    assert x.tolist() == [e + size / 2] * 2 and y.tolist() == [n + size / 2] * 2
+
+
+def test_population_xy_degrees_need_crs_and_are_reprojected(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("x;y;befolkning\n15,2;59,27;10\n", encoding="utf-8")
+    with pytest.raises(CRSError, match="look like degrees"):
+        load.population(path)
+    cells = load.population(path, crs="EPSG:4326")
+    assert cells["municipality_code"].iloc[0] == "1880"  # Örebro
+    assert 500_000 < cells.geometry.x.iloc[0] < 520_000
+
+
+def test_population_bad_grid_id_and_outside_sweden(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Rutid;Befolkning\n3180006400000;1\nruta7;2\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"'ruta7' is not a grid-square id.*row 3"):
+        load.population(bad)
+    outside = tmp_path / "out.csv"
+    outside.write_text("x;y;pop\n100000;6000000;3\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="1 point\\(s\\) lie outside every Swedish"):
+        load.population(outside)
+
+
+def test_population_geopackage_squares_become_centres(tmp_path):
+    squares = gpd.GeoDataFrame(
+        {"rutid": ["a"], "befolkning": [7.0]},
+        geometry=[shapely.box(515000, 6566000, 516000, 6567000)],
+        crs=3006,
+    ).to_crs(3035)
+    path = tmp_path / "grid.gpkg"
+    squares.to_file(path)
+    cells = load.population(path)
+    assert cells.geometry.x.iloc[0] == pytest.approx(515500, abs=1)
+    assert cells["municipality_code"].iloc[0] == "1880"
+
+
+def test_services_kinds_and_unknown_kind(tmp_path):
+    s = load.services(FIX + "services.csv")
+    assert s["kind"].tolist() == ["apotek", "hemtjänst", "dagligvaror"]
+    assert np.isnan(s["capacity"].iloc[0]) and s["capacity"].iloc[1] == 12
+    bad = tmp_path / "s.csv"
+    bad.write_text("Typ;X;Y\nApotek;1;1\nBank;2;2\n", encoding="utf-8")
+    with pytest.raises(InputFileError) as err:
+        load.services(bad, crs="EPSG:3006")
+    assert (
+        "'Bank'" in str(err.value) and "row 3" in str(err.value) and "column Typ" in str(err.value)
+    )
+
+
+def test_pipos_classes():
+    p = load.pipos(FIX + "pipos.csv")
+    assert p["municipality_code"].tolist() == ["2260", "2260", "2260", "1880", "1880"]
+    assert p[["lower", "upper"]].values.tolist()[2] == [30, np.inf]
+    assert p[["lower", "upper", "unit"]].values.tolist()[3] == [0, 5, "min"]
+    assert p[["lower", "upper", "unit"]].values.tolist()[4] == [10, 25, "km"]
+    assert p["kind"].tolist()[3] == "apotek"
+
+
+def test_roads_graph_from_a_hand_drawn_network(tmp_path):
+    lines = gpd.GeoDataFrame(
+        {"vägklass": [3, 3, 9], "riktning": [0, 1, 0], "hastighet": [np.nan, 30, np.nan]},
+        geometry=[
+            shapely.LineString([(0, 0), (1000, 0), (2000, 0)]),
+            shapely.LineString([(2000, 0), (2000, 500)]),  # one-way north
+            shapely.LineString([(2000, 500), (0, 500)]),
+        ],
+        crs=3006,
+    )
+    path = tmp_path / "roads.gpkg"
+    lines.to_file(path)
+    g = load.roads(path)
+    assert g.n_nodes == 5
+    dense = g.length.toarray()
+    node = {(x, y): i for i, (x, y) in enumerate(zip(g.x, g.y, strict=True))}
+    a, b, c = node[(2000, 0)], node[(2000, 500)], node[(0, 500)]
+    assert dense[a, b] == 500 and dense[b, a] == 0  # one-way
+    assert dense[b, c] == 2000 and dense[c, b] == 2000
+    time = g.time.toarray()
+    assert time[node[(0, 0)], node[(1000, 0)]] == pytest.approx(1000 / (70 / 3.6))  # class 3
+    assert time[a, b] == pytest.approx(500 / (30 / 3.6))  # own speed
+    assert time[b, c] == pytest.approx(2000 / (20 / 3.6))  # class 9
+    with pytest.raises(InputFileError, match="GeoPackage or GeoParquet"):
+        load.roads(FIX + "population.csv")
+
+
+def test_roads_and_engine_together(tmp_path):
+    from ehalsa_analys import access
+
+    lines = gpd.GeoDataFrame(
+        {"hastighet": [60]},
+        geometry=[shapely.LineString([(515000, 6566000), (525000, 6566000)])],
+        crs=3006,
+    )
+    path = tmp_path / "r.gpkg"
+    lines.to_file(path)
+    graph = load.roads(path)
+    cells = load.population(FIX + "population.csv")
+    cells = cells[cells["municipality_code"] == "1880"]
+    services = gpd.GeoDataFrame(
+        {"service_id": ["x"], "kind": "apotek", "capacity": [1.0]},
+        geometry=gpd.points_from_xy([525000], [6566000]),
+        crs=3006,
+    )
+    d = access.nearest(cells, services, method="network", network=graph, weight="time")
+    # snap 500 + 500 m at 5 km/h, then 10 km at 60 km/h
+    assert d["distance"].iloc[0] == pytest.approx(10_000 / (60 / 3.6) + 707.1068 * 0.72, rel=1e-4)
+    assert isinstance(pd.Series(d["service_id"]).iloc[0], str)
