@@ -13,6 +13,9 @@ holds no user data):
     The notice above, in Swedish and English.
 One module per source writes its part under its own folder:
 
+``avstand/`` (:mod:`.access`)
+    Population squares, services, roads and a Pipos-style table for
+    Västernorrland and Örebro län.
 ``lika/`` (:mod:`.lika`)
     LIKA self-assessments of Örebro län's municipalities, 2018 and 2022.
 ``monitoring/`` (:mod:`.monitoring`)
@@ -37,7 +40,7 @@ from pathlib import Path
 from .._atomic import write_bytes
 from ..errors import check_choice
 from ..paths import demo_dir, raw_dir
-from . import lika, monitoring, survey
+from . import access, lika, monitoring, survey
 
 __all__ = [
     "DEFAULT_SEED",
@@ -69,7 +72,7 @@ describe no real municipality and must never be presented as statistics.
 """
 
 #: The demo writers by part (the source folder each writes under ``directory``).
-PARTS = {"lika": lika.write, "monitoring": monitoring.write, "socialstyrelsen": survey.write}
+PARTS = {"avstand": access.write, "lika": lika.write, "monitoring": monitoring.write, "socialstyrelsen": survey.write}
 
 
 def has_user_data(root: Path | None = None) -> bool:

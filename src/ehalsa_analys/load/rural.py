@@ -276,6 +276,17 @@ def services(path: str | os.PathLike, *, kind: str | None = None, crs=None) -> g
         if "service_id" in frame
         else pd.Series([f"s{i}" for i in range(len(frame))], index=frame.index)
     )
+    dup = ids.duplicated(keep="first")
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        raise InputFileError(
+            f"The service id {ids.iloc[i]!r} occurs more than once",
+            file=file,
+            row=int(rows[i]),
+            column=table.attrs["columns"].get("service_id", "service_id"),
+            value=ids.iloc[i],
+            hint="give every service point its own name or id",
+        )
     capacity = (
         pd.to_numeric(frame["capacity"].astype("str").str.replace(",", "."), errors="coerce")
         if "capacity" in frame

@@ -19,6 +19,7 @@ Example
 '12\\xa0345,6'
 """
 
+from .access import cell_map, class_bars, cumulative_curves, savings_bars
 from .maps import choropleth, municipality_map
 from .maturity import (
     change_dumbbell,
@@ -68,4 +69,8 @@ __all__ = [
     "its_chart",
     "summary_table",
     "save",
+    "cell_map",
+    "class_bars",
+    "cumulative_curves",
+    "savings_bars",
 ]

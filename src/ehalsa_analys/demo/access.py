@@ -1,0 +1,343 @@
+"""Demo distance-to-service data: Västernorrland and Örebro län (SYNTHETIC).
+
+Written under ``avstand/``:
+
+``befolkning_1km.csv`` (``befolkning_250m.csv`` with ``scale="250m"``)
+    Population per grid square in the shape of a Swedish export (cp1252,
+    ``;``): Rutid (13-digit SWEREF 99 TM lower-left id), Befolkning, 70+,
+    Tätort (ja/nej). Squares lie inside the real municipality polygons and
+    cluster around each municipality's town and villages, with long rural
+    tails; older people are a larger share in the countryside.
+``service.csv``
+    Service points: Namn, Typ, X, Y, Kapacitet. Grocery stores in towns and
+    most villages, pharmacies and health centres in towns, home-care bases
+    (hemtjänst, capacity = staff) in towns and some villages, fuel stations.
+``vagar.parquet``
+    Roads (GeoParquet, so the bytes are deterministic; GeoPackage files carry
+    a write time): town-to-town links and village roads with vertices every
+    500 m and speeds; one village in Örnsköldsvik is an **island** whose
+    roads do not connect to the rest, so its squares are unreachable by road.
+``pipos_dagligvaror.csv``
+    A Pipos-style table (population per municipality by minutes by car to
+    the nearest grocery store: under 5, 5–10, 10–30, over 30), computed from
+    these synthetic data.
+
+``national(seed)`` builds a Sweden-wide grid of about 600 000 cells, about
+6 000 services of 5 kinds and a road graph of over a million nodes in memory,
+for benchmarks (not written by default).
+
+Example
+-------
+>>> import tempfile, pathlib
+>>> [p.name for p in write(pathlib.Path(tempfile.mkdtemp()), seed=1)][1:]
+['befolkning_1km.csv', 'service.csv', 'vagar.parquet', 'pipos_dagligvaror.csv']
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy import sparse
+from scipy.spatial import cKDTree
+
+from .. import reference
+from .._atomic import write_bytes
+from ..load.roads import RoadGraph
+
+__all__ = ["COUNTIES", "ISLAND_MUNICIPALITY", "SNAP_SPEED_KMH", "towns", "write", "national"]
+
+COUNTIES = ("22", "18")
+#: Speed from a square to the nearest road of the synthetic network, which has no local
+#: roads: people drive there on roads the network leaves out.
+SNAP_SPEED_KMH = 40.0
+#: The municipality whose village is an island without a road link.
+ISLAND_MUNICIPALITY = "2284"
+
+_NOTICE = """\
+SYNTETISKA DEMODATA – avstånd till service
+Befolkningsrutor, servicepunkter, vägar och Pipos-tabell i den här mappen är påhittade av
+ehalsa_analys (ehalsa_analys.demo.access) inom de verkliga kommungränserna. De beskriver
+inte var människor bor eller var service finns och får aldrig redovisas som statistik.
+
+SYNTHETIC DEMO DATA – made up by ehalsa_analys; not real population or services.
+"""
+
+
+def _inside(polygon, n: int, rng: np.random.Generator) -> np.ndarray:
+    minx, miny, maxx, maxy = polygon.bounds
+    out = np.zeros((0, 2))
+    while len(out) < n:
+        pts = rng.uniform([minx, miny], [maxx, maxy], (4 * n + 16, 2))
+        out = np.vstack([out, pts[shapely.contains_xy(polygon, pts[:, 0], pts[:, 1])]])
+    return out[:n]
+
+
+def towns(seed: int, counties: tuple[str, ...] = COUNTIES) -> pd.DataFrame:
+    """Each municipality's town (its representative point) and 2–4 villages.
+
+    Example
+    -------
+    >>> t = towns(1)
+    >>> t.groupby("municipality_code").size().between(3, 5).all(), t["town"].sum()
+    (np.True_, 19)
+    """
+    rng = np.random.default_rng([seed, 5])
+    shapes = reference.geometries("municipality")
+    shapes = shapes[shapes["county_code"].isin(counties)].sort_values("municipality_code")
+    rows = []
+    for code, polygon in zip(shapes["municipality_code"], shapes.geometry, strict=True):
+        centre = polygon.representative_point()
+        rows.append((code, f"{code}_T", centre.x, centre.y, True))
+        for i, (x, y) in enumerate(_inside(polygon, int(rng.integers(2, 5)), rng)):
+            rows.append((code, f"{code}_V{i}", x, y, False))
+    return pd.DataFrame(rows, columns=["municipality_code", "place", "x", "y", "town"])
+
+
+def _cells(places: pd.DataFrame, seed: int, size: float) -> pd.DataFrame:
+    rng = np.random.default_rng([seed, 7, int(size)])
+    shapes = reference.geometries("municipality").set_index("municipality_code")
+    people = reference.population().set_index("municipality_code")["population"]
+    frames = []
+    for code, group in places.groupby("municipality_code", sort=True):
+        polygon = shapes.loc[code, "geometry"]
+        minx, miny, maxx, maxy = (np.array(polygon.bounds) // size) * size
+        gx, gy = np.meshgrid(np.arange(minx, maxx + size, size), np.arange(miny, maxy + size, size))
+        cx, cy = gx.ravel() + size / 2, gy.ravel() + size / 2
+        inside = shapely.contains_xy(polygon, cx, cy)
+        cx, cy = cx[inside], cy[inside]
+        d, which = cKDTree(group[["x", "y"]].to_numpy()).query(np.column_stack([cx, cy]))
+        is_town = group["town"].to_numpy()[which]
+        weight = np.where(is_town, 60.0, 15.0) * np.exp(-d / 2500) + 0.4 * np.exp(-d / 20000)
+        expected = weight / weight.sum() * people[code]
+        pop = rng.poisson(expected)
+        keep = pop > 0
+        old_share = np.clip(0.16 + 0.1 * (d / 20000) + rng.normal(0, 0.03, d.size), 0.05, 0.5)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "x": cx[keep] - size / 2,
+                    "y": cy[keep] - size / 2,
+                    "population": pop[keep],
+                    "old": np.round(pop[keep] * old_share[keep]).astype(int),
+                    "urban": (d[keep] < 2000) & is_town[keep],
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def _services(places: pd.DataFrame, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng([seed, 8])
+    people = reference.population().set_index("municipality_code")["population"]
+    rows = []
+    for place in places.itertuples():
+        jitter = rng.normal(0, 150, (6, 2))
+        if place.town:
+            staff = max(8, int(people[place.municipality_code] / 2500))
+            kinds = [
+                ("dagligvaror", None),
+                ("apotek", None),
+                ("vårdcentral", None),
+                ("hemtjänst", staff),
+                ("drivmedel", None),
+                ("dagligvaror", None),
+            ]
+        else:
+            kinds = [("dagligvaror", None)] if rng.random() < 0.75 else []
+            if rng.random() < 0.4:
+                kinds.append(("hemtjänst", int(rng.integers(3, 8))))
+            if rng.random() < 0.3:
+                kinds.append(("drivmedel", None))
+            if rng.random() < 0.15:
+                kinds.append(("apotek", None))
+        if place.place.startswith(ISLAND_MUNICIPALITY + "_V0"):
+            kinds = []  # the island has no services
+        for j, (kind, capacity) in enumerate(kinds):
+            rows.append(
+                (
+                    f"{kind.capitalize()} {place.place}-{j + 1}",
+                    kind,
+                    place.x + jitter[j, 0],
+                    place.y + jitter[j, 1],
+                    capacity,
+                )
+            )
+    return pd.DataFrame(rows, columns=["Namn", "Typ", "X", "Y", "Kapacitet"])
+
+
+def _road(a, b, step: float = 500.0) -> shapely.LineString:
+    n = max(2, int(np.hypot(b[0] - a[0], b[1] - a[1]) // step) + 1)
+    t = np.linspace(0, 1, n)
+    return shapely.LineString(np.column_stack([a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]))
+
+
+def _roads(places: pd.DataFrame) -> gpd.GeoDataFrame:
+    lines, speeds = [], []
+    town = places[places["town"]].reset_index(drop=True)
+    xy = town[["x", "y"]].to_numpy()
+    # Towns: each to its two nearest towns (main roads, 90 km/h).
+    _, near = cKDTree(xy).query(xy, k=min(3, len(xy)))
+    for i, row in enumerate(near):
+        for j in row[1:]:
+            if i < j or i not in near[j][1:]:
+                lines.append(_road(xy[i], xy[j]))
+                speeds.append(90)
+    # Villages: to their own town (70 km/h), except the island.
+    for place in places[~places["town"]].itertuples():
+        home = town[town["municipality_code"] == place.municipality_code].iloc[0]
+        if place.place == f"{ISLAND_MUNICIPALITY}_V0":
+            lines.append(_road((place.x - 2000, place.y), (place.x + 2000, place.y)))
+        else:
+            lines.append(_road((home.x, home.y), (place.x, place.y)))
+        speeds.append(70)
+    return gpd.GeoDataFrame({"hastighet": speeds}, geometry=lines, crs=3006)
+
+
+def _csv(table: pd.DataFrame, title: str) -> bytes:
+    lines = [title + ";" * (table.shape[1] - 1), ";".join(table.columns)]
+    lines += [";".join(map(str, row)) for row in table.itertuples(index=False)]
+    return ("\r\n".join(lines) + "\r\n").encode("cp1252")
+
+
+def write(directory: Path, *, seed: int, scale: str = "1km") -> list[Path]:
+    """Write the distance demo under ``directory / "avstand"``; return the paths."""
+    from ..access import distance_classes, nearest
+    from ..load import rural
+    from ..load.roads import roads as read_roads
+
+    if scale not in ("1km", "250m"):
+        raise ValueError(
+            f"The value for `scale` must be one of ['1km', '250m'], but {scale!r} was passed."
+        )
+    base = Path(directory) / "avstand"
+    size = 1000.0 if scale == "1km" else 250.0
+    places = towns(seed)
+    cells = _cells(places, seed, size)
+    grid = pd.DataFrame(
+        {
+            "Rutid": [
+                f"{int(x):06d}{int(y):07d}" for x, y in zip(cells["x"], cells["y"], strict=True)
+            ],
+            "Befolkning": cells["population"],
+            "70+": cells["old"],
+            "Tätort": np.where(cells["urban"], "ja", "nej"),
+        }
+    )
+    services = _services(places, seed)
+    services["X"] = services["X"].round(0).astype(int)
+    services["Y"] = services["Y"].round(0).astype(int)
+    services["Kapacitet"] = services["Kapacitet"].map(lambda v: "" if pd.isna(v) else str(int(v)))
+    road_buffer = io.BytesIO()
+    _roads(places).to_parquet(road_buffer, index=False, write_covering_bbox=False)
+    written = [
+        write_bytes(base / "LÄS_MIG.txt", _NOTICE.encode("utf-8"), allow_raw=True),
+        write_bytes(
+            base / f"befolkning_{scale}.csv",
+            _csv(grid, "Befolkning per ruta – SYNTETISKA DEMODATA"),
+            allow_raw=True,
+        ),
+        write_bytes(
+            base / "service.csv",
+            _csv(services, "Servicepunkter – SYNTETISKA DEMODATA"),
+            allow_raw=True,
+        ),
+        write_bytes(base / "vagar.parquet", road_buffer.getvalue(), allow_raw=True),
+    ]
+    population = rural.population(written[1], cell_size=size)
+    points = rural.services(written[2])
+    graph = read_roads(written[3])
+    grocery = nearest(
+        population,
+        points,
+        kind="dagligvaror",
+        method="network",
+        network=graph,
+        weight="time",
+        snap_speed_kmh=SNAP_SPEED_KMH,
+    )
+    classes = distance_classes(grocery)
+    minutes = {0: "<5 min", 5: "5–10 min", 10: "10–30 min", 30: ">30 min"}
+    pipos_table = pd.DataFrame(
+        {
+            "Kommun": classes["municipality_code"],
+            "Servicetyp": "Dagligvaror",
+            "Avståndsklass": classes["lower"].map(lambda v: minutes[int(v)]),
+            "Befolkning": classes["population"].round().astype(int),
+        }
+    )
+    written.append(
+        write_bytes(
+            base / "pipos_dagligvaror.csv",
+            _csv(pipos_table, "Pipos-liknande tabell – SYNTETISKA DEMODATA"),
+            allow_raw=True,
+        )
+    )
+    return written
+
+
+def national(seed: int = 1, *, cells: int = 600_000, services: int = 6_000, side: int = 1_050):
+    """Sweden-sized synthetic data in memory for benchmarks: (cells, services, RoadGraph).
+
+    Cells are clustered points over a 1 000 × 1 500 km box in SWEREF 99 TM;
+    services of 5 kinds are drawn near populated places; the road graph is a
+    jittered ``side × side`` grid (≥ 1 million nodes) with 2 % of links
+    removed and random speeds.
+
+    Example
+    -------
+    >>> c, s, g = national(cells=1000, services=50, side=30)
+    >>> len(c), len(s), g.n_nodes
+    (1000, 50, 900)
+    """
+    rng = np.random.default_rng([seed, 22])
+    x0, y0, w, h = 250_000.0, 6_150_000.0, 700_000.0, 1_500_000.0
+    centres = rng.uniform([x0, y0], [x0 + w, y0 + h], (2_000, 2))
+    pick = rng.integers(0, len(centres), cells)
+    xy = centres[pick] + rng.normal(0, 1, (cells, 2)) * rng.choice(
+        [1_500, 15_000], (cells, 1), p=[0.8, 0.2]
+    )
+    cell_frame = gpd.GeoDataFrame(
+        {
+            "cell_id": np.arange(cells).astype(str),
+            "population": rng.integers(1, 60, cells).astype(float),
+        },
+        geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]),
+        crs=3006,
+    )
+    kinds = np.array(["dagligvaror", "apotek", "vårdcentral", "hemtjänst", "drivmedel"])
+    sxy = centres[rng.integers(0, len(centres), services)] + rng.normal(0, 800, (services, 2))
+    service_frame = gpd.GeoDataFrame(
+        {
+            "service_id": np.arange(services).astype(str),
+            "kind": kinds[rng.integers(0, 5, services)],
+            "capacity": rng.integers(1, 20, services).astype(float),
+        },
+        geometry=gpd.points_from_xy(sxy[:, 0], sxy[:, 1]),
+        crs=3006,
+    )
+    gx, gy = np.meshgrid(np.linspace(x0, x0 + w, side), np.linspace(y0, y0 + h, side))
+    nx_ = gx.ravel() + rng.normal(0, 100, side * side)
+    ny_ = gy.ravel() + rng.normal(0, 100, side * side)
+    ids = np.arange(side * side).reshape(side, side)
+    a = np.concatenate([ids[:, :-1].ravel(), ids[:-1, :].ravel()])
+    b = np.concatenate([ids[:, 1:].ravel(), ids[1:, :].ravel()])
+    keep = rng.random(a.size) > 0.02
+    a, b = a[keep], b[keep]
+    length = np.hypot(nx_[a] - nx_[b], ny_[a] - ny_[b])
+    speed = rng.choice([50.0, 70.0, 90.0], a.size)
+    n = side * side
+    rows, cols = np.concatenate([a, b]), np.concatenate([b, a])
+    lengths = np.concatenate([length, length])
+    seconds = lengths / (np.concatenate([speed, speed]) / 3.6)
+    graph = RoadGraph(
+        x=nx_,
+        y=ny_,
+        length=sparse.csr_array((lengths, (rows, cols)), shape=(n, n)),
+        time=sparse.csr_array((seconds, (rows, cols)), shape=(n, n)),
+    )
+    return cell_frame, service_frame, graph
