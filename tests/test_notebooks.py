@@ -29,6 +29,13 @@ EXPECTED = {
         "lika_utvecklingsomraden",
         "lika_karta",
     ],
+    "03_landsbygd_avstand": [
+        "avstand_karta",
+        "avstand_klasser",
+        "avstand_kurvor",
+        "avstand_2sfca",
+        "avstand_besparing",
+    ],
     "04_effektuppfoljning": [
         "monitor_digitala_besok",
         "monitor_nattillsyn",
