@@ -145,6 +145,8 @@ def cell_map(
             label=text["missing"],
         )
     if services is not None and len(services):
+        minx, miny, maxx, maxy = shapes.total_bounds
+        services = services.cx[minx:maxx, miny:maxy]  # only those on the map
         ax.scatter(
             services.geometry.x,
             services.geometry.y,
