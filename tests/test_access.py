@@ -110,7 +110,7 @@ def test_unreachable_island_is_nan_and_counted():
     cells = _cells([[0, 0], [90_000, 0]])
     services = _services([[3000, 0]], ["apotek"])
     result = access.nearest(cells, services, method="network", network=graph)
-    assert np.isnan(result["distance"].iloc[1]) and result["service_id"].iloc[1] is None
+    assert np.isnan(result["distance"].iloc[1]) and pd.isna(result["service_id"].iloc[1])
     assert result.attrs["unreachable"] == {"apotek": 1}
 
 

@@ -134,7 +134,7 @@ def _kinds(services, kind) -> list[str]:
 def _euclidean(cell_xy: np.ndarray, service_xy: np.ndarray, engine: str | None):
     tree = cKDTree(service_xy)
     if engine is None:
-        return tree.query(cell_xy, k=1)
+        return tree.query(cell_xy, k=1, workers=-1)
     check_choice("engine", [None, "dask"], engine)
     try:
         import dask
@@ -241,7 +241,7 @@ def nearest(
     DataFrame
         One row per cell and kind: cell_id, municipality_code (when cells
         have it), population, kind, distance (m; s for time), unit ("m" or
-        "s"), service_id (None when unreachable), snap_m (network: the
+        "s"), service_id (categorical, missing when unreachable), snap_m (network: the
         cell's snap distance). ``attrs["unreachable"]``: kind -> number of
         cells without a route.
 
@@ -271,6 +271,13 @@ def nearest(
     elif weight == "time":
         raise ValueError("weight='time' needs method='network' and a graph with speeds.")
     cell_xy = _xy(cells)
+    cell_ids = cells["cell_id"].to_numpy()
+    population = cells["population"].to_numpy(dtype=float)
+    extras = {
+        c: cells[c].to_numpy()
+        for c in ("population_70plus", "urban", "municipality_code")
+        if c in cells
+    }
     frames = []
     unreachable = {}
     for k in _kinds(services, kind):
@@ -283,24 +290,22 @@ def nearest(
             distance, which, snap = _network(
                 network, cell_xy, service_xy, weight=weight, snap_speed_kmh=snap_speed_kmh
             )
-        ids = chosen["service_id"].to_numpy(dtype=object)
-        service = np.where(which >= 0, ids[np.clip(which, 0, None)], None)
-        service = np.where(np.isnan(distance), None, service)
+        codes = np.where(np.isnan(distance) | (which < 0), -1, which)
         unreachable[k] = int(np.isnan(distance).sum())
         frame = pd.DataFrame(
             {
-                "cell_id": cells["cell_id"].to_numpy(),
-                "population": cells["population"].to_numpy(dtype=float),
+                "cell_id": cell_ids,
+                "population": population,
                 "kind": k,
                 "distance": distance,
                 "unit": "s" if weight == "time" else "m",
-                "service_id": pd.Series(service, dtype=object),
+                # The nearest service's id as a category of this kind's ids; -1 (NaN): none.
+                "service_id": pd.Categorical.from_codes(codes, chosen["service_id"].astype(str)),
                 "snap_m": snap,
             }
         )
-        for extra in ("municipality_code", "urban", "population_70plus"):
-            if extra in cells:
-                frame.insert(1, extra, cells[extra].to_numpy())
+        for name, values in extras.items():
+            frame.insert(1, name, values)
         frames.append(frame)
     out = pd.concat(frames, ignore_index=True)
     out.attrs = {"unreachable": unreachable, "method": method, "weight": weight}
