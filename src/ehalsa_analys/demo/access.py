@@ -83,8 +83,8 @@ def towns(seed: int, counties: tuple[str, ...] = COUNTIES) -> pd.DataFrame:
     Example
     -------
     >>> t = towns(1)
-    >>> t.groupby("municipality_code").size().between(3, 5).all(), t["town"].sum()
-    (np.True_, 19)
+    >>> bool(t.groupby("municipality_code").size().between(3, 5).all()), int(t["town"].sum())
+    (True, 19)
     """
     rng = np.random.default_rng([seed, 5])
     shapes = reference.geometries("municipality")
