@@ -271,43 +271,54 @@ def nearest(
     elif weight == "time":
         raise ValueError("weight='time' needs method='network' and a graph with speeds.")
     cell_xy = _xy(cells)
-    cell_ids = cells["cell_id"].to_numpy()
-    population = cells["population"].to_numpy(dtype=float)
-    extras = {
-        c: cells[c].to_numpy()
-        for c in ("population_70plus", "urban", "municipality_code")
-        if c in cells
-    }
-    frames = []
+    n = len(cells)
+    kinds = _kinds(services, kind)
+    distances, snaps, service_codes, service_ids = [], [], [], []
     unreachable = {}
-    for k in _kinds(services, kind):
+    offset = 0
+    for k in kinds:
         chosen = services[services["kind"] == k]
         service_xy = _xy(chosen)
         if method == "euclidean":
             distance, which = _euclidean(cell_xy, service_xy, engine)
-            snap = np.full(len(cell_xy), np.nan)
+            snap = np.full(n, np.nan)
         else:
             distance, which, snap = _network(
                 network, cell_xy, service_xy, weight=weight, snap_speed_kmh=snap_speed_kmh
             )
-        codes = np.where(np.isnan(distance) | (which < 0), -1, which)
+        missing = np.isnan(distance) | (which < 0)
+        service_codes.append(np.where(missing, -1, which + offset))
+        service_ids.append(chosen["service_id"].astype(str).to_numpy())
+        offset += len(chosen)
+        distances.append(distance)
+        snaps.append(snap)
         unreachable[k] = int(np.isnan(distance).sum())
-        frame = pd.DataFrame(
-            {
-                "cell_id": cell_ids,
-                "population": population,
-                "kind": k,
-                "distance": distance,
-                "unit": "s" if weight == "time" else "m",
-                # The nearest service's id as a category of this kind's ids; -1 (NaN): none.
-                "service_id": pd.Categorical.from_codes(codes, chosen["service_id"].astype(str)),
-                "snap_m": snap,
-            }
-        )
-        for name, values in extras.items():
-            frame.insert(1, name, values)
-        frames.append(frame)
-    out = pd.concat(frames, ignore_index=True)
+    # A long table of cells x kinds built once, with categorical ids (no string copies).
+    repeat = len(kinds)
+    out = pd.DataFrame(
+        {
+            "cell_id": pd.Categorical.from_codes(
+                np.tile(np.arange(n), repeat), pd.Index(cells["cell_id"].astype(str))
+            ),
+            "population": np.tile(cells["population"].to_numpy(dtype=float), repeat),
+            "kind": pd.Categorical.from_codes(np.repeat(np.arange(repeat), n), kinds),
+            "distance": np.concatenate(distances) if distances else np.zeros(0),
+            "unit": pd.Categorical.from_codes(
+                np.zeros(n * repeat, int), ["s" if weight == "time" else "m"]
+            ),
+            # The nearest service's id; missing when unreachable.
+            "service_id": pd.Categorical.from_codes(
+                np.concatenate(service_codes) if service_codes else np.zeros(0, int),
+                pd.Index(np.concatenate(service_ids)).unique()
+                if len(service_ids)
+                else pd.Index([]),
+            ),
+            "snap_m": np.concatenate(snaps) if snaps else np.zeros(0),
+        }
+    )
+    for name in ("population_70plus", "urban", "municipality_code"):
+        if name in cells:
+            out.insert(1, name, np.tile(cells[name].to_numpy(), repeat))
     out.attrs = {"unreachable": unreachable, "method": method, "weight": weight}
     return out
 
