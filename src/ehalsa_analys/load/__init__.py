@@ -31,3 +31,6 @@ from .rural import parse_grid_id as parse_grid_id
 from .rural import pipos as pipos
 from .rural import population as population
 from .rural import services as services
+from .socialstyrelsen import SurveyColumnWarning as SurveyColumnWarning
+from .socialstyrelsen import indicator_catalogue as indicator_catalogue
+from .socialstyrelsen import socialstyrelsen as socialstyrelsen

@@ -1,0 +1,209 @@
+"""Municipality comparisons of survey key figures: reference levels, size classes, trends.
+
+Inputs are ``observations`` tables (:func:`ehalsa_analys.load.socialstyrelsen`).
+A figure is **binary** when its unit is "ja/nej"; its level is the share of
+the municipalities that answered with 1 (missing and suppressed answers are
+left out of the denominator and counted). Numeric figures get the mean and
+the median over municipalities. Levels are **unweighted** by default, as
+Kolada's group means (every municipality counts once);
+``population=`` weights them by inhabitants (the share of the population
+living in a municipality that offers the service). National and county
+aggregate rows (codes "0000" and "00xx") are never counted as
+municipalities.
+
+Size classes are the five population groups of Socialstyrelsen's reports
+(2022 report, appendix; facts.md B4): under 10 000, 10 000–20 000,
+20 000–50 000, 50 000–100 000 and over 100 000 inhabitants, lower bound
+inclusive.
+
+Example
+-------
+>>> import pandas as pd
+>>> obs = pd.DataFrame({"municipality_code": ["1880", "1814", "0180"], "period": 2022,
+...     "indicator_id": "digital_nattillsyn", "value": [1.0, 0.0, 1.0], "unit": "ja/nej",
+...     "status": ""})
+>>> levels = reference_levels(obs, by=("nation",))
+>>> levels[["level", "n", "share"]].to_dict("records")
+[{'level': 'nation', 'n': 3, 'share': 0.6666666666666666}]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import reference
+from .errors import check_choice
+from .schemas import require_columns
+
+__all__ = ["SIZE_CLASSES", "size_classes", "reference_levels", "trend"]
+
+#: Socialstyrelsen's population size classes: (label, lower bound inclusive).
+SIZE_CLASSES = (
+    ("under 10 000", 0),
+    ("10 000–20 000", 10_000),
+    ("20 000–50 000", 20_000),
+    ("50 000–100 000", 50_000),
+    ("över 100 000", 100_000),
+)
+
+
+def size_classes(population: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each municipality's size class (default: by the 2025 population shipped).
+
+    Returns
+    -------
+    DataFrame
+        municipality_code, population, group (the class label).
+
+    Example
+    -------
+    >>> s = size_classes().set_index("municipality_code")
+    >>> s.loc["1880", "group"], s.loc["1814", "group"]
+    ('över 100 000', 'under 10 000')
+    """
+    pop = population if population is not None else reference.population()
+    require_columns(pop, "population", ["municipality_code", "population"])
+    bounds = [b for _, b in SIZE_CLASSES]
+    labels = [label for label, _ in SIZE_CLASSES]
+    index = np.searchsorted(bounds, pop["population"].to_numpy(float), side="right") - 1
+    return pd.DataFrame(
+        {
+            "municipality_code": pop["municipality_code"].to_numpy(),
+            "population": pop["population"].to_numpy(float),
+            "group": pd.Categorical.from_codes(index, labels),
+        }
+    )
+
+
+def _municipalities_only(obs: pd.DataFrame) -> pd.DataFrame:
+    codes = obs["municipality_code"].astype(str)
+    return obs[~codes.str.startswith("00")]
+
+
+def reference_levels(
+    obs: pd.DataFrame,
+    *,
+    by: Sequence[str] = ("county", "nation", "group"),
+    groups: pd.DataFrame | None = None,
+    population: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """County, national and group levels per indicator and year.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        An observations table.
+    by : sequence of {"county", "nation", "group"}
+        Which levels to compute.
+    groups : DataFrame, optional
+        municipality_code and group (e.g. :func:`reference.municipality_groups`
+        renamed, :func:`size_classes`, or LIKA peer groups); default the size
+        classes.
+    population : DataFrame, optional
+        municipality_code and population: weight the levels by inhabitants.
+
+    Returns
+    -------
+    DataFrame
+        indicator_id, period, level ("county", "nation", "group"), key (the
+        county code, "0000" or the group label), n (municipalities with a
+        value), n_missing, share (binary figures), mean and median (numeric
+        figures), weighted (bool).
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> obs = pd.DataFrame({"municipality_code": ["1880", "1814", "0180"], "period": 2022,
+    ...     "indicator_id": "x", "value": [2.0, 4.0, 9.0], "unit": "antal", "status": ""})
+    >>> reference_levels(obs, by=("county",))[["key", "mean", "median"]].values.tolist()
+    [['01', 9.0, 9.0], ['18', 3.0, 3.0]]
+    """
+    require_columns(obs, "obs", ["municipality_code", "period", "indicator_id", "value", "unit"])
+    for level in by:
+        check_choice("by", ["county", "nation", "group"], level)
+    data = _municipalities_only(obs).copy()
+    data["county"] = data["municipality_code"].astype(str).str[:2]
+    data["nation"] = reference.NATIONAL_CODE
+    if "group" in by:
+        table = groups if groups is not None else size_classes()
+        require_columns(table, "groups", ["municipality_code", "group"])
+        data["group"] = data["municipality_code"].map(
+            table.set_index("municipality_code")["group"].astype(str)
+        )
+    weighted = population is not None
+    if weighted:
+        require_columns(population, "population", ["municipality_code", "population"])
+        data["_w"] = (
+            data["municipality_code"]
+            .map(population.set_index("municipality_code")["population"])
+            .astype(float)
+        )
+    else:
+        data["_w"] = 1.0
+    rows = []
+    for level in by:
+        for (indicator, period, key), g in data.groupby(
+            ["indicator_id", "period", level], sort=True, dropna=True
+        ):
+            ok = g["value"].notna() & g["_w"].notna()
+            values, w = g.loc[ok, "value"].to_numpy(float), g.loc[ok, "_w"].to_numpy(float)
+            binary = g["unit"].iloc[0] == "ja/nej"
+            row = {
+                "indicator_id": indicator,
+                "period": period,
+                "level": level,
+                "key": key,
+                "n": int(ok.sum()),
+                "n_missing": int((~ok).sum()),
+                "share": float(np.average(values, weights=w)) if binary and ok.any() else np.nan,
+                "mean": float(np.average(values, weights=w)) if not binary and ok.any() else np.nan,
+                "median": float(np.median(values)) if not binary and ok.any() else np.nan,
+                "weighted": weighted,
+            }
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def trend(obs: pd.DataFrame) -> pd.DataFrame:
+    """First and last year, change, and adoption (0 → 1) or drop (1 → 0) per municipality.
+
+    For binary figures ``adopted_in`` is the first year with 1 after a year
+    with 0 (None when the municipality had it from the start or never);
+    ``dropped`` is True when the last value is 0 after a 1.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> obs = pd.DataFrame({"municipality_code": "1880", "period": [2019, 2020, 2021],
+    ...     "indicator_id": "x", "value": [0.0, 1.0, 1.0], "unit": "ja/nej", "status": ""})
+    >>> trend(obs)[["first_year", "last_year", "change", "adopted_in", "dropped"]].values.tolist()
+    [[2019, 2021, 1.0, 2020, False]]
+    """
+    require_columns(obs, "obs", ["municipality_code", "period", "indicator_id", "value", "unit"])
+    data = _municipalities_only(obs).dropna(subset=["value"]).sort_values("period")
+    rows = []
+    for (code, indicator), g in data.groupby(["municipality_code", "indicator_id"], sort=True):
+        values = g["value"].to_numpy(float)
+        years = g["period"].to_numpy()
+        binary = g["unit"].iloc[0] == "ja/nej"
+        adopted = None
+        if binary:
+            rises = np.flatnonzero((values[1:] == 1) & (values[:-1] == 0))
+            adopted = int(years[rises[0] + 1]) if rises.size else None
+        rows.append(
+            {
+                "municipality_code": code,
+                "indicator_id": indicator,
+                "first_year": int(years[0]),
+                "last_year": int(years[-1]),
+                "first": values[0],
+                "last": values[-1],
+                "change": values[-1] - values[0],
+                "adopted_in": adopted,
+                "dropped": bool(binary and values[-1] == 0 and (values == 1).any()),
+            }
+        )
+    return pd.DataFrame(rows)
