@@ -1,5 +1,7 @@
 """Loaders: one module per source, all built on the shared Swedish-file reader."""
 
+from .kolada import KoladaError as KoladaError
+from .kolada import kolada as kolada
 from .lika import LIKA_STATUSES as LIKA_STATUSES
 from .lika import LikaInstrumentWarning as LikaInstrumentWarning
 from .lika import lika as lika
