@@ -129,3 +129,72 @@ def test_trend_adoption_and_drop():
     t = compare.trend(obs).set_index("municipality_code")
     assert t.loc["1880", "adopted_in"] == 2020 and not t.loc["1880", "dropped"]
     assert pd.isna(t.loc["1814", "adopted_in"]) and t.loc["1814", "dropped"]
+
+
+def test_rank_colours_quartile_boundaries_direction_and_markers():
+    obs = pd.DataFrame(
+        {
+            "municipality_code": list("abcdefgh"),
+            "period": 2022,
+            "indicator_id": "x",
+            "value": [1.0, 2, 3, 4, 5, 6, 7, np.nan],
+            "unit": "%",
+            "status": [""] * 7 + ["suppressed"],
+        }
+    )
+    # quartiles of 1..7: Q1 = 2.5, Q3 = 5.5
+    colours = compare.rank_colours(obs)
+    assert colours["colour"].tolist() == [
+        "red",
+        "red",
+        "yellow",
+        "yellow",
+        "yellow",
+        "green",
+        "green",
+        "grey",
+    ]
+    assert colours["marker"].tolist()[-1] == "suppressed"
+    catalogue = pd.DataFrame({"indicator_id": ["x"], "higher_is_better": [False]})
+    lower = compare.rank_colours(obs, catalogue)
+    assert lower["colour"].tolist()[:2] == ["green", "green"]
+    # a value exactly on the quartile goes to the outer class
+    on = pd.DataFrame(
+        {
+            "municipality_code": list("abcde"),
+            "period": 2022,
+            "indicator_id": "x",
+            "value": [1.0, 2, 3, 4, 5],
+            "unit": "%",
+            "status": "",
+        }
+    )
+    assert compare.rank_colours(on)["colour"].tolist() == ["red", "red", "yellow", "green", "green"]
+    binary = _obs([1.0, 0.0, np.nan, 1.0])
+    assert compare.rank_colours(binary)["colour"].tolist() == ["green", "red", "grey", "green"]
+
+
+def test_composite_with_a_missing_indicator_is_not_zero():
+    obs = pd.concat(
+        [
+            _obs([1.0, 0.0, 1.0], codes=("1880", "1814", "1860")),
+            pd.DataFrame(
+                {
+                    "municipality_code": ["1880", "1814"],
+                    "period": 2022,
+                    "indicator_id": "y",
+                    "value": [10.0, 20.0],
+                    "unit": "%",
+                    "status": "",
+                }
+            ),
+        ]
+    )
+    index = compare.composite(obs, indicators=["x", "y"], weights=[1, 3]).set_index(
+        "municipality_code"
+    )
+    assert index.loc["1880", "index"] == pytest.approx((1 * 1 + 3 * 0) / 4)
+    assert index.loc["1814", "index"] == pytest.approx((1 * 0 + 3 * 1) / 4)
+    assert index.loc["1860", "index"] == 1.0 and index.loc["1860", "coverage"] == 0.25
+    with pytest.raises(ValueError, match="one positive weight per indicator"):
+        compare.composite(obs, indicators=["x", "y"], weights=[1])

@@ -38,7 +38,15 @@ from . import reference
 from .errors import check_choice
 from .schemas import require_columns
 
-__all__ = ["SIZE_CLASSES", "size_classes", "reference_levels", "trend"]
+__all__ = [
+    "SIZE_CLASSES",
+    "RANK_COLOURS",
+    "size_classes",
+    "reference_levels",
+    "trend",
+    "rank_colours",
+    "composite",
+]
 
 #: Socialstyrelsen's population size classes: (label, lower bound inclusive).
 SIZE_CLASSES = (
@@ -207,3 +215,124 @@ def trend(obs: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+#: Colours of :func:`rank_colours` (Kolada's traffic lights, colour-blind-safe tones).
+RANK_COLOURS = {"green": "#009E73", "yellow": "#F0E442", "red": "#D55E00", "grey": "#BBBBBB"}
+
+
+def rank_colours(obs: pd.DataFrame, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Kolada-style traffic lights per indicator and year among the municipalities.
+
+    Numeric figures: the best quarter is green, the middle half yellow and the
+    worst quarter red, by the quartiles of the municipalities' values (linear
+    interpolation); a value exactly on a quartile goes to the outer class
+    (green or red), so ties at the boundary are treated alike. This follows
+    the quartile colouring of SKR's KKiK reports and is our choice.
+    Ja/Nej figures: 1 is green and 0 red. Direction follows the catalogue's
+    ``higher_is_better`` (default True). A missing value is grey with marker
+    "missing"; a suppressed one grey with marker "suppressed".
+
+    Returns
+    -------
+    DataFrame
+        The observations of municipalities with ``colour`` (green, yellow,
+        red, grey) and ``marker`` ("", "missing", "suppressed").
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> obs = pd.DataFrame({"municipality_code": ["a", "b", "c", "d", "e"], "period": 2022,
+    ...     "indicator_id": "x", "value": [1.0, 2, 3, 4, 5], "unit": "%", "status": ""})
+    >>> rank_colours(obs)["colour"].tolist()
+    ['red', 'red', 'yellow', 'green', 'green']
+    """
+    require_columns(obs, "obs", ["municipality_code", "period", "indicator_id", "value", "unit"])
+    data = _municipalities_only(obs).copy()
+    direction = (
+        catalogue.set_index("indicator_id")["higher_is_better"]
+        if catalogue is not None
+        else pd.Series(dtype=bool)
+    )
+    better = data["indicator_id"].map(direction).astype(object).fillna(True).astype(bool).to_numpy()
+    value = data["value"].to_numpy(float)
+    signed = np.where(better, value, -value)
+    grouped = pd.Series(signed, index=data.index).groupby([data["indicator_id"], data["period"]])
+    q1 = grouped.transform(lambda s: s.quantile(0.25)).to_numpy()
+    q3 = grouped.transform(lambda s: s.quantile(0.75)).to_numpy()
+    binary = (data["unit"] == "ja/nej").to_numpy()
+    colour = np.where(signed >= q3, "green", np.where(signed <= q1, "red", "yellow"))
+    binary_colour = np.where(
+        better, np.where(value == 1, "green", "red"), np.where(value == 0, "green", "red")
+    )
+    colour = np.where(binary, binary_colour, colour)
+    missing = np.isnan(value)
+    colour = np.where(missing, "grey", colour)
+    status = data["status"].to_numpy() if "status" in data else np.full(len(data), "")
+    marker = np.where(missing, np.where(status == "suppressed", "suppressed", "missing"), "")
+    return data.assign(colour=colour, marker=marker)
+
+
+def composite(
+    obs: pd.DataFrame,
+    *,
+    indicators: Sequence[str],
+    weights: Sequence[float] | None = None,
+    catalogue: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """An e-health index per municipality and year from several key figures.
+
+    Normalisation (our choice): Ja/Nej figures count as they are (0 or 1);
+    numeric figures become their percentile rank among the municipalities of
+    that year (0 worst – 1 best, direction from the catalogue, ties share
+    the average rank). The index is the weighted mean over the indicators a
+    municipality has a value for; missing indicators are left out, never
+    counted as 0, and ``coverage`` is the share of the total weight present.
+
+    Returns
+    -------
+    DataFrame
+        municipality_code, period, index (0–1), n_indicators, coverage.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> obs = pd.DataFrame({"municipality_code": ["a", "a", "b"], "period": 2022,
+    ...     "indicator_id": ["x", "y", "x"], "value": [1.0, 0.0, 1.0], "unit": "ja/nej",
+    ...     "status": ""})
+    >>> composite(obs, indicators=["x", "y"])[["municipality_code", "index", "coverage"]]
+      municipality_code  index  coverage
+    0                 a    0.5       1.0
+    1                 b    1.0       0.5
+    """
+    require_columns(obs, "obs", ["municipality_code", "period", "indicator_id", "value", "unit"])
+    indicators = list(indicators)
+    w = np.ones(len(indicators)) if weights is None else np.asarray(weights, dtype=float)
+    if len(w) != len(indicators) or (w <= 0).any():
+        raise ValueError("`weights` must give one positive weight per indicator.")
+    weight = dict(zip(indicators, w, strict=True))
+    data = _municipalities_only(obs)
+    data = data[data["indicator_id"].isin(indicators) & data["value"].notna()].copy()
+    direction = (
+        catalogue.set_index("indicator_id")["higher_is_better"]
+        if catalogue is not None
+        else pd.Series(dtype=bool)
+    )
+    better = data["indicator_id"].map(direction).astype(object).fillna(True).astype(bool)
+    signed = data["value"].where(better, -data["value"])
+    ranks = signed.groupby([data["indicator_id"], data["period"]]).rank(pct=False)
+    counts = signed.groupby([data["indicator_id"], data["period"]]).transform("count")
+    percentile = ((ranks - 1) / (counts - 1)).where(counts > 1, 1.0)
+    binary = data["unit"] == "ja/nej"
+    data["score"] = np.where(binary, np.where(better, data["value"], 1 - data["value"]), percentile)
+    data["w"] = data["indicator_id"].map(weight)
+    data["ws"] = data["score"] * data["w"]
+    groups = data.groupby(["municipality_code", "period"], sort=True)
+    out = pd.DataFrame(
+        {
+            "index": groups["ws"].sum() / groups["w"].sum(),
+            "n_indicators": groups["indicator_id"].nunique(),
+            "coverage": groups["w"].sum() / w.sum(),
+        }
+    ).reset_index()
+    return out
