@@ -1,26 +1,39 @@
-from ehalsa_analys import demo
+"""The survey demo: a real export's quirks, calibrated shares, readable by the loaders."""
+
+import numpy as np
+import pytest
+from python_calamine import CalamineWorkbook
+
+from ehalsa_analys import load
+from ehalsa_analys.demo import survey
 
 
-def test_demo__says_it_is_synthetic(tmp_path):
-    readme, csv = demo.write_demo(tmp_path, parts=["socialstyrelsen"])
-    assert "SYNTETISKA DEMODATA" in readme.read_text(encoding="utf-8")
-    text = csv.read_bytes().decode("cp1252")
-    assert "SYNTETISKA DEMODATA" in text.splitlines()[1]
-    assert "syntetiska demodata" in text.splitlines()[-2]
+def test_survey_demo_byte_identical_and_synthetic(tmp_path):
+    first = survey.write(tmp_path / "a", seed=2)
+    second = survey.write(tmp_path / "b", seed=2)
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+    book = CalamineWorkbook.from_path(str(first[0]))
+    assert book.sheet_names == [str(y) for y in range(2014, 2025)]
+    rows = book.get_sheet_by_name("2022").to_python()
+    assert rows[1][0].startswith("SYNTETISKA DEMODATA")
+    assert rows[-2][0].startswith("Källa: syntetiska demodata")
 
 
-def test_demo__real_export_quirks_and_calibrated_shares(tmp_path):
-    _, csv = demo.write_demo(tmp_path, parts=["socialstyrelsen"])
-    raw = csv.read_bytes()
-    raw.decode("cp1252")
-    assert b"\r\n" in raw and "ä".encode("cp1252") in raw
-    rows = [line.split(";") for line in raw.decode("cp1252").splitlines()[4:-3]]
-    assert len(rows) == 290
-    codes = [r[0] for r in rows]
-    assert "180" in codes and "0180" not in codes  # Excel stripped the zero
-    answered = [r for r in rows if r[3] != ".."]
-    assert 280 <= len(answered) < 290  # about 1 % did not answer
-    night = sum(r[3] == "Ja" for r in answered) / len(answered)
-    assert abs(night - 0.78) < 0.06
-    assert any(r[6] == "x" for r in answered)  # small counts suppressed
-    assert all("," in r[7] for r in answered)  # decimal comma
+def test_survey_demo_quirks_and_levels(tmp_path):
+    paths = survey.write(tmp_path, seed=20261123)
+    with np.errstate(all="ignore"):
+        obs = load.socialstyrelsen(paths[0])
+    assert obs.attrs["unknown_columns"] == []  # the renamed 2017 question and 2019's header read
+    per_year = obs.groupby("period")["indicator_id"].nunique()
+    assert (per_year == 15).all()
+    rows = CalamineWorkbook.from_path(str(paths[0])).get_sheet_by_name("2022").to_python()
+    codes = [str(r[0]) for r in rows[4:-3]]
+    assert "180" in codes or "180.0" in codes  # Excel stripped the zero of 0180
+    night = obs[(obs["indicator_id"] == "digital_nattillsyn") & (obs["period"] == 2022)]
+    assert night["value"].mean() == pytest.approx(0.78, abs=0.05)
+    assert (night["status"] == "missing").any()  # a few did not answer
+    counts = obs[obs["indicator_id"] == "nattillsyn_brukare_antal"]
+    assert (counts["status"] == "suppressed").any()  # x below 5
+    kolada = load.kolada(paths[1:])
+    assert set(kolada["area_type"]) == {"nation", "county", "municipality"}
+    assert len(kolada) == 14

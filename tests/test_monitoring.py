@@ -287,7 +287,7 @@ def test_its__no_change_says_so_and_needs_points_on_both_sides():
         monitoring.interrupted_time_series(y, intervention="2022Q2")
 
 
-# --------------------------------------------------------------------------- catalogue defaults and summary
+# ------------------------------------------------------------------- catalogue defaults, summary
 
 
 def test_charts_for_and_quarter_summary_on_the_demo(tmp_path):

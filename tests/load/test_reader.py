@@ -874,15 +874,19 @@ def test_gpkg__unknown_layer(tmp_path):
 
 
 def test_demo_export_reads(tmp_path):
-    csv = [p for p in demo.write_demo(tmp_path, parts=["socialstyrelsen"]) if p.suffix == ".csv"][0]
-    df = read_table(csv, required=["municipality_code"], auto_numeric=True)
+    book = [p for p in demo.write_demo(tmp_path, parts=["socialstyrelsen"]) if p.suffix == ".xlsx"][
+        0
+    ]
+    df = read_table(book, sheet="2022", required=["municipality_code"], auto_numeric=True)
     assert len(df) == 290
     assert set(df["municipality_code"]) == set(reference.municipalities()["municipality_code"])
-    assert df.attrs["encoding"] == "cp1252" and df.attrs["header_row"] == 4
+    assert df.attrs["header_row"] == 4 and len(df.attrs["footnotes"]) == 2
     counts = "Brukare med digital nattillsyn, antal"
     assert df[counts].dtype == np.float64
     assert set(df[f"{counts}_status"]) <= {"", "missing", "suppressed"}
-    assert len(df.attrs["footnotes"]) == 2
+    two_rows = read_table(book, sheet="2019", required=["municipality_code"])
+    assert two_rows.attrs["header_rows"] == [4, 5]
+    assert "Digital nattillsyn i hemtjänsten" in two_rows.columns
 
 
 # --------------------------------------------------------------------------- performance

@@ -72,7 +72,12 @@ describe no real municipality and must never be presented as statistics.
 """
 
 #: The demo writers by part (the source folder each writes under ``directory``).
-PARTS = {"avstand": access.write, "lika": lika.write, "monitoring": monitoring.write, "socialstyrelsen": survey.write}
+PARTS = {
+    "avstand": access.write,
+    "lika": lika.write,
+    "monitoring": monitoring.write,
+    "socialstyrelsen": survey.write,
+}
 
 
 def has_user_data(root: Path | None = None) -> bool:
