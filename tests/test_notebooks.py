@@ -29,6 +29,13 @@ EXPECTED = {
         "lika_utvecklingsomraden",
         "lika_karta",
     ],
+    "02_socialstyrelsen_jamforelse": [
+        "enkat_spridning",
+        "enkat_rutor",
+        "enkat_kommuner",
+        "enkat_karta",
+        "enkat_forandring",
+    ],
     "03_landsbygd_avstand": [
         "avstand_karta",
         "avstand_klasser",

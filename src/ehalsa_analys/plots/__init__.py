@@ -46,6 +46,13 @@ from .style import (
     number_formatter,
     save,
 )
+from .survey import (
+    adoption_curves,
+    slope_chart,
+    survey_map,
+    survey_small_multiples,
+    tile_chart,
+)
 
 __all__ = [
     "PALETTE",
@@ -73,4 +80,9 @@ __all__ = [
     "class_bars",
     "cumulative_curves",
     "savings_bars",
+    "adoption_curves",
+    "tile_chart",
+    "survey_small_multiples",
+    "slope_chart",
+    "survey_map",
 ]
