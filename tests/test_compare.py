@@ -67,10 +67,12 @@ def test_socialstyrelsen_long_form_and_bad_answer(tmp_path):
         "nattillsyn_brukare_antal": 1250.0,
     }
     bad = tmp_path / "bad.csv"
-    bad.write_text("Kommun;Digital nattillsyn\nÖrebro;Kanske\n", encoding="utf-8")
+    bad.write_text(
+        "Kommun;GPS-larm;Digital nattillsyn\nÖrebro;Ja;Ja\nNora;Nej;Kanske\n", encoding="utf-8"
+    )
     with pytest.raises(InputFileError) as err:
         load.socialstyrelsen(bad, year=2022)
-    assert "'Kanske'" in str(err.value) and "row 2" in str(err.value)
+    assert "'Kanske'" in str(err.value) and "row 3" in str(err.value)
     assert "column Digital nattillsyn" in str(err.value)
 
 

@@ -151,28 +151,40 @@ def reference_levels(
         )
     else:
         data["_w"] = 1.0
-    rows = []
+    data["_ok"] = data["value"].notna() & data["_w"].notna()
+    data["_wv"] = (data["value"] * data["_w"]).where(data["_ok"])
+    data["_wk"] = data["_w"].where(data["_ok"])
+    binary_of = data.groupby("indicator_id")["unit"].first().eq("ja/nej")
+    frames = []
     for level in by:
-        for (indicator, period, key), g in data.groupby(
-            ["indicator_id", "period", level], sort=True, dropna=True
-        ):
-            ok = g["value"].notna() & g["_w"].notna()
-            values, w = g.loc[ok, "value"].to_numpy(float), g.loc[ok, "_w"].to_numpy(float)
-            binary = g["unit"].iloc[0] == "ja/nej"
-            row = {
-                "indicator_id": indicator,
-                "period": period,
-                "level": level,
-                "key": key,
-                "n": int(ok.sum()),
-                "n_missing": int((~ok).sum()),
-                "share": float(np.average(values, weights=w)) if binary and ok.any() else np.nan,
-                "mean": float(np.average(values, weights=w)) if not binary and ok.any() else np.nan,
-                "median": float(np.median(values)) if not binary and ok.any() else np.nan,
-                "weighted": weighted,
-            }
-            rows.append(row)
-    return pd.DataFrame(rows)
+        grouped = data.groupby(["indicator_id", "period", level], sort=True, dropna=True)
+        stats = grouped.agg(
+            n=("_ok", "sum"),
+            size=("_ok", "size"),
+            wv=("_wv", "sum"),
+            wk=("_wk", "sum"),
+            median=("value", "median"),
+        ).reset_index()
+        stats = stats.rename(columns={level: "key"})
+        binary = stats["indicator_id"].map(binary_of).to_numpy(bool)
+        average = (stats["wv"] / stats["wk"]).where(stats["n"] > 0)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "indicator_id": stats["indicator_id"],
+                    "period": stats["period"],
+                    "level": level,
+                    "key": stats["key"].astype(str),
+                    "n": stats["n"].astype(int),
+                    "n_missing": (stats["size"] - stats["n"]).astype(int),
+                    "share": average.where(binary),
+                    "mean": average.where(~binary),
+                    "median": stats["median"].where(~binary),
+                    "weighted": weighted,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
 
 
 def trend(obs: pd.DataFrame) -> pd.DataFrame:
@@ -191,30 +203,41 @@ def trend(obs: pd.DataFrame) -> pd.DataFrame:
     [[2019, 2021, 1.0, 2020, False]]
     """
     require_columns(obs, "obs", ["municipality_code", "period", "indicator_id", "value", "unit"])
-    data = _municipalities_only(obs).dropna(subset=["value"]).sort_values("period")
-    rows = []
-    for (code, indicator), g in data.groupby(["municipality_code", "indicator_id"], sort=True):
-        values = g["value"].to_numpy(float)
-        years = g["period"].to_numpy()
-        binary = g["unit"].iloc[0] == "ja/nej"
-        adopted = None
-        if binary:
-            rises = np.flatnonzero((values[1:] == 1) & (values[:-1] == 0))
-            adopted = int(years[rises[0] + 1]) if rises.size else None
-        rows.append(
-            {
-                "municipality_code": code,
-                "indicator_id": indicator,
-                "first_year": int(years[0]),
-                "last_year": int(years[-1]),
-                "first": values[0],
-                "last": values[-1],
-                "change": values[-1] - values[0],
-                "adopted_in": adopted,
-                "dropped": bool(binary and values[-1] == 0 and (values == 1).any()),
-            }
-        )
-    return pd.DataFrame(rows)
+    data = _municipalities_only(obs).dropna(subset=["value"])
+    data = data.sort_values(["municipality_code", "indicator_id", "period"], kind="stable")
+    keys = ["municipality_code", "indicator_id"]
+    grouped = data.groupby(keys, sort=True)
+    out = grouped.agg(
+        first_year=("period", "first"),
+        last_year=("period", "last"),
+        first=("value", "first"),
+        last=("value", "last"),
+        unit=("unit", "first"),
+        ever=("value", "max"),
+    )
+    previous = grouped["value"].shift(1)
+    rises = data[(data["value"] == 1) & (previous == 0)]
+    adopted = rises.groupby(keys)["period"].min()
+    binary = out["unit"] == "ja/nej"
+    out["change"] = out["last"] - out["first"]
+    out["adopted_in"] = adopted.reindex(out.index).where(binary).astype("Int64")
+    out["dropped"] = binary & (out["last"] == 0) & (out["ever"] == 1)
+    out = out.reset_index()
+    out["first_year"] = out["first_year"].astype(int)
+    out["last_year"] = out["last_year"].astype(int)
+    return out[
+        [
+            "municipality_code",
+            "indicator_id",
+            "first_year",
+            "last_year",
+            "first",
+            "last",
+            "change",
+            "adopted_in",
+            "dropped",
+        ]
+    ]
 
 
 #: Colours of :func:`rank_colours` (Kolada's traffic lights, colour-blind-safe tones).

@@ -152,8 +152,9 @@ def _year_of(texts: list[str], default: int | None) -> int | None:
 
 def _read_sheet(path: Path, sheet, year, catalogue, lookup, unknown: set) -> pd.DataFrame:
     table = read_table(path, sheet=sheet, aliases={"year": ("År", "Year"), **_LONG})
-    file = table.attrs["file"]
-    headers = table.attrs["columns"]
+    attrs, table.attrs = table.attrs, {}  # pandas copies attrs on every operation: keep them aside
+    file = attrs["file"]
+    headers = attrs["columns"]
     rows = table["source_row"].to_numpy()
     units = catalogue.set_index("indicator_id")["unit"]
     if "municipality_code" not in table:
@@ -163,9 +164,7 @@ def _read_sheet(path: Path, sheet, year, catalogue, lookup, unknown: set) -> pd.
             column="Kommun",
             hint="keep the Kommun or Kommunkod column of the export",
         )
-    sheet_year = _year_of(
-        [table.attrs.get("sheet") or "", *table.attrs.get("title", []), path.stem], year
-    )
+    sheet_year = _year_of([attrs.get("sheet") or "", *attrs.get("title", []), path.stem], year)
     if "year" in table:
         years = pd.to_numeric(table["year"], errors="coerce")
     elif sheet_year is not None:
@@ -202,33 +201,51 @@ def _read_sheet(path: Path, sheet, year, catalogue, lookup, unknown: set) -> pd.
                     }
                 )
             )
-    else:
+    else:  # wide: melt the mapped columns, then parse each unit's values at once
+        mapped = {}
         for column in table.columns:
             if column in _KEYS or column.endswith("_status"):
                 continue
             indicator = lookup.get(column_key(headers.get(column, column)))
             if indicator is None:
                 unknown.add(headers.get(column, column))
-                continue
-            value, status = _values(
-                table[column],
-                units[indicator],
-                file=file,
-                rows=rows,
-                column=headers.get(column, column),
+            else:
+                mapped[column] = indicator
+        if mapped:
+            long = pd.DataFrame(
+                {
+                    "municipality_code": np.tile(
+                        table["municipality_code"].to_numpy(), len(mapped)
+                    ),
+                    "period": np.tile(years.to_numpy(), len(mapped)),
+                    "indicator_id": np.repeat(list(mapped.values()), len(table)),
+                    "raw": np.concatenate([table[c].to_numpy(dtype=object) for c in mapped]),
+                    "source_row": np.tile(rows, len(mapped)),
+                    "column": np.repeat([headers.get(c, c) for c in mapped], len(table)),
+                }
             )
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "municipality_code": table["municipality_code"],
-                        "period": years,
-                        "indicator_id": indicator,
-                        "value": value,
-                        "status": status,
-                        "source_row": rows,
-                    }
-                )
-            )
+            long["unit"] = long["indicator_id"].map(units)
+            for unit, part in long.groupby("unit", sort=True):
+                try:
+                    value, status = _values(
+                        part["raw"],
+                        unit,
+                        file=file,
+                        rows=part["source_row"].to_numpy(),
+                        column=part["column"].iloc[0],
+                    )
+                except InputFileError:  # find the column at fault, for the message
+                    for name, cells in part.groupby("column", sort=False):
+                        _values(
+                            cells["raw"],
+                            unit,
+                            file=file,
+                            rows=cells["source_row"].to_numpy(),
+                            column=name,
+                        )
+                    raise
+                frames.append(part.assign(value=value.to_numpy(), status=status.to_numpy()))
+            frames = [f.drop(columns=["raw", "column", "unit"]) for f in frames]
     if not frames:
         return pd.DataFrame()
     out = pd.concat(frames, ignore_index=True)
