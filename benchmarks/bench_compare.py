@@ -2,7 +2,7 @@
 
 Ours: read the whole extract from one xlsx workbook (a sheet per year) with
 ``load.socialstyrelsen`` and compute every comparison: ``reference_levels``
-(county, nation and size classes), ``rank_colours``, ``trend`` and
+(county, nation and size classes), ``rank_colour``, ``trend`` and
 ``composite``. The issue asks for all of it in under 5 s.
 
 Peer: the same workbook read with ``pandas.read_excel`` (calamine engine) and
@@ -61,7 +61,7 @@ def _comparisons(obs, catalogue):
     indicators = catalogue["indicator_id"].tolist()
     return (
         compare.reference_levels(obs),
-        compare.rank_colours(obs, catalogue),
+        compare.rank_colour(obs, catalogue),
         compare.trend(obs),
         compare.composite(obs, indicators=indicators, catalogue=catalogue),
     )

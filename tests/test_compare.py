@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from ehalsa_analys import compare, load
@@ -133,7 +135,7 @@ def test_trend_adoption_and_drop():
     assert pd.isna(t.loc["1814", "adopted_in"]) and t.loc["1814", "dropped"]
 
 
-def test_rank_colours_quartile_boundaries_direction_and_markers():
+def test_rank_colour_quartile_boundaries_direction_and_markers():
     obs = pd.DataFrame(
         {
             "municipality_code": list("abcdefgh"),
@@ -145,7 +147,7 @@ def test_rank_colours_quartile_boundaries_direction_and_markers():
         }
     )
     # quartiles of 1..7: Q1 = 2.5, Q3 = 5.5
-    colours = compare.rank_colours(obs)
+    colours = compare.rank_colour(obs)
     assert colours["colour"].tolist() == [
         "red",
         "red",
@@ -158,7 +160,7 @@ def test_rank_colours_quartile_boundaries_direction_and_markers():
     ]
     assert colours["marker"].tolist()[-1] == "suppressed"
     catalogue = pd.DataFrame({"indicator_id": ["x"], "higher_is_better": [False]})
-    lower = compare.rank_colours(obs, catalogue)
+    lower = compare.rank_colour(obs, catalogue)
     assert lower["colour"].tolist()[:2] == ["green", "green"]
     # a value exactly on the quartile goes to the outer class
     on = pd.DataFrame(
@@ -171,9 +173,9 @@ def test_rank_colours_quartile_boundaries_direction_and_markers():
             "status": "",
         }
     )
-    assert compare.rank_colours(on)["colour"].tolist() == ["red", "red", "yellow", "green", "green"]
+    assert compare.rank_colour(on)["colour"].tolist() == ["red", "red", "yellow", "green", "green"]
     binary = _obs([1.0, 0.0, np.nan, 1.0])
-    assert compare.rank_colours(binary)["colour"].tolist() == ["green", "red", "grey", "green"]
+    assert compare.rank_colour(binary)["colour"].tolist() == ["green", "red", "grey", "green"]
 
 
 def test_composite_with_a_missing_indicator_is_not_zero():
@@ -200,3 +202,19 @@ def test_composite_with_a_missing_indicator_is_not_zero():
     assert index.loc["1860", "index"] == 1.0 and index.loc["1860", "coverage"] == 0.25
     with pytest.raises(ValueError, match="one positive weight per indicator"):
         compare.composite(obs, indicators=["x", "y"], weights=[1])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    answer=st.sampled_from(["Ja", "Nej", "ja", "NEJ", "J", "N", "Yes", "no", "1", "0"]),
+    pad=st.sampled_from(["", " ", "  "]),
+)
+def test_ja_nej_spellings_property(tmp_path_factory, answer, pad):
+    path = tmp_path_factory.mktemp("s") / "s.csv"
+    path.write_text(f"Kommun;Digital nattillsyn\nÖrebro;{pad}{answer}{pad}\n", encoding="utf-8")
+    value = load.socialstyrelsen(path, year=2022)["value"].iloc[0]
+    assert value == (1.0 if answer.lower() in ("ja", "j", "yes", "1") else 0.0)
+
+
+def test_kolada_fetch_is_reachable_from_the_reader():
+    assert load.kolada.fetch is load.kolada.__globals__["fetch"]

@@ -44,7 +44,7 @@ __all__ = [
     "size_classes",
     "reference_levels",
     "trend",
-    "rank_colours",
+    "rank_colour",
     "composite",
 ]
 
@@ -240,11 +240,11 @@ def trend(obs: pd.DataFrame) -> pd.DataFrame:
     ]
 
 
-#: Colours of :func:`rank_colours` (Kolada's traffic lights, colour-blind-safe tones).
+#: Colours of :func:`rank_colour` (Kolada's traffic lights, colour-blind-safe tones).
 RANK_COLOURS = {"green": "#009E73", "yellow": "#F0E442", "red": "#D55E00", "grey": "#BBBBBB"}
 
 
-def rank_colours(obs: pd.DataFrame, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+def rank_colour(obs: pd.DataFrame, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
     """Kolada-style traffic lights per indicator and year among the municipalities.
 
     Numeric figures: the best quarter is green, the middle half yellow and the
@@ -267,7 +267,7 @@ def rank_colours(obs: pd.DataFrame, catalogue: pd.DataFrame | None = None) -> pd
     >>> import pandas as pd
     >>> obs = pd.DataFrame({"municipality_code": ["a", "b", "c", "d", "e"], "period": 2022,
     ...     "indicator_id": "x", "value": [1.0, 2, 3, 4, 5], "unit": "%", "status": ""})
-    >>> rank_colours(obs)["colour"].tolist()
+    >>> rank_colour(obs)["colour"].tolist()
     ['red', 'red', 'yellow', 'green', 'green']
     """
     require_columns(obs, "obs", ["municipality_code", "period", "indicator_id", "value", "unit"])

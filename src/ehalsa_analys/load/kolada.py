@@ -273,3 +273,7 @@ def fetch(
         url = page.get("next_url")
         page_number += 1
     return written
+
+
+# ``load.kolada`` is the reader; ``load.kolada.fetch`` reaches the API, as the two belong together.
+kolada.fetch = fetch

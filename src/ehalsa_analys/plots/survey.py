@@ -156,7 +156,7 @@ def tile_chart(
     Parameters
     ----------
     colours : DataFrame
-        :func:`compare.rank_colours` for one year (municipality_code,
+        :func:`compare.rank_colour` for one year (municipality_code,
         indicator_id, colour, marker).
     titles : dict, optional
         indicator_id -> short title for the columns.
