@@ -53,6 +53,7 @@ EXPECTED = {
     "05_regional_rapport": [
         "sammanfattning_mognad",
         "sammanfattning_utvecklingsomraden",
+        "sammanfattning_enkat",
         "sammanfattning_uppfoljning",
     ],
 }

@@ -25,6 +25,7 @@ data för den; de fullständiga analyserna finns i rapportens övriga delar."""
         """from pathlib import Path
 
 import matplotlib.pyplot as plt
+import pandas as pd
 
 from ehalsa_analys import demo, load, maturity, plots, reference as ref
 from ehalsa_analys.paths import demo_dir
@@ -102,6 +103,39 @@ indikatorer och instrumentets förslag på aktiviteter."""
         out.figure(fig, "sammanfattning_utvecklingsomraden", caption=caption, source=SOURCE)
         plt.show()
     print(caption)"""
+    ),
+    markdown(
+        """## E-hälsa jämfört med riket
+
+Andelen av länets kommuner som erbjuder digital nattillsyn, år för år, mot riket
+(Socialstyrelsens enkät)."""
+    ),
+    code(
+        """if has_data("socialstyrelsen"):
+    from ehalsa_analys import compare
+
+    SOURCE = "Socialstyrelsens enkät" + SYNTHETIC
+    catalogue = load.indicator_catalogue()
+    folder = root / "socialstyrelsen"
+    files = sorted(p for p in folder.glob("*") if p.suffix in (".xlsx", ".csv"))
+    obs = pd.concat([load.socialstyrelsen(f, catalogue=catalogue) for f in files])
+    indicator = "digital_nattillsyn"
+    shown = obs[obs["indicator_id"] == indicator]
+    levels = compare.reference_levels(shown, by=("county", "nation"))
+    last = levels["period"].max()
+    now = levels[levels["period"] == last].set_index(["level", "key"])["share"]
+    here = plots.format_number(now[("county", county_code)] * 100, decimals=0, percent=True)
+    there = plots.format_number(now[("nation", "0000")] * 100, decimals=0, percent=True)
+    caption = f"Digital nattillsyn {last}: {here} av kommunerna i {county}, {there} i riket."
+    with plots.house_style():
+        fig, ax = plt.subplots(figsize=(8, 4.5))
+        plots.adoption_curves(levels, county_code=county_code, title="Digital nattillsyn",
+                              lang=lang, ax=ax, source=SOURCE)
+        out.figure(fig, "sammanfattning_enkat", caption=caption, source=SOURCE)
+        plt.show()
+    print(caption)
+else:
+    print("Inga enkätdata i underlaget: jämförelsen med riket utgår.")"""
     ),
     markdown(
         """## Effektuppföljning
