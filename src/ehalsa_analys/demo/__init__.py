@@ -21,14 +21,15 @@ One module per source writes its part under its own folder:
 ``monitoring/`` (:mod:`.monitoring`)
     Quarterly effect-monitoring measurements of five municipalities, 2022–2026.
 ``socialstyrelsen/`` (:mod:`.survey`)
-    Key figures per municipality in the shape of a Swedish Excel export.
+    Survey results 2014–2024 as one workbook in the published wide style, and
+    a paged Kolada extract.
 
 Example
 -------
 >>> import tempfile, pathlib
 >>> paths = write_demo(pathlib.Path(tempfile.mkdtemp()), parts=["socialstyrelsen"])
 >>> [p.name for p in paths]
-['LÄS_MIG.txt', 'nyckeltal_2022.csv']
+['LÄS_MIG.txt', 'nyckeltal_2014-2024.xlsx', 'N01951_p1.json', 'N01951_p2.json']
 """
 
 from __future__ import annotations
