@@ -33,6 +33,7 @@ import pandas as pd
 from .errors import UnknownMunicipalityError, check_choice
 
 __all__ = [
+    "municipality_names",
     "municipalities",
     "counties",
     "geometries",
@@ -213,6 +214,19 @@ def historical_codes() -> pd.DataFrame:
     '0331'
     """
     return _historical_codes().copy()
+
+
+def municipality_names(codes) -> list[str]:
+    """Names for 4-character municipality codes, in order ("0000" is "Riket"; unknown as given).
+
+    Example
+    -------
+    >>> municipality_names(["1880", "0000", "9999"])
+    ['Örebro', 'Riket', '9999']
+    """
+    table = _municipalities().set_index("municipality_code")["municipality"].to_dict()
+    table[NATIONAL_CODE] = "Riket"
+    return [table.get(c, c) for c in codes]
 
 
 def municipality_groups() -> pd.DataFrame:

@@ -64,11 +64,6 @@ _TEXT = {
 }
 
 
-def _names(codes) -> list[str]:
-    table = reference.municipalities().set_index("municipality_code")["municipality"]
-    return [table.get(c, c) for c in codes]
-
-
 def cell_map(
     cells,
     *,
@@ -233,7 +228,10 @@ def class_bars(
             label=_class_label(lower, bounds[lower], unit, lang),
         )
         left += share
-    ax.set_yticks(positions, _names(wide.index) if by == "municipality_code" else wide.index)
+    ax.set_yticks(
+        positions,
+        reference.municipality_names(wide.index) if by == "municipality_code" else wide.index,
+    )
     ax.set_xlim(0, 100)
     ax.set_xlabel(text["share"])
     ax.xaxis.set_major_formatter(number_formatter(lang, decimals=0))
@@ -294,7 +292,7 @@ def cumulative_curves(
             np.r_[0, share],
             color=PALETTE[i % len(PALETTE)],
             linewidth=1.4,
-            label=_names([key])[0] if by == "municipality_code" else key,
+            label=reference.municipality_names([key])[0] if by == "municipality_code" else key,
         )
     ax.set_xlabel(text["km"] if unit == "m" else text["min"])
     ax.set_ylabel(text["cumulative"])
@@ -355,7 +353,7 @@ def savings_bars(
             va="center",
             fontsize="small",
         )
-    labels = _names(data[by]) if by == "municipality_code" else data[by]
+    labels = reference.municipality_names(data[by]) if by == "municipality_code" else data[by]
     ax.set_yticks(positions, labels)
     ax.set_xlabel(text["km_saved"])
     ax.xaxis.set_major_formatter(number_formatter(lang, decimals=0))

@@ -144,12 +144,6 @@ def _label(value: str, lang: str) -> str:
     return value
 
 
-def _names(codes: pd.Series) -> pd.Series:
-    """Municipality names for codes (national code "0000" -> "Riket")."""
-    table = reference.municipalities().set_index("municipality_code")["municipality"]
-    return codes.map(table).fillna(codes.replace({reference.NATIONAL_CODE: "Riket"}))
-
-
 def _ordered(values: pd.Series) -> list[str]:
     known = [v for v in (*DIMENSIONS, *AREAS) if v in set(values)]
     return known + sorted(set(values) - set(known))
@@ -210,7 +204,7 @@ def maturity_heatmap(
     shown = wide.to_numpy(dtype=float) * 100
     image = ax.imshow(np.ma.masked_invalid(shown), cmap=SEQUENTIAL, vmin=0, vmax=100, aspect="auto")
     ax.set_xticks(range(wide.shape[1]), [_label(c, lang) for c in wide.columns])
-    ax.set_yticks(range(wide.shape[0]), _names(pd.Series(wide.index)).tolist())
+    ax.set_yticks(range(wide.shape[0]), reference.municipality_names(wide.index))
     ax.tick_params(axis="x", top=True, bottom=False, labeltop=True, labelbottom=False)
     ax.grid(False)
     for spine in ax.spines.values():
@@ -283,7 +277,7 @@ def gap_bars(
     data = gaps.copy()
     if y == "municipality_code":
         data = data.sort_values("gap", ascending=True, kind="stable")
-        labels = _names(data[y]).tolist()
+        labels = reference.municipality_names(data[y])
     else:
         data = data.set_index(y).loc[_ordered(data[y])[::-1]].reset_index()
         labels = [_label(v, lang) for v in data[y]]
@@ -319,7 +313,8 @@ def gap_bars(
         and "municipality_code" in data
         and data["municipality_code"].nunique() == 1
     ):
-        title = f"{_names(data['municipality_code']).iloc[0]}: {title[0].lower()}{title[1:]}"
+        name = reference.municipality_names(data["municipality_code"])[0]
+        title = f"{name}: {title[0].lower()}{title[1:]}"
     ax.set_title(title)
     ax.legend(
         handles=[
@@ -442,7 +437,7 @@ def dispersion_strip(
                 markersize=8,
                 color=PALETTE[5],
                 markeredgecolor="black",
-                label=_names(pd.Series([code])).iloc[0],
+                label=reference.municipality_names([code])[0],
             )
         )
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
@@ -531,7 +526,9 @@ def change_dumbbell(
         label=f"{rounds[1]}: {text['not_significant'].lower()}",
     )
     labels = (
-        _names(data[y]).tolist() if y == "municipality_code" else [_label(v, lang) for v in data[y]]
+        reference.municipality_names(data[y])
+        if y == "municipality_code"
+        else [_label(v, lang) for v in data[y]]
     )
     ax.set_yticks(positions, labels)
     ax.grid(axis="y", visible=False)

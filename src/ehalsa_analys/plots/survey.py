@@ -66,11 +66,6 @@ _TEXT = {
 }
 
 
-def _names(codes) -> list[str]:
-    table = reference.municipalities().set_index("municipality_code")["municipality"]
-    return [table.get(c, c) for c in codes]
-
-
 def adoption_curves(
     levels: pd.DataFrame,
     *,
@@ -196,7 +191,7 @@ def tile_chart(
                 ax.text(j + 0.46, i + 0.43, "x", ha="center", va="center", fontsize="small")
     ax.set_xlim(0, len(indicators))
     ax.set_ylim(len(codes), 0)
-    ax.set_yticks(np.arange(len(codes)) + 0.43, _names(codes))
+    ax.set_yticks(np.arange(len(codes)) + 0.43, reference.municipality_names(codes))
     ax.xaxis.tick_top()
     ax.set_xticks(
         np.arange(len(indicators)) + 0.46,
@@ -280,7 +275,7 @@ def survey_small_multiples(
             linewidth=1.4,
             drawstyle="steps-post" if binary else "default",
         )
-        ax.set_title(_names([code])[0], fontsize="small")
+        ax.set_title(reference.municipality_names([code])[0], fontsize="small")
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(3, integer=True))
     for ax in axes.flat[len(codes) :]:
         ax.set_axis_off()
@@ -326,7 +321,13 @@ def slope_chart(
         ax.plot(
             [0, 1], [row[first], row[last]], color=colour, marker="o", markersize=3, linewidth=1
         )
-        ax.text(1.03, row[last], _names([code])[0], va="center", fontsize="x-small")
+        ax.text(
+            1.03,
+            row[last],
+            reference.municipality_names([code])[0],
+            va="center",
+            fontsize="x-small",
+        )
     ax.set_xticks([0, 1], [str(first), str(last)])
     ax.set_xlim(-0.1, 1.4)
     ax.yaxis.set_major_formatter(number_formatter(lang))
