@@ -218,3 +218,14 @@ def test_ja_nej_spellings_property(tmp_path_factory, answer, pad):
 
 def test_kolada_fetch_is_reachable_from_the_reader():
     assert load.kolada.fetch is load.kolada.__globals__["fetch"]
+
+
+def test_not_applicable_answers_keep_their_own_status_and_marker(tmp_path):
+    path = tmp_path / "ea.csv"
+    path.write_text("Kommun;GPS-larm\nÖrebro;Ej aktuellt\nNora;Ja\n", encoding="utf-8")
+    obs = load.socialstyrelsen(path, year=2022)
+    # sorted by municipality: Örebro (1880) before Nora (1884)
+    assert obs["status"].tolist() == ["not_applicable", ""]
+    assert np.isnan(obs["value"].iloc[0]) and obs["value"].iloc[1] == 1.0
+    colours = compare.rank_colour(obs)
+    assert set(colours["marker"]) == {"", "not_applicable"}

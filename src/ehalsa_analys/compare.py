@@ -254,13 +254,15 @@ def rank_colour(obs: pd.DataFrame, catalogue: pd.DataFrame | None = None) -> pd.
     the quartile colouring of SKR's KKiK reports and is our choice.
     Ja/Nej figures: 1 is green and 0 red. Direction follows the catalogue's
     ``higher_is_better`` (default True). A missing value is grey with marker
-    "missing"; a suppressed one grey with marker "suppressed".
+    "missing"; a suppressed one grey with marker "suppressed"; one that does
+    not apply grey with marker "not_applicable".
 
     Returns
     -------
     DataFrame
         The observations of municipalities with ``colour`` (green, yellow,
-        red, grey) and ``marker`` ("", "missing", "suppressed").
+        red, grey) and ``marker`` ("", "missing", "suppressed",
+        "not_applicable").
 
     Example
     -------
@@ -292,7 +294,11 @@ def rank_colour(obs: pd.DataFrame, catalogue: pd.DataFrame | None = None) -> pd.
     missing = np.isnan(value)
     colour = np.where(missing, "grey", colour)
     status = data["status"].to_numpy() if "status" in data else np.full(len(data), "")
-    marker = np.where(missing, np.where(status == "suppressed", "suppressed", "missing"), "")
+    marker = np.where(
+        missing,
+        np.where(np.isin(status, ["suppressed", "not_applicable"]), status, "missing"),
+        "",
+    )
     return data.assign(colour=colour, marker=marker)
 
 

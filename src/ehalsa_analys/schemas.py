@@ -17,8 +17,9 @@ indicators        indicator_id, title_sv, title_en, unit, higher_is_better, sour
 
 Conventions the schemas enforce: ``municipality_code`` is a 4-digit string
 ("0180"; aggregates such as the nation "0000" pass the format check),
-``status`` is "missing", "suppressed" or empty and is empty exactly when the
-value is present, scores lie in 0–1, monitoring periods are quarterly pandas
+``status`` is "missing", "suppressed", "not_applicable" (the question does
+not apply, e.g. "Ej aktuellt" in a survey) or empty, and is empty exactly
+when the value is present, scores lie in 0–1, monitoring periods are quarterly pandas
 Periods, point tables are in EPSG:3006 (SWEREF 99 TM).
 
 A failing table raises :class:`~ehalsa_analys.errors.SchemaError` whose message
@@ -62,7 +63,7 @@ __all__ = [
 ]
 
 #: Why a value is missing: "" when it is present.
-STATUSES = ("", "missing", "suppressed")
+STATUSES = ("", "missing", "suppressed", "not_applicable")
 #: LIKA Socialtjänst's four areas (områden).
 AREAS = ("Övergripande", "Individ- och familjeomsorg", "Äldreomsorg", "Funktionsnedsättning")
 #: LIKA's four dimensions: Ledning, Infrastruktur, Kompetens, Användning.
@@ -86,7 +87,7 @@ def _status_matches_value(value_column: str) -> pa.Check:
     return pa.Check(
         check,
         error=f"status must be empty when {value_column} is present and "
-        f"'missing' or 'suppressed' when it is not",
+        f"'missing', 'suppressed' or 'not_applicable' when it is not",
     )
 
 

@@ -15,7 +15,8 @@ Columns that map to nothing (other than municipality, county and year) are
 listed in one :class:`SurveyColumnWarning` and left out, never silently.
 
 Values: Ja/Nej (also J/N, Yes/No, Sant/Falskt) become 1/0 for "ja/nej"
-indicators; numbers follow the shared reader's Swedish rules; ``x`` and
+indicators; "Ej aktuellt" (or "Ej relevant", "Ej tillämpligt") is NaN with
+status "not_applicable"; numbers follow the shared reader's Swedish rules; ``x`` and
 ``..`` and the other markers become NaN with status "suppressed" or
 "missing". A value that is neither is an InputFileError naming file, row,
 column and value.
@@ -49,6 +50,10 @@ from .reader import column_key, read_table
 __all__ = ["SurveyColumnWarning", "indicator_catalogue", "socialstyrelsen"]
 
 _YES = {column_key(v) for v in ("ja", "j", "yes", "sant", "true")}
+#: Answers meaning the question does not apply to the municipality (status "not_applicable").
+_NOT_APPLICABLE = {
+    column_key(v) for v in ("ej aktuellt", "ej relevant", "ej tillämpligt", "ej tillämplig", "e.a.")
+}
 _NO = {column_key(v) for v in ("nej", "n", "no", "falskt", "false")}
 _KEYS = {"municipality_code", "municipality", "county_code", "county", "year", "source_row"}
 _LONG = {"indicator": ("Nyckeltal", "Indikator", "Fråga", "Indicator"), "value": ("Värde", "Value")}
@@ -119,6 +124,13 @@ def _lookup(catalogue: pd.DataFrame) -> dict[str, str]:
 def _values(
     values: pd.Series, unit: str, *, file: str, rows: np.ndarray, column: str
 ) -> tuple[pd.Series, pd.Series]:
+    keys = values.fillna("").astype("str").map(column_key)
+    not_applicable = keys.isin(_NOT_APPLICABLE)
+    if not_applicable.any():
+        value, status = _values(
+            values.where(~not_applicable, ".."), unit, file=file, rows=rows, column=column
+        )
+        return value.where(~not_applicable), status.where(~not_applicable, "not_applicable")
     if unit == "ja/nej":
         keys = values.fillna("").astype("str").map(column_key)
         yes, no = keys.isin(_YES), keys.isin(_NO)

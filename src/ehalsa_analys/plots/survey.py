@@ -44,7 +44,7 @@ _TEXT = {
         "yellow": "Mittersta hälften",
         "red": "Sämsta fjärdedelen / Nej",
         "grey": "Uppgift saknas",
-        "suppressed": "x = skyddad uppgift",
+        "suppressed": "x = skyddad uppgift, – = ej aktuellt",
         "slope": "Förändring {first}–{last}",
         "unweighted": "ovägt medelvärde av kommunerna",
         "weighted": "vägt med invånarantal",
@@ -58,7 +58,7 @@ _TEXT = {
         "yellow": "Middle half",
         "red": "Worst quarter / No",
         "grey": "No data",
-        "suppressed": "x = suppressed",
+        "suppressed": "x = suppressed, – = not applicable",
         "slope": "Change {first}–{last}",
         "unweighted": "unweighted mean of the municipalities",
         "weighted": "weighted by inhabitants",
@@ -187,8 +187,9 @@ def tile_chart(
             ax.add_patch(
                 mpl.patches.Rectangle((j, i), 0.92, 0.86, color=RANK_COLOURS[row["colour"]])
             )
-            if row.get("marker") == "suppressed":
-                ax.text(j + 0.46, i + 0.43, "x", ha="center", va="center", fontsize="small")
+            symbol = {"suppressed": "x", "not_applicable": "–"}.get(row.get("marker"))
+            if symbol:
+                ax.text(j + 0.46, i + 0.43, symbol, ha="center", va="center", fontsize="small")
     ax.set_xlim(0, len(indicators))
     ax.set_ylim(len(codes), 0)
     ax.set_yticks(np.arange(len(codes)) + 0.43, reference.municipality_names(codes))
