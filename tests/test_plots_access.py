@@ -1,71 +1,220 @@
-"""Distance figures: bars, curves and maps carry the numbers they are given."""
+"""Distance figures: maps, bars and curves carry the numbers they are given."""
 
 import geopandas as gpd
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
 
-from ehalsa_analys import plots
+from ehalsa_analys import access, plots
+from ehalsa_analys.errors import SchemaError
+from ehalsa_analys.plots import access as figures
+
+matplotlib.use("Agg")
+
+# Three points in Örebro (1880) and one in Göteborg, far outside county 18.
+XY = ([515000, 516000, 517000], [6566000, 6567000, 6568000])
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
 
 
 def _ax():
     return plt.figure().add_subplot()
 
 
-def test_class_bars_stack_to_100_sorted_by_the_far_class():
-    classes = pd.DataFrame(
+def _cells():
+    return gpd.GeoDataFrame(
         {
-            "municipality_code": ["1880"] * 2 + ["1814"] * 2,
+            "cell_id": ["a", "b", "c"],
+            "population": [10.0, 20.0, 30.0],
+            "municipality_code": "1880",
+        },
+        geometry=gpd.points_from_xy(*XY),
+        crs=3006,
+    )
+
+
+def _services():
+    return gpd.GeoDataFrame(
+        {"service_id": ["x", "y", "z"], "kind": ["apotek", "apotek", "post"]},
+        geometry=gpd.points_from_xy([515500, 320000, 517000], [6566500, 6400000, 6568000]),
+        crs=3006,
+    )
+
+
+# --------------------------------------------------------------------------- maps
+
+
+def test_cell_map_from_nearest_output_in_km_with_the_kinds_services():
+    distances = access.nearest(_cells(), _services())
+    ax = figures.cell_map(
+        distances, kind="apotek", cells=_cells(), services=_services(), county_code="18", ax=_ax()
+    )
+    cells_drawn, services_drawn = ax.collections[-2], ax.collections[-1]
+    expected = distances[distances["kind"] == "apotek"]["distance"].to_numpy() / 1000
+    np.testing.assert_allclose(cells_drawn.get_array(), expected)
+    # Only the pharmacy inside the county is drawn; the one in Göteborg is off the map.
+    assert services_drawn.get_offsets().tolist() == [[515500, 6566500]]
+    colorbar = ax.figure.axes[-1]
+    assert colorbar.get_ylabel() == "Avstånd, km"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Servicepunkter"]
+
+
+def test_cell_map_greys_unreachable_and_labels_minutes_in_english():
+    data = pd.DataFrame(
+        {"cell_id": ["a", "b", "c"], "unit": "s", "distance": [120.0, np.nan, 600.0]}
+    )
+    ax = figures.cell_map(data, cells=_cells(), county_code="18", lang="en", ax=_ax())
+    coloured, grey = ax.collections[-2], ax.collections[-1]
+    assert coloured.get_array().tolist() == [2.0, 10.0]
+    assert grey.get_offsets().tolist() == [[516000, 6567000]]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Not reachable by road"]
+    assert ax.figure.axes[-1].get_ylabel() == "Travel time by car, minutes"
+
+
+def test_cell_map_keeps_the_notebook_call_with_converted_values():
+    mapped = _cells().assign(distance=[1.0, 2.0, 3.0])
+    ax = plots.cell_map(mapped, unit="min", county_code="18", ax=_ax())
+    assert ax.collections[-1].get_array().tolist() == [1.0, 2.0, 3.0]
+    assert ax.figure.axes[-1].get_ylabel() == "Restid med bil, minuter"
+
+
+def test_cell_map_refuses_several_kinds_and_bad_lang():
+    distances = access.nearest(_cells(), _services())
+    with pytest.raises(ValueError, match=r"holds the kinds \['apotek', 'post'\]"):
+        figures.cell_map(distances, cells=_cells(), ax=_ax())
+    with pytest.raises(ValueError, match="`lang` must be one of"):
+        figures.cell_map(distances, kind="post", cells=_cells(), lang="de", ax=_ax())
+    with pytest.raises(SchemaError, match="geometry"):
+        figures.cell_map(distances, kind="post", ax=_ax())
+    with pytest.raises(ValueError, match="no cell_id 'a'"):
+        figures.cell_map(distances, kind="post", cells=_cells().iloc[1:], ax=_ax())
+
+
+def test_score_map_shows_capacity_per_thousand_bright_for_high():
+    services = _services().assign(capacity=[3.0, 1.0, 1.0])
+    per_cell, _ = access.two_step_fca(_cells(), services, catchment_km=5, decay=None, kind="apotek")
+    ax = figures.score_map(per_cell, cells=_cells(), county_code="18", ax=_ax())
+    # Pharmacy x reaches all 60 residents: 3 / 60 per person, 50 per 1 000.
+    assert ax.collections[-1].get_array().tolist() == pytest.approx([50.0, 50.0, 50.0])
+    assert ax.collections[-1].get_cmap().name == "cividis"
+    assert ax.figure.axes[-1].get_ylabel() == "Kapacitet per 1\xa0000 invånare inom räckhåll"
+    assert ax.get_title() == "Tillgänglighet (2SFCA)"
+    with pytest.raises(ValueError, match="`per` must be positive"):
+        figures.score_map(per_cell, cells=_cells(), per=0, ax=_ax())
+
+
+# --------------------------------------------------------------------------- bars
+
+
+def _classes():
+    return pd.DataFrame(
+        {
+            "municipality_code": ["1880"] * 3 + ["1814"] * 3,
             "kind": "dagligvaror",
-            "lower": [0.0, 5.0] * 2,
-            "upper": [5.0, np.inf] * 2,
+            "lower": [0.0, 5.0, 10.0] * 2,
+            "upper": [5.0, 10.0, np.inf] * 2,
             "unit": "min",
-            "population": [90.0, 10.0, 40.0, 60.0],
+            "population": [90.0, 10.0, 0.0, 40.0, 20.0, 40.0],
         }
     )
-    ax = plots.class_bars(classes, ax=_ax())
+
+
+def test_class_bars_stack_to_100_sorted_by_the_far_class():
+    ax = plots.class_bars(_classes(), ax=_ax())
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Örebro", "Lekeberg"]
     widths = [round(float(p.get_width()), 6) for p in ax.patches]
-    assert widths == [90, 40, 10, 60]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["under 5 min", "över 5 min"]
+    assert widths == [90, 40, 10, 20, 0, 40]
+    lefts = [round(float(p.get_x()), 6) for p in ax.patches]
+    assert lefts == [0, 0, 90, 40, 100, 60]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["under 5 min", "5–10 min", "över 10 min"]
+    assert ax.get_xlabel() == "Andel av befolkningen, %"
+
+
+def test_class_bars_from_distance_classes_with_a_pipos_reference():
+    d = pd.DataFrame(
+        {
+            "municipality_code": ["1880", "1880", "1814"],
+            "kind": "dagligvaror",
+            "unit": "s",
+            "population": [30.0, 10.0, 5.0],
+            "distance": [120.0, 900.0, 2400.0],
+        }
+    )
+    ours = access.distance_classes(d)
+    pipos = ours.assign(population=[0.0, 0.0, 0.0, 5.0, 2.0, 1.0, 1.0, 0.0])
+    ax = figures.class_bars(ours, reference=pipos, lang="en", ax=_ax())
+    assert len(ax.patches) == 16  # 2 municipalities x 4 classes, ours and Pipos
+    ours_bars, pipos_bars = ax.patches[:8], ax.patches[8:]
+    # Örebro (1880) is the lower bar: 75 % under 5 min, 25 % in 10–30 min; Pipos 50/25/25.
+    assert [round(p.get_width()) for p in ours_bars[::2]] == [75, 0, 25, 0]
+    assert [round(p.get_width()) for p in pipos_bars[::2]] == [50, 25, 25, 0]
+    assert all(p.get_hatch() == "////" for p in pipos_bars)
+    assert pipos_bars[0].get_height() < ours_bars[0].get_height()
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["under 5 min", "5–10 min", "10–30 min", "over 30 min", "Pipos (thin bar)"]
+
+
+def test_class_bars_needs_one_kind():
+    two = pd.concat([_classes(), _classes().assign(kind="apotek")])
+    with pytest.raises(ValueError, match="choose one with kind="):
+        plots.class_bars(two, ax=_ax())
+    ax = plots.class_bars(two, kind="apotek", ax=_ax())
+    assert len(ax.patches) == 6
+
+
+def test_savings_bars_label_hours():
+    s = pd.DataFrame(
+        {
+            "municipality_code": ["1880", "1814"],
+            "km_saved": [1234.0, 300.0],
+            "hours_saved": [24.7, 6.0],
+        }
+    )
+    ax = plots.savings_bars(s, lang="en", ax=_ax())
+    assert [p.get_width() for p in ax.patches] == [300.0, 1234.0]
+    assert [t.get_text().strip() for t in ax.texts] == ["6 h", "25 h"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Lekeberg", "Örebro"]
+    assert ax.get_xlabel() == "Km saved per month"
+    ax = plots.savings_bars(s.assign(km_saved=[12345.0, 1.0]), ax=_ax())
+    assert ax.texts[1].get_text().strip() == "25 tim"
+    ax.figure.canvas.draw()
+    assert "12\xa0000" in [t.get_text() for t in ax.get_xticklabels()]
+
+
+# --------------------------------------------------------------------------- curves
 
 
 def test_cumulative_curves_end_at_100_and_skip_unreachable():
     d = pd.DataFrame(
         {
-            "municipality_code": "1880",
+            "municipality_code": ["1880"] * 3 + ["1814"],
             "unit": "s",
-            "population": [1.0, 1.0, 2.0],
-            "distance": [60.0, np.nan, 600.0],
+            "population": [1.0, 1.0, 2.0, 5.0],
+            "distance": [60.0, np.nan, 600.0, 300.0],
         }
     )
     ax = plots.cumulative_curves(d, ax=_ax())
-    line = ax.lines[0]
-    assert line.get_xdata().tolist() == [0, 1, 10]
-    assert line.get_ydata().tolist() == pytest.approx([0, 100 / 3, 100])
+    lekeberg, orebro = ax.lines  # sorted by code: 1814, 1880
+    assert orebro.get_xdata().tolist() == [0, 1, 10]
+    assert orebro.get_ydata().tolist() == pytest.approx([0, 100 / 3, 100])
+    assert lekeberg.get_ydata().tolist() == [0, 100]
+    assert orebro.get_drawstyle() == "steps-post"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Lekeberg", "Örebro"]
     assert ax.get_xlabel() == "Restid med bil, minuter"
 
 
-def test_cell_map_greys_unreachable_and_keeps_services_on_the_map():
-    cells = gpd.GeoDataFrame(
-        {"distance": [1.0, np.nan]},
-        geometry=gpd.points_from_xy([515000, 516000], [6566000, 6567000]),
-        crs=3006,
-    )
-    services = gpd.GeoDataFrame(
-        {"kind": ["apotek", "apotek"]},
-        geometry=gpd.points_from_xy([515500, 320000], [6566500, 6400000]),  # second is Göteborg
-        crs=3006,
-    )
-    ax = plots.cell_map(cells, services=services, county_code="18", ax=_ax())
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["Nås inte via vägnätet", "Servicepunkter"]
-    assert len(ax.collections[-1].get_offsets()) == 1  # only the service inside the county
-
-
-def test_savings_bars_label_hours():
-    s = pd.DataFrame({"municipality_code": ["1880"], "km_saved": [1234.0], "hours_saved": [24.7]})
-    ax = plots.savings_bars(s, lang="en", ax=_ax())
-    assert ax.texts[0].get_text().strip() == "25 h"
-    assert ax.get_xlabel() == "Km saved per month"
+def test_cumulative_curves_from_nearest_for_one_kind():
+    distances = access.nearest(_cells(), _services())
+    ax = plots.cumulative_curves(distances, kind="post", lang="en", ax=_ax())
+    line = ax.lines[0]
+    expected = np.sort(distances[distances["kind"] == "post"]["distance"].to_numpy() / 1000)
+    assert line.get_xdata()[1:].tolist() == pytest.approx(expected.tolist())
+    assert line.get_ydata().tolist() == pytest.approx([0, 100 * 30 / 60, 100 * 50 / 60, 100])
+    assert ax.get_xlabel() == "Distance, km"

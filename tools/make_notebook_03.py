@@ -86,7 +86,7 @@ Grå kryss nås inte via vägnätet."""
 shown = distances[distances["kind"] == kind]
 scale = 60.0 if shown["unit"].iloc[0] == "s" else 1000.0
 mapped = cells.assign(distance=shown["distance"].to_numpy() / scale)
-far = summary[summary["kind"] == kind]
+far = summary[(summary["kind"] == kind) & (summary["group"] == "all")]
 share = far[[c for c in far if c.startswith("beyond_")][-1]].sum() / far["population"].sum()
 caption = (
     f"{plots.format_number(share * 100, decimals=1, percent=True)} av invånarna i {county} "

@@ -3,66 +3,103 @@
 Inputs are the tidy tables of :mod:`ehalsa_analys.schemas`: population cells
 (cell_id, population, municipality_code, point geometry) and services
 (service_id, kind, capacity, point geometry), both in EPSG:3006, and for road
-distances a :class:`ehalsa_analys.load.roads.RoadGraph`.
+distances a :class:`ehalsa_analys.load.roads.RoadGraph`. Two optional cell
+columns are carried through and used for splits: ``urban`` (bool: the cell
+lies in a tätort) and ``population_70plus`` (residents aged 70 or more), the
+names :func:`ehalsa_analys.load.population` gives them.
 
 Methods
 -------
+Checks
+    Cells and services must both be labelled EPSG:3006 (SWEREF 99 TM, metres).
+    A geographic CRS, two different CRSs, no CRS, or coordinates that all
+    look like degrees (|x| ≤ 180 and |y| ≤ 90, a ``set_crs`` on longitudes
+    and latitudes) raise :class:`~ehalsa_analys.errors.CRSError` with a fix.
+    PySAL's access leaves this unchecked. Ids must be unique, coordinates
+    finite and populations non-negative numbers.
 Euclidean nearest
     A KD-tree (:class:`scipy.spatial.cKDTree`) of each kind's services,
-    queried once for all cells.
+    queried once for all cells: straight-line metres. Pipos measures road
+    kilometres, so straight lines are shorter than Pipos' figures.
 Network nearest
-    Cells and services are snapped to their nearest graph node (KD-tree);
-    the snap distance is added at both ends and reported (``snap_m``: the
-    cell's; the service's is in the distance). One Dijkstra pass per kind
-    (:func:`scipy.sparse.csgraph.dijkstra`) runs from a virtual source joined
-    to every service node by its snap distance, over the **transposed**
-    graph, so the distance is the one travelled *from the cell to the
-    service* when links are one-way. Which service is nearest comes from
-    pointer jumping up the shortest-path tree (about log2(depth) numpy
-    passes), never one search per cell. With ``weight="time"`` snap
-    distances are converted at ``snap_speed_kmh`` (default 5 km/h, walking
-    to the road). Unreachable cells (an island without a ferry link) get NaN
-    and are counted in ``attrs["unreachable"]``.
+    Cells and services are snapped to their nearest graph node (KD-tree of
+    the nodes). The snap distances are added at both ends and reported
+    (``snap_m`` for the cell, ``service_snap_m`` for the service). Each
+    service gets a virtual node joined to its snapped node by its snap cost,
+    and one multi-source Dijkstra per kind
+    (:func:`scipy.sparse.csgraph.dijkstra` with ``min_only=True``, starting
+    from the virtual nodes, so ``sources`` names the nearest service) runs
+    over the **transposed** graph. The distance is therefore the one
+    travelled *from the cell to the service* when links are one-way; it is
+    never one search per cell. Zero-length links (two nodes at one place)
+    are explicit zeros in the sparse matrix, which scipy treats as links.
+    With ``weight="time"`` the cost is seconds, snap distances are converted
+    at ``snap_speed_kmh`` (default 5 km/h: walking from the home to the
+    road, a conservative choice), and ``length_m`` gives the road length of
+    that fastest route (summed up the shortest-path tree by pointer
+    jumping), so one run yields both minutes and kilometres as Pipos
+    reports them. Cells snap to the nearest node whatever its component:
+    an island without a ferry link is unreachable, its cells get NaN and
+    are counted per kind in ``attrs["unreachable"]``, never a huge number.
 Summaries
-    Population-weighted mean; weighted median and 90th percentile as the
-    smallest distance at which the cumulative population share reaches 0.5
-    or 0.9 (the inverted weighted CDF, no interpolation: the distance that
-    half of the population lives within). People and share beyond each
-    threshold are strictly beyond it (``distance > threshold``). Cells with
-    NaN distance are reported (``unreachable``) and left out of the shares.
+    Population-weighted mean. The weighted quantile (median, 90th
+    percentile) is the inverted weighted CDF: sort the values, let
+    ``F_i`` be the cumulative weight share up to value ``i``; the
+    q-quantile is the smallest value with ``F_i ≥ q`` (no interpolation; the
+    distance within which at least a share q of the people live). It
+    equals ``numpy.quantile(values, q, weights=w, method="inverted_cdf")``.
+    "Beyond t" means a distance of t or more: the complement of Pipos'
+    "under t" class, so the shares add up with :func:`distance_classes`.
+    People without a route are reported (``unreachable``) and left out of
+    the shares and statistics, as Pipos removes island squares without
+    reliable accessibility.
 Distance classes
-    Pipos-style classes ``[lower, upper)`` in km or minutes (defaults: under
-    5, 5–10, 10–30 and over 30 minutes; the same edges in km for distances),
-    so that our numbers and Pipos tables share one chart.
+    Pipos-style classes ``[lower, upper)``: for times the edges are
+    0, 5, 10, 30, ∞ minutes (Pipos' "under 5, 5–10, 10–30, over 30 minutes
+    by car"); for distances 0, the ``thresholds_km`` and ∞. A Pipos table
+    read with :func:`ehalsa_analys.load.pipos` has the same columns (lower,
+    upper, unit, population), so both sit in one chart.
 Two-step floating catchment (E2SFCA; Luo & Wang 2003, Luo & Qi 2009)
     Step 1: each service's ratio ``R_j = S_j / Σ_k P_k w(d_kj)`` over the
-    cells within the catchment. Step 2: each cell's score
-    ``A_i = Σ_j R_j w(d_ij)`` over the services within the catchment.
-    ``decay=None`` is the original 2SFCA (w = 1 inside); "gaussian" is Dai
-    (2010)'s ``w = (exp(-½(d/d0)²) − exp(-½)) / (1 − exp(-½))``; "linear"
-    is ``1 − d/d0``. Municipality scores are population-weighted means.
+    cells within the catchment ``d ≤ d0``. Step 2: each cell's score
+    ``A_i = Σ_j R_j w(d_ij)`` over the services within the catchment: the
+    capacity per person within reach. ``decay=None`` is the original 2SFCA
+    (w = 1 inside); "gaussian" is Dai (2010)'s
+    ``w = (exp(-½(d/d0)²) − exp(-½)) / (1 − exp(-½))``; "linear" is
+    ``1 − d/d0``; a dict ``{upper: weight}`` is Luo & Qi's step weights (the
+    weight of the smallest upper bound ≥ d, 0 beyond the largest). A
+    service with no population in its catchment has R = 0. Costs are
+    straight-line or road metres (``catchment_km``) or road seconds
+    (``catchment_min``); road costs run one bounded Dijkstra (``limit=d0``)
+    per service node, in batches of rows. Municipality scores are
+    population-weighted means of the cells' scores.
 Travel savings
-    Each client is served from its nearest base (or the base named in a
-    ``base_id`` column); a visit is a round trip of twice that distance
-    (``round_trip=False``: one way). Per month: km saved =
-    trip km × visits × digital share; staff hours saved = km / speed +
-    visits × digital share × minutes per visit saved / 60. All assumptions
-    are parameters.
+    Each client is served from the nearest base. A visit is a round trip of
+    twice the distance (``round_trip=False``: one way, closer to a route
+    that chains visits). Per month: digital visits = clients × visits per
+    client × digital share; km saved = trip km × detour factor × digital
+    visits; staff hours saved = staff per visit × digital visits ×
+    (driving hours per trip + minutes saved at the door / 60), with the
+    driving time from the route time (``weight="time"``) or km /
+    ``speed_kmh``. All assumptions are parameters and returned as columns.
 Scaling
-    ``engine="dask"`` evaluates Euclidean queries in chunks of cells with
-    dask (``pip install ehalsa_analys[dask]``), giving identical results; use
-    it when the cells do not fit in memory together with their distance
-    arrays (tens of millions of cells). The national 250 m grid (≈600 000
-    cells) needs no dask.
+    ``engine="dask"`` evaluates the per-cell work (KD-tree queries, snapping,
+    catchment pairs) in chunks of 100 000 cells as dask tasks on the active
+    dask scheduler (threads, or a cluster when a ``distributed.Client`` is
+    running); the service trees, the graph search and the result stay in
+    local memory and the results are identical. It needs the optional extra
+    (``pip install ehalsa_analys[dask]``). The national 250 m grid
+    (≈600 000 cells) needs no dask; use it for tens of millions of points
+    (a 100 m grid, or addresses) or to spread the queries over a cluster.
 
 Example
 -------
 >>> import geopandas as gpd
 >>> cells = gpd.GeoDataFrame({"cell_id": ["a", "b"], "population": [10.0, 5.0],
-...     "municipality_code": "1880"}, geometry=gpd.points_from_xy([0, 3000], [0, 4000]),
-...     crs=3006)
+...     "municipality_code": "1880"},
+...     geometry=gpd.points_from_xy([515000, 518000], [6566000, 6570000]), crs=3006)
 >>> services = gpd.GeoDataFrame({"service_id": ["s"], "kind": "apotek", "capacity": 1.0},
-...     geometry=gpd.points_from_xy([0], [0]), crs=3006)
+...     geometry=gpd.points_from_xy([515000], [6566000]), crs=3006)
 >>> nearest(cells, services)[["cell_id", "kind", "distance", "service_id"]]
   cell_id    kind  distance service_id
 0       a  apotek       0.0          s
@@ -71,15 +108,17 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
-from .errors import CRSError, check_choice
+from .errors import CRSError, SchemaError, check_choice
 from .load.roads import RoadGraph
 from .schemas import CRS, require_columns, require_crs
 
@@ -90,39 +129,152 @@ __all__ = [
     "two_step_fca",
     "travel_savings",
     "TIME_CLASSES_MIN",
+    "THRESHOLDS_KM",
+    "THRESHOLDS_MIN",
+    "GROUPS",
 ]
 
-#: Pipos' travel-time classes by car (minutes): under 5, 5–10, 10–30, over 30.
-TIME_CLASSES_MIN = (0, 5, 10, 30, np.inf)
-_EPS = 1e-9  # zero-length links and snaps stay edges in sparse Dijkstra
+#: Pipos' travel-time classes by car (minutes): under 5, 5–10, 10–30, 30 or more.
+TIME_CLASSES_MIN = (0.0, 5.0, 10.0, 30.0, np.inf)
+#: Default distance thresholds (km); 25 km is the cash-service rule.
+THRESHOLDS_KM = (2, 5, 10, 20, 25, 30)
+#: Default travel-time thresholds (minutes), the inner edges of :data:`TIME_CLASSES_MIN`.
+THRESHOLDS_MIN = (5, 10, 30)
+#: Population groups of :func:`summarise`, in output order.
+GROUPS = ("all", "urban", "rural", "70+")
+#: Cells per dask task (``engine="dask"``).
+CHUNK = 100_000
+#: Upper bound of floats held by one batch of bounded Dijkstra rows (2SFCA on roads).
+_BATCH_FLOATS = 20_000_000
 
 
-def _xy(frame) -> np.ndarray:
-    return np.column_stack([frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()])
+# --------------------------------------------------------------------------- checks
 
 
-def _check_inputs(cells, services) -> None:
-    require_columns(cells, "cells", ["cell_id", "population", "geometry"])
-    require_columns(services, "services", ["service_id", "kind", "geometry"])
-    for frame, name in ((cells, "cells"), (services, "services")):
-        if frame.crs is not None and frame.crs.is_geographic:
+def _xy(frame, name: str) -> np.ndarray:
+    geometry = np.asarray(frame.geometry.array)
+    type_id = shapely.get_type_id(geometry)
+    bad = np.flatnonzero((type_id != shapely.GeometryType.POINT) & (type_id >= 0))
+    if bad.size:
+        label = frame.index[bad[0]]
+        kind = shapely.GeometryType(type_id[bad[0]]).name.title().replace("string", "String")
+        raise SchemaError(
+            f"`{name}` must hold points, but index {label!r} is a {kind} "
+            f"({bad.size} non-point geometries)",
+            column="geometry",
+            value=kind,
+            hint=f"use {name}.assign(geometry={name}.representative_point()) for squares",
+        )
+    xy = np.column_stack([shapely.get_x(geometry), shapely.get_y(geometry)]).astype(float)
+    bad = np.flatnonzero(~np.isfinite(xy).all(axis=1))
+    if bad.size:
+        raise SchemaError(
+            f"`{name}` has an empty or non-finite point at index {frame.index[bad[0]]!r} "
+            f"({bad.size} such rows)",
+            column="geometry",
+            hint="drop rows without coordinates first",
+        )
+    if len(xy) and (np.abs(xy[:, 0]) <= 180).all() and (np.abs(xy[:, 1]) <= 90).all():
+        raise CRSError(
+            f"`{name}` is labelled {CRS} but every coordinate looks like degrees "
+            f"(first point {xy[0, 0]:g}, {xy[0, 1]:g})",
+            column="geometry",
+            hint=f"label it with .set_crs('EPSG:4326', allow_override=True), then call "
+            f".to_crs('{CRS}')",
+        )
+    return xy
+
+
+def _unique_ids(frame, name: str, column: str) -> pd.Index:
+    """The ids as strings; they must be unique (the index is reused for categoricals)."""
+    ids = pd.Index(frame[column].astype(str))
+    if not ids.is_unique:
+        duplicated = ids.duplicated()
+        value = ids[duplicated][0]
+        raise SchemaError(
+            f"`{name}` has the {column} {value!r} more than once "
+            f"({int(duplicated.sum())} duplicates)",
+            column=column,
+            value=value,
+            hint=f"give every row its own {column}",
+        )
+    return ids
+
+
+def _require_amounts(frame, name: str, column: str) -> np.ndarray:
+    values = pd.to_numeric(frame[column], errors="coerce").to_numpy(float)
+    bad = np.flatnonzero(~np.isfinite(values) | (values < 0))
+    if bad.size:
+        value = frame[column].iloc[bad[0]]
+        value = value.item() if isinstance(value, np.generic) else value
+        raise SchemaError(
+            f"`{name}` has {column} {value!r} at index {frame.index[bad[0]]!r}; it must be a "
+            f"number ≥ 0 ({bad.size} such rows)",
+            column=column,
+            value=value,
+            hint=f"fill or drop the rows without a {column}",
+        )
+    return values
+
+
+def _check_crs(frames: Sequence[tuple[object, str]]) -> None:
+    for frame, name in frames:
+        crs = getattr(frame, "crs", None)
+        if crs is not None and crs.is_geographic:
             raise CRSError(
-                f"`{name}` is in the geographic CRS {frame.crs.to_string()}; distances need "
+                f"`{name}` is in the geographic CRS {crs.to_string()}; distances need "
                 f"metres in {CRS}",
                 hint=f"call {name}.to_crs('{CRS}') first",
             )
-    if cells.crs is not None and services.crs is not None and not cells.crs.equals(services.crs):
-        raise CRSError(
-            f"`cells` are in {cells.crs.to_string()} but `services` in "
-            f"{services.crs.to_string()}; both must be {CRS}",
-            hint=f"call .to_crs('{CRS}') on both",
+    (first, first_name), *rest = frames
+    for frame, name in rest:
+        a, b = getattr(first, "crs", None), getattr(frame, "crs", None)
+        if a is not None and b is not None and not a.equals(b):
+            raise CRSError(
+                f"`{first_name}` are in {a.to_string()} but `{name}` in {b.to_string()}; "
+                f"both must be {CRS}",
+                hint=f"call .to_crs('{CRS}') on both",
+            )
+    for frame, name in frames:
+        require_crs(frame, name)
+
+
+def _cells_input(cells, name: str = "cells"):
+    """Coordinates, populations and ids of checked cells."""
+    require_columns(cells, name, ["cell_id", "population", "geometry"])
+    ids = _unique_ids(cells, name, "cell_id")
+    return _xy(cells, name), _require_amounts(cells, name, "population"), ids
+
+
+def _services_input(services, name: str = "services"):
+    """Coordinates and ids of checked services."""
+    require_columns(services, name, ["service_id", "kind", "geometry"])
+    ids = _unique_ids(services, name, "service_id")
+    return _xy(services, name), ids
+
+
+def _check_network(network, weight: str) -> None:
+    if not isinstance(network, RoadGraph):
+        raise ValueError(
+            "method='network' needs `network`, a RoadGraph (load.roads), but "
+            f"{type(network).__name__} was passed."
         )
-    require_crs(cells, "cells")
-    require_crs(services, "services")
+    if network.crs != CRS:
+        raise CRSError(
+            f"`network` is in {network.crs}; distances need {CRS}",
+            hint="build the graph from roads reprojected to EPSG:3006 (load.roads does)",
+        )
+    matrix = network.weights(weight)  # raises when the graph has no travel times
+    data = np.asarray(matrix.data)
+    if data.size and not (np.isfinite(data) & (data >= 0)).all():
+        raise ValueError(
+            f"The road graph's `{weight}` weights must be finite and ≥ 0, but it has "
+            f"{float(data[~(np.isfinite(data) & (data >= 0))][0])!r}."
+        )
 
 
 def _kinds(services, kind) -> list[str]:
-    available = sorted(services["kind"].unique())
+    available = sorted(services["kind"].astype(str).unique())
     if kind is None:
         return available
     wanted = [kind] if isinstance(kind, str) else list(kind)
@@ -131,80 +283,152 @@ def _kinds(services, kind) -> list[str]:
     return wanted
 
 
-def _euclidean(cell_xy: np.ndarray, service_xy: np.ndarray, engine: str | None):
-    tree = cKDTree(service_xy)
-    if engine is None:
-        return tree.query(cell_xy, k=1, workers=-1)
-    check_choice("engine", [None, "dask"], engine)
+def _spatial_order(xy: np.ndarray, bucket: float = 5000.0) -> np.ndarray:
+    """An order of points by 5 km buckets, row by row: neighbours are queried together.
+
+    Queries in this order walk the same KD-tree branches one after another, about
+    a quarter faster than in file order; results are put back in input order."""
+    if not len(xy):
+        return np.zeros(0, np.int64)
+    cell = np.floor((xy - xy.min(axis=0)) / bucket).astype(np.int64)
+    return np.argsort(cell[:, 1] * (cell[:, 0].max() + 1) + cell[:, 0], kind="stable")
+
+
+def _dask():
     try:
         import dask
     except ImportError as err:  # pragma: no cover - dask is in the dev extra
-        raise ImportError("engine='dask' needs dask: pip install 'ehalsa_analys[dask]'") from err
-    chunks = np.array_split(np.arange(len(cell_xy)), max(1, len(cell_xy) // 100_000))
-    parts = dask.compute(*[dask.delayed(tree.query)(cell_xy[c], k=1) for c in chunks])
-    return (
-        np.concatenate([p[0] for p in parts]) if parts else np.zeros(0),
-        np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, int),
-    )
+        raise ImportError(
+            "engine='dask' needs the optional dependency dask: pip install 'ehalsa_analys[dask]'"
+        ) from err
+    return dask
 
 
-def _root_below(pred: np.ndarray, source: int) -> np.ndarray:
-    """For every node, its ancestor whose parent is ``source`` (pointer jumping); -1 if none."""
-    n = pred.size
-    jump = np.where((pred >= 0) & (pred != source), pred, np.arange(n))
+def _by_chunks(func: Callable, xy: np.ndarray, engine: str | None) -> tuple[np.ndarray, ...]:
+    """Apply ``func(xy_chunk, start)`` to chunks of cells (dask) or to all at once."""
+    check_choice("engine", [None, "dask"], engine)
+    if engine is None or len(xy) <= 1:
+        return func(xy, 0)
+    dask = _dask()
+    starts = range(0, len(xy), CHUNK)
+    parts = dask.compute(*[dask.delayed(func)(xy[s : s + CHUNK], s) for s in starts])
+    return tuple(np.concatenate(arrays) for arrays in zip(*parts, strict=True))
+
+
+# --------------------------------------------------------------------------- graph search
+
+
+def _augmented(transposed: sparse.csr_array, nodes: np.ndarray, start: np.ndarray):
+    """The transposed graph plus one virtual node per source joined to ``nodes`` by ``start``.
+
+    Built from the CSR arrays directly so explicit zeros (zero-length links,
+    services exactly on a node) stay links."""
+    n, m = transposed.shape[0], len(nodes)
+    indptr = np.concatenate([transposed.indptr, transposed.indptr[-1] + np.arange(1, m + 1)])
+    indices = np.concatenate([transposed.indices, nodes]).astype(np.int64)
+    data = np.concatenate([transposed.data.astype(float), start.astype(float)])
+    return sparse.csr_array((data, indices, indptr.astype(np.int64)), shape=(n + m, n + m))
+
+
+def _edge_lookup(matrix: sparse.csr_array, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Values of ``matrix[rows, cols]`` for links known to exist (explicit zeros kept)."""
+    matrix = matrix.tocsr()
+    matrix.sort_indices()
+    n = matrix.shape[1]
+    row_of = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
+    keys = row_of * n + matrix.indices
+    wanted = rows.astype(np.int64) * n + cols
+    pos = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+    found = len(keys) > 0 and (keys[pos] == wanted).all()
+    if not found:
+        raise ValueError(
+            "The road graph's `time` matrix has links that its `length` matrix lacks; "
+            "both must describe the same links."
+        )
+    return np.asarray(matrix.data, float)[pos]
+
+
+def _tree_sum(pred: np.ndarray, step: np.ndarray) -> np.ndarray:
+    """Sum ``step`` from every node up to its root of the shortest-path tree (pointer jumping)."""
+    size = pred.size
+    parent = np.where(pred >= 0, pred, np.arange(size))
+    total = step.astype(float).copy()
     while True:
-        nxt = jump[jump]
-        if np.array_equal(nxt, jump):
-            break
-        jump = nxt
-    reached = (pred >= 0) | (np.arange(n) == source)
-    return np.where(reached & (pred[jump] == source), jump, -1)
+        grand = parent[parent]
+        if np.array_equal(grand, parent):
+            return total
+        total += total[parent]
+        parent = grand
 
 
-def _network(
-    graph: RoadGraph,
-    cell_xy: np.ndarray,
-    service_xy: np.ndarray,
-    *,
-    weight: str,
-    snap_speed_kmh: float,
-):
-    nodes = np.column_stack([graph.x, graph.y])
-    tree = cKDTree(nodes)
-    cell_snap, cell_node = tree.query(cell_xy, k=1)
-    service_snap, service_node = tree.query(service_xy, k=1)
-    to_cost = 1.0 if weight == "length" else 3.6 / snap_speed_kmh  # metres -> seconds
-    n = graph.n_nodes
-    best = pd.DataFrame(
-        {"node": service_node, "snap": service_snap, "i": np.arange(len(service_xy))}
-    )
-    best = best.sort_values(["node", "snap", "i"]).drop_duplicates("node")
-    matrix = graph.weights(weight).tocsr().astype(float)
-    matrix.data = np.maximum(matrix.data, _EPS)
-    transposed = matrix.T.tocsr()
-    super_row = sparse.csr_array(
-        (
-            np.maximum(best["snap"].to_numpy() * to_cost, _EPS),
-            best["node"].to_numpy(),
-            [0, len(best)],
-        ),
-        shape=(1, n),
-    )
-    augmented = sparse.bmat(
-        [[transposed, sparse.csr_array((n, 1))], [super_row, sparse.csr_array((1, 1))]],
-        format="csr",
-    )
-    dist, pred = dijkstra(augmented, directed=True, indices=n, return_predecessors=True)
-    root = _root_below(pred, n)
-    service_at = pd.Series(best["i"].to_numpy(), index=best["node"].to_numpy())
-    node_service = np.full(n + 1, -1)
-    has = root >= 0
-    node_service[has] = service_at.reindex(root[has]).to_numpy()
-    cost = dist[cell_node] + cell_snap * to_cost
-    which = node_service[cell_node]
-    # Round away the 1e-9 m given to zero-length links and snaps (module docstring).
-    cost = np.where(np.isfinite(cost), np.round(cost, 6), np.nan)
-    return cost, which, cell_snap
+class _Router:
+    """Snapping and multi-source searches on one road graph for one weight."""
+
+    def __init__(self, graph: RoadGraph, weight: str, snap_speed_kmh: float):
+        if not snap_speed_kmh > 0:
+            raise ValueError(
+                f"`snap_speed_kmh` must be positive, but {snap_speed_kmh!r} was passed."
+            )
+        self.graph = graph
+        self.weight = weight
+        self.per_metre = 1.0 if weight == "length" else 3.6 / snap_speed_kmh
+        self.n = graph.n_nodes
+        self.tree = cKDTree(np.column_stack([graph.x, graph.y]))
+        self.transposed = graph.weights(weight).T.tocsr()
+
+    def snap(self, xy: np.ndarray, engine: str | None = None):
+        if len(xy) == 0:
+            return np.zeros(0), np.zeros(0, np.int64)
+        if self.n == 0:
+            raise ValueError("The road graph has no nodes.")
+        order = _spatial_order(xy)
+        back = np.empty_like(order)
+        back[order] = np.arange(len(xy))
+        snap, node = _by_chunks(
+            lambda chunk, _: self.tree.query(chunk, k=1, workers=-1), xy[order], engine
+        )
+        return snap[back], node[back]
+
+    def nearest(self, service_xy: np.ndarray):
+        """Cost, nearest service, route length and the services' snaps for every node."""
+        snap, node = self.snap(service_xy)
+        start = snap * self.per_metre
+        graph = _augmented(self.transposed, node, start)
+        sources = np.arange(self.n, self.n + len(node))
+        dist, pred, origin = dijkstra(
+            graph, directed=True, indices=sources, min_only=True, return_predecessors=True
+        )
+        which = np.where(origin[: self.n] >= 0, origin[: self.n] - self.n, -1)
+        cost = np.where(np.isfinite(dist[: self.n]), dist[: self.n], np.nan)
+        length = None
+        if self.weight == "time":
+            step = np.zeros(graph.shape[0])
+            real = np.flatnonzero(pred[: self.n] >= 0)
+            to = pred[real]
+            first = to >= self.n  # the link from the service's node to the service
+            step[real[first]] = snap[to[first] - self.n]
+            step[real[~first]] = _edge_lookup(self.graph.length, real[~first], to[~first])
+            length = _tree_sum(pred, step)[: self.n]
+            length[np.isnan(cost)] = np.nan
+        return cost, which, length, snap
+
+    def within(self, service_xy: np.ndarray, limit: float):
+        """Rows of bounded costs from every node to each service: yields (services, costs)."""
+        snap, node = self.snap(service_xy)
+        unique, inverse = np.unique(node, return_inverse=True)
+        batch = max(1, _BATCH_FLOATS // max(self.n, 1))
+        for first in range(0, len(unique), batch):
+            rows = dijkstra(
+                self.transposed,
+                directed=True,
+                indices=unique[first : first + batch],
+                limit=limit,
+            )
+            chosen = np.flatnonzero((inverse >= first) & (inverse < first + batch))
+            yield chosen, rows[inverse[chosen] - first] + (snap[chosen] * self.per_metre)[:, None]
+
+
+# --------------------------------------------------------------------------- nearest
 
 
 def nearest(
@@ -222,197 +446,351 @@ def nearest(
 
     Parameters
     ----------
-    cells, services : GeoDataFrame
-        Population cells and service points in EPSG:3006.
+    cells : GeoDataFrame
+        Population cells (cell_id, population, point geometry) in EPSG:3006;
+        municipality_code, urban and population_70plus are carried along.
+    services : GeoDataFrame
+        Service points (service_id, kind, point geometry) in EPSG:3006.
     kind : str or list of str, optional
-        Service kinds (default every kind in ``services``).
+        Service kinds (default every kind in ``services``, sorted).
     method : {"euclidean", "network"}
+        Straight lines (KD-tree) or roads (one Dijkstra per kind).
     network : RoadGraph
         Required for ``method="network"``.
     weight : {"length", "time"}
-        Network cost: metres or seconds (needs speeds).
+        Network cost: metres, or seconds (the graph needs travel times).
     snap_speed_kmh : float, default 5
-        Speed on the snap distances when ``weight="time"``.
+        Speed on the snap distances when ``weight="time"`` (walking).
     engine : {None, "dask"}
-        Chunked evaluation with dask (Euclidean), identical results.
+        Chunked evaluation of the cells with dask; identical results.
 
     Returns
     -------
     DataFrame
-        One row per cell and kind: cell_id, municipality_code (when cells
-        have it), population, kind, distance (m; s for time), unit ("m" or
-        "s"), service_id (categorical, missing when unreachable), snap_m (network: the
-        cell's snap distance). ``attrs["unreachable"]``: kind -> number of
-        cells without a route.
+        One row per cell and kind, cells in input order within each kind:
+        cell_id, [municipality_code, urban, population_70plus,] population,
+        kind, distance (m; seconds for time; NaN when unreachable), unit
+        ("m" or "s"), service_id (categorical; missing when unreachable),
+        snap_m and service_snap_m (network: metres from the cell and from
+        the service to their nodes; NaN for Euclidean), and for
+        ``weight="time"`` length_m (road metres of the fastest route, snaps
+        included). ``attrs``: "unreachable" (kind -> number of cells
+        without a route), "method", "weight".
 
     Raises
     ------
     CRSError
-        A geographic CRS or different CRSs.
+        A geographic CRS, different CRSs, no CRS, or coordinates in degrees.
+    SchemaError
+        Missing columns, duplicate ids, non-point geometries, bad populations.
 
     Example
     -------
     >>> import geopandas as gpd
     >>> c = gpd.GeoDataFrame({"cell_id": ["a"], "population": [1.0]},
-    ...     geometry=gpd.points_from_xy([10], [0]), crs=3006)
+    ...     geometry=gpd.points_from_xy([500010], [6500000]), crs=3006)
     >>> s = gpd.GeoDataFrame({"service_id": ["x", "y"], "kind": ["apotek", "vårdcentral"]},
-    ...     geometry=gpd.points_from_xy([0, 40], [0, 0]), crs=3006)
+    ...     geometry=gpd.points_from_xy([500000, 500040], [6500000, 6500000]), crs=3006)
     >>> nearest(c, s)["distance"].tolist()
     [10.0, 30.0]
     """
     check_choice("method", ["euclidean", "network"], method)
     check_choice("weight", ["length", "time"], weight)
-    _check_inputs(cells, services)
+    check_choice("engine", [None, "dask"], engine)
+    _check_crs([(cells, "cells"), (services, "services")])
+    cell_xy, population, cell_ids = _cells_input(cells)
+    service_xy, service_ids = _services_input(services)
     if method == "network":
-        if not isinstance(network, RoadGraph):
-            raise ValueError("method='network' needs `network`, a RoadGraph (load.roads).")
-        if weight == "time":
-            network.weights("time")  # raises when the graph has no travel times
+        _check_network(network, weight)
+        router = _Router(network, weight, snap_speed_kmh)
+        cell_snap, cell_node = router.snap(cell_xy, engine)
     elif weight == "time":
-        raise ValueError("weight='time' needs method='network' and a graph with speeds.")
-    cell_xy = _xy(cells)
+        raise ValueError("weight='time' needs method='network' and a road graph with speeds.")
     n = len(cells)
     kinds = _kinds(services, kind)
-    distances, snaps, service_codes, service_ids = [], [], [], []
+    order = _spatial_order(cell_xy)
+    back = np.empty_like(order)
+    back[order] = np.arange(n)
+    sorted_xy = cell_xy[order]
+    service_kind = services["kind"].astype(str).to_numpy()
+    columns: dict[str, list[np.ndarray]] = {
+        "distance": [],
+        "code": [],
+        "snap_m": [],
+        "service_snap_m": [],
+        "length_m": [],
+    }
     unreachable = {}
-    offset = 0
     for k in kinds:
-        chosen = services[services["kind"] == k]
-        service_xy = _xy(chosen)
+        rows = np.flatnonzero(service_kind == k)
         if method == "euclidean":
-            distance, which = _euclidean(cell_xy, service_xy, engine)
-            snap = np.full(n, np.nan)
-        else:
-            distance, which, snap = _network(
-                network, cell_xy, service_xy, weight=weight, snap_speed_kmh=snap_speed_kmh
+            tree = cKDTree(service_xy[rows])
+            distance, which = _by_chunks(
+                lambda chunk, _, tree=tree: tree.query(chunk, k=1, workers=-1), sorted_xy, engine
             )
+            distance, which = distance[back], which[back]
+            snap = service_snap = length = np.full(n, np.nan)
+        else:
+            cost, by_node, by_node_length, snaps = router.nearest(service_xy[rows])
+            distance = cost[cell_node] + cell_snap * router.per_metre
+            which = by_node[cell_node]
+            snap = cell_snap
+            service_snap = np.where(which >= 0, snaps[np.maximum(which, 0)], np.nan)
+            length = None if by_node_length is None else by_node_length[cell_node] + cell_snap
         missing = np.isnan(distance) | (which < 0)
-        service_codes.append(np.where(missing, -1, which + offset))
-        service_ids.append(chosen["service_id"].astype(str).to_numpy())
-        offset += len(chosen)
-        distances.append(distance)
-        snaps.append(snap)
-        unreachable[k] = int(np.isnan(distance).sum())
-    # A long table of cells x kinds built once, with categorical ids (no string copies).
+        columns["distance"].append(np.where(missing, np.nan, distance))
+        columns["code"].append(np.where(missing, -1, rows[np.maximum(which, 0)]))
+        columns["snap_m"].append(snap)
+        columns["service_snap_m"].append(service_snap)
+        columns["length_m"].append(length)
+        unreachable[k] = int(missing.sum())
     repeat = len(kinds)
+
+    def stack(name, dtype=float):
+        return np.concatenate(columns[name]) if repeat else np.zeros(0, dtype)
+
     out = pd.DataFrame(
         {
-            "cell_id": pd.Categorical.from_codes(
-                np.tile(np.arange(n), repeat), pd.Index(cells["cell_id"].astype(str))
-            ),
-            "population": np.tile(cells["population"].to_numpy(dtype=float), repeat),
+            "cell_id": pd.Categorical.from_codes(np.tile(np.arange(n), repeat), cell_ids),
+            "population": np.tile(population, repeat),
             "kind": pd.Categorical.from_codes(np.repeat(np.arange(repeat), n), kinds),
-            "distance": np.concatenate(distances) if distances else np.zeros(0),
+            "distance": stack("distance"),
             "unit": pd.Categorical.from_codes(
                 np.zeros(n * repeat, int), ["s" if weight == "time" else "m"]
             ),
-            # The nearest service's id; missing when unreachable.
-            "service_id": pd.Categorical.from_codes(
-                np.concatenate(service_codes) if service_codes else np.zeros(0, int),
-                pd.Index(np.concatenate(service_ids)).unique()
-                if len(service_ids)
-                else pd.Index([]),
-            ),
-            "snap_m": np.concatenate(snaps) if snaps else np.zeros(0),
+            "service_id": pd.Categorical.from_codes(stack("code", int), service_ids),
+            "snap_m": stack("snap_m"),
+            "service_snap_m": stack("service_snap_m"),
         }
     )
+    if weight == "time":
+        out["length_m"] = stack("length_m")
     for name in ("population_70plus", "urban", "municipality_code"):
         if name in cells:
-            out.insert(1, name, np.tile(cells[name].to_numpy(), repeat))
+            values = cells[name]
+            if name == "municipality_code":  # few codes: a categorical, not 3 M strings
+                codes, uniques = pd.factorize(values, sort=True)
+                tiled = pd.Categorical.from_codes(np.tile(codes, repeat), uniques)
+            else:
+                tiled = np.tile(values.to_numpy(), repeat)
+            out.insert(1, name, tiled)
     out.attrs = {"unreachable": unreachable, "method": method, "weight": weight}
     return out
 
 
-def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
-    ok = np.isfinite(values) & (weights > 0)
-    if not ok.any():
-        return np.nan
-    order = np.argsort(values[ok], kind="stable")
-    v, w = values[ok][order], weights[ok][order]
-    share = np.cumsum(w) / w.sum()
-    return float(v[np.searchsorted(share, q - 1e-12)])
+# --------------------------------------------------------------------------- summaries
+
+
+def _keys(by) -> list[str]:
+    if by is None:
+        return []
+    return [by] if isinstance(by, str) else list(by)
+
+
+def _measures(distances: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Distances in km and times in minutes, each where the table has them."""
+    unit = distances["unit"]
+    unknown = sorted(set(map(str, pd.unique(unit.dropna()))) - {"m", "s"})
+    if unknown or unit.isna().any():
+        value = unknown[0] if unknown else None
+        raise SchemaError(
+            f"`distances` has the unit {value!r}; expected 'm' or 's'",
+            column="unit",
+            value=value,
+            hint="pass the output of access.nearest",
+        )
+    metres = (unit == "m").to_numpy()
+    seconds = ~metres
+    distance = distances["distance"].to_numpy(float)
+    out = {}
+    if metres.any() or "length_m" in distances:
+        km = np.where(metres, distance / 1000.0, np.nan)
+        if "length_m" in distances:
+            km = np.where(seconds, distances["length_m"].to_numpy(float) / 1000.0, km)
+        out["km"] = km
+    if seconds.any():
+        out["min"] = np.where(seconds, distance / 60.0, np.nan)
+    return out
+
+
+def _splits(distances: pd.DataFrame, weight: str, splits: bool):
+    """(group name, rows in the group or None for all, weights) of every population group."""
+    base = np.nan_to_num(pd.to_numeric(distances[weight], errors="coerce").to_numpy(float))
+    yield "all", None, base
+    if splits and "urban" in distances:
+        urban = distances["urban"]
+        known = urban.notna().to_numpy()
+        flag = urban.where(known, False).astype(bool).to_numpy()
+        yield "urban", known & flag, base
+        yield "rural", known & ~flag, base
+    if splits and "population_70plus" in distances and weight == "population":
+        old = pd.to_numeric(distances["population_70plus"], errors="coerce").to_numpy(float)
+        yield "70+", None, np.nan_to_num(old)
+
+
+def _group_codes(frame: pd.DataFrame, columns: list[str]):
+    """Integer group codes in sorted key order, and the keys of each code."""
+    grouped = frame[columns].groupby(columns, sort=True, observed=True, dropna=False)
+    codes = grouped.ngroup().to_numpy()
+    keys = grouped.size().reset_index()[columns]
+    for column in columns:
+        if isinstance(keys[column].dtype, pd.CategoricalDtype):
+            keys[column] = keys[column].astype(keys[column].cat.categories.dtype)
+    return codes, keys
+
+
+def _sorted_quantile(g, v, w, q: float, n_groups: int) -> np.ndarray:
+    """Inverted weighted CDF per group (module docstring) of values sorted by (group, value)."""
+    out = np.full(n_groups, np.nan)
+    if not len(g):
+        return out
+    cum = pd.Series(w).groupby(g, sort=False).cumsum().to_numpy()
+    last = np.flatnonzero(np.r_[g[1:] != g[:-1], True])
+    total = np.repeat(cum[last], np.diff(np.r_[-1, last]))
+    hit = np.flatnonzero(cum / total >= q)  # the last value of a group always qualifies
+    first = hit[np.r_[True, g[hit][1:] != g[hit][:-1]]]
+    out[g[first]] = v[first]
+    return out
+
+
+def _label(t: float) -> str:
+    return f"{t:g}"
 
 
 def summarise(
     distances: pd.DataFrame,
     *,
-    by: str | Sequence[str] = "municipality_code",
-    thresholds_km: Sequence[float] = (2, 5, 10, 20, 25, 30),
-    thresholds_min: Sequence[float] = (5, 10, 30),
+    by: str | Sequence[str] | None = "municipality_code",
+    thresholds_km: Sequence[float] = THRESHOLDS_KM,
+    thresholds_min: Sequence[float] = THRESHOLDS_MIN,
+    splits: bool = True,
     weight: str = "population",
 ) -> pd.DataFrame:
-    """Population-weighted distance summaries per group and kind.
+    """Population-weighted distance summaries per area, kind and population group.
 
     Parameters
     ----------
     distances : DataFrame
-        Output of :func:`nearest`.
-    by : str or list of str
-        Grouping columns besides ``kind`` (e.g. "municipality_code", or
-        ["municipality_code", "urban"]).
-    thresholds_km, thresholds_min
-        Thresholds for distances (unit "m") and times (unit "s").
+        Output of :func:`nearest` (kind, distance, unit, population, and
+        length_m for road times).
+    by : str, list of str or None, default "municipality_code"
+        Grouping columns besides ``kind``; None for the whole table.
+    thresholds_km : sequence of float, default (2, 5, 10, 20, 25, 30)
+        Distance thresholds (km) for the people and share beyond.
+    thresholds_min : sequence of float, default (5, 10, 30)
+        Travel-time thresholds (minutes).
+    splits : bool, default True
+        Add the groups "urban" and "rural" when the table has an ``urban``
+        column, and "70+" (weighted by ``population_70plus``) when it has
+        that column.
     weight : str, default "population"
-        The column to weight by; "population_70plus" gives the 70+ figures.
+        The column to weight by.
 
     Returns
     -------
     DataFrame
-        *by, kind, population, unreachable (people), mean, median, p90 (km or
-        min), and for each threshold t: ``beyond_<t>`` (people) and
-        ``share_beyond_<t>`` (0–1 of the reachable population).
+        One row per *by, kind and group ("all", "urban", "rural", "70+"):
+        population (people in the group), unreachable (people without a
+        route); for distances mean_km, median_km, p90_km, beyond_<t>km and
+        share_beyond_<t>km per threshold; for times the same with "min".
+        Shares are of the people with a route; "beyond t" is t or more.
+        Urban and rural rows appear where the area has such cells.
 
     Example
     -------
     >>> d = pd.DataFrame({"municipality_code": "1880", "kind": "apotek", "unit": "m",
     ...     "population": [10.0, 30.0, 60.0], "distance": [1000.0, 4000.0, 12000.0]})
     >>> s = summarise(d, thresholds_km=(5,))
-    >>> s[["mean", "median", "beyond_5", "share_beyond_5"]].iloc[0].tolist()
-    [8.5, 12.0, 60.0, 0.6]
+    >>> s[["group", "mean_km", "median_km", "beyond_5km", "share_beyond_5km"]]
+      group  mean_km  median_km  beyond_5km  share_beyond_5km
+    0   all      8.5       12.0        60.0               0.6
     """
-    by = [by] if isinstance(by, str) else list(by)
-    require_columns(distances, "distances", [*by, "kind", "distance", "unit", weight])
-    rows = []
-    for key, group in distances.groupby([*by, "kind"], sort=True, dropna=False):
-        unit = group["unit"].iloc[0]
-        scale = 1000.0 if unit == "m" else 60.0
-        thresholds = thresholds_km if unit == "m" else thresholds_min
-        suffix = "" if unit == "m" else "min"
-        values = group["distance"].to_numpy(float) / scale
-        weights = group[weight].to_numpy(float)
-        ok = np.isfinite(values)
-        reach = weights[ok].sum()
-        row = dict(zip([*by, "kind"], key if isinstance(key, tuple) else (key,), strict=True))
-        row |= {
-            "unit": "km" if unit == "m" else "min",
-            "population": float(weights.sum()),
-            "unreachable": float(weights[~ok].sum()),
-            "mean": float(np.average(values[ok], weights=weights[ok])) if reach else np.nan,
-            "median": _weighted_quantile(values, weights, 0.5),
-            "p90": _weighted_quantile(values, weights, 0.9),
+    keys = _keys(by)
+    require_columns(distances, "distances", [*keys, "kind", "distance", "unit", weight])
+    measures = _measures(distances)
+    codes, base = _group_codes(distances, [*keys, "kind"])
+    size = len(base)
+    reach = np.isfinite(distances["distance"].to_numpy(float))
+    thresholds = {"km": thresholds_km, "min": thresholds_min}
+    groups = []
+    for name, rows, w in _splits(distances, weight, splits):
+        groups.append((name, rows, w if rows is None else np.where(rows, w, 0.0)))
+    stats = [
+        {
+            "population": np.bincount(codes, w, minlength=size),
+            "unreachable": np.bincount(codes[~reach], w[~reach], minlength=size),
         }
-        for t in thresholds:
-            beyond = float(weights[ok & (values > t)].sum())
-            label = f"{t:g}{suffix}"
-            row[f"beyond_{label}"] = beyond
-            row[f"share_beyond_{label}"] = beyond / reach if reach else np.nan
-        rows.append(row)
-    return pd.DataFrame(rows)
+        for _, _, w in groups
+    ]
+    for unit, values in measures.items():
+        # Work in one order, by group then value (NaN last): the gathers happen once.
+        by_value = np.argsort(values)
+        narrow = codes.astype(np.int16) if size < 2**15 else codes  # radix sort when small
+        order = by_value[np.argsort(narrow[by_value], kind="stable")]
+        sorted_codes, v = codes[order], values[order]
+        finite = np.isfinite(v)
+        edges = np.asarray(thresholds[unit], float)
+        k = len(edges) + 1
+        klass = np.searchsorted(edges, v, side="right")  # how many thresholds passed
+        for (_, _, weights), out in zip(groups, stats, strict=True):
+            w = weights[order]
+            ok = finite & (w > 0)
+            g, vk, wk = sorted_codes[ok], v[ok], w[ok]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out[f"mean_{unit}"] = np.bincount(g, wk * vk, size) / np.bincount(g, wk, size)
+            out[f"median_{unit}"] = _sorted_quantile(g, vk, wk, 0.5, size)
+            out[f"p90_{unit}"] = _sorted_quantile(g, vk, wk, 0.9, size)
+            counts = np.bincount(g * k + klass[ok], wk, minlength=size * k).reshape(size, k)
+            passed = counts[:, ::-1].cumsum(axis=1)[:, ::-1]
+            reached = out["population"] - out["unreachable"]
+            for c, t in enumerate(edges, start=1):
+                out[f"beyond_{_label(t)}{unit}"] = passed[:, c]
+            for c, t in enumerate(edges, start=1):
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    share = np.where(reached > 0, passed[:, c] / reached, np.nan)
+                out[f"share_beyond_{_label(t)}{unit}"] = share
+    frames = []
+    for rank, ((name, rows, _), values) in enumerate(zip(groups, stats, strict=True)):
+        present = (
+            np.ones(size, bool) if rows is None else np.bincount(codes[rows], minlength=size) > 0
+        )
+        frame = base[present].assign(group=name, _code=np.flatnonzero(present), _rank=rank)
+        frames.append(frame.assign(**{k: v[present] for k, v in values.items()}))
+    out = pd.concat(frames, ignore_index=True).sort_values(["_code", "_rank"], kind="stable")
+    return out.drop(columns=["_code", "_rank"]).reset_index(drop=True)
 
 
 def distance_classes(
     distances: pd.DataFrame,
     *,
-    edges: Sequence[float] = TIME_CLASSES_MIN,
-    by: str | Sequence[str] = "municipality_code",
+    by: str | Sequence[str] | None = "municipality_code",
+    unit: str | None = None,
+    thresholds_km: Sequence[float] = THRESHOLDS_KM,
+    thresholds_min: Sequence[float] = THRESHOLDS_MIN,
+    weight: str = "population",
 ) -> pd.DataFrame:
     """Population per distance (km) or time (min) class, in Pipos' table shape.
+
+    Parameters
+    ----------
+    distances : DataFrame
+        Output of :func:`nearest`.
+    by : str, list of str or None, default "municipality_code"
+    unit : {None, "km", "min"}
+        Classes of distance or time; None: minutes for a time table (unit
+        "s"), km otherwise. Km of a time table come from ``length_m``.
+    thresholds_km, thresholds_min : sequence of float
+        Inner class edges: classes are [0, t1), [t1, t2), …, [tk, ∞).
+        The minute default gives Pipos' under 5, 5–10, 10–30, 30 or more.
+    weight : str, default "population"
+        Column to count ("population_70plus" for the 70+ classes).
 
     Returns
     -------
     DataFrame
-        *by, kind, lower, upper, unit ("km" or "min"), population, share.
-        Classes are ``[lower, upper)``; unreachable cells are left out.
+        *by, kind, lower, upper, unit ("km" or "min"), population, share
+        (of the people with a route, 0–1). Every class is listed, empty
+        ones with 0; people without a route are left out.
 
     Example
     -------
@@ -421,51 +799,71 @@ def distance_classes(
     >>> distance_classes(d)[["lower", "upper", "population"]].values.tolist()
     [[0.0, 5.0, 10.0], [5.0, 10.0, 30.0], [10.0, 30.0, 0.0], [30.0, inf, 60.0]]
     """
-    by = [by] if isinstance(by, str) else list(by)
-    require_columns(distances, "distances", [*by, "kind", "distance", "unit", "population"])
-    edges = np.asarray(edges, dtype=float)
-    rows = []
-    for key, group in distances.groupby([*by, "kind"], sort=True, dropna=False):
-        unit = group["unit"].iloc[0]
-        values = group["distance"].to_numpy(float) / (1000.0 if unit == "m" else 60.0)
-        weights = group["population"].to_numpy(float)
-        ok = np.isfinite(values)
-        total = weights[ok].sum()
-        index = np.searchsorted(edges, values[ok], side="right") - 1
-        people = np.bincount(index, weights=weights[ok], minlength=len(edges) - 1)[: len(edges) - 1]
-        keys = dict(zip([*by, "kind"], key if isinstance(key, tuple) else (key,), strict=True))
-        for lower, upper, count in zip(edges[:-1], edges[1:], people, strict=True):
-            rows.append(
-                keys
-                | {
-                    "lower": lower,
-                    "upper": upper,
-                    "unit": "km" if unit == "m" else "min",
-                    "population": float(count),
-                    "share": float(count / total) if total else np.nan,
-                }
-            )
-    return pd.DataFrame(rows)
+    keys = _keys(by)
+    check_choice("unit", [None, "km", "min"], unit)
+    require_columns(distances, "distances", [*keys, "kind", "distance", "unit", weight])
+    measures = _measures(distances)
+    if unit is None:
+        unit = "min" if "min" in measures else "km"
+    if unit not in measures:
+        raise ValueError(
+            f"`unit={unit!r}` needs {'road times (unit s)' if unit == 'min' else 'distances'}"
+            f" in `distances`, which has only {sorted(measures)}."
+        )
+    inner = np.asarray(thresholds_km if unit == "km" else thresholds_min, float)
+    if (np.diff(inner) <= 0).any() or (inner <= 0).any():
+        raise ValueError(
+            f"Thresholds must be positive and increasing, but {list(inner)} was passed."
+        )
+    edges = np.r_[0.0, inner, np.inf]
+    k = len(edges) - 1
+    values = measures[unit]
+    w = np.nan_to_num(pd.to_numeric(distances[weight], errors="coerce").to_numpy(float))
+    codes, groups = _group_codes(distances, [*keys, "kind"])
+    ok = np.isfinite(values)
+    klass = np.clip(np.searchsorted(edges, values[ok], side="right") - 1, 0, k - 1)
+    counts = np.bincount(codes[ok] * k + klass, w[ok], minlength=len(groups) * k)
+    out = groups.loc[groups.index.repeat(k)].reset_index(drop=True)
+    out["lower"] = np.tile(edges[:-1], len(groups))
+    out["upper"] = np.tile(edges[1:], len(groups))
+    out["unit"] = unit
+    out["population"] = counts
+    total = np.repeat(counts.reshape(-1, k).sum(axis=1), k) if len(groups) else counts
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["share"] = np.where(total > 0, counts / total, np.nan)
+    return out
 
 
-def _decay(d: np.ndarray, d0: float, decay: str | None) -> np.ndarray:
+# --------------------------------------------------------------------------- 2SFCA
+
+
+def _decay(cost: np.ndarray, d0: float, decay, scale: float) -> np.ndarray:
     if decay is None:
-        return np.ones_like(d)
+        return np.ones_like(cost)
+    if isinstance(decay, Mapping):
+        uppers = np.asarray(sorted(decay), float)
+        weights = np.r_[[float(decay[u]) for u in sorted(decay)], 0.0]
+        return weights[np.searchsorted(uppers, cost / scale, side="left")]
     if decay == "linear":
-        return 1 - d / d0
+        return 1.0 - cost / d0
     edge = np.exp(-0.5)
-    return (np.exp(-0.5 * (d / d0) ** 2) - edge) / (1 - edge)
+    return (np.exp(-0.5 * (cost / d0) ** 2) - edge) / (1.0 - edge)
 
 
 def two_step_fca(
     cells,
     services,
     *,
-    catchment_km: float,
+    catchment_km: float | None = None,
+    catchment_min: float | None = None,
     kind: str | None = None,
-    decay: str | None = "gaussian",
+    decay: str | Mapping[float, float] | None = "gaussian",
     capacity: str = "capacity",
-    by: str = "municipality_code",
+    method: str = "euclidean",
+    network: RoadGraph | None = None,
+    snap_speed_kmh: float = 5.0,
+    by: str | None = "municipality_code",
+    engine: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Two-step floating catchment accessibility (E2SFCA) per cell and per municipality.
 
@@ -473,69 +871,149 @@ def two_step_fca(
     ----------
     cells, services : GeoDataFrame
         EPSG:3006; services need the ``capacity`` column (e.g. staff).
-    catchment_km : float
-        Catchment radius d0 (Euclidean).
+    catchment_km : float, optional
+        Catchment radius d0 in km (straight lines or road length).
+    catchment_min : float, optional
+        Catchment in minutes of road travel time (``method="network"``, a
+        graph with times). Give exactly one of the two.
     kind : str, optional
         Only services of this kind.
-    decay : {None, "gaussian", "linear"}
-        Distance decay inside the catchment (module docstring).
+    decay : {"gaussian", "linear", None} or dict, default "gaussian"
+        Distance decay inside the catchment; a dict maps upper bounds (km
+        or minutes) to step weights (module docstring).
     capacity : str, default "capacity"
-    by : str, default "municipality_code"
+        Column of the services' supply.
+    method : {"euclidean", "network"}
+    network : RoadGraph, optional
+        Required for ``method="network"``.
+    snap_speed_kmh : float, default 5
+        Speed on the snap distances for ``catchment_min``.
+    by : str or None, default "municipality_code"
+        Column of ``cells`` for the area scores.
+    engine : {None, "dask"}
+        Chunked evaluation of the cells with dask; identical results.
 
     Returns
     -------
     (cells, areas) : tuple of DataFrame
-        Cells: cell_id, population, score (capacity per person reachable).
-        Areas: ``by``, population, score (population-weighted mean).
+        Cells: cell_id, [by,] population, score (capacity per person within
+        reach; 0 when no service is within reach), in input order.
+        Areas: by, population, score (population-weighted mean); empty
+        when ``by`` is None or not a column of the cells.
 
     Example
     -------
     >>> import geopandas as gpd
     >>> c = gpd.GeoDataFrame({"cell_id": ["a", "b"], "population": [100.0, 300.0],
-    ...     "municipality_code": "1880"}, geometry=gpd.points_from_xy([0, 2000], [0, 0]), crs=3006)
+    ...     "municipality_code": "1880"},
+    ...     geometry=gpd.points_from_xy([500000, 502000], [6500000, 6500000]), crs=3006)
     >>> s = gpd.GeoDataFrame({"service_id": ["x"], "kind": "hemtjänst", "capacity": [8.0]},
-    ...     geometry=gpd.points_from_xy([0], [0]), crs=3006)
+    ...     geometry=gpd.points_from_xy([500000], [6500000]), crs=3006)
     >>> two_step_fca(c, s, catchment_km=5, decay=None)[0]["score"].tolist()
     [0.02, 0.02]
     """
-    check_choice("decay", [None, "gaussian", "linear"], decay)
-    _check_inputs(cells, services)
+    if not isinstance(decay, Mapping):
+        check_choice("decay", [None, "gaussian", "linear"], decay)
+    elif not decay or any(float(u) <= 0 or float(w) < 0 for u, w in decay.items()):
+        raise ValueError(
+            f"A step `decay` maps positive upper bounds to weights ≥ 0, but {decay!r} was passed."
+        )
+    check_choice("method", ["euclidean", "network"], method)
+    check_choice("engine", [None, "dask"], engine)
+    if (catchment_km is None) == (catchment_min is None):
+        raise ValueError(
+            "Give exactly one of `catchment_km` and `catchment_min`, but "
+            f"catchment_km={catchment_km!r} and catchment_min={catchment_min!r} were passed."
+        )
+    weight = "length" if catchment_min is None else "time"
+    if weight == "time" and method != "network":
+        raise ValueError("`catchment_min` needs method='network' and a road graph with speeds.")
+    size = catchment_km if catchment_min is None else catchment_min
+    if not size > 0:
+        raise ValueError(f"The catchment must be positive, but {size!r} was passed.")
+    scale = 1000.0 if weight == "length" else 60.0
+    d0 = float(size) * scale
+    _check_crs([(cells, "cells"), (services, "services")])
+    cell_xy, population, _ = _cells_input(cells)
     require_columns(services, "services", [capacity])
-    chosen = services if kind is None else services[services["kind"] == kind]
-    d0 = catchment_km * 1000.0
-    pairs = cKDTree(_xy(cells)).sparse_distance_matrix(
-        cKDTree(_xy(chosen)), max_distance=d0, output_type="coo_matrix"
-    )
-    i, j, d = pairs.row, pairs.col, pairs.data
-    w = _decay(d, d0, decay)
-    population = cells["population"].to_numpy(float)
+    if kind is not None:
+        check_choice("kind", sorted(services["kind"].astype(str).unique()), kind)
+    chosen = services if kind is None else services[services["kind"].astype(str) == kind]
+    service_xy, _ = _services_input(chosen)
+    supply = _require_amounts(chosen, "services", capacity)
+    if method == "euclidean":
+        stree = cKDTree(service_xy)
+
+        def pairs(chunk, start):
+            found = cKDTree(chunk).sparse_distance_matrix(stree, d0, output_type="ndarray")
+            return found["i"].astype(np.int64) + start, found["j"].astype(np.int64), found["v"]
+
+        i, j, cost = (
+            _by_chunks(pairs, cell_xy, engine)
+            if len(cell_xy)
+            else (
+                np.zeros(0, np.int64),
+                np.zeros(0, np.int64),
+                np.zeros(0),
+            )
+        )
+    else:
+        _check_network(network, weight)
+        router = _Router(network, weight, snap_speed_kmh)
+        cell_snap, cell_node = router.snap(cell_xy, engine)
+        cell_cost = cell_snap * router.per_metre
+        parts = []
+        for rows, node_cost in router.within(service_xy, d0):
+            total = node_cost[:, cell_node] + cell_cost[None, :]
+            r, c = np.nonzero(total <= d0)
+            parts.append((c, rows[r], total[r, c]))
+        i, j, cost = (
+            (np.concatenate(p) for p in zip(*parts, strict=True))
+            if parts
+            else (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+        )
+    order = np.lexsort((j, i))  # one canonical order: the sums do not depend on chunking
+    i, j, cost = i[order], j[order], cost[order]
+    w = _decay(cost, d0, decay, scale)
     demand = np.bincount(j, weights=population[i] * w, minlength=len(chosen))
-    supply = chosen[capacity].to_numpy(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(demand > 0, supply / demand, 0.0)
     score = np.bincount(i, weights=ratio[j] * w, minlength=len(cells))
     per_cell = pd.DataFrame(
-        {"cell_id": cells["cell_id"].to_numpy(), "population": population, "score": score}
+        {
+            "cell_id": cells["cell_id"].to_numpy(),
+            "population": population,
+            "score": score,
+        }
     )
-    if by in cells:
+    areas = pd.DataFrame(columns=[by or "area", "population", "score"])
+    if by is not None and by in cells:
         per_cell.insert(1, by, cells[by].to_numpy())
-        groups = per_cell.groupby(by)
-        areas = pd.DataFrame(
-            {
-                "population": groups["population"].sum(),
-                "score": groups.apply(
-                    lambda g: (
-                        np.average(g["score"], weights=g["population"])
-                        if g["population"].sum() > 0
-                        else np.nan
-                    ),
-                    include_groups=False,
-                ),
-            }
-        ).reset_index()
-    else:
-        areas = pd.DataFrame()
+        sums = (
+            per_cell.assign(_weighted=population * score)
+            .groupby(by, sort=True)[["population", "_weighted"]]
+            .sum()
+        )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sums["score"] = np.where(
+                sums["population"] > 0, sums["_weighted"] / sums["population"], np.nan
+            )
+        areas = sums[["population", "score"]].reset_index()
     return per_cell, areas
+
+
+# --------------------------------------------------------------------------- travel savings
+
+
+def _per_row(frame, value, name: str) -> np.ndarray:
+    if isinstance(value, str):
+        require_columns(frame, "clients", [value])
+        return _require_amounts(frame, "clients", value)
+    if not (isinstance(value, int | float) and np.isfinite(value) and value >= 0):
+        raise ValueError(
+            f"`{name}` must be a column name or a number ≥ 0, but {value!r} was passed."
+        )
+    return np.full(len(frame), float(value))
 
 
 def travel_savings(
@@ -544,86 +1022,148 @@ def travel_savings(
     *,
     visits_per_month: str | float = "visits_per_month",
     digital_share: float = 0.10,
+    client_count: str | float | None = None,
+    method: str = "euclidean",
+    network: RoadGraph | None = None,
+    weight: str = "length",
     speed_kmh: float = 50.0,
     round_trip: bool = True,
+    detour_factor: float = 1.0,
     minutes_saved_per_visit: float = 0.0,
-    network: RoadGraph | None = None,
-    by: str = "municipality_code",
+    staff_per_visit: float = 1.0,
+    snap_speed_kmh: float = 5.0,
+    by: str | None = "municipality_code",
+    engine: str | None = None,
 ) -> pd.DataFrame:
     """Km and staff hours per month saved when a share of home visits becomes digital.
+
+    For home care (hemtjänst) or home health care: night supervision by
+    camera or video visits replace a share of the visits, and each replaced
+    visit saves the trip from the nearest base (module docstring).
 
     Parameters
     ----------
     clients : GeoDataFrame
-        One row per client (or per cell of clients) with a visits column.
+        One row per client, or per cell of clients, in EPSG:3006.
     bases : GeoDataFrame
         Home-care bases (service points), EPSG:3006.
-    visits_per_month : str or float
-        Column of visits per month, or one number for every client.
+    visits_per_month : str or float, default "visits_per_month"
+        Visits per client and month: a column, or one number for all.
     digital_share : float, default 0.10
-        Share of visits made digital (night supervision by camera, video).
-    speed_kmh : float, default 50
-        Average driving speed.
-    round_trip : bool, default True
-    minutes_saved_per_visit : float, default 0
-        Time at the door saved per digital visit, on top of driving.
+        Share of the visits made digital (0–1).
+    client_count : str, float or None
+        Clients per row: a column or a number; None takes the
+        ``population`` column when there is one, else 1 per row.
+    method : {"euclidean", "network"}
     network : RoadGraph, optional
-        Road distances instead of straight lines.
-    by : str
+        Required for ``method="network"``.
+    weight : {"length", "time"}
+        "time" takes driving hours from the fastest route's time (and km
+        from its length) instead of km / ``speed_kmh``.
+    speed_kmh : float, default 50
+        Average driving speed, for ``weight="length"``.
+    round_trip : bool, default True
+        A trip is base → client → base; False: one way.
+    detour_factor : float, default 1
+        Multiplies the trip km (e.g. 1.3 to turn straight lines into roads).
+    minutes_saved_per_visit : float, default 0
+        Staff minutes at the door saved per digital visit, net of the time
+        the digital visit itself takes.
+    staff_per_visit : float, default 1
+        Staff travelling together on a visit.
+    snap_speed_kmh : float, default 5
+        Speed on the snap distances for ``weight="time"``.
+    by : str or None, default "municipality_code"
+        Column of ``clients`` to sum by; None for one row "all".
+    engine : {None, "dask"}
 
     Returns
     -------
     DataFrame
-        ``by``, clients, visits, km_saved, hours_saved (per month), plus the
-        assumptions as columns.
+        by, clients, visits, digital_visits, km_saved, hours_saved (per
+        month), unreachable (clients without a route, left out of the
+        savings), and the assumptions as columns.
 
     Example
     -------
     >>> import geopandas as gpd
-    >>> c = gpd.GeoDataFrame({"cell_id": ["a"], "population": [1.0], "municipality_code": "1880",
-    ...     "visits_per_month": [60.0]}, geometry=gpd.points_from_xy([5000], [0]), crs=3006)
+    >>> c = gpd.GeoDataFrame({"municipality_code": ["1880"], "visits_per_month": [60.0]},
+    ...     geometry=gpd.points_from_xy([505000], [6500000]), crs=3006)
     >>> b = gpd.GeoDataFrame({"service_id": ["h"], "kind": "hemtjänst"},
-    ...     geometry=gpd.points_from_xy([0], [0]), crs=3006)
-    >>> travel_savings(c, b)[["km_saved", "hours_saved"]].iloc[0].tolist()
-    [60.0, 1.2]
+    ...     geometry=gpd.points_from_xy([500000], [6500000]), crs=3006)
+    >>> out = travel_savings(c, b)  # 60 visits x 10 % x 2 x 5 km; 60 km at 50 km/h
+    >>> out[["digital_visits", "km_saved", "hours_saved"]].round(6).iloc[0].tolist()
+    [6.0, 60.0, 1.2]
     """
     if not 0 <= digital_share <= 1:
         raise ValueError(f"`digital_share` must lie in 0–1, but {digital_share!r} was passed.")
-    if speed_kmh <= 0:
-        raise ValueError(f"`speed_kmh` must be positive, but {speed_kmh!r} was passed.")
-    frame = clients.copy()
-    if "cell_id" not in frame:
-        frame["cell_id"] = np.arange(len(frame)).astype(str)
-    if "population" not in frame:
-        frame["population"] = 1.0
+    for name, value in (
+        ("speed_kmh", speed_kmh),
+        ("detour_factor", detour_factor),
+        ("staff_per_visit", staff_per_visit),
+    ):
+        if not value > 0:
+            raise ValueError(f"`{name}` must be positive, but {value!r} was passed.")
+    if not minutes_saved_per_visit >= 0:
+        raise ValueError(
+            f"`minutes_saved_per_visit` must be ≥ 0, but {minutes_saved_per_visit!r} was passed."
+        )
+    check_choice("method", ["euclidean", "network"], method)
+    check_choice("weight", ["length", "time"], weight)
+    require_columns(clients, "clients", [by] if by is not None else [])
+    _check_crs([(clients, "clients"), (bases, "bases")])
+    _xy(clients, "clients")
+    if client_count is None:
+        client_count = "population" if "population" in clients else 1.0
+    count = _per_row(clients, client_count, "client_count")
+    visits = _per_row(clients, visits_per_month, "visits_per_month")
+    frame = gpd.GeoDataFrame(
+        {"cell_id": np.arange(len(clients)).astype(str), "population": count},
+        geometry=clients.geometry.to_numpy(),
+        crs=clients.crs,
+    )
     dist = nearest(
         frame,
         bases.assign(kind="base"),
-        method="network" if network is not None else "euclidean",
+        method=method,
         network=network,
+        weight=weight,
+        snap_speed_kmh=snap_speed_kmh,
+        engine=engine,
     )
-    visits = (
-        frame[visits_per_month].to_numpy(float)
-        if isinstance(visits_per_month, str)
-        else np.full(len(frame), float(visits_per_month))
+    trips = 2.0 if round_trip else 1.0
+    metres = (dist["length_m"] if weight == "time" else dist["distance"]).to_numpy(float)
+    trip_km = metres / 1000.0 * trips * detour_factor
+    drive_hours = (
+        dist["distance"].to_numpy(float) / 3600.0 * trips * detour_factor
+        if weight == "time"
+        else trip_km / speed_kmh
     )
-    trip_km = dist["distance"].to_numpy(float) / 1000 * (2 if round_trip else 1)
-    saved_visits = visits * digital_share
-    km = trip_km * saved_visits
-    hours = km / speed_kmh + saved_visits * minutes_saved_per_visit / 60
+    digital = count * visits * digital_share
+    reach = np.isfinite(trip_km)
     out = pd.DataFrame(
         {
-            by: frame[by].to_numpy() if by in frame else "alla",
-            "clients": frame["population"].to_numpy(float),
-            "visits": visits,
-            "km_saved": km,
-            "hours_saved": hours,
+            "key": clients[by].to_numpy() if by is not None else "all",
+            "clients": count,
+            "visits": count * visits,
+            "digital_visits": digital,
+            "km_saved": np.where(reach, trip_km * digital, 0.0),
+            "hours_saved": np.where(
+                reach,
+                staff_per_visit * digital * (drive_hours + minutes_saved_per_visit / 60.0),
+                0.0,
+            ),
+            "unreachable": np.where(reach, 0.0, count),
         }
     )
-    out = out.groupby(by, as_index=False).sum(min_count=1)
+    out = out.groupby("key", sort=True).sum().reset_index().rename(columns={"key": by or "area"})
     return out.assign(
         digital_share=digital_share,
-        speed_kmh=speed_kmh,
+        method=method,
+        weight=weight,
+        speed_kmh=speed_kmh if weight == "length" else np.nan,
         round_trip=round_trip,
+        detour_factor=detour_factor,
         minutes_saved_per_visit=minutes_saved_per_visit,
+        staff_per_visit=staff_per_visit,
     )

@@ -19,7 +19,7 @@ Example
 '12\\xa0345,6'
 """
 
-from .access import cell_map, class_bars, cumulative_curves, savings_bars
+from .access import cell_map, class_bars, cumulative_curves, savings_bars, score_map
 from .maps import choropleth, municipality_map
 from .maturity import (
     change_dumbbell,
@@ -80,6 +80,7 @@ __all__ = [
     "class_bars",
     "cumulative_curves",
     "savings_bars",
+    "score_map",
     "adoption_curves",
     "tile_chart",
     "survey_small_multiples",

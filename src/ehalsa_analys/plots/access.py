@@ -1,4 +1,11 @@
-"""Figures of distance to service: cell maps, class bars, cumulative curves, savings.
+"""Figures of distance to service: cell maps, class bars, cumulative curves, scores, savings.
+
+Each takes the tidy output of :mod:`ehalsa_analys.access` and returns the
+Axes it drew on. Distances in metres are shown in km and times in seconds in
+minutes; Swedish labels by default (``lang="en"`` for English), Swedish
+numbers (12 345,6), colours from the house palette: the sequential
+``cividis`` for values (reversed for distances, so far is dark) and
+Okabe–Ito for lines.
 
 Example
 -------
@@ -7,8 +14,7 @@ Example
 >>> import matplotlib.pyplot as plt
 >>> import pandas as pd
 >>> c = pd.DataFrame({"municipality_code": "1880", "kind": "apotek", "lower": [0.0, 5.0],
-...     "upper": [5.0, float("inf")], "unit": "min", "population": [80.0, 20.0],
-...     "share": [0.8, 0.2]})
+...     "upper": [5.0, float("inf")], "unit": "min", "population": [80.0, 20.0]})
 >>> ax = class_bars(c, ax=plt.figure().add_subplot())
 >>> [round(float(p.get_width()), 1) for p in ax.patches]
 [80.0, 20.0]
@@ -20,13 +26,15 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import shapely
+from matplotlib.patches import Patch
 
 from .. import reference
 from ..errors import check_choice
 from ..schemas import require_columns
 from .style import _PARAMS, PALETTE, SEQUENTIAL, add_source, format_number, number_formatter
 
-__all__ = ["cell_map", "class_bars", "cumulative_curves", "savings_bars"]
+__all__ = ["cell_map", "score_map", "class_bars", "cumulative_curves", "savings_bars"]
 
 _TEXT = {
     "sv": {
@@ -37,10 +45,13 @@ _TEXT = {
         "services": "Servicepunkter",
         "classes": "Befolkning per avståndsklass",
         "curves": "Hur många bor inom ett visst avstånd",
-        "savings": "Sparade mil och timmar per månad",
+        "savings": "Sparade kilometer och timmar per månad",
         "km_saved": "Sparade km per månad",
-        "hours": "Sparade timmar per månad",
+        "hours": "tim",
         "missing": "Nås inte via vägnätet",
+        "score": "Kapacitet per {per} invånare inom räckhåll",
+        "score_title": "Tillgänglighet (2SFCA)",
+        "reference": "Pipos (tunn stapel)",
         "under": "under {hi}",
         "over": "över {lo}",
         "between": "{lo}–{hi}",
@@ -55,20 +66,114 @@ _TEXT = {
         "curves": "How many live within a given distance",
         "savings": "Kilometres and hours saved per month",
         "km_saved": "Km saved per month",
-        "hours": "Hours saved per month",
+        "hours": "h",
         "missing": "Not reachable by road",
+        "score": "Capacity per {per} residents within reach",
+        "score_title": "Accessibility (2SFCA)",
+        "reference": "Pipos (thin bar)",
         "under": "under {hi}",
         "over": "over {lo}",
         "between": "{lo}–{hi}",
     },
 }
+_SCALE = {"m": (1000.0, "km"), "s": (60.0, "min")}
+_MISSING = "#bbbbbb"
+
+
+def _names(codes) -> list[str]:
+    table = reference.municipalities().set_index("municipality_code")["municipality"]
+    return [table.get(c, c) for c in codes]
+
+
+def _one_kind(data: pd.DataFrame, kind: str | None, name: str) -> pd.DataFrame:
+    """Rows of one kind: ``kind`` when given, else the only kind in ``data``."""
+    if "kind" not in data:
+        return data
+    kinds = sorted(pd.unique(data["kind"].astype(str)))
+    if kind is None:
+        if len(kinds) > 1:
+            raise ValueError(
+                f"`{name}` holds the kinds {kinds}; choose one with kind=, e.g. kind={kinds[0]!r}."
+            )
+        return data
+    check_choice("kind", kinds, kind)
+    return data[data["kind"].astype(str) == kind]
+
+
+def _with_geometry(data, cells, name: str):
+    """``data`` as points: its own geometry, or the cells' joined on cell_id."""
+    if cells is None:
+        require_columns(data, name, ["geometry"], hint="pass cells= to take the points from")
+        return data.geometry.x.to_numpy(float), data.geometry.y.to_numpy(float)
+    require_columns(data, name, ["cell_id"])
+    require_columns(cells, "cells", ["cell_id", "geometry"])
+    points = pd.Series(cells.geometry.to_numpy(), index=cells["cell_id"].astype(str).to_numpy())
+    joined = points.reindex(data["cell_id"].astype(str).to_numpy())
+    if joined.isna().any():
+        missing = data["cell_id"].astype(str).to_numpy()[joined.isna().to_numpy()][0]
+        raise ValueError(f"`cells` has no cell_id {missing!r} of `{name}`.")
+    points = joined.to_numpy()
+    return shapely.get_x(points).astype(float), shapely.get_y(points).astype(float)
+
+
+def _point_map(
+    x, y, values, *, cmap, label, services, county_code, vmax, lang, ax, source, missing
+):
+    text = _TEXT[lang]
+    if ax is None:
+        ax = plt.gca()
+    shapes = reference.geometries("municipality", county_code=county_code)
+    shapes.plot(ax=ax, facecolor="#f4f4f4", edgecolor="#999999", linewidth=0.4)
+    ok = np.isfinite(values)
+    top = vmax if vmax is not None else (float(np.nanpercentile(values, 98)) if ok.any() else 1.0)
+    norm = mpl.colors.Normalize(0, top if top > 0 else 1.0)
+    ax.scatter(x[ok], y[ok], c=values[ok], cmap=cmap, norm=norm, s=2, linewidths=0, zorder=2)
+    if missing and (~ok).any():
+        ax.scatter(
+            x[~ok],
+            y[~ok],
+            color=_MISSING,
+            s=3,
+            marker="x",
+            linewidths=0.5,
+            zorder=2,
+            label=text["missing"],
+        )
+    if services is not None and len(services):
+        minx, miny, maxx, maxy = shapes.total_bounds
+        shown = services.cx[minx:maxx, miny:maxy]  # only those on the map
+        ax.scatter(
+            shown.geometry.x,
+            shown.geometry.y,
+            color="black",
+            marker="^",
+            s=10,
+            zorder=3,
+            label=text["services"],
+        )
+    bar = ax.figure.colorbar(
+        mpl.cm.ScalarMappable(norm=norm, cmap=cmap),
+        ax=ax,
+        shrink=0.6,
+        format=number_formatter(lang),
+    )
+    bar.set_label(label)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="lower right", frameon=False, fontsize="small", markerscale=2)
+    ax.set_axis_off()
+    ax.set_aspect("equal")
+    if source:
+        add_source(ax.figure, source, lang=lang)
+    return ax
 
 
 def cell_map(
-    cells,
+    data,
     *,
     value: str = "distance",
-    unit: str = "km",
+    unit: str | None = None,
+    kind: str | None = None,
+    cells=None,
     services=None,
     county_code: str | None = None,
     vmax: float | None = None,
@@ -76,19 +181,25 @@ def cell_map(
     ax=None,
     source: str | None = None,
 ):
-    """Map of population cells coloured by ``value`` (a distance, time or score), with services.
+    """Map of population cells coloured by distance (or time) to a kind, with its services.
 
     Parameters
     ----------
-    cells : GeoDataFrame
-        Cell points (EPSG:3006) with the ``value`` column; NaN is drawn grey
-        as "not reachable by road".
+    data : DataFrame or GeoDataFrame
+        Output of :func:`access.nearest` (with ``cells=`` for the points),
+        or cell points with a ``value`` column. NaN is drawn as grey
+        crosses, "not reachable by road".
     value : str, default "distance"
-    unit : {{"km", "min", ""}}
-        Label of the colour bar (distances in metres are shown in km and
-        seconds in minutes by the caller).
+        Column to colour by.
+    unit : str, optional
+        Colour-bar label key ("km", "min") or text. None: taken from a
+        ``unit`` column ("m" is shown in km, "s" in minutes), else "km".
+    kind : str, optional
+        The service kind to show, when ``data`` holds several.
+    cells : GeoDataFrame, optional
+        Cells with cell_id and points, when ``data`` has no geometry.
     services : GeoDataFrame, optional
-        Drawn as black markers.
+        Service points drawn as black triangles (of ``kind`` when given).
     {county_code}
     vmax : float, optional
         Top of the colour scale (default the 98th percentile).
@@ -103,67 +214,107 @@ def cell_map(
     Example
     -------
     >>> import geopandas as gpd
-    >>> c = gpd.GeoDataFrame({{"distance": [1.0, 8.0]}},
+    >>> c = gpd.GeoDataFrame({{"cell_id": ["a", "b"]}},
     ...     geometry=gpd.points_from_xy([515000, 520000], [6566000, 6570000]), crs=3006)
-    >>> ax = cell_map(c, county_code="18", ax=plt.figure().add_subplot())
+    >>> d = pd.DataFrame({{"cell_id": ["a", "b"], "kind": "apotek", "unit": "s",
+    ...     "distance": [60.0, 480.0]}})
+    >>> ax = cell_map(d, cells=c, county_code="18", ax=plt.figure().add_subplot())
+    >>> ax.collections[-1].get_array().tolist()
+    [1.0, 8.0]
     """
     check_choice("lang", list(_TEXT), lang)
-    require_columns(cells, "cells", [value, "geometry"])
-    text = _TEXT[lang]
-    if ax is None:
-        ax = plt.gca()
-    shapes = reference.geometries("municipality", county_code=county_code)
-    shapes.plot(ax=ax, facecolor="#f4f4f4", edgecolor="#999999", linewidth=0.4)
-    values = cells[value].to_numpy(float)
-    ok = np.isfinite(values)
-    top = vmax if vmax is not None else (np.nanpercentile(values, 98) if ok.any() else 1.0)
-    norm = mpl.colors.Normalize(0, top)
-    ax.scatter(
-        cells.geometry.x[ok],
-        cells.geometry.y[ok],
-        c=values[ok],
+    require_columns(data, "data", [value])
+    data = _one_kind(data, kind, "data")
+    values = data[value].to_numpy(float)
+    if unit is None and "unit" in data and len(data) and value == "distance":
+        scale, unit = _SCALE[str(data["unit"].iloc[0])]
+        values = values / scale
+    x, y = _with_geometry(data, cells, "data")
+    if services is not None and kind is not None and "kind" in services:
+        services = services[services["kind"].astype(str) == kind]
+    ax = _point_map(
+        x,
+        y,
+        values,
         cmap=SEQUENTIAL + "_r",
-        norm=norm,
-        s=2,
-        linewidths=0,
-        zorder=2,
-    )
-    if (~ok).any():
-        ax.scatter(
-            cells.geometry.x[~ok],
-            cells.geometry.y[~ok],
-            color="#bbbbbb",
-            s=3,
-            marker="x",
-            linewidths=0.5,
-            zorder=2,
-            label=text["missing"],
-        )
-    if services is not None and len(services):
-        minx, miny, maxx, maxy = shapes.total_bounds
-        services = services.cx[minx:maxx, miny:maxy]  # only those on the map
-        ax.scatter(
-            services.geometry.x,
-            services.geometry.y,
-            color="black",
-            marker="^",
-            s=10,
-            zorder=3,
-            label=text["services"],
-        )
-    bar = ax.figure.colorbar(
-        mpl.cm.ScalarMappable(norm=norm, cmap=SEQUENTIAL + "_r"),
+        label=_TEXT[lang].get(unit or "km", unit),
+        services=services,
+        county_code=county_code,
+        vmax=vmax,
+        lang=lang,
         ax=ax,
-        shrink=0.6,
-        format=number_formatter(lang),
+        source=source,
+        missing=True,
     )
-    bar.set_label(text.get(unit, unit))
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="lower right", frameon=False, fontsize="small", markerscale=2)
-    ax.set_axis_off()
-    ax.set_aspect("equal")
-    if source:
-        add_source(ax.figure, source, lang=lang)
+    return ax
+
+
+def score_map(
+    data,
+    *,
+    cells=None,
+    services=None,
+    per: float = 1000,
+    county_code: str | None = None,
+    vmax: float | None = None,
+    lang: str = "sv",
+    ax=None,
+    source: str | None = None,
+):
+    """Accessibility-score map: cells coloured by their 2SFCA score, bright where it is high.
+
+    Parameters
+    ----------
+    data : DataFrame or GeoDataFrame
+        The per-cell table of :func:`access.two_step_fca` (cell_id, score),
+        with ``cells=`` for the points, or points with a ``score`` column.
+    cells : GeoDataFrame, optional
+        Cells with cell_id and points, when ``data`` has no geometry.
+    services : GeoDataFrame, optional
+        Service points drawn as black triangles.
+    per : float, default 1000
+        Scores are shown as capacity per this many residents.
+    {county_code}
+    vmax : float, optional
+        Top of the colour scale (default the 98th percentile).
+    {lang}
+    {ax}
+    {source}
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Example
+    -------
+    >>> import geopandas as gpd
+    >>> c = gpd.GeoDataFrame({{"cell_id": ["a", "b"], "score": [0.002, 0.0005]}},
+    ...     geometry=gpd.points_from_xy([515000, 520000], [6566000, 6570000]), crs=3006)
+    >>> ax = score_map(c, county_code="18", ax=plt.figure().add_subplot())
+    >>> ax.collections[-1].get_array().tolist()
+    [2.0, 0.5]
+    """
+    check_choice("lang", list(_TEXT), lang)
+    require_columns(data, "data", ["score"])
+    if not per > 0:
+        raise ValueError(f"`per` must be positive, but {per!r} was passed.")
+    x, y = _with_geometry(data, cells, "data")
+    values = data["score"].to_numpy(float) * per
+    ax = _point_map(
+        x,
+        y,
+        values,
+        cmap=SEQUENTIAL,
+        label=_TEXT[lang]["score"].format(per=format_number(per, lang=lang)),
+        services=services,
+        county_code=county_code,
+        vmax=vmax,
+        lang=lang,
+        ax=ax,
+        source=source,
+        missing=False,
+    )
+    ax.set_title(_TEXT[lang]["score_title"])
     return ax
 
 
@@ -178,22 +329,41 @@ def _class_label(lower: float, upper: float, unit: str, lang: str) -> str:
     return f"{t['between'].format(lo=lo, hi=hi)} {unit}"
 
 
+def _shares(classes: pd.DataFrame, by: str) -> pd.DataFrame:
+    data = classes.assign(lower=classes["lower"].astype(float))
+    total = data.groupby(by)["population"].transform("sum")
+    data = data.assign(share=np.where(total > 0, data["population"] / total, 0.0))
+    return data.pivot_table(index=by, columns="lower", values="share", aggfunc="sum").fillna(0)
+
+
 def class_bars(
-    classes: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     by: str = "municipality_code",
+    kind: str | None = None,
+    reference: pd.DataFrame | None = None,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
 ):
-    """Stacked horizontal bars: each municipality's population share per distance class.
+    """Stacked bars: each municipality's population share per distance class.
+
+    Municipalities are sorted so that the one with the largest share in the
+    farthest class is at the top. A Pipos table given as ``reference`` is
+    drawn as a thin hatched bar under each municipality's bar, in the same
+    classes, so both sit in one chart.
 
     Parameters
     ----------
-    classes : DataFrame
-        Output of :func:`access.distance_classes` (or :func:`load.pipos`
-        with a share column) for one kind.
+    data : DataFrame
+        Output of :func:`access.distance_classes` (by, lower, upper, unit,
+        population).
     by : str, default "municipality_code"
+    kind : str, optional
+        The service kind, when ``data`` holds several.
+    reference : DataFrame, optional
+        A table of the same shape, e.g. :func:`load.pipos`, with the same
+        class edges.
     {lang}
     {ax}
     {source}
@@ -203,20 +373,26 @@ def class_bars(
     matplotlib.axes.Axes
     """
     check_choice("lang", list(_TEXT), lang)
-    require_columns(classes, "classes", [by, "lower", "upper", "unit", "population"])
+    require_columns(data, "data", [by, "lower", "upper", "unit", "population"])
+    data = _one_kind(data, kind, "data")
     text = _TEXT[lang]
     if ax is None:
         ax = plt.gca()
-    data = classes.copy()
-    data["share"] = data["population"] / data.groupby(by)["population"].transform("sum")
-    wide = data.pivot_table(index=by, columns="lower", values="share", aggfunc="sum").fillna(0)
-    far = wide.columns[-1]
-    wide = wide.sort_values([far, *wide.columns[::-1][1:]], ascending=True)
-    bounds = data.drop_duplicates("lower").set_index("lower")["upper"]
-    unit = data["unit"].iloc[0]
+    wide = _shares(data, by)
+    wide = wide.sort_values(list(wide.columns[::-1]), ascending=True, kind="stable")
+    bounds = data.assign(lower=data["lower"].astype(float)).drop_duplicates("lower")
+    bounds = bounds.set_index("lower")["upper"].astype(float)
+    unit = str(data["unit"].iloc[0])
     colours = mpl.colormaps[SEQUENTIAL + "_r"](np.linspace(0.1, 0.9, len(wide.columns)))
+    positions = np.arange(len(wide), dtype=float)
+    other = None
+    height = 0.7
+    if reference is not None:
+        require_columns(reference, "reference", [by, "lower", "upper", "unit", "population"])
+        other = _shares(_one_kind(reference, kind, "reference"), by)
+        other = other.reindex(index=wide.index, columns=wide.columns).fillna(0)
+        height = 0.5
     left = np.zeros(len(wide))
-    positions = np.arange(len(wide))
     for colour, lower in zip(colours, wide.columns, strict=True):
         share = wide[lower].to_numpy() * 100
         ax.barh(
@@ -224,19 +400,43 @@ def class_bars(
             share,
             left=left,
             color=colour,
-            height=0.7,
+            height=height,
             label=_class_label(lower, bounds[lower], unit, lang),
         )
         left += share
-    ax.set_yticks(
-        positions,
-        reference.municipality_names(wide.index) if by == "municipality_code" else wide.index,
-    )
+    if other is not None:
+        left = np.zeros(len(other))
+        for colour, lower in zip(colours, other.columns, strict=True):
+            share = other[lower].to_numpy() * 100
+            ax.barh(
+                positions - 0.42,
+                share,
+                left=left,
+                color=colour,
+                height=0.22,
+                hatch="////",
+                edgecolor="white",
+                linewidth=0,
+            )
+            left += share
+    labels = _names(wide.index) if by == "municipality_code" else list(wide.index)
+    ax.set_yticks(positions, labels)
     ax.set_xlim(0, 100)
     ax.set_xlabel(text["share"])
     ax.xaxis.set_major_formatter(number_formatter(lang, decimals=0))
     ax.grid(axis="y", visible=False)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
+    handles, names = ax.get_legend_handles_labels()
+    if other is not None:
+        handles.append(Patch(facecolor="#999999", hatch="////", edgecolor="white"))
+        names.append(text["reference"])
+    ax.legend(
+        handles,
+        names,
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
+        frameon=False,
+        fontsize="small",
+    )
     ax.set_title(text["classes"])
     if source:
         add_source(ax.figure, source, lang=lang)
@@ -244,20 +444,27 @@ def class_bars(
 
 
 def cumulative_curves(
-    distances: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     by: str = "municipality_code",
+    kind: str | None = None,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
 ):
     """Cumulative share of the population within each distance, one line per municipality.
 
+    A line rises from 0 to 100 % of the people with a route; one that
+    flattens late has a long rural tail.
+
     Parameters
     ----------
-    distances : DataFrame
-        Output of :func:`access.nearest` for one kind (unit "m" or "s").
-    by : str
+    data : DataFrame
+        Output of :func:`access.nearest` (unit "m" is shown in km, "s" in
+        minutes); cells without a route are left out.
+    by : str, default "municipality_code"
+    kind : str, optional
+        The service kind, when ``data`` holds several.
     {lang}
     {ax}
     {source}
@@ -275,31 +482,41 @@ def cumulative_curves(
     [0.0, 25.0, 100.0]
     """
     check_choice("lang", list(_TEXT), lang)
-    require_columns(distances, "distances", [by, "distance", "unit", "population"])
+    require_columns(data, "data", [by, "distance", "unit", "population"])
+    data = _one_kind(data, kind, "data")
     text = _TEXT[lang]
     if ax is None:
         ax = plt.gca()
-    unit = distances["unit"].iloc[0]
-    scale = 1000.0 if unit == "m" else 60.0
-    for i, (key, group) in enumerate(distances.groupby(by, sort=True)):
-        ok = group["distance"].notna()
-        values = group.loc[ok, "distance"].to_numpy(float) / scale
-        weights = group.loc[ok, "population"].to_numpy(float)
-        order = np.argsort(values, kind="stable")
-        share = np.cumsum(weights[order]) / weights.sum() * 100
+    unit = str(data["unit"].iloc[0]) if len(data) else "m"
+    scale, label = _SCALE[unit]
+    ok = data["distance"].notna() & (data["population"] > 0)
+    shown = data[ok]
+    values = shown["distance"].to_numpy(float) / scale
+    weights = shown["population"].to_numpy(float)
+    keys = shown[by].astype(str).to_numpy()
+    order = np.lexsort((values, keys))
+    keys, values, weights = keys[order], values[order], weights[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else []
+    ends = np.r_[starts[1:], len(keys)] if len(keys) else []
+    for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
+        share = np.cumsum(weights[start:end]) / weights[start:end].sum() * 100
+        key = keys[start]
         ax.plot(
-            np.r_[0, values[order]],
+            np.r_[0, values[start:end]],
             np.r_[0, share],
             color=PALETTE[i % len(PALETTE)],
             linewidth=1.4,
-            label=reference.municipality_names([key])[0] if by == "municipality_code" else key,
+            drawstyle="steps-post",
+            label=_names([key])[0] if by == "municipality_code" else key,
         )
-    ax.set_xlabel(text["km"] if unit == "m" else text["min"])
+    ax.set_xlabel(text[label])
     ax.set_ylabel(text["cumulative"])
     ax.set_ylim(0, 100)
+    ax.set_xlim(left=0)
     ax.xaxis.set_major_formatter(number_formatter(lang))
     ax.yaxis.set_major_formatter(number_formatter(lang, decimals=0))
-    ax.legend(loc="lower right", frameon=False, fontsize="x-small", ncol=2)
+    if ax.lines:
+        ax.legend(loc="lower right", frameon=False, fontsize="x-small", ncol=2)
     ax.set_title(text["curves"])
     if source:
         add_source(ax.figure, source, lang=lang)
@@ -307,20 +524,20 @@ def cumulative_curves(
 
 
 def savings_bars(
-    savings: pd.DataFrame,
+    data: pd.DataFrame,
     *,
     by: str = "municipality_code",
     lang: str = "sv",
     ax=None,
     source: str | None = None,
 ):
-    """Horizontal bars of km saved per month by municipality, hours written at the bars.
+    """Horizontal bars of km saved per month by municipality, staff hours written at the bars.
 
     Parameters
     ----------
-    savings : DataFrame
+    data : DataFrame
         Output of :func:`access.travel_savings`.
-    by : str
+    by : str, default "municipality_code"
     {lang}
     {ax}
     {source}
@@ -338,22 +555,22 @@ def savings_bars(
     [300.0, 900.0]
     """
     check_choice("lang", list(_TEXT), lang)
-    require_columns(savings, "savings", [by, "km_saved", "hours_saved"])
+    require_columns(data, "data", [by, "km_saved", "hours_saved"])
     text = _TEXT[lang]
     if ax is None:
         ax = plt.gca()
-    data = savings.sort_values("km_saved", kind="stable")
-    positions = np.arange(len(data))
-    ax.barh(positions, data["km_saved"], color=PALETTE[0], height=0.6)
-    for y, km, hours in zip(positions, data["km_saved"], data["hours_saved"], strict=True):
+    shown = data.sort_values("km_saved", kind="stable")
+    positions = np.arange(len(shown))
+    ax.barh(positions, shown["km_saved"], color=PALETTE[0], height=0.6)
+    for y, km, hours in zip(positions, shown["km_saved"], shown["hours_saved"], strict=True):
         ax.text(
             km,
             y,
-            f"  {format_number(hours, decimals=0, lang=lang)} h",
+            f"  {format_number(hours, decimals=0, lang=lang)} {text['hours']}",
             va="center",
             fontsize="small",
         )
-    labels = reference.municipality_names(data[by]) if by == "municipality_code" else data[by]
+    labels = _names(shown[by]) if by == "municipality_code" else list(shown[by])
     ax.set_yticks(positions, labels)
     ax.set_xlabel(text["km_saved"])
     ax.xaxis.set_major_formatter(number_formatter(lang, decimals=0))
@@ -364,6 +581,6 @@ def savings_bars(
     return ax
 
 
-for _function in (cell_map, class_bars, cumulative_curves, savings_bars):
+for _function in (cell_map, score_map, class_bars, cumulative_curves, savings_bars):
     _function.__doc__ = _function.__doc__.format(**_PARAMS)
 del _function
