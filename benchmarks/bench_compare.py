@@ -61,7 +61,7 @@ def _comparisons(obs, catalogue):
     indicators = catalogue["indicator_id"].tolist()
     return (
         compare.reference_levels(obs),
-        compare.rank_colour(obs, catalogue),
+        compare.rank_colour(obs, catalogue=catalogue),
         compare.trend(obs),
         compare.composite(obs, indicators=indicators, catalogue=catalogue),
     )

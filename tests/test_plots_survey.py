@@ -1,67 +1,162 @@
-"""Survey figures: lines, tiles, panels and slopes carry the data they are given."""
+"""Survey figures: lines, tiles, panels, slopes and maps carry the data they are given."""
 
-import matplotlib.colors as mcolors
-import matplotlib.pyplot as plt
-import pandas as pd
+import matplotlib
 
-from ehalsa_analys import plots
-from ehalsa_analys.compare import RANK_COLOURS
+matplotlib.use("Agg")
+import matplotlib.colors as mcolors  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from ehalsa_analys import compare, plots, reference  # noqa: E402
+from ehalsa_analys.compare import RANK_COLOURS  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
 
 
 def _ax():
     return plt.figure().add_subplot()
 
 
-def test_adoption_curves_lines_and_weighting_note():
-    levels = pd.DataFrame(
-        {
-            "indicator_id": "x",
-            "period": [2020, 2022] * 3,
-            "level": ["nation"] * 2 + ["county"] * 2 + ["group"] * 2,
-            "key": ["0000"] * 2 + ["18"] * 2 + ["över 100 000"] * 2,
-            "share": [0.4, 0.6, 0.3, 0.7, 0.8, 0.9],
-            "weighted": True,
-        }
-    )
+def _hex(colour):
+    return mcolors.to_hex(colour)
+
+
+LEVELS = pd.DataFrame(
+    {
+        "indicator_id": "x",
+        "period": [2020, 2022] * 3,
+        "level": ["nation"] * 2 + ["county"] * 2 + ["group"] * 2,
+        "key": ["0000"] * 2 + ["18"] * 2 + ["över 100 000"] * 2,
+        "share": [0.4, 0.6, 0.3, 0.7, 0.8, 0.9],
+        "weighted": True,
+    }
+)
+
+
+def test_adoption_curves__lines_labels_and_weighting_note():
     ax = plots.adoption_curves(
-        levels, county_code="18", group="över 100 000", title="Nattillsyn", ax=_ax()
+        LEVELS, county_code="18", group="över 100 000", title="Nattillsyn", ax=_ax()
     )
     assert [line.get_ydata().tolist() for line in ax.lines] == [[40, 60], [30, 70], [80, 90]]
-    title = ax.get_title(loc="left") or ax.get_title()
-    assert title == "Nattillsyn\n(vägt med invånarantal)"
-
-
-def test_tile_chart_colours_and_suppressed_marker():
-    colours = pd.DataFrame(
-        {
-            "municipality_code": ["1880", "1880", "1814"],
-            "indicator_id": ["a", "b", "a"],
-            "period": 2024,
-            "colour": ["green", "red", "grey"],
-            "marker": ["", "", "suppressed"],
-        }
-    )
-    ax = plots.tile_chart(colours, titles={"a": "Nattillsyn"}, ax=_ax())
-    faces = [mcolors.to_hex(p.get_facecolor()) for p in ax.patches]
-    assert faces == [
-        RANK_COLOURS["grey"].lower(),
-        RANK_COLOURS["green"].lower(),
-        RANK_COLOURS["red"].lower(),
+    assert [line.get_xdata().tolist() for line in ax.lines][0] == [2020, 2022]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "Riket",
+        "Örebro län",
+        "Liknande kommuner (över 100 000)",
     ]
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["Lekeberg", "Örebro"]
-    assert [t.get_text() for t in ax.texts] == ["x"]
+    assert ax.get_title() == "Nattillsyn\n(vägt med invånarantal)"
+    assert ax.get_ylim() == (0, 100)
+    ax.figure.canvas.draw()
+    assert [t.get_text() for t in ax.get_yticklabels()][:3] == ["0", "20", "40"]
 
 
-def test_small_multiples_and_slope_chart():
+def test_adoption_curves__english_unweighted_and_one_indicator_of_several():
+    levels = pd.concat([LEVELS.assign(weighted=False), LEVELS.assign(indicator_id="y")])
+    with pytest.raises(ValueError, match=r"several indicators \['x', 'y'\]; pass `indicator=`"):
+        plots.adoption_curves(levels, ax=_ax())
+    ax = plots.adoption_curves(levels, indicator="x", county_code="18", lang="en", ax=_ax())
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Sweden", "Örebro län"]
+    assert ax.get_title().endswith("(unweighted mean of the municipalities)")
+    assert ax.get_ylabel() == "Share of municipalities, %"
+    with pytest.raises(ValueError, match=r"`county_code` must be one of .* but '99' was passed"):
+        plots.adoption_curves(levels, indicator="x", county_code="99", ax=_ax())
+    with pytest.raises(ValueError, match="`lang`"):
+        plots.adoption_curves(levels, indicator="x", lang="de", ax=_ax())
+
+
+def test_adoption_curves_from_reference_levels():
     obs = pd.DataFrame(
         {
-            "municipality_code": ["1880", "1880", "1814", "1814"],
-            "period": [2020, 2024] * 2,
+            "municipality_code": ["1880", "1814", "0180", "1880", "1814", "0180"],
+            "period": [2020] * 3 + [2022] * 3,
             "indicator_id": "x",
-            "value": [0.0, 1.0, 1.0, 1.0],
+            "value": [1.0, 0.0, 0.0, 1.0, 1.0, 0.0],
             "unit": "ja/nej",
+            "status": "",
         }
     )
+    levels = compare.reference_levels(obs, by=("county", "nation"))
+    ax = plots.adoption_curves(levels, county_code="18", ax=_ax())
+    nation, county = (line.get_ydata() for line in ax.lines)
+    np.testing.assert_allclose(nation, [100 / 3, 200 / 3])
+    np.testing.assert_allclose(county, [50, 100])
+
+
+COLOURS = pd.DataFrame(
+    {
+        "municipality_code": ["1880", "1880", "1814", "1814"],
+        "indicator_id": ["a", "b", "a", "b"],
+        "period": 2024,
+        "colour": ["green", "red", "grey", "grey"],
+        "marker": ["", "", "suppressed", "not_applicable"],
+    }
+)
+
+
+def test_tile_chart__tiles_where_and_in_which_colour():
+    ax = plots.tile_chart(COLOURS, titles={"a": "Nattillsyn"}, ax=_ax())
+    # rows by code: 1814 Lekeberg (row 0), 1880 Örebro (row 1); columns a (0), b (1)
+    tiles = [(p.get_x(), p.get_y(), _hex(p.get_facecolor())) for p in ax.patches]
+    assert tiles == [
+        (0.0, 1.0, RANK_COLOURS["green"].lower()),
+        (1.0, 1.0, RANK_COLOURS["red"].lower()),
+        (0.0, 0.0, RANK_COLOURS["grey"].lower()),
+        (1.0, 0.0, RANK_COLOURS["grey"].lower()),
+    ]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Lekeberg", "Örebro"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Nattillsyn", "b"]
+    assert [(t.get_text(), t.get_position()) for t in ax.texts] == [
+        ("x", (0.46, 0.43)),
+        ("–", (1.46, 0.43)),
+    ]
+    assert ax.get_xlabel() == "Kommunerna jämförda, 2024"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["Bästa fjärdedelen / Ja", "Mittersta hälften", "Sämsta fjärdedelen / Nej",
+                      "Uppgift saknas"]  # fmt: skip
+
+
+def test_tile_chart__from_rank_colour_in_english_and_bad_input():
+    obs = pd.DataFrame(
+        {
+            "municipality_code": ["1814", "1860", "1861", "1880", "1881"],
+            "period": 2022,
+            "indicator_id": "x",
+            "value": [1.0, 2, 3, 4, 5],
+            "unit": "%",
+            "status": "",
+        }
+    )
+    ax = plots.tile_chart(compare.rank_colour(obs), lang="en", ax=_ax())
+    faces = [_hex(p.get_facecolor()) for p in ax.patches]
+    expected = ["red", "red", "yellow", "green", "green"]
+    assert faces == [RANK_COLOURS[c].lower() for c in expected]
+    assert ax.get_legend().get_texts()[0].get_text() == "Best quarter / Yes"
+    two_years = pd.concat([COLOURS, COLOURS.assign(period=2023)])
+    with pytest.raises(ValueError, match=r"several years \[2023, 2024\]; pass one year"):
+        plots.tile_chart(two_years, ax=_ax())
+    with pytest.raises(ValueError, match="`colour` must be one of"):
+        plots.tile_chart(COLOURS.assign(colour="blue"), ax=_ax())
+
+
+def _county_obs(unit="ja/nej", values=(0.0, 1.0, 1.0, 1.0)):
+    return pd.DataFrame(
+        {
+            "municipality_code": ["1880", "1880", "1814", "1814", "0018", "0018"],
+            "period": [2020, 2024] * 3,
+            "indicator_id": "x",
+            "value": [*values, 0.5, 0.5],
+            "unit": unit,
+        }
+    )
+
+
+def test_small_multiples__panels_national_line_and_legend():
     levels = pd.DataFrame(
         {
             "indicator_id": "x",
@@ -69,10 +164,133 @@ def test_small_multiples_and_slope_chart():
             "level": "nation",
             "key": "0000",
             "share": [0.5, 0.75],
+            "mean": np.nan,
         }
     )
-    fig = plots.survey_small_multiples(obs, levels, indicator="x", county_code="18", ncols=2)
-    assert [ax.get_title() for ax in fig.axes] == ["Lekeberg", "Örebro"]
-    assert fig.axes[1].lines[1].get_ydata().tolist() == [0, 100]
-    ax = plots.slope_chart(obs.assign(unit="%"), indicator="x", first=2020, last=2024, ax=_ax())
-    assert [line.get_ydata().tolist() for line in ax.lines] == [[1.0, 1.0], [0.0, 1.0]]
+    fig = plots.survey_small_multiples(
+        _county_obs(), levels, indicator="x", county_code="18", ncols=3, title="Nattillsyn"
+    )
+    shown = [ax for ax in fig.axes if ax.axison]
+    assert [ax.get_title() for ax in shown] == ["Lekeberg", "Örebro"]  # not the aggregate 0018
+    assert len(fig.axes) == 3 and not fig.axes[2].axison
+    nation, own = shown[1].lines
+    assert nation.get_ydata().tolist() == [50, 75] and nation.get_linestyle() == "--"
+    assert own.get_ydata().tolist() == [0, 100] and own.get_drawstyle() == "steps-post"
+    assert shown[0].get_ylabel() == "Andel, %"
+    assert fig._suptitle.get_text() == "Nattillsyn"
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["Kommunen", "Riket"]
+
+
+def test_small_multiples__numeric_uses_the_national_mean():
+    levels = pd.DataFrame(
+        {
+            "indicator_id": "x",
+            "period": [2020, 2024],
+            "level": "nation",
+            "key": "0000",
+            "share": np.nan,
+            "mean": [30.0, 45.0],
+        }
+    )
+    obs = _county_obs(unit="%", values=(20.0, 40.0, 35.0, 50.0))
+    fig = plots.survey_small_multiples(obs, levels, indicator="x", county_code="18", lang="en")
+    nation, own = fig.axes[1].lines
+    assert nation.get_ydata().tolist() == [30.0, 45.0]
+    assert own.get_ydata().tolist() == [20.0, 40.0] and own.get_drawstyle() == "default"
+    assert fig.axes[0].get_ylabel() == "Value"
+    with pytest.raises(ValueError, match="no value of 'x' for a municipality of county 01"):
+        plots.survey_small_multiples(obs, levels, indicator="x", county_code="01")
+
+
+def test_slope_chart__lines_colours_and_national_level():
+    obs = pd.DataFrame(
+        {
+            "municipality_code": ["1880", "1880", "1814", "1814", "1860"],
+            "period": [2020, 2024, 2020, 2024, 2020],
+            "indicator_id": "x",
+            "value": [40.0, 60.0, 30.0, 20.0, 50.0],  # 1860 lacks 2024: left out
+            "unit": "%",
+        }
+    )
+    levels = pd.DataFrame(
+        {
+            "indicator_id": "x",
+            "period": [2020, 2024],
+            "level": "nation",
+            "share": np.nan,
+            "mean": [35.0, 45.0],
+        }
+    )
+    ax = plots.slope_chart(obs, indicator="x", first=2020, last=2024, levels=levels, ax=_ax())
+    assert [line.get_ydata().tolist() for line in ax.lines] == [
+        [35.0, 45.0],
+        [30.0, 20.0],
+        [40.0, 60.0],
+    ]
+    assert [_hex(line.get_color()) for line in ax.lines[1:]] == [
+        plots.PALETTE[5].lower(),
+        plots.PALETTE[0].lower(),
+    ]
+    assert [t.get_text() for t in ax.texts] == ["Lekeberg", "Örebro"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2020", "2024"]
+    assert ax.get_title() == "Förändring 2020–2024"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Riket"]
+
+
+def test_survey_map__yes_no_colours_and_county_outline():
+    shapes = reference.geometries("municipality", county_code="18")
+    obs = pd.DataFrame(
+        {
+            "municipality_code": ["1880", "1814", "1860", "0000"],
+            "period": 2022,
+            "indicator_id": "x",
+            "value": [1.0, 0.0, 1.0, 0.0],
+            "unit": "ja/nej",
+        }
+    )
+    ax = plots.survey_map(
+        obs, indicator="x", year=2022, county_code="18", geometries=shapes, ax=_ax()
+    )
+    yes, no, missing, outline = ax.collections
+    assert _hex(yes.get_facecolor()[0]) == RANK_COLOURS["green"].lower()
+    assert _hex(no.get_facecolor()[0]) == RANK_COLOURS["red"].lower()
+    assert len(missing.get_paths()) >= 12 - 3 and missing.get_hatch() == "///"
+    assert _hex(outline.get_color()[0]) == "#000000"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Ja", "Nej", "Uppgift saknas"]
+
+
+def test_survey_map__numeric_through_choropleth():
+    shapes = reference.geometries("municipality", county_code="18")
+    obs = pd.DataFrame(
+        {
+            "municipality_code": shapes["municipality_code"],
+            "period": 2022,
+            "indicator_id": "larm",
+            "value": np.arange(12, dtype=float) * 10,
+            "unit": "%",
+        }
+    )
+    ax = plots.survey_map(
+        obs, indicator="larm", year=2022, geometries=shapes, legend_title="Andel, %",
+        lang="en", ax=_ax(),
+    )  # fmt: skip
+    colourbar = ax.figure.axes[-1]
+    assert colourbar is not ax and colourbar.get_ylabel() == "Andel, %"
+    np.testing.assert_array_equal(np.sort(ax.collections[0].get_array()), obs["value"])
+
+
+def test_slope_chart__crowded_labels_are_spread_apart():
+    codes = ["1814", "1860", "1861", "1862", "1880"]
+    obs = pd.DataFrame(
+        {
+            "municipality_code": codes * 2,
+            "period": [2014] * 5 + [2024] * 5,
+            "indicator_id": "x",
+            "value": [0.0, 10, 20, 30, 40, 95.0, 95.5, 96, 96.2, 96.3],
+        }
+    )
+    ax = plots.slope_chart(obs, indicator="x", first=2014, last=2024, ax=_ax())
+    heights = np.array([t.get_position()[1] for t in ax.texts])
+    assert np.all(np.diff(heights) >= 0.035 * 96.3 - 1e-9)  # order kept, a gap of 3,5 % of range
+    assert abs(heights.mean() - 95.8) < 5  # still beside the line ends
+    assert [line.get_ydata()[1] for line in ax.lines] == [95.0, 95.5, 96, 96.2, 96.3]

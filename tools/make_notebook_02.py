@@ -98,7 +98,8 @@ röd = Nej (sämsta fjärdedelen), gul = mittersta hälften, grå = uppgift sakn
     code(
         """in_county = obs["municipality_code"].str[:2] == county_code
 this_year = obs[(obs["period"] == year) & in_county]
-colours = compare.rank_colour(this_year[this_year["indicator_id"].isin(indicators)], catalogue)
+chosen = this_year[this_year["indicator_id"].isin(indicators)]
+colours = compare.rank_colour(chosen, catalogue=catalogue)
 greens = (colours["colour"] == "green").groupby(colours["municipality_code"]).mean()
 best = greens.idxmax()
 names = ref.municipalities().set_index("municipality_code")["municipality"]

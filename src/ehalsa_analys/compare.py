@@ -1,20 +1,112 @@
-"""Municipality comparisons of survey key figures: reference levels, size classes, trends.
+"""Municipality comparisons of survey key figures: reference levels, rank colours, trends, index.
 
-Inputs are ``observations`` tables (:func:`ehalsa_analys.load.socialstyrelsen`).
-A figure is **binary** when its unit is "ja/nej"; its level is the share of
-the municipalities that answered with 1 (missing and suppressed answers are
-left out of the denominator and counted). Numeric figures get the mean and
-the median over municipalities. Levels are **unweighted** by default, as
-Kolada's group means (every municipality counts once);
-``population=`` weights them by inhabitants (the share of the population
-living in a municipality that offers the service). National and county
-aggregate rows (codes "0000" and "00xx") are never counted as
-municipalities.
+Every function is pure: it takes an ``observations`` table (see
+:mod:`ehalsa_analys.schemas`; built by :func:`ehalsa_analys.load.socialstyrelsen`
+or :func:`ehalsa_analys.load.kolada`), never changes it, and returns a new
+DataFrame with documented columns, sorted by its key columns, with a fresh
+``RangeIndex``. Nothing here reads files.
 
-Size classes are the five population groups of Socialstyrelsen's reports
-(2022 report, appendix; facts.md B4): under 10 000, 10 000–20 000,
-20 000–50 000, 50 000–100 000 and over 100 000 inhabitants, lower bound
-inclusive.
+Inputs
+------
+obs
+    municipality_code, period, indicator_id, value, and optionally unit and
+    status. One row per municipality, indicator and period; a repeated row
+    raises :class:`~ehalsa_analys.errors.SchemaError`. A missing answer is a
+    row with NaN ``value`` and its reason in ``status`` ("missing",
+    "suppressed", "not_applicable").
+catalogue
+    The indicator catalogue (indicator_id, title_sv, title_en, unit,
+    higher_is_better), e.g. :func:`ehalsa_analys.load.socialstyrelsen.indicator_catalogue`.
+    It gives the direction of each figure (``higher_is_better``) and the unit
+    of indicators whose rows carry none. Without a catalogue every figure is
+    taken as higher-is-better. With one, :func:`rank_colour` and
+    :func:`composite` (which need the direction) refuse an indicator of
+    ``obs`` that the catalogue lacks or whose direction is blank, rather than
+    guess it.
+
+Choices this module makes
+-------------------------
+Municipalities and aggregates
+    Only the 290 municipalities are compared. A row counts as a municipality
+    when its code is four digits not starting with "00": the national
+    aggregate "0000" (:data:`ehalsa_analys.reference.NATIONAL_CODE`), Kolada's
+    county aggregates "0001"–"0025" and group ids such as "G12345" are left
+    out of every statistic here, never counted as one more municipality.
+Ja/Nej figures
+    An indicator is **binary** when its unit is "ja/nej" (or "yes/no"; case
+    and spaces ignored) in ``obs`` or, where ``obs`` has no unit, in the
+    catalogue; when neither gives a unit, it is binary when all its
+    non-missing values are 0 or 1. A unit other than these makes it numeric
+    even if its values happen to be 0 and 1. Binary values must be 0 or 1,
+    and one indicator must not carry two different units.
+Reference levels
+    Per indicator, year and level (county: the first two digits of the code;
+    nation; group: a grouping passed in). Binary figures get ``share``, the
+    share of the municipalities that answered with 1: the denominator is the
+    municipalities that answered (``n``); missing, suppressed and
+    not-applicable answers are left out of it and counted in ``n_missing``.
+    Numeric figures get ``mean`` and ``median``. Levels are **unweighted**
+    by default, as Kolada's group means are (every municipality counts once).
+    With ``population=`` they are weighted by inhabitants: the share becomes
+    the share of the population living in a municipality that offers the
+    service, the mean ``sum(w x) / sum(w)``, and the median the weighted
+    median (the smallest value whose cumulative weight reaches half the total
+    weight, or the midpoint of it and the next value when it reaches exactly
+    half; SAS's definition, as in ``statsmodels``' ``DescrStatsW.quantile``;
+    with equal weights it is the ordinary median). The ``weighted`` column
+    records which, so a figure can say so.
+Groups and size classes
+    ``groups=`` is any municipality → group mapping: SKR's kommungrupp 2023
+    (:func:`ehalsa_analys.reference.municipality_groups`), the size classes of
+    :func:`size_classes`, or LIKA peer groups. Municipalities without a group
+    are left out of the group levels. The default is the size classes: the
+    five population groups of Socialstyrelsen's yearly report (2022 report,
+    appendix with the answers by municipality size; ../shared/domain facts.md
+    B4): under 10 000, 10 000–20 000, 20 000–50 000, 50 000–100 000 and over
+    100 000 inhabitants. The report does not say to which class a
+    municipality exactly on an edge belongs; our choice is the lower bound
+    inclusive (20 000 is in "20 000–50 000"). Size classes of SKR's KKiK
+    reports were looked for and not found in the stored sources; these are
+    Socialstyrelsen's.
+Rank colours (Kolada style)
+    Per indicator and year among the municipalities in ``obs`` with a value:
+    the best quarter green, the middle half yellow, the worst quarter red, by
+    the quartiles Q1 and Q3 of the values (linear interpolation, numpy's
+    default, Excel's QUARTILE.INC). The 25/50/25 split follows the quartile
+    groups of SKR's KKiK reports (Kolada states no cut-offs; peers.md §1a);
+    it is our choice. Direction follows ``higher_is_better``: for a
+    lower-is-better figure the lowest quarter is green. **Ties**: the colour
+    depends on the value only, so equal values always share a colour. A
+    value exactly on a quartile goes to the outer class (green at Q3, red at
+    Q1), so with few municipalities or many ties more than a quarter can be
+    green or red. When Q1 = Q3 (at least half the values are equal) the values
+    equal to them are yellow, those above green and those below red; a lone
+    municipality is yellow. Ja/Nej figures: the good answer (1, or 0 when
+    lower is better) green, the other red; quartiles mean nothing for them.
+    Missing values are grey, with ``marker`` "suppressed", "not_applicable"
+    or "missing" from ``status``. ``rank`` is 1 for the best value; ties share
+    the best rank (``method="min"``).
+Trends
+    Per municipality and indicator over the years it answered (missing years
+    skipped): first and last year and value, ``change = last - first``. For
+    Ja/Nej figures ``adopted`` is True when the municipality has the service
+    in its last year and lacked it in an earlier one, ``dropped`` when it
+    lacks it in its last year and had it in an earlier one; ``adopted_in`` is
+    the first year with 1 following a 0 (NA when it had it from its first
+    answer, or never). A gap of missing years between a 0 and a 1 dates the
+    adoption at the first answered year with 1. For numeric figures these
+    three are NA.
+Composite index
+    Normalisation: Ja/Nej figures count as they are (0 or 1; 1 − value when
+    lower is better). Numeric figures become their percentile rank among the
+    municipalities in ``obs`` with a value that year: ``(rank - 1) / (n - 1)``
+    with ties at their average rank, 0 the worst and 1 the best in the
+    figure's direction; a lone value (or all values tied) gets 0.5. Ranks,
+    not min–max, so one outlier does not squeeze everybody else together.
+    The index is the weighted mean of the scores the municipality has; a
+    missing indicator is left out (never counted as 0) and ``coverage`` is
+    the share of the total weight present. ``min_coverage`` blanks the index
+    of municipality-years below it.
 
 Example
 -------
@@ -29,26 +121,27 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from . import reference
-from .errors import check_choice
+from .errors import SchemaError, check_choice
 from .schemas import require_columns
 
 __all__ = [
     "SIZE_CLASSES",
     "RANK_COLOURS",
+    "BINARY_UNITS",
     "size_classes",
     "reference_levels",
-    "trend",
     "rank_colour",
+    "trend",
     "composite",
 ]
 
-#: Socialstyrelsen's population size classes: (label, lower bound inclusive).
+#: Socialstyrelsen's population size classes: (label, lower bound, inclusive).
 SIZE_CLASSES = (
     ("under 10 000", 0),
     ("10 000–20 000", 10_000),
@@ -57,14 +150,183 @@ SIZE_CLASSES = (
     ("över 100 000", 100_000),
 )
 
+#: Units that mark a Ja/Nej figure (compared lower-case, spaces removed).
+BINARY_UNITS = frozenset({"ja/nej", "yes/no"})
+
+#: Colours of :func:`rank_colour`: Kolada's traffic lights in Okabe–Ito tones.
+RANK_COLOURS = {"green": "#009E73", "yellow": "#F0E442", "red": "#D55E00", "grey": "#BBBBBB"}
+
+_LEVELS = ("county", "nation", "group")
+_MISSING_STATUSES = ("suppressed", "not_applicable")
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _municipalities_only(obs: pd.DataFrame) -> pd.DataFrame:
+    """Rows of municipalities: four-digit codes not starting with "00"."""
+    codes = obs["municipality_code"].astype(str)
+    keep = codes.str.fullmatch(r"\d{4}") & ~codes.str.startswith("00")
+    return obs[keep.to_numpy(bool)]
+
+
+def _check_unique(data: pd.DataFrame) -> None:
+    keys = ["municipality_code", "indicator_id", "period"]
+    repeated = data.duplicated(keys, keep=False)
+    if repeated.any():
+        first = data.loc[repeated, keys].iloc[0]
+        raise SchemaError(
+            f"`obs` has {int(repeated.sum())} rows that repeat a municipality, indicator and "
+            f"period, e.g. municipality {first['municipality_code']}, indicator "
+            f"{first['indicator_id']!r}, period {first['period']}",
+            column="municipality_code",
+            value=first["municipality_code"],
+            hint="keep one row per municipality, indicator and period (for Kolada: one gender)",
+        )
+
+
+def _normalised_units(units: pd.Series) -> pd.Series:
+    text = units.astype("string").str.strip().str.lower().str.replace(" ", "", regex=False)
+    return text.mask(text.eq(""))
+
+
+_TRUTH = {"true": True, "false": False, "ja": True, "nej": False, "1": True, "0": False}
+
+
+def _direction(indicators: pd.Index, catalogue: pd.DataFrame | None) -> pd.Series:
+    """higher_is_better per indicator (True without a catalogue)."""
+    if catalogue is None:
+        return pd.Series(True, index=indicators, dtype=bool)
+    require_columns(catalogue, "catalogue", ["indicator_id", "higher_is_better"])
+    table = catalogue.drop_duplicates("indicator_id").set_index("indicator_id")
+    raw = table["higher_is_better"]
+    if not pd.api.types.is_bool_dtype(raw):  # "True"/"false"/"ja"/1 as read from a csv
+        raw = raw.map(lambda v: v if isinstance(v, bool) else _TRUTH.get(str(v).strip().lower()))
+    better = raw.reindex(indicators)
+    if better.isna().any():
+        lacking = better.index[better.isna()].tolist()
+        raise SchemaError(
+            f"`catalogue` gives no higher_is_better for the indicator(s) {lacking[:5]}"
+            + (f" and {len(lacking) - 5} more" if len(lacking) > 5 else ""),
+            column="higher_is_better",
+            value=lacking[0],
+            hint="add them to the catalogue, or leave them out of `obs`",
+        )
+    return better.astype(bool)
+
+
+def _metadata(
+    data: pd.DataFrame, catalogue: pd.DataFrame | None, *, direction: bool = True
+) -> pd.DataFrame:
+    """Per indicator of ``data``: binary (bool) and better (higher_is_better).
+
+    ``direction=False``: the caller needs no direction; the catalogue only
+    lends units and its higher_is_better is not required."""
+    indicators = pd.Index(pd.unique(data["indicator_id"]), name="indicator_id")
+    units = (
+        _normalised_units(data["unit"])
+        if "unit" in data
+        else pd.Series(pd.NA, index=data.index, dtype="string")
+    )
+    distinct = units.groupby(data["indicator_id"]).nunique()
+    if (distinct > 1).any():
+        name = distinct.index[distinct > 1][0]
+        found = sorted(units[data["indicator_id"] == name].dropna().unique())
+        raise SchemaError(
+            f"`obs` gives the indicator {name!r} more than one unit: {found}",
+            column="unit",
+            value=found[-1],
+            hint="give each indicator one unit (the catalogue's)",
+        )
+    unit = units.groupby(data["indicator_id"]).first().reindex(indicators)
+    if catalogue is not None:
+        require_columns(catalogue, "catalogue", ["indicator_id"])
+    if catalogue is not None and "unit" in catalogue:
+        listed = catalogue.drop_duplicates("indicator_id").set_index("indicator_id")["unit"]
+        unit = unit.fillna(_normalised_units(listed).reindex(indicators))
+    value = data["value"]
+    zero_one = (value.isin([0.0, 1.0]) | value.isna()).groupby(data["indicator_id"]).all()
+    answered = value.notna().groupby(data["indicator_id"]).any()
+    by_values = (zero_one & answered).reindex(indicators, fill_value=False)
+    binary = unit.isin(BINARY_UNITS).to_numpy(bool)
+    binary = np.where(unit.isna().to_numpy(), by_values.to_numpy(bool), binary)
+    better = _direction(indicators, catalogue if direction else None)
+    meta = pd.DataFrame({"binary": binary, "better": better.to_numpy(bool)}, index=indicators)
+    bad = data["indicator_id"].map(meta["binary"]).to_numpy(bool) & ~(
+        value.isin([0.0, 1.0]) | value.isna()
+    ).to_numpy(bool)
+    if bad.any():
+        row = data[bad].iloc[0]
+        raise SchemaError(
+            f"The Ja/Nej indicator {row['indicator_id']!r} has the value "
+            f"{float(row['value'])!r} for municipality {row['municipality_code']} in "
+            f"{row['period']}; only 0 and 1 are allowed",
+            column="value",
+            value=float(row["value"]),
+            hint="check the unit in the catalogue, or the loader's Ja/Nej mapping",
+        )
+    return meta
+
+
+def _mapping(table: pd.DataFrame | pd.Series | Mapping, name: str, column: str) -> pd.Series:
+    """A municipality_code -> ``column`` Series from a table, Series or mapping."""
+    if isinstance(table, Mapping):
+        table = pd.Series(table)
+    if isinstance(table, pd.Series):
+        series = table.copy()
+        series.index = series.index.astype(str)
+    else:
+        if column == "group" and "group" not in table and "group_name" in table:
+            column = "group_name"  # reference.municipality_groups()
+        require_columns(table, name, ["municipality_code", column])
+        series = table.set_index(table["municipality_code"].astype(str))[column]
+    if series.index.duplicated().any():
+        code = series.index[series.index.duplicated()][0]
+        raise SchemaError(
+            f"`{name}` lists municipality {code} more than once",
+            column="municipality_code",
+            value=code,
+            hint="give each municipality one row",
+        )
+    return series
+
+
+def _weighted_median(frame: pd.DataFrame, keys: list[str], value: str, weight: str) -> pd.Series:
+    """Weighted median per group (SAS definition; the ordinary median for equal weights)."""
+    d = frame.loc[frame[value].notna() & frame[weight].notna(), [*keys, value, weight]]
+    d = d.sort_values([*keys, value], kind="stable")
+    grouped = d.groupby(keys, sort=False)
+    cum = grouped[weight].cumsum().to_numpy(float)
+    half = grouped[weight].transform("sum").to_numpy(float) / 2
+    following = grouped[value].shift(-1).to_numpy(float)
+    tol = 1e-9 * half
+    reached = cum >= half - tol
+    before = (cum - d[weight].to_numpy(float)) >= half - tol
+    pick = reached & ~before
+    x = d[value].to_numpy(float)
+    exact = np.abs(cum - half) <= tol
+    median = np.where(exact & ~np.isnan(following), (x + following) / 2, x)
+    index = pd.MultiIndex.from_frame(d.loc[pick, keys]) if len(keys) > 1 else d.loc[pick, keys[0]]
+    return pd.Series(median[pick], index=index)
+
+
+# --------------------------------------------------------------------------- public API
+
 
 def size_classes(population: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Each municipality's size class (default: by the 2025 population shipped).
+    """Each municipality's population size class (default: the 2025 population shipped).
+
+    Parameters
+    ----------
+    population : DataFrame, optional
+        municipality_code and population; default
+        :func:`ehalsa_analys.reference.population`.
 
     Returns
     -------
     DataFrame
-        municipality_code, population, group (the class label).
+        municipality_code, population, group (categorical, in
+        :data:`SIZE_CLASSES` order; lower bound inclusive).
 
     Example
     -------
@@ -74,99 +336,129 @@ def size_classes(population: pd.DataFrame | None = None) -> pd.DataFrame:
     """
     pop = population if population is not None else reference.population()
     require_columns(pop, "population", ["municipality_code", "population"])
+    people = pd.to_numeric(pop["population"], errors="coerce").to_numpy(float)
+    if np.isnan(people).any() or (people < 0).any():
+        at = int(np.flatnonzero(np.isnan(people) | (people < 0))[0])
+        raise SchemaError(
+            f"`population` has no valid number for municipality "
+            f"{pop['municipality_code'].iloc[at]}: {pop['population'].iloc[at]!r}",
+            column="population",
+            value=pop["population"].iloc[at],
+            hint="give every municipality its number of inhabitants (0 or more)",
+        )
     bounds = [b for _, b in SIZE_CLASSES]
     labels = [label for label, _ in SIZE_CLASSES]
-    index = np.searchsorted(bounds, pop["population"].to_numpy(float), side="right") - 1
+    index = np.searchsorted(bounds, people, side="right") - 1
     return pd.DataFrame(
         {
-            "municipality_code": pop["municipality_code"].to_numpy(),
-            "population": pop["population"].to_numpy(float),
+            "municipality_code": pop["municipality_code"].astype(str).to_numpy(),
+            "population": people,
             "group": pd.Categorical.from_codes(index, labels),
         }
-    )
-
-
-def _municipalities_only(obs: pd.DataFrame) -> pd.DataFrame:
-    codes = obs["municipality_code"].astype(str)
-    return obs[~codes.str.startswith("00")]
+    ).sort_values("municipality_code", ignore_index=True)
 
 
 def reference_levels(
     obs: pd.DataFrame,
     *,
     by: Sequence[str] = ("county", "nation", "group"),
-    groups: pd.DataFrame | None = None,
-    population: pd.DataFrame | None = None,
+    groups: pd.DataFrame | pd.Series | Mapping | None = None,
+    population: pd.DataFrame | pd.Series | Mapping | None = None,
+    catalogue: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """County, national and group levels per indicator and year.
 
     Parameters
     ----------
     obs : DataFrame
-        An observations table.
+        An observations table; aggregates ("0000", "00xx") are left out.
     by : sequence of {"county", "nation", "group"}
-        Which levels to compute.
-    groups : DataFrame, optional
-        municipality_code and group (e.g. :func:`reference.municipality_groups`
-        renamed, :func:`size_classes`, or LIKA peer groups); default the size
-        classes.
-    population : DataFrame, optional
-        municipality_code and population: weight the levels by inhabitants.
+        Which levels to compute (a single string is one level).
+    groups : DataFrame, Series or mapping, optional
+        municipality_code → group: a table with municipality_code and group
+        (:func:`size_classes`, LIKA peer groups) or group_name
+        (:func:`ehalsa_analys.reference.municipality_groups`), or a Series or
+        dict keyed by code. Default: :func:`size_classes`.
+    population : DataFrame, Series or mapping, optional
+        municipality_code → inhabitants: weight every level by population.
+        Every municipality with a value must have a positive population.
+    catalogue : DataFrame, optional
+        Units for indicators whose rows carry none.
 
     Returns
     -------
     DataFrame
-        indicator_id, period, level ("county", "nation", "group"), key (the
-        county code, "0000" or the group label), n (municipalities with a
-        value), n_missing, share (binary figures), mean and median (numeric
-        figures), weighted (bool).
+        indicator_id, period, level, key (county code, "0000" or group label),
+        binary, n (municipalities that answered), n_missing (rows without a
+        value), share (binary figures), mean and median (numeric figures),
+        weighted (bool); sorted by indicator, period, level (in ``by``
+        order) and key.
 
     Example
     -------
     >>> import pandas as pd
     >>> obs = pd.DataFrame({"municipality_code": ["1880", "1814", "0180"], "period": 2022,
     ...     "indicator_id": "x", "value": [2.0, 4.0, 9.0], "unit": "antal", "status": ""})
-    >>> reference_levels(obs, by=("county",))[["key", "mean", "median"]].values.tolist()
+    >>> reference_levels(obs, by="county")[["key", "mean", "median"]].values.tolist()
     [['01', 9.0, 9.0], ['18', 3.0, 3.0]]
     """
-    require_columns(obs, "obs", ["municipality_code", "period", "indicator_id", "value", "unit"])
+    require_columns(obs, "obs", ["municipality_code", "period", "indicator_id", "value"])
+    by = (by,) if isinstance(by, str) else tuple(by)
+    if not by:
+        raise ValueError(f"The value for `by` must name at least one of {list(_LEVELS)}.")
     for level in by:
-        check_choice("by", ["county", "nation", "group"], level)
-    data = _municipalities_only(obs).copy()
-    data["county"] = data["municipality_code"].astype(str).str[:2]
-    data["nation"] = reference.NATIONAL_CODE
+        check_choice("by", _LEVELS, level)
+    data = _municipalities_only(obs)
+    _check_unique(data)
+    meta = _metadata(data, catalogue, direction=False)
+    codes = data["municipality_code"].astype(str)
+    frame = pd.DataFrame(
+        {
+            "indicator_id": data["indicator_id"].to_numpy(),
+            "period": data["period"].to_numpy(),
+            "value": pd.to_numeric(data["value"]).to_numpy(float),
+            "county": codes.str[:2].to_numpy(),
+            "nation": reference.NATIONAL_CODE,
+        }
+    )
     if "group" in by:
-        table = groups if groups is not None else size_classes()
-        require_columns(table, "groups", ["municipality_code", "group"])
-        data["group"] = data["municipality_code"].map(
-            table.set_index("municipality_code")["group"].astype(str)
-        )
+        mapping = _mapping(groups if groups is not None else size_classes(), "groups", "group")
+        frame["group"] = codes.map(mapping.astype(str)).to_numpy()
     weighted = population is not None
     if weighted:
-        require_columns(population, "population", ["municipality_code", "population"])
-        data["_w"] = (
-            data["municipality_code"]
-            .map(population.set_index("municipality_code")["population"])
-            .astype(float)
-        )
+        people = pd.to_numeric(_mapping(population, "population", "population"), errors="coerce")
+        frame["w"] = codes.map(people).to_numpy(float)
+        bad = frame["value"].notna() & ~(frame["w"] > 0)
+        if bad.any():
+            lacking = sorted(codes[bad.to_numpy()].unique())
+            raise SchemaError(
+                f"`population` has no positive number for the municipality(ies) {lacking[:5]}"
+                + (f" and {len(lacking) - 5} more" if len(lacking) > 5 else ""),
+                column="population",
+                value=lacking[0],
+                hint="pass a population for every municipality in `obs`, e.g. "
+                "reference.population()",
+            )
     else:
-        data["_w"] = 1.0
-    data["_ok"] = data["value"].notna() & data["_w"].notna()
-    data["_wv"] = (data["value"] * data["_w"]).where(data["_ok"])
-    data["_wk"] = data["_w"].where(data["_ok"])
-    binary_of = data.groupby("indicator_id")["unit"].first().eq("ja/nej")
+        frame["w"] = 1.0
+    answered = frame["value"].notna()
+    frame["ok"] = answered.astype(int)
+    frame["wv"] = (frame["value"] * frame["w"]).where(answered)
+    frame["wk"] = frame["w"].where(answered)
     frames = []
     for level in by:
-        grouped = data.groupby(["indicator_id", "period", level], sort=True, dropna=True)
+        keys = ["indicator_id", "period", level]
+        grouped = frame.groupby(keys, sort=True, dropna=True)
         stats = grouped.agg(
-            n=("_ok", "sum"),
-            size=("_ok", "size"),
-            wv=("_wv", "sum"),
-            wk=("_wk", "sum"),
-            median=("value", "median"),
-        ).reset_index()
-        stats = stats.rename(columns={level: "key"})
-        binary = stats["indicator_id"].map(binary_of).to_numpy(bool)
+            n=("ok", "sum"), size=("ok", "size"), wv=("wv", "sum"), wk=("wk", "sum")
+        )
+        if weighted:
+            median = _weighted_median(frame[frame[level].notna()], keys, "value", "w")
+        else:
+            median = grouped["value"].median()
+        stats["median"] = median.reindex(stats.index)
+        stats = stats.reset_index()
+        binary = stats["indicator_id"].map(meta["binary"]).to_numpy(bool)
         average = (stats["wv"] / stats["wk"]).where(stats["n"] > 0)
         frames.append(
             pd.DataFrame(
@@ -174,7 +466,8 @@ def reference_levels(
                     "indicator_id": stats["indicator_id"],
                     "period": stats["period"],
                     "level": level,
-                    "key": stats["key"].astype(str),
+                    "key": stats[level].astype(str),
+                    "binary": binary,
                     "n": stats["n"].astype(int),
                     "n_missing": (stats["size"] - stats["n"]).astype(int),
                     "share": average.where(binary),
@@ -184,184 +477,250 @@ def reference_levels(
                 }
             )
         )
-    return pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames, ignore_index=True)
+    order = out["level"].map({level: i for i, level in enumerate(by)})
+    out = out.assign(_order=order).sort_values(
+        ["indicator_id", "period", "_order", "key"], kind="stable", ignore_index=True
+    )
+    return out.drop(columns="_order")
 
 
-def trend(obs: pd.DataFrame) -> pd.DataFrame:
+def rank_colour(obs: pd.DataFrame, *, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Kolada-style traffic lights per indicator and year among the municipalities.
+
+    The best quarter green, the middle half yellow, the worst quarter red (by
+    the quartiles, linear interpolation); Ja/Nej figures green or red by the
+    answer; grey with a marker for missing, suppressed and not-applicable
+    values. Direction from the catalogue's ``higher_is_better``. Ties and
+    values on a quartile: see the module docstring.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        An observations table; aggregates are left out.
+    catalogue : DataFrame, optional
+        indicator_id and higher_is_better (default: higher is better), and
+        units for indicators whose rows carry none.
+
+    Returns
+    -------
+    DataFrame
+        The municipalities' rows of ``obs`` (all its columns) plus ``colour``
+        ("green", "yellow", "red", "grey"), ``marker`` ("", "missing",
+        "suppressed", "not_applicable") and ``rank`` (1 = best, ties share
+        the best rank; NA when missing); sorted by indicator, period and
+        municipality.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> obs = pd.DataFrame({"municipality_code": ["0114", "0115", "0117", "0120", "0123"],
+    ...     "period": 2022, "indicator_id": "x", "value": [1.0, 2, 3, 4, 5], "unit": "%",
+    ...     "status": ""})
+    >>> rank_colour(obs)["colour"].tolist()
+    ['red', 'red', 'yellow', 'green', 'green']
+    """
+    require_columns(obs, "obs", ["municipality_code", "period", "indicator_id", "value"])
+    data = _municipalities_only(obs)
+    _check_unique(data)
+    meta = _metadata(data, catalogue)
+    data = data.sort_values(
+        ["indicator_id", "period", "municipality_code"], kind="stable", ignore_index=True
+    )
+    value = pd.to_numeric(data["value"]).to_numpy(float)
+    better = data["indicator_id"].map(meta["better"]).to_numpy(bool)
+    binary = data["indicator_id"].map(meta["binary"]).to_numpy(bool)
+    signed = pd.Series(np.where(better, value, -value))
+    keys = [data["indicator_id"], data["period"]]
+    grouped = signed.groupby(keys, sort=False)
+    q1 = grouped.transform("quantile", 0.25).to_numpy(float)
+    q3 = grouped.transform("quantile", 0.75).to_numpy(float)
+    colour = np.where(
+        (signed >= q3) & (signed > q1),
+        "green",
+        np.where((signed <= q1) & (signed < q3), "red", "yellow"),
+    )
+    good = np.where(better, 1.0, 0.0)
+    colour = np.where(binary, np.where(value == good, "green", "red"), colour)
+    missing = np.isnan(value)
+    colour = np.where(missing, "grey", colour)
+    status = data["status"].astype(str).to_numpy() if "status" in data else np.full(len(data), "")
+    marker = np.where(missing, np.where(np.isin(status, _MISSING_STATUSES), status, "missing"), "")
+    rank = grouped.rank(ascending=False, method="min").astype("Int64")
+    return data.assign(colour=colour, marker=marker, rank=rank.to_numpy())
+
+
+def trend(obs: pd.DataFrame, *, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
     """First and last year, change, and adoption (0 → 1) or drop (1 → 0) per municipality.
 
-    For binary figures ``adopted_in`` is the first year with 1 after a year
-    with 0 (None when the municipality had it from the start or never);
-    ``dropped`` is True when the last value is 0 after a 1.
+    Parameters
+    ----------
+    obs : DataFrame
+        An observations table; aggregates and missing values are left out.
+    catalogue : DataFrame, optional
+        Units for indicators whose rows carry none.
+
+    Returns
+    -------
+    DataFrame
+        municipality_code, indicator_id, first_year, last_year, n_years,
+        first, last, change (last − first), adopted, adopted_in, dropped (NA
+        for numeric figures; see the module docstring); sorted by
+        municipality and indicator.
 
     Example
     -------
     >>> import pandas as pd
     >>> obs = pd.DataFrame({"municipality_code": "1880", "period": [2019, 2020, 2021],
     ...     "indicator_id": "x", "value": [0.0, 1.0, 1.0], "unit": "ja/nej", "status": ""})
-    >>> trend(obs)[["first_year", "last_year", "change", "adopted_in", "dropped"]].values.tolist()
-    [[2019, 2021, 1.0, 2020, False]]
+    >>> t = trend(obs)
+    >>> t[["first_year", "last_year", "change", "adopted", "adopted_in", "dropped"]].values.tolist()
+    [[2019, 2021, 1.0, True, 2020, False]]
     """
-    require_columns(obs, "obs", ["municipality_code", "period", "indicator_id", "value", "unit"])
-    data = _municipalities_only(obs).dropna(subset=["value"])
-    data = data.sort_values(["municipality_code", "indicator_id", "period"], kind="stable")
+    require_columns(obs, "obs", ["municipality_code", "period", "indicator_id", "value"])
+    data = _municipalities_only(obs)
+    _check_unique(data)
+    meta = _metadata(data, catalogue, direction=False)
     keys = ["municipality_code", "indicator_id"]
+    data = data.loc[data["value"].notna(), [*keys, "period", "value"]]
+    data = data.sort_values([*keys, "period"], kind="stable", ignore_index=True)
+    data["value"] = pd.to_numeric(data["value"]).astype(float)
     grouped = data.groupby(keys, sort=True)
     out = grouped.agg(
         first_year=("period", "first"),
         last_year=("period", "last"),
+        n_years=("period", "size"),
         first=("value", "first"),
         last=("value", "last"),
-        unit=("unit", "first"),
-        ever=("value", "max"),
+        low=("value", "min"),
+        high=("value", "max"),
     )
     previous = grouped["value"].shift(1)
     rises = data[(data["value"] == 1) & (previous == 0)]
-    adopted = rises.groupby(keys)["period"].min()
-    binary = out["unit"] == "ja/nej"
+    adopted_in = rises.groupby(keys)["period"].min().reindex(out.index)
+    binary = pd.Series(
+        out.index.get_level_values("indicator_id").map(meta["binary"]).to_numpy(bool),
+        index=out.index,
+    )
     out["change"] = out["last"] - out["first"]
-    out["adopted_in"] = adopted.reindex(out.index).where(binary).astype("Int64")
-    out["dropped"] = binary & (out["last"] == 0) & (out["ever"] == 1)
+    out["adopted"] = ((out["last"] == 1) & (out["low"] == 0)).astype("boolean").where(binary)
+    out["adopted_in"] = adopted_in.where(binary).astype("Int64")
+    out["dropped"] = ((out["last"] == 0) & (out["high"] == 1)).astype("boolean").where(binary)
     out = out.reset_index()
-    out["first_year"] = out["first_year"].astype(int)
-    out["last_year"] = out["last_year"].astype(int)
-    return out[
-        [
-            "municipality_code",
-            "indicator_id",
-            "first_year",
-            "last_year",
-            "first",
-            "last",
-            "change",
-            "adopted_in",
-            "dropped",
-        ]
+    columns = [
+        *keys,
+        "first_year",
+        "last_year",
+        "n_years",
+        "first",
+        "last",
+        "change",
+        "adopted",
+        "adopted_in",
+        "dropped",
     ]
-
-
-#: Colours of :func:`rank_colour` (Kolada's traffic lights, colour-blind-safe tones).
-RANK_COLOURS = {"green": "#009E73", "yellow": "#F0E442", "red": "#D55E00", "grey": "#BBBBBB"}
-
-
-def rank_colour(obs: pd.DataFrame, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Kolada-style traffic lights per indicator and year among the municipalities.
-
-    Numeric figures: the best quarter is green, the middle half yellow and the
-    worst quarter red, by the quartiles of the municipalities' values (linear
-    interpolation); a value exactly on a quartile goes to the outer class
-    (green or red), so ties at the boundary are treated alike. This follows
-    the quartile colouring of SKR's KKiK reports and is our choice.
-    Ja/Nej figures: 1 is green and 0 red. Direction follows the catalogue's
-    ``higher_is_better`` (default True). A missing value is grey with marker
-    "missing"; a suppressed one grey with marker "suppressed"; one that does
-    not apply grey with marker "not_applicable".
-
-    Returns
-    -------
-    DataFrame
-        The observations of municipalities with ``colour`` (green, yellow,
-        red, grey) and ``marker`` ("", "missing", "suppressed",
-        "not_applicable").
-
-    Example
-    -------
-    >>> import pandas as pd
-    >>> obs = pd.DataFrame({"municipality_code": ["a", "b", "c", "d", "e"], "period": 2022,
-    ...     "indicator_id": "x", "value": [1.0, 2, 3, 4, 5], "unit": "%", "status": ""})
-    >>> rank_colour(obs)["colour"].tolist()
-    ['red', 'red', 'yellow', 'green', 'green']
-    """
-    require_columns(obs, "obs", ["municipality_code", "period", "indicator_id", "value", "unit"])
-    data = _municipalities_only(obs).copy()
-    direction = (
-        catalogue.set_index("indicator_id")["higher_is_better"]
-        if catalogue is not None
-        else pd.Series(dtype=bool)
-    )
-    better = data["indicator_id"].map(direction).astype(object).fillna(True).astype(bool).to_numpy()
-    value = data["value"].to_numpy(float)
-    signed = np.where(better, value, -value)
-    grouped = pd.Series(signed, index=data.index).groupby([data["indicator_id"], data["period"]])
-    q1 = grouped.transform(lambda s: s.quantile(0.25)).to_numpy()
-    q3 = grouped.transform(lambda s: s.quantile(0.75)).to_numpy()
-    binary = (data["unit"] == "ja/nej").to_numpy()
-    colour = np.where(signed >= q3, "green", np.where(signed <= q1, "red", "yellow"))
-    binary_colour = np.where(
-        better, np.where(value == 1, "green", "red"), np.where(value == 0, "green", "red")
-    )
-    colour = np.where(binary, binary_colour, colour)
-    missing = np.isnan(value)
-    colour = np.where(missing, "grey", colour)
-    status = data["status"].to_numpy() if "status" in data else np.full(len(data), "")
-    marker = np.where(
-        missing,
-        np.where(np.isin(status, ["suppressed", "not_applicable"]), status, "missing"),
-        "",
-    )
-    return data.assign(colour=colour, marker=marker)
+    return out[columns]
 
 
 def composite(
     obs: pd.DataFrame,
     *,
     indicators: Sequence[str],
-    weights: Sequence[float] | None = None,
+    weights: Sequence[float] | Mapping[str, float] | None = None,
     catalogue: pd.DataFrame | None = None,
+    min_coverage: float = 0.0,
 ) -> pd.DataFrame:
-    """An e-health index per municipality and year from several key figures.
+    """An e-health index (0–1) per municipality and year from several key figures.
 
-    Normalisation (our choice): Ja/Nej figures count as they are (0 or 1);
-    numeric figures become their percentile rank among the municipalities of
-    that year (0 worst – 1 best, direction from the catalogue, ties share
-    the average rank). The index is the weighted mean over the indicators a
-    municipality has a value for; missing indicators are left out, never
-    counted as 0, and ``coverage`` is the share of the total weight present.
+    Ja/Nej figures count as they are, numeric ones as their percentile rank
+    among the municipalities that year; the index is the weighted mean of the
+    figures a municipality has, never counting a missing one as 0 (see the
+    module docstring).
+
+    Parameters
+    ----------
+    obs : DataFrame
+        An observations table; aggregates are left out.
+    indicators : sequence of str
+        The key figures of the index.
+    weights : sequence or mapping of float, optional
+        One positive weight per indicator (in ``indicators`` order, or keyed
+        by indicator); default all 1.
+    catalogue : DataFrame, optional
+        indicator_id and higher_is_better (default: higher is better), and
+        units for indicators whose rows carry none.
+    min_coverage : float, default 0
+        The index is NaN where ``coverage`` is below this (0–1).
 
     Returns
     -------
     DataFrame
-        municipality_code, period, index (0–1), n_indicators, coverage.
+        municipality_code, period, index (NaN when no indicator is present or
+        coverage is too low), n_indicators (present), coverage (share of the
+        total weight present); one row per municipality and year that has a
+        row for any of ``indicators``; sorted by municipality and period.
 
     Example
     -------
     >>> import pandas as pd
-    >>> obs = pd.DataFrame({"municipality_code": ["a", "a", "b"], "period": 2022,
+    >>> obs = pd.DataFrame({"municipality_code": ["1880", "1880", "1814"], "period": 2022,
     ...     "indicator_id": ["x", "y", "x"], "value": [1.0, 0.0, 1.0], "unit": "ja/nej",
     ...     "status": ""})
     >>> composite(obs, indicators=["x", "y"])[["municipality_code", "index", "coverage"]]
       municipality_code  index  coverage
-    0                 a    0.5       1.0
-    1                 b    1.0       0.5
+    0              1814    1.0       0.5
+    1              1880    0.5       1.0
     """
-    require_columns(obs, "obs", ["municipality_code", "period", "indicator_id", "value", "unit"])
+    require_columns(obs, "obs", ["municipality_code", "period", "indicator_id", "value"])
+    if isinstance(indicators, str):
+        indicators = [indicators]
     indicators = list(indicators)
-    w = np.ones(len(indicators)) if weights is None else np.asarray(weights, dtype=float)
-    if len(w) != len(indicators) or (w <= 0).any():
-        raise ValueError("`weights` must give one positive weight per indicator.")
-    weight = dict(zip(indicators, w, strict=True))
+    if not indicators or len(set(indicators)) != len(indicators):
+        raise ValueError(
+            "The value for `indicators` must list at least one indicator, each once, "
+            f"but {indicators!r} was passed."
+        )
+    if weights is None:
+        w = np.ones(len(indicators))
+    elif isinstance(weights, Mapping):
+        w = np.array([weights.get(i, np.nan) for i in indicators], dtype=float)
+    else:
+        w = np.asarray(list(weights), dtype=float)
+    if w.shape != (len(indicators),) or not (np.isfinite(w) & (w > 0)).all():
+        raise ValueError(
+            f"The value for `weights` must give one positive weight per indicator "
+            f"({len(indicators)}: {indicators}), but {weights!r} was passed."
+        )
+    if not 0 <= min_coverage <= 1:
+        raise ValueError(
+            f"The value for `min_coverage` must be within 0–1, but {min_coverage!r} was passed."
+        )
+    weight = pd.Series(w, index=indicators)
     data = _municipalities_only(obs)
-    data = data[data["indicator_id"].isin(indicators) & data["value"].notna()].copy()
-    direction = (
-        catalogue.set_index("indicator_id")["higher_is_better"]
-        if catalogue is not None
-        else pd.Series(dtype=bool)
-    )
-    better = data["indicator_id"].map(direction).astype(object).fillna(True).astype(bool)
-    signed = data["value"].where(better, -data["value"])
-    ranks = signed.groupby([data["indicator_id"], data["period"]]).rank(pct=False)
-    counts = signed.groupby([data["indicator_id"], data["period"]]).transform("count")
-    percentile = ((ranks - 1) / (counts - 1)).where(counts > 1, 1.0)
-    binary = data["unit"] == "ja/nej"
-    data["score"] = np.where(binary, np.where(better, data["value"], 1 - data["value"]), percentile)
-    data["w"] = data["indicator_id"].map(weight)
-    data["ws"] = data["score"] * data["w"]
-    groups = data.groupby(["municipality_code", "period"], sort=True)
-    out = pd.DataFrame(
+    data = data[data["indicator_id"].isin(indicators)]
+    _check_unique(data)
+    meta = _metadata(data, catalogue)
+    data = data[["municipality_code", "period", "indicator_id", "value"]].reset_index(drop=True)
+    value = pd.to_numeric(data["value"]).astype(float)
+    better = data["indicator_id"].map(meta["better"]).to_numpy(bool)
+    binary = data["indicator_id"].map(meta["binary"]).to_numpy(bool)
+    signed = value.where(better, -value)
+    grouped = signed.groupby([data["indicator_id"], data["period"]])
+    ranks = grouped.rank(method="average")
+    counts = grouped.transform("count")
+    percentile = ((ranks - 1) / (counts - 1)).where(counts > 1, 0.5)
+    score = np.where(binary, np.where(better, value, 1 - value), percentile)
+    present = value.notna().to_numpy()
+    data["w"] = np.where(present, data["indicator_id"].map(weight).to_numpy(float), 0.0)
+    data["ws"] = np.where(present, score * data["w"], 0.0)
+    data["present"] = present.astype(int)
+    sums = data.groupby(["municipality_code", "period"], sort=True)[["w", "ws", "present"]].sum()
+    coverage = sums["w"] / w.sum()
+    index = (sums["ws"] / sums["w"]).where((sums["w"] > 0) & (coverage >= min_coverage))
+    return pd.DataFrame(
         {
-            "index": groups["ws"].sum() / groups["w"].sum(),
-            "n_indicators": groups["indicator_id"].nunique(),
-            "coverage": groups["w"].sum() / w.sum(),
+            "index": index,
+            "n_indicators": sums["present"].astype(int),
+            "coverage": coverage,
         }
     ).reset_index()
-    return out

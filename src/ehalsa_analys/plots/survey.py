@@ -1,5 +1,14 @@
 """Figures of Socialstyrelsen's survey: adoption curves, tile chart, small multiples, slopes, map.
 
+They draw the tables of :mod:`ehalsa_analys.compare`: ``reference_levels``
+(adoption curves, the national line of the small multiples and the slope
+chart), ``rank_colour`` (tile chart) and the observations themselves. Ja/Nej
+figures are shown as percentages of municipalities (0–100); the adoption
+curve says in its title whether the levels are unweighted (Kolada's way) or
+weighted by inhabitants. The tile chart uses Kolada's traffic lights in the
+tones of :data:`ehalsa_analys.compare.RANK_COLOURS` with "x" on suppressed
+and "–" on not-applicable tiles; the Ja/Nej map uses the same green and red.
+
 Example
 -------
 >>> import matplotlib
@@ -23,6 +32,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .. import reference
@@ -30,45 +40,101 @@ from ..compare import RANK_COLOURS
 from ..errors import check_choice
 from ..schemas import require_columns
 from .maps import choropleth
-from .style import _PARAMS, PALETTE, add_source, number_formatter
+from .style import _PARAMS, MISSING_COLOUR, PALETTE, add_source, number_formatter
 
 __all__ = ["adoption_curves", "tile_chart", "survey_small_multiples", "slope_chart", "survey_map"]
 
 _TEXT = {
     "sv": {
         "nation": "Riket",
+        "similar": "Liknande kommuner ({group})",
+        "municipality": "Kommunen",
         "share": "Andel kommuner, %",
+        "percent": "Andel, %",
+        "value": "Värde",
         "adoption": "Andel kommuner som erbjuder tjänsten",
         "tiles": "Kommunerna jämförda, {year}",
         "green": "Bästa fjärdedelen / Ja",
         "yellow": "Mittersta hälften",
         "red": "Sämsta fjärdedelen / Nej",
         "grey": "Uppgift saknas",
-        "suppressed": "x = skyddad uppgift, – = ej aktuellt",
+        "markers": "x = skyddad uppgift, – = ej aktuellt",
         "slope": "Förändring {first}–{last}",
         "unweighted": "ovägt medelvärde av kommunerna",
         "weighted": "vägt med invånarantal",
+        "yes": "Ja",
+        "no": "Nej",
+        "missing": "Uppgift saknas",
     },
     "en": {
         "nation": "Sweden",
+        "similar": "Similar municipalities ({group})",
+        "municipality": "The municipality",
         "share": "Share of municipalities, %",
+        "percent": "Share, %",
+        "value": "Value",
         "adoption": "Share of municipalities offering the service",
         "tiles": "The municipalities compared, {year}",
         "green": "Best quarter / Yes",
         "yellow": "Middle half",
         "red": "Worst quarter / No",
         "grey": "No data",
-        "suppressed": "x = suppressed, – = not applicable",
+        "markers": "x = suppressed, – = not applicable",
         "slope": "Change {first}–{last}",
         "unweighted": "unweighted mean of the municipalities",
         "weighted": "weighted by inhabitants",
+        "yes": "Yes",
+        "no": "No",
+        "missing": "No data",
     },
 }
+_SYMBOLS = {"suppressed": "x", "not_applicable": "–"}
+
+
+def _municipalities_only(obs: pd.DataFrame) -> pd.DataFrame:
+    """Rows of municipalities, without the national and county aggregates ("0000", "00xx")."""
+    codes = obs["municipality_code"].astype(str)
+    return obs[(codes.str.fullmatch(r"\d{4}") & ~codes.str.startswith("00")).to_numpy(bool)]
+
+
+def _one_indicator(data: pd.DataFrame, name: str, indicator: str | None) -> pd.DataFrame:
+    """The rows of one indicator; refuse a table of several when none is named."""
+    found = list(dict.fromkeys(data["indicator_id"])) if "indicator_id" in data else []
+    if indicator is None:
+        if len(found) > 1:
+            raise ValueError(
+                f"`{name}` holds several indicators {found[:5]}; pass `indicator=` to pick one."
+            )
+        return data
+    check_choice("indicator", found, indicator)
+    return data[data["indicator_id"] == indicator]
+
+
+def _is_binary(obs: pd.DataFrame) -> bool:
+    if "unit" in obs and obs["unit"].notna().any():
+        return bool(obs["unit"].astype(str).str.strip().str.lower().eq("ja/nej").all())
+    values = obs["value"].dropna()
+    return bool(len(values)) and bool(values.isin([0.0, 1.0]).all())
+
+
+def _spread(y: np.ndarray, span: float, share: float = 0.035) -> np.ndarray:
+    """Label heights near ``y`` but at least ``share`` of ``span`` apart (order kept)."""
+    if len(y) < 2:
+        return y
+    gap = share * (span if span > 0 else 1.0)
+    order = np.argsort(y, kind="stable")
+    steps = np.arange(len(y)) * gap
+    placed = np.maximum.accumulate(y[order] - steps) + steps
+    placed -= (placed.max() - y.max()) / 2  # centre the shift around the values
+    out = np.empty_like(placed)
+    out[order] = placed
+    return out
 
 
 def adoption_curves(
     levels: pd.DataFrame,
     *,
+    indicator: str | None = None,
     county_code: str | None = None,
     group: str | None = None,
     title: str | None = None,
@@ -76,16 +142,20 @@ def adoption_curves(
     ax=None,
     source: str | None = None,
 ):
-    """Share of municipalities offering a service by year: nation, county and a group.
+    """Share of municipalities offering a service by year: the nation, a county and a group.
 
     Parameters
     ----------
     levels : DataFrame
-        :func:`compare.reference_levels` for one binary indicator.
+        :func:`ehalsa_analys.compare.reference_levels` of a Ja/Nej figure
+        (period, level, key, share; optionally indicator_id and weighted).
+    indicator : str, optional
+        The indicator to draw when ``levels`` holds several.
     county_code : str, optional
-        The county line to draw.
+        The county line to draw (e.g. "18").
     group : str, optional
-        The group line to draw (e.g. a size class).
+        The group line to draw (the ``key`` of a "group" level, e.g. a size
+        class or an SKR kommungrupp).
     title : str, optional
         First title line (default "Andel kommuner som erbjuder tjänsten"); the
         second says whether the levels are weighted.
@@ -96,26 +166,40 @@ def adoption_curves(
     Returns
     -------
     matplotlib.axes.Axes
+        The nation dashed grey, the county blue, the group orange, in
+        percent (0–100).
+
+    Example
+    -------
+    >>> levels = pd.DataFrame({{"period": [2020, 2022], "level": "nation", "key": "0000",
+    ...     "share": [0.4, 0.6]}})
+    >>> ax = adoption_curves(levels, lang="en", ax=plt.figure().add_subplot())
+    >>> ax.lines[0].get_ydata().tolist()
+    [40.0, 60.0]
+    >>> print(ax.get_title())
+    Share of municipalities offering the service
+    (unweighted mean of the municipalities)
     """
     check_choice("lang", list(_TEXT), lang)
     require_columns(levels, "levels", ["period", "level", "key", "share"])
+    levels = _one_indicator(levels, "levels", indicator)
     text = _TEXT[lang]
     if ax is None:
         ax = plt.gca()
     counties = reference.counties().set_index("county_code")["county"]
-    lines = [("nation", reference.NATIONAL_CODE, text["nation"], "#333333", "--")]
+    lines = [("nation", reference.NATIONAL_CODE, text["nation"], "#555555", "--")]
     if county_code is not None:
-        lines.append(
-            ("county", county_code, counties.get(county_code, county_code), PALETTE[0], "-")
-        )
+        check_choice("county_code", counties.index, county_code)
+        lines.append(("county", county_code, counties[county_code], PALETTE[0], "-"))
     if group is not None:
-        lines.append(("group", group, group, PALETTE[1], "-"))
+        lines.append(("group", str(group), text["similar"].format(group=group), PALETTE[1], "-"))
     for level, key, label, colour, style in lines:
-        part = levels[(levels["level"] == level) & (levels["key"] == key)].sort_values("period")
+        part = levels[(levels["level"] == level) & (levels["key"].astype(str) == key)]
+        part = part.sort_values("period")
         if len(part):
             ax.plot(
-                part["period"],
-                part["share"] * 100,
+                part["period"].to_numpy(),
+                part["share"].to_numpy(float) * 100,
                 color=colour,
                 linestyle=style,
                 marker="o",
@@ -148,11 +232,16 @@ def tile_chart(
 ):
     """Municipality × indicator tiles in Kolada colours for one year.
 
+    Rows are municipalities (by code, labelled by name), columns indicators
+    (in their order of appearance); "x" marks a suppressed value and "–" one
+    that does not apply.
+
     Parameters
     ----------
     colours : DataFrame
-        :func:`compare.rank_colour` for one year (municipality_code,
-        indicator_id, colour, marker).
+        :func:`ehalsa_analys.compare.rank_colour` for one year
+        (municipality_code, indicator_id, colour, optionally marker and
+        period).
     titles : dict, optional
         indicator_id -> short title for the columns.
     {lang}
@@ -162,6 +251,7 @@ def tile_chart(
     Returns
     -------
     matplotlib.axes.Axes
+        One Rectangle patch per tile (in ``ax.patches``).
 
     Example
     -------
@@ -173,30 +263,43 @@ def tile_chart(
     """
     check_choice("lang", list(_TEXT), lang)
     require_columns(colours, "colours", ["municipality_code", "indicator_id", "colour"])
+    years = sorted(colours["period"].unique().tolist()) if "period" in colours else []
+    if len(years) > 1:
+        raise ValueError(
+            f"`colours` holds several years {years}; pass one year, e.g. "
+            f"colours[colours['period'] == {years[-1]}]."
+        )
+    for value in pd.unique(colours["colour"]):
+        check_choice("colour", list(RANK_COLOURS), value)
     text = _TEXT[lang]
     if ax is None:
         ax = plt.gca()
-    codes = sorted(colours["municipality_code"].unique())
+    codes = sorted(colours["municipality_code"].astype(str).unique())
     indicators = list(dict.fromkeys(colours["indicator_id"]))
-    at = colours.set_index(["municipality_code", "indicator_id"])
-    for i, code in enumerate(codes):
-        for j, indicator in enumerate(indicators):
-            if (code, indicator) not in at.index:
-                continue
-            row = at.loc[(code, indicator)]
-            ax.add_patch(
-                mpl.patches.Rectangle((j, i), 0.92, 0.86, color=RANK_COLOURS[row["colour"]])
-            )
-            symbol = {"suppressed": "x", "not_applicable": "–"}.get(row.get("marker"))
-            if symbol:
-                ax.text(j + 0.46, i + 0.43, symbol, ha="center", va="center", fontsize="small")
+    row = colours["municipality_code"].astype(str).map({c: i for i, c in enumerate(codes)})
+    col = colours["indicator_id"].map({k: j for j, k in enumerate(indicators)})
+    ax.bar(
+        col.to_numpy(float),
+        np.full(len(colours), 0.86),
+        width=0.92,
+        bottom=row.to_numpy(float),
+        align="edge",
+        color=colours["colour"].map(RANK_COLOURS).tolist(),
+        linewidth=0,
+    )
+    if "marker" in colours:
+        marked = colours["marker"].isin(list(_SYMBOLS)).to_numpy()
+        for x, y, marker in zip(
+            col[marked], row[marked], colours.loc[marked, "marker"], strict=True
+        ):
+            ax.text(x + 0.46, y + 0.43, _SYMBOLS[marker], ha="center", va="center")
     ax.set_xlim(0, len(indicators))
     ax.set_ylim(len(codes), 0)
     ax.set_yticks(np.arange(len(codes)) + 0.43, reference.municipality_names(codes))
     ax.xaxis.tick_top()
     ax.set_xticks(
         np.arange(len(indicators)) + 0.46,
-        [textwrap.fill((titles or {}).get(i, i), 28) for i in indicators],
+        [textwrap.fill(str((titles or {}).get(i, i)), 28) for i in indicators],
         rotation=60,
         ha="left",
         rotation_mode="anchor",
@@ -206,10 +309,7 @@ def tile_chart(
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    year = colours["period"].iloc[0] if "period" in colours and len(colours) else ""
-    ax.set_title(
-        text["tiles"].format(year=year), pad=12, y=-0.04 - 0.03 * len(codes) / 12, loc="left"
-    )
+    ax.set_xlabel(text["tiles"].format(year=years[0] if years else ""), loc="left")
     handles = [
         Patch(color=RANK_COLOURS[c], label=text[c]) for c in ("green", "yellow", "red", "grey")
     ]
@@ -219,7 +319,7 @@ def tile_chart(
         bbox_to_anchor=(1.0, 1.0),
         frameon=False,
         fontsize="small",
-        title=text["suppressed"],
+        title=text["markers"],
         title_fontsize="x-small",
     )
     if source:
@@ -234,53 +334,123 @@ def survey_small_multiples(
     indicator: str,
     county_code: str,
     ncols: int = 4,
+    title: str | None = None,
     lang: str = "sv",
     source: str | None = None,
 ):
     """One panel per municipality of the county: its value by year and the national level.
 
+    Figure-level: it makes its own figure (there is no ``ax``). Ja/Nej
+    answers are drawn as steps between 0 and 100 against the national share
+    in percent; numeric figures against the national mean.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        An observations table (municipality_code, period, indicator_id,
+        value, unit).
+    levels : DataFrame
+        :func:`ehalsa_analys.compare.reference_levels` with the "nation" level.
+    indicator : str
+        The key figure to draw.
+    county_code : str
+        The county whose municipalities get a panel each (e.g. "18").
+    ncols : int, default 4
+        Panels per row.
+    title : str, optional
+        Figure title (default the indicator id).
+    {lang}
+    {source}
+
     Returns
     -------
     matplotlib.figure.Figure
+        Panels titled by municipality name, sharing x and y; in each, the
+        national line first (dashed grey), then the municipality's.
+
+    Example
+    -------
+    >>> o = pd.DataFrame({{"municipality_code": ["1880", "1880"], "period": [2020, 2024],
+    ...     "indicator_id": "x", "value": [0.0, 1.0], "unit": "ja/nej"}})
+    >>> lv = pd.DataFrame({{"indicator_id": "x", "period": [2020, 2024], "level": "nation",
+    ...     "key": "0000", "share": [0.5, 0.75]}})
+    >>> fig = survey_small_multiples(o, lv, indicator="x", county_code="18")
+    >>> [ax.get_title() for ax in fig.axes if ax.axison]
+    ['Örebro']
     """
     check_choice("lang", list(_TEXT), lang)
-    data = obs[
-        (obs["indicator_id"] == indicator) & (obs["municipality_code"].str[:2] == county_code)
-    ]
+    require_columns(obs, "obs", ["municipality_code", "period", "indicator_id", "value"])
+    require_columns(levels, "levels", ["indicator_id", "period", "level", "share"])
+    counties = reference.counties()["county_code"].tolist()
+    check_choice("county_code", counties, county_code)
+    if not isinstance(ncols, int) or ncols < 1:
+        raise ValueError(
+            f"The value for `ncols` must be a positive integer, but {ncols!r} was passed."
+        )
+    text = _TEXT[lang]
+    codes_all = obs["municipality_code"].astype(str)
+    data = obs[(obs["indicator_id"] == indicator) & (codes_all.str[:2] == county_code)]
+    data = _municipalities_only(data)
+    if data.empty:
+        raise ValueError(
+            f"`obs` has no value of {indicator!r} for a municipality of county {county_code}."
+        )
     nation = levels[(levels["indicator_id"] == indicator) & (levels["level"] == "nation")]
     nation = nation.sort_values("period")
-    column = "share" if nation["share"].notna().any() else "mean"
-    codes = sorted(data["municipality_code"].unique())
+    binary = _is_binary(data)
+    column = "share" if binary or "mean" not in nation else "mean"
+    scale = 100 if binary else 1
+    codes = sorted(data["municipality_code"].astype(str).unique())
+    names = reference.municipality_names(codes)
     nrows = math.ceil(len(codes) / ncols)
     fig, axes = plt.subplots(
         nrows,
         ncols,
-        figsize=(3 * ncols, 2.2 * nrows + 0.6),
+        figsize=(3 * ncols, 2.2 * nrows + 1.0),
         sharex=True,
         sharey=True,
         squeeze=False,
     )
-    binary = data["unit"].eq("ja/nej").all()
-    scale = 100 if binary else 1
-    for ax, code in zip(axes.flat, codes, strict=False):
-        own = data[data["municipality_code"] == code].sort_values("period")
+    by_code = dict(tuple(data.sort_values("period").groupby("municipality_code", sort=True)))
+    for ax, code, name in zip(axes.flat, codes, names, strict=False):
+        own = by_code[code]
         ax.plot(
-            nation["period"], nation[column] * scale, color="#999999", linestyle="--", linewidth=1.2
+            nation["period"].to_numpy(),
+            nation[column].to_numpy(float) * scale,
+            color="#777777",
+            linestyle="--",
+            linewidth=1.2,
         )
         ax.plot(
-            own["period"],
-            own["value"] * scale,
+            own["period"].to_numpy(),
+            own["value"].to_numpy(float) * scale,
             color=PALETTE[0],
             marker="o",
             markersize=3,
             linewidth=1.4,
             drawstyle="steps-post" if binary else "default",
         )
-        ax.set_title(reference.municipality_names([code])[0], fontsize="small")
+        ax.set_title(name, fontsize="small")
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(3, integer=True))
+        ax.yaxis.set_major_formatter(number_formatter(lang))
     for ax in axes.flat[len(codes) :]:
         ax.set_axis_off()
-    fig.tight_layout(rect=(0, 0.04 if source else 0, 1, 1))
+    if binary:
+        axes[0, 0].set_ylim(-5, 105)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(text["percent"] if binary else text["value"], fontsize="small")
+    fig.suptitle(title or indicator, x=0.01, ha="left", fontweight="bold")
+    fig.legend(
+        handles=[
+            Line2D([], [], color=PALETTE[0], marker="o", markersize=3, label=text["municipality"]),
+            Line2D([], [], color="#777777", linestyle="--", label=text["nation"]),
+        ],
+        loc="upper right",
+        ncols=2,
+        frameon=False,
+        fontsize="small",
+    )
+    fig.tight_layout(rect=(0, 0.03 if source else 0, 1, 0.95))
     if source:
         add_source(fig, source, lang=lang)
     return fig
@@ -292,15 +462,35 @@ def slope_chart(
     indicator: str,
     first: int,
     last: int,
+    levels: pd.DataFrame | None = None,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
 ):
     """Each municipality's value in the first and the last year, joined by a line.
 
+    Rising lines are blue, falling ones orange-red; a municipality without a
+    value in either year is left out. With ``levels`` the national level is
+    drawn as a dashed grey line first.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        An observations table (municipality_code, period, indicator_id, value).
+    indicator : str
+        The key figure to draw.
+    first, last : int
+        The two years.
+    levels : DataFrame, optional
+        :func:`ehalsa_analys.compare.reference_levels` with the "nation" level.
+    {lang}
+    {ax}
+    {source}
+
     Returns
     -------
     matplotlib.axes.Axes
+        One line per municipality (by code), from x = 0 (first) to 1 (last).
 
     Example
     -------
@@ -311,29 +501,51 @@ def slope_chart(
     [40.0, 60.0]
     """
     check_choice("lang", list(_TEXT), lang)
-    data = obs[(obs["indicator_id"] == indicator) & obs["period"].isin([first, last])]
+    require_columns(obs, "obs", ["municipality_code", "period", "indicator_id", "value"])
+    text = _TEXT[lang]
+    data = _municipalities_only(obs)
+    data = data[(data["indicator_id"] == indicator) & data["period"].isin([first, last])]
     wide = data.pivot_table(index="municipality_code", columns="period", values="value")
+    wide = wide.reindex(columns=[first, last]).dropna()
     if ax is None:
         ax = plt.gca()
-    for code, row in wide.iterrows():
-        if row.isna().any():
-            continue
-        colour = PALETTE[0] if row[last] >= row[first] else PALETTE[5]
+    if levels is not None:
+        nation = levels[(levels["indicator_id"] == indicator) & (levels["level"] == "nation")]
+        nation = nation.set_index("period")
+        column = "share" if nation["share"].notna().any() else "mean"
+        scale = 100 if column == "share" else 1
+        if {first, last} <= set(nation.index):
+            ax.plot(
+                [0, 1],
+                nation.loc[[first, last], column].to_numpy(float) * scale,
+                color="#777777",
+                linestyle="--",
+                linewidth=2,
+                zorder=3,
+                label=text["nation"],
+            )
+    names = reference.municipality_names(wide.index.tolist())
+    start = wide[first].to_numpy(float)
+    end = wide[last].to_numpy(float)
+    for a, b in zip(start, end, strict=True):
         ax.plot(
-            [0, 1], [row[first], row[last]], color=colour, marker="o", markersize=3, linewidth=1
+            [0, 1],
+            [a, b],
+            color=PALETTE[0] if b >= a else PALETTE[5],
+            marker="o",
+            markersize=3,
+            linewidth=1,
         )
-        ax.text(
-            1.03,
-            row[last],
-            reference.municipality_names([code])[0],
-            va="center",
-            fontsize="x-small",
-        )
+    span = float(np.ptp(np.concatenate([start, end]))) if len(start) else 0.0
+    for y, name in zip(_spread(end, span), names, strict=True):
+        ax.text(1.03, y, name, va="center", fontsize="x-small")
     ax.set_xticks([0, 1], [str(first), str(last)])
     ax.set_xlim(-0.1, 1.4)
     ax.yaxis.set_major_formatter(number_formatter(lang))
     ax.grid(axis="x", visible=False)
-    ax.set_title(_TEXT[lang]["slope"].format(first=first, last=last))
+    ax.set_title(text["slope"].format(first=first, last=last))
+    if levels is not None and ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="upper left", frameon=False, fontsize="small")
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
@@ -346,40 +558,104 @@ def survey_map(
     year: int,
     county_code: str | None = None,
     title: str | None = None,
+    legend_title: str | None = None,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
+    geometries=None,
 ):
     """National choropleth of one key figure in one year, with the county outlined.
 
-    Ja/Nej figures are drawn as 100 (Ja) or 0 (Nej) on the colour scale,
-    others as their values; missing municipalities are hatched.
+    A Ja/Nej figure is drawn in two colours (Ja green, Nej red, as in the
+    tile chart) with a legend; a numeric one with
+    :func:`ehalsa_analys.plots.maps.choropleth` (cividis, colour bar in
+    Swedish numbers). Municipalities without a value are hatched grey.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        An observations table; aggregates are left out.
+    indicator : str
+        The key figure to draw.
+    year : int
+        The year to draw.
+    county_code : str, optional
+        The county to outline (thick line).
+    title : str, optional
+        Map title.
+    legend_title : str, optional
+        Colour bar label of a numeric figure (default the indicator id).
+    {lang}
+    {ax}
+    {source}
+    geometries : GeoDataFrame, optional
+        Municipality boundaries; default :func:`ehalsa_analys.reference.geometries`.
 
     Returns
     -------
     matplotlib.axes.Axes
+
+    Example
+    -------
+    >>> o = pd.DataFrame({{"municipality_code": ["1880", "1814"], "period": 2022,
+    ...     "indicator_id": "x", "value": [1.0, 0.0], "unit": "ja/nej"}})
+    >>> ax = survey_map(o, indicator="x", year=2022, county_code="18",
+    ...                 ax=plt.figure().add_subplot())
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['Ja', 'Nej', 'Uppgift saknas']
     """
     check_choice("lang", list(_TEXT), lang)
-    data = obs[(obs["indicator_id"] == indicator) & (obs["period"] == year)]
-    data = data[~data["municipality_code"].str.startswith("00")]
+    require_columns(obs, "obs", ["municipality_code", "period", "indicator_id", "value"])
+    text = _TEXT[lang]
+    if county_code is not None:
+        check_choice("county_code", reference.counties()["county_code"].tolist(), county_code)
+    data = _municipalities_only(obs)
+    data = data[(data["indicator_id"] == indicator) & (data["period"] == year)]
     if ax is None:
         ax = plt.gca()
-    binary = data["unit"].eq("ja/nej").all() and len(data)
-    choropleth(
-        data.assign(_v=data["value"] * (100 if binary else 1)),
-        value="_v",
-        ax=ax,
-        lang=lang,
-        title=title,
-        legend_title=_TEXT[lang]["share"] if binary else indicator,
-        cmap="cividis",
-        decimals=0,
-        source=source,
-    )
+    if len(data) and _is_binary(data):
+        shapes = geometries if geometries is not None else reference.geometries("municipality")
+        value = shapes["municipality_code"].map(
+            data.set_index(data["municipality_code"].astype(str))["value"]
+        )
+        styles = [
+            (value == 1, {"facecolor": RANK_COLOURS["green"]}, text["yes"]),
+            (value == 0, {"facecolor": RANK_COLOURS["red"]}, text["no"]),
+            (value.isna(), {"facecolor": MISSING_COLOUR, "hatch": "///"}, text["missing"]),
+        ]
+        handles = []
+        for where, style, label in styles:
+            part = shapes[where.to_numpy(bool)]
+            edge = "#999999" if "hatch" in style else "white"
+            if len(part):
+                part.plot(ax=ax, edgecolor=edge, linewidth=0.3, **style)
+            handles.append(Patch(edgecolor=edge, label=label, **style))
+        ax.legend(handles=handles, loc="lower right", frameon=False)
+        if geometries is None:
+            reference.geometries("county").boundary.plot(ax=ax, color="#333333", linewidth=0.6)
+        if title:
+            ax.set_title(title)
+        if source:
+            add_source(ax.figure, source, lang=lang)
+        ax.set_axis_off()
+        ax.set_aspect("equal")
+    else:
+        choropleth(
+            data,
+            value="value",
+            ax=ax,
+            lang=lang,
+            title=title,
+            legend_title=legend_title or indicator,
+            decimals=None,
+            source=source,
+            geometries=geometries,
+        )
     if county_code is not None:
-        reference.geometries("county", county_code=None).query(
-            "county_code == @county_code"
-        ).boundary.plot(ax=ax, color=PALETTE[5], linewidth=1.6)
+        outline = reference.geometries("county")
+        outline[outline["county_code"] == county_code].boundary.plot(
+            ax=ax, color="#000000", linewidth=1.8
+        )
     return ax
 
 
