@@ -1,4 +1,4 @@
-"""The distance engine against geopandas, networkx, numpy and hand-solved cases."""
+"""The distance engine against geopandas, networkx, PySAL access, numpy and hand-solved cases."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+from access import fca as pysal_fca  # PySAL's access, the dev extra's reference
+from access import weights as pysal_weights
 from scipy import sparse
 
 from ehalsa_analys import access
@@ -546,6 +548,50 @@ def test_two_step_fca_equals_a_naive_loop(decay):
     }[decay]
     per_cell, _ = access.two_step_fca(cells, services, catchment_km=6, decay=decay)
     np.testing.assert_allclose(per_cell["score"], _naive_2sfca(cells, services, d0, w), rtol=1e-10)
+
+
+@pytest.mark.parametrize("decay", [None, "gaussian", {2: 1.0, 4: 0.6, 6: 0.2}])
+def test_two_step_fca_equals_pysal_access(decay):
+    """PySAL's access (dev extra) on the same full cost table gives the same scores.
+
+    Its ``two_stage_fca`` weights both steps with ``weight_fn`` and drops the
+    pairs beyond ``max_cost``; cells without a service in reach are absent
+    there and 0 here, services without people in reach likewise."""
+    rng = np.random.default_rng(12)
+    cells = _cells(rng.uniform(0, 30_000, (150, 2)), population=rng.integers(0, 80, 150) * 1.0)
+    services = _services(
+        rng.uniform(0, 30_000, (12, 2)), ["hemtjänst"] * 12, rng.integers(1, 12, 12) * 1.0
+    )
+    d0 = 6000.0
+    cxy = np.column_stack([cells.geometry.x, cells.geometry.y])
+    sxy = np.column_stack([services.geometry.x, services.geometry.y])
+    cost = np.hypot(*(cxy[:, None, :] - sxy[None, :, :]).transpose(2, 0, 1))
+    costs = pd.DataFrame(
+        {
+            "origin": np.repeat(cells["cell_id"].to_numpy(), len(services)),
+            "dest": np.tile(services["service_id"].to_numpy(), len(cells)),
+            "cost": cost.ravel(),
+        }
+    )
+    if decay is None:
+        weight_fn = None
+    elif decay == "gaussian":
+        weight_fn = lambda d: _gauss(d, d0)  # noqa: E731  (Dai's truncated Gaussian)
+    else:
+        weight_fn = pysal_weights.step_fn({k * 1000.0: v for k, v in decay.items()})
+    peer = pysal_fca.two_stage_fca(
+        cells.set_index("cell_id")[["population"]].rename(columns={"population": "demand"}),
+        services.set_index("service_id")[["capacity"]].rename(columns={"capacity": "supply"}),
+        costs,
+        max_cost=d0,
+        demand_index=True,
+        weight_fn=weight_fn,
+    )
+    ours, _ = access.two_step_fca(cells, services, catchment_km=6, decay=decay)
+    ours = ours.set_index("cell_id")["score"]
+    assert peer.notna().all() and len(peer) > 100
+    np.testing.assert_allclose(ours.loc[peer.index], peer, rtol=1e-10)
+    assert (ours.drop(peer.index) == 0).all()
 
 
 def test_two_step_fca_unlimited_catchment_is_total_supply_per_person():

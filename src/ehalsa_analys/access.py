@@ -18,8 +18,9 @@ Checks
     PySAL's access leaves this unchecked. Ids must be unique, coordinates
     finite and populations non-negative numbers.
 Euclidean nearest
-    A KD-tree (:class:`scipy.spatial.cKDTree`) of each kind's services,
-    queried once for all cells: straight-line metres. Pipos measures road
+    A KD-tree of each kind's services (pykdtree, OpenMP threads), queried
+    once for all cells in a spatial order (2 km buckets), the results put
+    back in input order: straight-line metres. Pipos measures road
     kilometres, so straight lines are shorter than Pipos' figures.
 Network nearest
     Cells and services are snapped to their nearest graph node (KD-tree of
@@ -114,6 +115,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pykdtree.kdtree import KDTree
 from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
@@ -283,15 +285,42 @@ def _kinds(services, kind) -> list[str]:
     return wanted
 
 
-def _spatial_order(xy: np.ndarray, bucket: float = 5000.0) -> np.ndarray:
-    """An order of points by 5 km buckets, row by row: neighbours are queried together.
+def _spatial_order(xy: np.ndarray, bucket: float = 2000.0) -> np.ndarray:
+    """An order of points by 2 km buckets, row by row: neighbours are queried together.
 
-    Queries in this order walk the same KD-tree branches one after another, about
-    a quarter faster than in file order; results are put back in input order."""
+    Queries in this order walk the same KD-tree branches one after another
+    (a quarter faster for services, three times for snapping to a national
+    road graph); results are put back in input order, so the sort need not be
+    stable."""
     if not len(xy):
         return np.zeros(0, np.int64)
-    cell = np.floor((xy - xy.min(axis=0)) / bucket).astype(np.int64)
-    return np.argsort(cell[:, 1] * (cell[:, 0].max() + 1) + cell[:, 0], kind="stable")
+    cell = ((xy - xy.min(axis=0)) * (1.0 / bucket)).astype(np.int64)
+    return np.argsort(cell[:, 1] * (cell[:, 0].max() + 1) + cell[:, 0])
+
+
+def _tree(points: np.ndarray) -> KDTree:
+    """A KD-tree of points for nearest queries: pykdtree's (OpenMP), about 1.4 times as
+    fast as scipy's cKDTree on services and twice on road nodes."""
+    return KDTree(np.ascontiguousarray(points, dtype=float))
+
+
+class _Queries:
+    """Query points in :func:`_spatial_order`, sorted once for several trees."""
+
+    def __init__(self, xy: np.ndarray):
+        self.order = _spatial_order(xy)
+        self.sorted = np.ascontiguousarray(xy[self.order], dtype=float)
+
+    def nearest(self, tree: KDTree, engine: str | None = None):
+        """Distance to and index of the nearest point of ``tree``, in input order.
+
+        Ties between equidistant points go the same way on every run."""
+        distance, index = _by_chunks(lambda chunk, _: tree.query(chunk, k=1), self.sorted, engine)
+        out_distance = np.empty(len(self.order))
+        out_index = np.empty(len(self.order), np.int64)
+        out_distance[self.order] = distance
+        out_index[self.order] = index
+        return out_distance, out_index
 
 
 def _dask():
@@ -373,7 +402,7 @@ class _Router:
         self.weight = weight
         self.per_metre = 1.0 if weight == "length" else 3.6 / snap_speed_kmh
         self.n = graph.n_nodes
-        self.tree = cKDTree(np.column_stack([graph.x, graph.y]))
+        self.tree = _tree(np.column_stack([graph.x, graph.y])) if self.n else None
         self.transposed = graph.weights(weight).T.tocsr()
 
     def snap(self, xy: np.ndarray, engine: str | None = None):
@@ -381,13 +410,7 @@ class _Router:
             return np.zeros(0), np.zeros(0, np.int64)
         if self.n == 0:
             raise ValueError("The road graph has no nodes.")
-        order = _spatial_order(xy)
-        back = np.empty_like(order)
-        back[order] = np.arange(len(xy))
-        snap, node = _by_chunks(
-            lambda chunk, _: self.tree.query(chunk, k=1, workers=-1), xy[order], engine
-        )
-        return snap[back], node[back]
+        return _Queries(xy).nearest(self.tree, engine)
 
     def nearest(self, service_xy: np.ndarray):
         """Cost, nearest service, route length and the services' snaps for every node."""
@@ -508,72 +531,59 @@ def nearest(
         raise ValueError("weight='time' needs method='network' and a road graph with speeds.")
     n = len(cells)
     kinds = _kinds(services, kind)
-    order = _spatial_order(cell_xy)
-    back = np.empty_like(order)
-    back[order] = np.arange(n)
-    sorted_xy = cell_xy[order]
+    repeat = len(kinds)
+    queries = _Queries(cell_xy) if method == "euclidean" else None
     service_kind = services["kind"].astype(str).to_numpy()
-    columns: dict[str, list[np.ndarray]] = {
-        "distance": [],
-        "code": [],
-        "snap_m": [],
-        "service_snap_m": [],
-        "length_m": [],
-    }
+    # One preallocated array per column, a slice per kind: no concatenation.
+    distance = np.empty(n * repeat)
+    code = np.empty(n * repeat, np.int64)
+    snap_m = np.full(n * repeat, np.nan)
+    service_snap_m = np.full(n * repeat, np.nan)
+    length_m = np.empty(n * repeat) if weight == "time" else None
     unreachable = {}
-    for k in kinds:
+    for i, k in enumerate(kinds):
+        part = slice(i * n, (i + 1) * n)
         rows = np.flatnonzero(service_kind == k)
         if method == "euclidean":
-            tree = cKDTree(service_xy[rows])
-            distance, which = _by_chunks(
-                lambda chunk, _, tree=tree: tree.query(chunk, k=1, workers=-1), sorted_xy, engine
-            )
-            distance, which = distance[back], which[back]
-            snap = service_snap = length = np.full(n, np.nan)
+            cost, which = queries.nearest(_tree(service_xy[rows]), engine)
         else:
-            cost, by_node, by_node_length, snaps = router.nearest(service_xy[rows])
-            distance = cost[cell_node] + cell_snap * router.per_metre
-            which = by_node[cell_node]
-            snap = cell_snap
-            service_snap = np.where(which >= 0, snaps[np.maximum(which, 0)], np.nan)
-            length = None if by_node_length is None else by_node_length[cell_node] + cell_snap
-        missing = np.isnan(distance) | (which < 0)
-        columns["distance"].append(np.where(missing, np.nan, distance))
-        columns["code"].append(np.where(missing, -1, rows[np.maximum(which, 0)]))
-        columns["snap_m"].append(snap)
-        columns["service_snap_m"].append(service_snap)
-        columns["length_m"].append(length)
+            by_node, by_node_which, by_node_length, snaps = router.nearest(service_xy[rows])
+            cost = by_node[cell_node] + cell_snap * router.per_metre
+            which = by_node_which[cell_node]
+            snap_m[part] = cell_snap
+            service_snap_m[part] = np.where(which >= 0, snaps[np.maximum(which, 0)], np.nan)
+            if length_m is not None:
+                length_m[part] = by_node_length[cell_node] + cell_snap
+        missing = np.isnan(cost) | (which < 0)
+        distance[part] = np.where(missing, np.nan, cost)
+        code[part] = np.where(missing, -1, rows[np.maximum(which, 0)])
         unreachable[k] = int(missing.sum())
-    repeat = len(kinds)
-
-    def stack(name, dtype=float):
-        return np.concatenate(columns[name]) if repeat else np.zeros(0, dtype)
-
-    out = pd.DataFrame(
-        {
-            "cell_id": pd.Categorical.from_codes(np.tile(np.arange(n), repeat), cell_ids),
-            "population": np.tile(population, repeat),
-            "kind": pd.Categorical.from_codes(np.repeat(np.arange(repeat), n), kinds),
-            "distance": stack("distance"),
-            "unit": pd.Categorical.from_codes(
-                np.zeros(n * repeat, int), ["s" if weight == "time" else "m"]
-            ),
-            "service_id": pd.Categorical.from_codes(stack("code", int), service_ids),
-            "snap_m": stack("snap_m"),
-            "service_snap_m": stack("service_snap_m"),
-        }
-    )
-    if weight == "time":
-        out["length_m"] = stack("length_m")
-    for name in ("population_70plus", "urban", "municipality_code"):
+    columns = {
+        "cell_id": pd.Categorical.from_codes(np.tile(np.arange(n), repeat), cell_ids),
+        "population": np.tile(population, repeat),
+        "kind": pd.Categorical.from_codes(np.repeat(np.arange(repeat), n), kinds),
+        "distance": distance,
+        "unit": pd.Categorical.from_codes(
+            np.zeros(n * repeat, np.int8), ["s" if weight == "time" else "m"]
+        ),
+        "service_id": pd.Categorical.from_codes(code, service_ids),
+        "snap_m": snap_m,
+        "service_snap_m": service_snap_m,
+    }
+    if length_m is not None:
+        columns["length_m"] = length_m
+    carried = {}
+    for name in ("municipality_code", "urban", "population_70plus"):
         if name in cells:
             values = cells[name]
             if name == "municipality_code":  # few codes: a categorical, not 3 M strings
                 codes, uniques = pd.factorize(values, sort=True)
-                tiled = pd.Categorical.from_codes(np.tile(codes, repeat), uniques)
+                carried[name] = pd.Categorical.from_codes(np.tile(codes, repeat), uniques)
             else:
-                tiled = np.tile(values.to_numpy(), repeat)
-            out.insert(1, name, tiled)
+                carried[name] = np.tile(values.to_numpy(), repeat)
+    columns = {"cell_id": columns.pop("cell_id"), **carried, **columns}
+    # The arrays are new and ours: no copy, no consolidation into 2-D blocks.
+    out = pd.DataFrame(columns, copy=False)
     out.attrs = {"unreachable": unreachable, "method": method, "weight": weight}
     return out
 
