@@ -661,28 +661,45 @@ def _splits(distances: pd.DataFrame, weight: str, splits: bool):
 
 
 def _group_codes(frame: pd.DataFrame, columns: list[str]):
-    """Integer group codes in sorted key order, and the keys of each code."""
-    grouped = frame[columns].groupby(columns, sort=True, observed=True, dropna=False)
-    codes = grouped.ngroup().to_numpy()
-    keys = grouped.size().reset_index()[columns]
+    """Integer group codes in sorted key order (missing keys last), and the keys of each code.
+
+    Each column is factorised on its own (a categorical by its codes) and the
+    codes combined: ten times ``groupby(...).ngroup()`` on 3 M rows."""
+    combined = np.zeros(len(frame), np.int64)
+    uniques = []
     for column in columns:
-        if isinstance(keys[column].dtype, pd.CategoricalDtype):
-            keys[column] = keys[column].astype(keys[column].cat.categories.dtype)
+        codes, values = pd.factorize(frame[column], sort=True, use_na_sentinel=False)
+        if isinstance(values, pd.Categorical):
+            values = np.asarray(values.astype(values.categories.dtype))
+        combined = combined * max(len(values), 1) + codes
+        uniques.append(values)
+    codes, present = pd.factorize(combined, sort=True)
+    keys = {}
+    for column, values in zip(reversed(columns), reversed(uniques), strict=True):
+        keys[column] = np.asarray(values, dtype=object)[present % max(len(values), 1)]
+        present = present // max(len(values), 1)
+    keys = pd.DataFrame({c: keys[c] for c in columns})
+    for column in columns:
+        dtype = frame[column].dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            dtype = dtype.categories.dtype
+        keys[column] = keys[column].astype(dtype) if keys[column].notna().all() else keys[column]
     return codes, keys
 
 
-def _sorted_quantile(g, v, w, q: float, n_groups: int) -> np.ndarray:
+def _sorted_quantiles(g, v, w, qs: Sequence[float], n_groups: int) -> list[np.ndarray]:
     """Inverted weighted CDF per group (module docstring) of values sorted by (group, value)."""
-    out = np.full(n_groups, np.nan)
+    outs = [np.full(n_groups, np.nan) for _ in qs]
     if not len(g):
-        return out
+        return outs
     cum = pd.Series(w).groupby(g, sort=False).cumsum().to_numpy()
     last = np.flatnonzero(np.r_[g[1:] != g[:-1], True])
-    total = np.repeat(cum[last], np.diff(np.r_[-1, last]))
-    hit = np.flatnonzero(cum / total >= q)  # the last value of a group always qualifies
-    first = hit[np.r_[True, g[hit][1:] != g[hit][:-1]]]
-    out[g[first]] = v[first]
-    return out
+    share = cum / np.repeat(cum[last], np.diff(np.r_[-1, last]))
+    for q, out in zip(qs, outs, strict=True):
+        hit = np.flatnonzero(share >= q)  # the last value of a group always qualifies
+        first = hit[np.r_[True, g[hit][1:] != g[hit][:-1]]]
+        out[g[first]] = v[first]
+    return outs
 
 
 def _label(t: float) -> str:
@@ -770,8 +787,8 @@ def summarise(
             g, vk, wk = sorted_codes[ok], v[ok], w[ok]
             with np.errstate(invalid="ignore", divide="ignore"):
                 out[f"mean_{unit}"] = np.bincount(g, wk * vk, size) / np.bincount(g, wk, size)
-            out[f"median_{unit}"] = _sorted_quantile(g, vk, wk, 0.5, size)
-            out[f"p90_{unit}"] = _sorted_quantile(g, vk, wk, 0.9, size)
+            median, p90 = _sorted_quantiles(g, vk, wk, (0.5, 0.9), size)
+            out[f"median_{unit}"], out[f"p90_{unit}"] = median, p90
             counts = np.bincount(g * k + klass[ok], wk, minlength=size * k).reshape(size, k)
             passed = counts[:, ::-1].cumsum(axis=1)[:, ::-1]
             reached = out["population"] - out["unreachable"]
