@@ -58,6 +58,34 @@ def test_population_bad_grid_id_and_outside_sweden(tmp_path):
         load.population(outside)
 
 
+def test_population_numbers_are_read_the_swedish_way(tmp_path):
+    """Coordinates with spaces, 70+ with a thousands space and a marker, blank tätort."""
+    path = tmp_path / "p.csv"
+    path.write_bytes(
+        "x;y;befolkning;70+;tätort\n"
+        "515 500;6 566 500;1 250;1 020;ja\n"
+        "515 500,0;6 567 500;40;..;\n"
+        "516 500;6 566 500;7;2;Nej\n".encode("cp1252")
+    )
+    cells = load.population(path)
+    assert cells.geometry.x.tolist() == [515500, 515500, 516500]
+    assert cells["population"].tolist() == [1250, 40, 7]
+    assert cells["population_70plus"].tolist()[0] == 1020
+    assert np.isnan(cells["population_70plus"].iloc[1])
+    assert cells["urban"].tolist() == [True, pd.NA, False]
+
+
+def test_population_bad_70plus_and_urban_name_row_and_column(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text("x;y;befolkning;70+\n515500;6566500;10;2\n515500;6567500;10;tio\n")
+    with pytest.raises(InputFileError, match=r"'tio' is not a number.*row 3, column 70\+"):
+        load.population(path)
+    path.write_text("x;y;befolkning;Tätort\n515500;6566500;10;ja\n515500;6567500;10;kanske\n")
+    with pytest.raises(InputFileError, match=r"'kanske' is not a tätort flag") as err:
+        load.population(path)
+    assert (err.value.row, err.value.column) == (3, "Tätort")
+
+
 def test_population_geopackage_squares_become_centres(tmp_path):
     squares = gpd.GeoDataFrame(
         {"rutid": ["a"], "befolkning": [7.0]},
@@ -75,6 +103,14 @@ def test_services_kinds_and_unknown_kind(tmp_path):
     s = load.services(FIX + "services.csv")
     assert s["kind"].tolist() == ["apotek", "hemtjänst", "dagligvaror"]
     assert np.isnan(s["capacity"].iloc[0]) and s["capacity"].iloc[1] == 12
+    spaced = tmp_path / "spaced.csv"
+    spaced.write_text("Typ;X;Y;Kapacitet\nHemtjänst;515 400;6 566 300;1 200,5\n")
+    assert load.services(spaced)["capacity"].tolist() == [1200.5]
+    spaced.write_text(
+        "Typ;X;Y;Kapacitet\nHemtjänst;515400;6566300;12\nApotek;515400;6566400;tolv\n"
+    )
+    with pytest.raises(InputFileError, match=r"'tolv' is not a number.*row 3, column Kapacitet"):
+        load.services(spaced)
     bad = tmp_path / "s.csv"
     bad.write_text("Typ;X;Y\nApotek;1;1\nBank;2;2\n", encoding="utf-8")
     with pytest.raises(InputFileError) as err:

@@ -57,6 +57,7 @@ import pandas as pd
 from .. import reference
 from ..errors import CRSError, InputFileError
 from ..schemas import CRS, validate
+from .numbers import parse_numbers
 from .reader import column_key, read_table
 
 __all__ = ["KINDS", "population", "services", "pipos", "parse_grid_id"]
@@ -143,8 +144,7 @@ def _points(table: pd.DataFrame, crs, *, cell_size: float) -> gpd.GeoDataFrame:
             frame = frame.set_geometry(frame.geometry.centroid)
         return frame
     if {"x", "y"} <= set(table.columns):
-        x = pd.to_numeric(table["x"].astype("str").str.replace(",", "."), errors="coerce")
-        y = pd.to_numeric(table["y"].astype("str").str.replace(",", "."), errors="coerce")
+        x, y = (pd.Series(_numbers(table, c), index=table.index) for c in ("x", "y"))
         if x.isna().any() or y.isna().any():
             i = int(np.flatnonzero((x.isna() | y.isna()).to_numpy())[0])
             raise InputFileError(
@@ -174,6 +174,46 @@ def _points(table: pd.DataFrame, crs, *, cell_size: float) -> gpd.GeoDataFrame:
         file=file,
         hint="add x and y (SWEREF 99 TM metres, or pass crs=) or a rutid column",
     )
+
+
+def _numbers(table: pd.DataFrame, name: str) -> np.ndarray:
+    """A column written as Swedish numbers ("6 398 000", "12,5", markers as NaN) as floats.
+
+    The shared parser: a cell that is no number is an InputFileError naming
+    the file, row, column and value."""
+    rows = table["source_row"].to_numpy() if "source_row" in table else None
+    column = table.attrs.get("columns", {}).get(name, name)
+    values, _ = parse_numbers(table[name], file=table.attrs.get("file"), column=column, rows=rows)
+    return values.to_numpy(float)
+
+
+#: Spellings of the ``urban`` flag (tätort or not); blank is unknown.
+_URBAN = {
+    True: ("ja", "j", "true", "1", "1.0", "tätort", "yes", "y", "t"),
+    False: ("nej", "n", "false", "0", "0.0", "landsbygd", "glesbygd", "no", "f"),
+}
+
+
+def _urban_flags(table: pd.DataFrame) -> pd.Series:
+    """The urban column as a nullable boolean: ja/nej, true/false, 1/0; blank is <NA>."""
+    text = table["urban"].astype("str").str.strip().str.lower()
+    blank = table["urban"].isna().to_numpy() | text.isin(["", "nan", "none", "<na>"]).to_numpy()
+    flags = pd.Series(pd.NA, index=table.index, dtype="boolean")
+    for value, spellings in _URBAN.items():
+        flags[text.isin(spellings).to_numpy()] = value
+    bad = np.flatnonzero(flags.isna().to_numpy() & ~blank)
+    if bad.size:
+        rows = table["source_row"].to_numpy() if "source_row" in table else None
+        value = table["urban"].iloc[bad[0]]
+        raise InputFileError(
+            f"Value {value!r} is not a tätort flag ({bad.size} such rows)",
+            file=table.attrs.get("file"),
+            row=None if rows is None else int(rows[bad[0]]),
+            column=table.attrs.get("columns", {}).get("urban", "urban"),
+            value=value,
+            hint="write ja/nej (or true/false, 1/0); leave the cell empty when unknown",
+        )
+    return flags
 
 
 def _assign_municipality(frame: gpd.GeoDataFrame, file) -> pd.Series:
@@ -219,16 +259,10 @@ def population(path: str | os.PathLike, *, crs=None, cell_size: float = 1000.0) 
         frame["municipality_code"] = _assign_municipality(frame, file)
     columns = ["cell_id", "population", "municipality_code"]
     if "population_70plus" in frame:
-        frame["population_70plus"] = pd.to_numeric(frame["population_70plus"], errors="coerce")
+        frame["population_70plus"] = _numbers(table, "population_70plus")
         columns.append("population_70plus")
     if "urban" in frame:
-        frame["urban"] = (
-            frame["urban"]
-            .astype("str")
-            .str.strip()
-            .str.lower()
-            .isin(["ja", "true", "1", "tätort", "j", "yes"])
-        )
+        frame["urban"] = _urban_flags(table).array
         columns.append("urban")
     out = gpd.GeoDataFrame(
         frame[columns].assign(cell_id=frame["cell_id"].astype("str")),
@@ -287,13 +321,9 @@ def services(path: str | os.PathLike, *, kind: str | None = None, crs=None) -> g
             value=ids.iloc[i],
             hint="give every service point its own name or id",
         )
-    capacity = (
-        pd.to_numeric(frame["capacity"].astype("str").str.replace(",", "."), errors="coerce")
-        if "capacity" in frame
-        else pd.Series(np.nan, index=frame.index)
-    )
+    capacity = _numbers(table, "capacity") if "capacity" in table else np.full(len(frame), np.nan)
     out = gpd.GeoDataFrame(
-        {"service_id": ids.to_numpy(), "kind": kinds.to_numpy(), "capacity": capacity.to_numpy()},
+        {"service_id": ids.to_numpy(), "kind": kinds.to_numpy(), "capacity": capacity},
         geometry=frame.geometry.to_numpy(),
         crs=CRS,
     )
