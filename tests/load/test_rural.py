@@ -156,6 +156,47 @@ def test_roads_graph_from_a_hand_drawn_network(tmp_path):
         load.roads(FIX + "population.csv")
 
 
+def _road_file(tmp_path, **columns):
+    n = len(next(iter(columns.values())))
+    lines = [shapely.LineString([(1000 * i, 0), (1000 * (i + 1), 0)]) for i in range(n)]
+    path = tmp_path / "roads.gpkg"
+    gpd.GeoDataFrame(columns, geometry=lines, crs=3006).to_file(path)
+    return path
+
+
+def test_roads_directions_in_words_and_osm_style(tmp_path):
+    path = _road_file(tmp_path, oneway=["yes", "nej", "-1", None], hastighet=[50.0] * 4)
+    g = load.roads(path)
+    dense = g.length.toarray()
+    node = {x: i for i, x in enumerate(g.x)}
+    assert dense[node[0], node[1000]] == 1000 and dense[node[1000], node[0]] == 0  # yes
+    assert dense[node[1000], node[2000]] == dense[node[2000], node[1000]] == 1000  # nej
+    assert dense[node[2000], node[3000]] == 0 and dense[node[3000], node[2000]] == 1000  # -1
+    assert dense[node[4000], node[3000]] == 1000  # blank: both ways
+    bad = _road_file(tmp_path, oneway=["1", "kanske"])
+    with pytest.raises(InputFileError, match="Direction 'kanske' is not understood") as err:
+        load.roads(bad)
+    assert (err.value.row, err.value.column) == (2, "oneway")
+
+
+def test_roads_speeds_classes_and_defaults(tmp_path):
+    path = _road_file(tmp_path, vägklass=[3.0, np.nan], hastighet=[np.nan, np.nan])
+    with pytest.raises(InputFileError, match="1 of 2 roads have neither a speed nor a road class"):
+        load.roads(path)
+    g = load.roads(path, default_speed_kmh=36)
+    assert sorted(g.time.data.tolist()) == pytest.approx(
+        sorted([1000 / (70 / 3.6)] * 2 + [100.0] * 2)
+    )
+    with pytest.raises(InputFileError, match="Road class 12 is not a functional road class") as err:
+        load.roads(_road_file(tmp_path, vägklass=[3.0, 12.0]))
+    assert err.value.row == 2 and err.value.column == "vägklass"
+    with pytest.raises(InputFileError, match="Speed -30 km/h is not positive"):
+        load.roads(_road_file(tmp_path, hastighet=[-30.0, 50.0]))
+    with pytest.raises(InputFileError, match=r"'snabb' is not a number.*row 1, column hastighet"):
+        load.roads(_road_file(tmp_path, hastighet=["snabb", "50"]))
+    assert load.roads(_road_file(tmp_path, namn=["a", "b"])).time is None  # no speeds at all
+
+
 def test_roads_and_engine_together(tmp_path):
     from ehalsa_analys import access
 

@@ -157,6 +157,8 @@ __all__ = [
     "FOOTNOTE_PATTERN",
     "column_key",
     "read_table",
+    "where",
+    "column_numbers",
 ]
 
 #: Canonical column name -> header texts that mean it. Matching is by
@@ -1227,3 +1229,45 @@ def _finish_columnar(table: pd.DataFrame, layer: str | None, kind: str, options:
         "separator": None,
     }
     return frame
+
+
+# --------------------------------------------------------------------------- after reading
+
+
+def where(table: pd.DataFrame, name: str, position: int | None = None) -> dict:
+    """``file``, ``row`` and ``column`` of a cell of a table from :func:`read_table`.
+
+    For the keyword arguments of an :class:`~ehalsa_analys.errors.EhalsaError`:
+    the column as the file names it, the row as a person sees the file.
+
+    Example
+    -------
+    >>> t = read_table("tests/fixtures/rural/services.csv", resolve_codes=False)
+    >>> where(t, "Kapacitet", 1)
+    {'file': 'tests/fixtures/rural/services.csv', 'row': 3, 'column': 'Kapacitet'}
+    """
+    rows = table["source_row"].to_numpy() if "source_row" in table else None
+    return {
+        "file": table.attrs.get("file"),
+        "row": None if rows is None or position is None else int(rows[position]),
+        "column": table.attrs.get("columns", {}).get(name, name),
+    }
+
+
+def column_numbers(table: pd.DataFrame, name: str) -> np.ndarray:
+    """An optional column of a read table as numbers: Swedish spellings, markers as NaN.
+
+    The same rules as ``read_table(numeric=...)`` for a column that need not
+    be there: "6 398 000", "12,5" and "1 200" are numbers, ".." and "x" NaN;
+    any other text is an InputFileError naming the file, row and column.
+
+    Example
+    -------
+    >>> t = read_table("tests/fixtures/rural/services.csv", resolve_codes=False)
+    >>> column_numbers(t, "Kapacitet").tolist()
+    [nan, 12.0, nan]
+    """
+    info = where(table, name)
+    rows = table["source_row"].to_numpy() if "source_row" in table else None
+    values, _ = parse_numbers(table[name], file=info["file"], column=info["column"], rows=rows)
+    return values.to_numpy(float)

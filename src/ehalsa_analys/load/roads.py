@@ -24,7 +24,7 @@ from scipy import sparse
 
 from ..errors import check_choice
 
-__all__ = ["RoadGraph", "roads", "DEFAULT_SPEEDS"]
+__all__ = ["RoadGraph", "roads", "DEFAULT_SPEEDS", "DIRECTIONS"]
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,13 @@ class RoadGraph:
 #: Default speeds (km/h) by Trafikverket's functional road class (funktionell vägklass 0–9),
 #: used when a road has no speed of its own. Our choice, from typical speed limits.
 DEFAULT_SPEEDS = {0: 100, 1: 90, 2: 80, 3: 70, 4: 70, 5: 60, 6: 50, 7: 40, 8: 30, 9: 20}
+#: Spellings of the direction column: both ways, along the drawn line, against it. OSM's
+#: oneway (yes/no/-1) and NVDB-style "med"/"mot" are read as well as 0/1/-1.
+DIRECTIONS = {
+    0: ("0", "", "nej", "no", "false", "b", "båda", "both", "med och mot"),
+    1: ("1", "ja", "yes", "true", "ft", "f", "med", "forward"),
+    -1: ("-1", "tf", "t", "mot", "backward", "reverse"),
+}
 _ROAD_ALIASES = {
     "speed": ("speed", "hastighet", "hastighetsgräns", "maxspeed", "kmh"),
     "road_class": ("road_class", "klass", "vägklass", "funktionell vägklass", "fclass"),
@@ -103,6 +110,7 @@ def roads(
     oneway: str | None = None,
     crs=None,
     precision: float = 0.01,
+    default_speed_kmh: float | None = None,
 ) -> RoadGraph:
     """Read road lines (GeoPackage, GeoParquet) into a directed :class:`RoadGraph`.
 
@@ -112,10 +120,15 @@ def roads(
     connect, as in NVDB where junctions are vertices. Each pair of
     consecutive vertices is a link with its length in metres. Travel time is
     length / speed, with the speed from the ``speed`` column (km/h) or, when
-    missing, :data:`DEFAULT_SPEEDS` by ``road_class``. A direction column
-    (``oneway``: 0 or blank both ways, 1 only in the line's drawn direction,
-    -1 only against it) makes links one-way. Parallel links keep the
-    shortest.
+    missing, :data:`DEFAULT_SPEEDS` by ``road_class``, else
+    ``default_speed_kmh``; when the file has speeds or classes, a road with
+    neither (and no default) is an error rather than a graph without times.
+    Speeds and classes are read as Swedish numbers ("70", "1 000" is not a
+    speed); a speed ≤ 0 or a class outside 0–9 is an error naming the row. A
+    direction column (``oneway``: 0 or blank both ways, 1 only in the line's
+    drawn direction, -1 only against it; :data:`DIRECTIONS` lists the words
+    read as each) makes links one-way. Parallel links keep the shortest
+    length and, separately, the shortest time.
 
     Example
     -------
@@ -134,13 +147,13 @@ def roads(
     import shapely
 
     from ..errors import CRSError, InputFileError
-    from .reader import read_table
+    from .reader import column_numbers, read_table, where
 
     aliases = dict(_ROAD_ALIASES)
     for name, column in (("speed", speed), ("road_class", road_class), ("oneway", oneway)):
         if column:
             aliases[name] = (column,)
-    table = read_table(path, aliases=aliases)
+    table = read_table(path, aliases=aliases, resolve_codes=False)  # "namn" is a road name here
     file = table.attrs.get("file")
     if not isinstance(table, gpd.GeoDataFrame):
         raise InputFileError(
@@ -152,6 +165,63 @@ def roads(
         if crs is None:
             raise CRSError("The road file has no CRS", file=file, hint="pass crs=")
         table = table.set_crs(crs)
+    kmh = np.full(len(table), np.nan)
+    if "speed" in table:
+        kmh = column_numbers(table, "speed")
+        bad = np.flatnonzero(~(kmh > 0) & np.isfinite(kmh))
+        if bad.size:
+            raise InputFileError(
+                f"Speed {kmh[bad[0]]:g} km/h is not positive ({bad.size} such roads)",
+                **where(table, "speed", int(bad[0])),
+                value=kmh[bad[0]],
+                hint="leave the speed empty to use the road class, or drop the road",
+            )
+    if "road_class" in table:
+        klass = column_numbers(table, "road_class")
+        known = np.isin(klass, list(DEFAULT_SPEEDS)) | np.isnan(klass)
+        if not known.all():
+            i = int(np.flatnonzero(~known)[0])
+            raise InputFileError(
+                f"Road class {klass[i]:g} is not a functional road class 0–9",
+                **where(table, "road_class", i),
+                value=klass[i],
+                hint="use Trafikverket's funktionell vägklass (0–9) or give a speed column",
+            )
+        lookup = np.array([DEFAULT_SPEEDS[c] for c in range(10)], float)
+        by_class = np.where(np.isnan(klass), np.nan, lookup[np.nan_to_num(klass).astype(int)])
+        kmh = np.where(np.isnan(kmh), by_class, kmh)
+    if default_speed_kmh is not None:
+        if not default_speed_kmh > 0:
+            raise ValueError(
+                f"`default_speed_kmh` must be positive, but {default_speed_kmh!r} was passed."
+            )
+        kmh = np.where(np.isnan(kmh), float(default_speed_kmh), kmh)
+    has_speeds = "speed" in table or "road_class" in table or default_speed_kmh is not None
+    unknown = np.flatnonzero(np.isnan(kmh))
+    if has_speeds and unknown.size:
+        raise InputFileError(
+            f"{unknown.size} of {len(kmh)} roads have neither a speed nor a road class, so "
+            "their travel time is unknown",
+            **where(table, "speed" if "speed" in table else "road_class", int(unknown[0])),
+            hint="fill them in, or pass default_speed_kmh= (e.g. 50) for the roads without",
+        )
+    has_time = has_speeds and len(kmh) > 0
+    direction = np.zeros(len(table), int)
+    if "oneway" in table:
+        text = table["oneway"].astype("str").str.strip().str.lower()
+        text = text.where(table["oneway"].notna(), "").str.replace(r"\.0$", "", regex=True)
+        direction = np.full(len(table), 2)
+        for value, spellings in DIRECTIONS.items():
+            direction[text.isin(spellings).to_numpy()] = value
+        if (direction == 2).any():
+            i = int(np.flatnonzero(direction == 2)[0])
+            raise InputFileError(
+                f"Direction {table['oneway'].iloc[i]!r} is not understood",
+                **where(table, "oneway", i),
+                value=table["oneway"].iloc[i],
+                hint="write 0 (both ways), 1 (the drawn direction only) or -1 (against it)",
+            )
+    table = table.assign(_kmh=kmh, _direction=direction)  # per road, before multi-lines split
     table = table.to_crs("EPSG:3006").explode(index_parts=False).reset_index(drop=True)
     coords, line = shapely.get_coordinates(table.geometry.to_numpy(), return_index=True)
     same_line = line[1:] == line[:-1]
@@ -160,18 +230,8 @@ def roads(
     a, b = node_id[:-1][same_line], node_id[1:][same_line]
     seg_line = line[:-1][same_line]
     length = np.hypot(*(coords[1:][same_line] - coords[:-1][same_line]).T)
-    kmh = np.full(len(table), np.nan)
-    if "speed" in table:
-        kmh = pd.to_numeric(table["speed"], errors="coerce").to_numpy(float)
-    if "road_class" in table:
-        by_class = pd.to_numeric(table["road_class"], errors="coerce").map(DEFAULT_SPEEDS)
-        kmh = np.where(np.isnan(kmh), by_class.to_numpy(float), kmh)
-    has_time = bool(np.isfinite(kmh).all()) and len(kmh) > 0
-    direction = (
-        pd.to_numeric(table["oneway"], errors="coerce").fillna(0).to_numpy(int)
-        if "oneway" in table
-        else np.zeros(len(table), int)
-    )
+    kmh = table["_kmh"].to_numpy(float)
+    direction = table["_direction"].to_numpy(int)
     d = direction[seg_line]
     forward = d >= 0
     backward = d <= 0

@@ -57,8 +57,7 @@ import pandas as pd
 from .. import reference
 from ..errors import CRSError, InputFileError
 from ..schemas import CRS, validate
-from .numbers import parse_numbers
-from .reader import column_key, read_table
+from .reader import column_key, column_numbers, read_table, where
 
 __all__ = ["KINDS", "population", "services", "pipos", "parse_grid_id"]
 
@@ -144,7 +143,7 @@ def _points(table: pd.DataFrame, crs, *, cell_size: float) -> gpd.GeoDataFrame:
             frame = frame.set_geometry(frame.geometry.centroid)
         return frame
     if {"x", "y"} <= set(table.columns):
-        x, y = (pd.Series(_numbers(table, c), index=table.index) for c in ("x", "y"))
+        x, y = (pd.Series(column_numbers(table, c), index=table.index) for c in ("x", "y"))
         if x.isna().any() or y.isna().any():
             i = int(np.flatnonzero((x.isna() | y.isna()).to_numpy())[0])
             raise InputFileError(
@@ -176,17 +175,6 @@ def _points(table: pd.DataFrame, crs, *, cell_size: float) -> gpd.GeoDataFrame:
     )
 
 
-def _numbers(table: pd.DataFrame, name: str) -> np.ndarray:
-    """A column written as Swedish numbers ("6 398 000", "12,5", markers as NaN) as floats.
-
-    The shared parser: a cell that is no number is an InputFileError naming
-    the file, row, column and value."""
-    rows = table["source_row"].to_numpy() if "source_row" in table else None
-    column = table.attrs.get("columns", {}).get(name, name)
-    values, _ = parse_numbers(table[name], file=table.attrs.get("file"), column=column, rows=rows)
-    return values.to_numpy(float)
-
-
 #: Spellings of the ``urban`` flag (tätort or not); blank is unknown.
 _URBAN = {
     True: ("ja", "j", "true", "1", "1.0", "tätort", "yes", "y", "t"),
@@ -203,13 +191,10 @@ def _urban_flags(table: pd.DataFrame) -> pd.Series:
         flags[text.isin(spellings).to_numpy()] = value
     bad = np.flatnonzero(flags.isna().to_numpy() & ~blank)
     if bad.size:
-        rows = table["source_row"].to_numpy() if "source_row" in table else None
         value = table["urban"].iloc[bad[0]]
         raise InputFileError(
             f"Value {value!r} is not a tätort flag ({bad.size} such rows)",
-            file=table.attrs.get("file"),
-            row=None if rows is None else int(rows[bad[0]]),
-            column=table.attrs.get("columns", {}).get("urban", "urban"),
+            **where(table, "urban", int(bad[0])),
             value=value,
             hint="write ja/nej (or true/false, 1/0); leave the cell empty when unknown",
         )
@@ -259,7 +244,7 @@ def population(path: str | os.PathLike, *, crs=None, cell_size: float = 1000.0) 
         frame["municipality_code"] = _assign_municipality(frame, file)
     columns = ["cell_id", "population", "municipality_code"]
     if "population_70plus" in frame:
-        frame["population_70plus"] = _numbers(table, "population_70plus")
+        frame["population_70plus"] = column_numbers(table, "population_70plus")
         columns.append("population_70plus")
     if "urban" in frame:
         frame["urban"] = _urban_flags(table).array
@@ -285,7 +270,6 @@ def services(path: str | os.PathLike, *, kind: str | None = None, crs=None) -> g
     table = read_table(path, aliases=_ALIASES, resolve_codes=False)
     file = table.attrs.get("file")
     frame = _points(table, crs, cell_size=1000.0)
-    rows = table["source_row"].to_numpy()
     if kind is not None:
         raw = pd.Series(kind, index=frame.index)
     elif "kind" in frame:
@@ -299,9 +283,7 @@ def services(path: str | os.PathLike, *, kind: str | None = None, crs=None) -> g
         i = int(np.flatnonzero(kinds.isna().to_numpy())[0])
         raise InputFileError(
             f"Unknown kind of service {raw.iloc[i]!r}; known: {', '.join(KINDS)}",
-            file=file,
-            row=int(rows[i]),
-            column=table.attrs["columns"].get("kind", "kind"),
+            **where(table, "kind", i),
             value=raw.iloc[i],
             hint="use one of the known kinds (Swedish spellings are accepted)",
         )
@@ -315,13 +297,13 @@ def services(path: str | os.PathLike, *, kind: str | None = None, crs=None) -> g
         i = int(np.flatnonzero(dup.to_numpy())[0])
         raise InputFileError(
             f"The service id {ids.iloc[i]!r} occurs more than once",
-            file=file,
-            row=int(rows[i]),
-            column=table.attrs["columns"].get("service_id", "service_id"),
+            **where(table, "service_id", i),
             value=ids.iloc[i],
             hint="give every service point its own name or id",
         )
-    capacity = _numbers(table, "capacity") if "capacity" in table else np.full(len(frame), np.nan)
+    capacity = np.full(len(frame), np.nan)
+    if "capacity" in table:
+        capacity = column_numbers(table, "capacity")
     out = gpd.GeoDataFrame(
         {"service_id": ids.to_numpy(), "kind": kinds.to_numpy(), "capacity": capacity},
         geometry=frame.geometry.to_numpy(),
@@ -365,16 +347,12 @@ def pipos(path: str | os.PathLike, *, unit: str | None = None) -> pd.DataFrame:
         required=("municipality_code", "kind", "distance_class", "population"),
         numeric=("population",),
     )
-    file = table.attrs["file"]
-    rows = table["source_row"].to_numpy()
     bounds = table["distance_class"].astype("str").map(_class_bounds)
     if bounds.isna().any():
         i = int(np.flatnonzero(bounds.isna().to_numpy())[0])
         raise InputFileError(
             f"{table['distance_class'].iloc[i]!r} is not a distance class",
-            file=file,
-            row=int(rows[i]),
-            column=table.attrs["columns"]["distance_class"],
+            **where(table, "distance_class", i),
             hint="write classes such as '0–5 min', '<5', '>30 min' or '10–25 km'",
         )
     kinds = table["kind"].astype("str").map(lambda v: _KIND_KEYS.get(column_key(v), v.strip()))
