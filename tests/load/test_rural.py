@@ -99,6 +99,26 @@ def test_population_geopackage_squares_become_centres(tmp_path):
     assert cells["municipality_code"].iloc[0] == "1880"
 
 
+def test_population_and_services_from_geoparquet_in_another_crs(tmp_path):
+    points = gpd.GeoDataFrame(
+        {"befolkning": [7.0, 3.0], "kommun": ["1880", "1880"]},
+        geometry=gpd.points_from_xy([515500, 516500], [6566500, 6566500]),
+        crs=3006,
+    ).to_crs(4326)
+    path = tmp_path / "cells.parquet"
+    points.to_parquet(path)
+    cells = load.population(path)
+    assert cells.crs.to_epsg() == 3006
+    np.testing.assert_allclose(cells.geometry.x, [515500, 516500], atol=0.01)
+    assert cells["municipality_code"].tolist() == ["1880", "1880"]
+    assert cells["cell_id"].tolist() == ["515500_6566500", "516500_6566500"]
+    services = points.assign(typ=["Apotek", "Vårdcentral"], kapacitet=[2.0, 5.0])
+    services.drop(columns=["befolkning", "kommun"]).to_parquet(path)
+    s = load.services(path)
+    assert s["kind"].tolist() == ["apotek", "vårdcentral"] and s["capacity"].tolist() == [2, 5]
+    np.testing.assert_allclose(s.geometry.y, [6566500, 6566500], atol=0.01)
+
+
 def test_services_kinds_and_unknown_kind(tmp_path):
     s = load.services(FIX + "services.csv")
     assert s["kind"].tolist() == ["apotek", "hemtjänst", "dagligvaror"]
