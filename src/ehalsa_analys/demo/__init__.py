@@ -35,6 +35,7 @@ Example
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -52,6 +53,8 @@ __all__ = [
     "has_user_data",
     "ensure_demo",
     "path",
+    "is_current",
+    "REVISIONS",
 ]
 
 #: Seed of the demo generator; recorded in every manifest that uses the demo.
@@ -79,6 +82,35 @@ PARTS = {
     "monitoring": monitoring.write,
     "socialstyrelsen": survey.write,
 }
+#: Revision of each writer's output; with the seed it is stamped in the part's folder.
+REVISIONS = {
+    "avstand": access.REVISION,
+    "lika": lika.REVISION,
+    "monitoring": monitoring.REVISION,
+    "socialstyrelsen": survey.REVISION,
+}
+#: The stamp file in each part's folder: which seed and revision wrote it.
+STAMP = ".demo"
+
+
+def _stamp(part: str, seed: int) -> str:
+    return f"part={part}\nseed={seed}\nrevision={REVISIONS[part]}\n"
+
+
+def is_current(folder: str | os.PathLike, part: str, *, seed: int = DEFAULT_SEED) -> bool:
+    """True when ``folder / part`` was written by this version's writer with ``seed``.
+
+    Example
+    -------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> is_current(d, "lika"), bool(write_demo(d, parts=["lika"])), is_current(d, "lika")
+    (False, True, True)
+    >>> is_current(d, "lika", seed=1)
+    False
+    """
+    stamp = Path(folder) / part / STAMP
+    return stamp.is_file() and stamp.read_text(encoding="utf-8") == _stamp(part, seed)
 
 
 def has_user_data(root: Path | None = None) -> bool:
@@ -112,7 +144,23 @@ def write_demo(
     written = [write_bytes(directory / "LÄS_MIG.txt", NOTICE.encode("utf-8"), allow_raw=True)]
     for part in chosen:
         written += PARTS[part](directory, seed=seed)
+        stamp = _stamp(part, seed).encode("utf-8")
+        write_bytes(directory / part / STAMP, stamp, allow_raw=True)
     return written
+
+
+def _refresh(folder: Path, parts: Sequence[str], seed: int) -> list[Path]:
+    """Rewrite the demo parts under ``folder`` (data/raw/demo) that are missing or stale.
+
+    A stale part's folder is emptied first, so no file of an older revision or
+    another seed is left for a notebook's glob to find."""
+    stale = [part for part in parts if not is_current(folder, part, seed=seed)]
+    if not stale and (folder / "LÄS_MIG.txt").is_file():
+        return []
+    for part in stale:
+        if (folder / part).is_dir():
+            shutil.rmtree(folder / part)
+    return write_demo(folder, seed=seed, parts=stale)
 
 
 def path(part: str, root: Path | None = None, *, seed: int = DEFAULT_SEED) -> Path:
@@ -120,7 +168,8 @@ def path(part: str, root: Path | None = None, *, seed: int = DEFAULT_SEED) -> Pa
 
     For notebooks: ``data_dir or demo.path("lika")`` runs on the demo when the
     user gives no data. The part is written under data/raw/demo of ``root``
-    (default the project root; see :mod:`ehalsa_analys.paths`).
+    (default the project root; see :mod:`ehalsa_analys.paths`), and written
+    anew when it was written with another seed or by an older version.
 
     Example
     -------
@@ -129,23 +178,19 @@ def path(part: str, root: Path | None = None, *, seed: int = DEFAULT_SEED) -> Pa
     'lika'
     """
     check_choice("part", list(PARTS), part)
-    folder = demo_dir(root) / part
-    if not folder.is_dir():
-        write_demo(demo_dir(root), seed=seed, parts=[part])
-    return folder
+    _refresh(demo_dir(root), [part], seed)
+    return demo_dir(root) / part
 
 
 def ensure_demo(root: Path | None = None, *, seed: int = DEFAULT_SEED) -> list[Path] | None:
     """Write the demo parts that are missing, unless data/raw holds user data.
 
     Returns what was written (None when data/raw holds user data, [] when the
-    demo is complete). Parts already on disk are kept as they are: rewrite
-    them all with ``ehalsa demo``.
+    demo is complete). Parts written with another seed or by an older
+    version (see :func:`is_current`) are written anew; ``ehalsa demo``
+    rewrites them all.
     """
     if has_user_data(root):
         return None
     folder = demo_dir(root)
-    missing = [part for part in PARTS if not (folder / part).is_dir()]
-    if not missing and (folder / "LÄS_MIG.txt").is_file():
-        return []
-    return write_demo(folder, seed=seed, parts=missing)
+    return _refresh(folder, list(PARTS), seed)

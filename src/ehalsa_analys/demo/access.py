@@ -9,14 +9,19 @@ Written under ``avstand/``:
     cluster around each municipality's town and villages, with long rural
     tails; older people are a larger share in the countryside.
 ``service.csv``
-    Service points: Namn, Typ, X, Y, Kapacitet. Grocery stores in towns and
-    most villages, pharmacies and health centres in towns, home-care bases
-    (hemtjänst, capacity = staff) in towns and some villages, fuel stations.
+    Service points: Namn, Typ, X, Y, Kapacitet. In towns as many of each kind
+    as :data:`TOWN_PEOPLE_PER_SERVICE` gives for the municipality's
+    population, spread over the town; grocery stores in most villages,
+    home-care bases (hemtjänst, capacity = staff) in towns and some villages,
+    a few village pharmacies and fuel stations.
 ``vagar.parquet``
     Roads (GeoParquet, so the bytes are deterministic; GeoPackage files carry
-    a write time): town-to-town links and village roads with vertices every
-    500 m and speeds; one village in Örnsköldsvik is an **island** whose
-    roads do not connect to the rest, so its squares are unreachable by road.
+    a write time) with vertices every 500 m and speeds: town-to-town links
+    (90 km/h), village roads (70 km/h) and a jittered 2.5 km lattice of local
+    roads (50 km/h) joined to every place, so squares snap to a road within
+    about a kilometre; one village in Örnsköldsvik is an **island** whose
+    roads do not connect to the rest (the lattice leaves a 7 km hole around
+    it), so its squares are unreachable by road.
 ``pipos_dagligvaror.csv``
     A Pipos-style table (population per municipality by minutes by car to
     the nearest grocery store: under 5, 5–10, 10–30, over 30), computed from
@@ -49,11 +54,23 @@ from .. import reference
 from .._atomic import write_bytes
 from ..load.roads import RoadGraph
 
-__all__ = ["COUNTIES", "ISLAND_MUNICIPALITY", "SNAP_SPEED_KMH", "towns", "write", "national"]
+__all__ = [
+    "REVISION",
+    "COUNTIES",
+    "ISLAND_MUNICIPALITY",
+    "SNAP_SPEED_KMH",
+    "towns",
+    "write",
+    "national",
+]
+
+#: Revision of what :func:`write` writes, raised whenever its output changes, so that
+#: a demo folder written by an older version is rewritten (2: a local road lattice)
+REVISION = 2
 
 COUNTIES = ("22", "18")
-#: Speed from a square to the nearest road of the synthetic network, which has no local
-#: roads: people drive there on roads the network leaves out.
+#: Speed from a square to the nearest node of the synthetic network, which leaves out
+#: the smallest roads and driveways: people drive that stretch too.
 SNAP_SPEED_KMH = 40.0
 #: The municipality whose village is an island without a road link.
 ISLAND_MUNICIPALITY = "2284"
@@ -131,42 +148,65 @@ def _cells(places: pd.DataFrame, seed: int, size: float) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+#: Inhabitants per service point of each kind in a town (at least one of each, two
+#: grocery stores), our round figures for a synthetic but plausible town.
+TOWN_PEOPLE_PER_SERVICE = {
+    "dagligvaror": 5_000,
+    "apotek": 12_000,
+    "vårdcentral": 12_000,
+    "hemtjänst": 25_000,
+    "drivmedel": 15_000,
+}
+
+
+def _in_town(place, polygon, rng: np.random.Generator) -> tuple[float, float]:
+    """A point drawn like the town's people: distance Gamma(2, 2.5 km), inside the polygon.
+
+    The squares' people thin out as exp(-d / 2 500 m) around the town (see
+    :func:`_cells`), whose distances from the centre follow that Gamma law."""
+    for _ in range(100):
+        r, angle = rng.gamma(2.0, 2_500.0), rng.uniform(0, 2 * np.pi)
+        x, y = place.x + r * np.cos(angle), place.y + r * np.sin(angle)
+        if shapely.contains_xy(polygon, x, y):
+            return x, y
+    return place.x, place.y
+
+
 def _services(places: pd.DataFrame, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng([seed, 8])
     people = reference.population().set_index("municipality_code")["population"]
+    shapes = reference.geometries("municipality").set_index("municipality_code")["geometry"]
     rows = []
     for place in places.itertuples():
-        jitter = rng.normal(0, 150, (6, 2))
         if place.town:
-            staff = max(8, int(people[place.municipality_code] / 2500))
+            inhabitants = people[place.municipality_code]
+            counts = {
+                kind: max(2 if kind == "dagligvaror" else 1, round(inhabitants / per))
+                for kind, per in TOWN_PEOPLE_PER_SERVICE.items()
+            }
+            staff = max(8, int(inhabitants / 2500 / counts["hemtjänst"]))
             kinds = [
-                ("dagligvaror", None),
-                ("apotek", None),
-                ("vårdcentral", None),
-                ("hemtjänst", staff),
-                ("drivmedel", None),
-                ("dagligvaror", None),
+                (kind, staff if kind == "hemtjänst" else None, i == 0)
+                for kind, count in counts.items()
+                for i in range(count)
             ]
         else:
-            kinds = [("dagligvaror", None)] if rng.random() < 0.75 else []
+            kinds = [("dagligvaror", None, True)] if rng.random() < 0.75 else []
             if rng.random() < 0.4:
-                kinds.append(("hemtjänst", int(rng.integers(3, 8))))
+                kinds.append(("hemtjänst", int(rng.integers(3, 8)), True))
             if rng.random() < 0.3:
-                kinds.append(("drivmedel", None))
+                kinds.append(("drivmedel", None, True))
             if rng.random() < 0.15:
-                kinds.append(("apotek", None))
+                kinds.append(("apotek", None, True))
         if place.place.startswith(ISLAND_MUNICIPALITY + "_V0"):
             kinds = []  # the island has no services
-        for j, (kind, capacity) in enumerate(kinds):
-            rows.append(
-                (
-                    f"{kind.capitalize()} {place.place}-{j + 1}",
-                    kind,
-                    place.x + jitter[j, 0],
-                    place.y + jitter[j, 1],
-                    capacity,
-                )
-            )
+        for j, (kind, capacity, central) in enumerate(kinds):
+            # The first of each kind near the centre, the others where the town's people live.
+            if central:
+                x, y = place.x + rng.normal(0, 150), place.y + rng.normal(0, 150)
+            else:
+                x, y = _in_town(place, shapes[place.municipality_code], rng)
+            rows.append((f"{kind.capitalize()} {place.place}-{j + 1}", kind, x, y, capacity))
     return pd.DataFrame(rows, columns=["Namn", "Typ", "X", "Y", "Kapacitet"])
 
 
@@ -176,7 +216,47 @@ def _road(a, b, step: float = 500.0) -> shapely.LineString:
     return shapely.LineString(np.column_stack([a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]))
 
 
-def _roads(places: pd.DataFrame) -> gpd.GeoDataFrame:
+#: Spacing (m) of the synthetic local road lattice, its speed (km/h), and the radius (m)
+#: around the island village that the lattice leaves out.
+LOCAL_SPACING, LOCAL_SPEED_KMH, ISLAND_RADIUS = 2_500.0, 50, 7_000.0
+
+
+def _local_roads(places: pd.DataFrame, seed: int, counties: tuple[str, ...] = COUNTIES):
+    """A jittered lattice of local roads over the counties, joined to every place.
+
+    Junctions every :data:`LOCAL_SPACING` metres inside the counties' land,
+    moved up to a fifth of the spacing at random, each linked to its right
+    and upper neighbour; every place but the island village is linked to its
+    nearest junction. No junction lies within :data:`ISLAND_RADIUS` of the
+    island village, so its squares stay unreachable."""
+    rng = np.random.default_rng([seed, 9])
+    shapes = reference.geometries("municipality")
+    land = shapely.union_all(shapes[shapes["county_code"].isin(counties)].geometry.to_numpy())
+    minx, miny, maxx, maxy = land.bounds
+    gx, gy = np.meshgrid(
+        np.arange(minx, maxx + LOCAL_SPACING, LOCAL_SPACING),
+        np.arange(miny, maxy + LOCAL_SPACING, LOCAL_SPACING),
+    )
+    jitter = rng.uniform(-0.2, 0.2, (2, *gx.shape)) * LOCAL_SPACING
+    jx, jy = gx + jitter[0], gy + jitter[1]
+    island = places[places["place"] == f"{ISLAND_MUNICIPALITY}_V0"][["x", "y"]].to_numpy()
+    keep = shapely.contains_xy(land, jx, jy)
+    if len(island):
+        keep &= np.hypot(jx - island[0, 0], jy - island[0, 1]) > ISLAND_RADIUS
+    lines = []
+    for dx, dy in ((1, 0), (0, 1)):
+        both = keep[: keep.shape[0] - dy, : keep.shape[1] - dx] & keep[dy:, dx:]
+        for i, j in zip(*np.nonzero(both), strict=True):
+            lines.append(_road((jx[i, j], jy[i, j]), (jx[i + dy, j + dx], jy[i + dy, j + dx])))
+    junctions = np.column_stack([jx[keep], jy[keep]])
+    others = places[places["place"] != f"{ISLAND_MUNICIPALITY}_V0"]
+    _, nearest = cKDTree(junctions).query(others[["x", "y"]].to_numpy())
+    for (x, y), k in zip(others[["x", "y"]].to_numpy(), nearest, strict=True):
+        lines.append(_road((x, y), tuple(junctions[k])))
+    return lines
+
+
+def _roads(places: pd.DataFrame, seed: int) -> gpd.GeoDataFrame:
     lines, speeds = [], []
     town = places[places["town"]].reset_index(drop=True)
     xy = town[["x", "y"]].to_numpy()
@@ -195,7 +275,30 @@ def _roads(places: pd.DataFrame) -> gpd.GeoDataFrame:
         else:
             lines.append(_road((home.x, home.y), (place.x, place.y)))
         speeds.append(70)
-    return gpd.GeoDataFrame({"hastighet": speeds}, geometry=lines, crs=3006)
+    local = _local_roads(places, seed)
+    lines += local
+    speeds += [LOCAL_SPEED_KMH] * len(local)
+    return _noded(lines, speeds)
+
+
+def _noded(lines: list, speeds: list) -> gpd.GeoDataFrame:
+    """The roads split where they cross, so crossings are junctions (as in NVDB).
+
+    Each piece keeps the speed of the road it lies on; where two roads
+    overlap, the faster. Pieces are sorted by position, so the file does not
+    depend on GEOS' output order."""
+    pieces = shapely.get_parts(shapely.node(shapely.MultiLineString(lines)))
+    middle = shapely.line_interpolate_point(pieces, 0.5, normalized=True)
+    tree = shapely.STRtree(lines)
+    piece, road = tree.query(middle, predicate="dwithin", distance=0.01)
+    speed = pd.Series(np.asarray(speeds, float)[road]).groupby(piece).max()
+    start = shapely.get_coordinates(shapely.get_point(pieces, 0))
+    order = np.lexsort((start[:, 0], start[:, 1]))
+    return gpd.GeoDataFrame(
+        {"hastighet": speed.reindex(range(len(pieces))).to_numpy()[order].astype(int)},
+        geometry=pieces[order],
+        crs=3006,
+    )
 
 
 def _csv(table: pd.DataFrame, title: str) -> bytes:
@@ -233,7 +336,7 @@ def write(directory: Path, *, seed: int, scale: str = "1km") -> list[Path]:
     services["Y"] = services["Y"].round(0).astype(int)
     services["Kapacitet"] = services["Kapacitet"].map(lambda v: "" if pd.isna(v) else str(int(v)))
     road_buffer = io.BytesIO()
-    _roads(places).to_parquet(road_buffer, index=False, write_covering_bbox=False)
+    _roads(places, seed).to_parquet(road_buffer, index=False, write_covering_bbox=False)
     written = [
         write_bytes(base / "LÄS_MIG.txt", _NOTICE.encode("utf-8"), allow_raw=True),
         write_bytes(

@@ -46,7 +46,11 @@ from .._atomic import write_bytes
 from ..load.lika import lika_instrument
 from ..store import xlsx_bytes
 
-__all__ = ["COUNTY", "ROUNDS", "CSV_MUNICIPALITY", "statuses", "write"]
+__all__ = ["REVISION", "COUNTY", "ROUNDS", "CSV_MUNICIPALITY", "statuses", "write"]
+
+#: Revision of what :func:`write` writes, raised whenever its output changes, so that
+#: a demo folder written by an older version is rewritten (1: the first)
+REVISION = 1
 
 #: The demo county (Örebro län) and rounds.
 COUNTY = "18"

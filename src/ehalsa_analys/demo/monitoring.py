@@ -45,7 +45,11 @@ from .._atomic import write_bytes
 from ..store import xlsx_bytes
 from ._common import csv_bytes, swedish
 
-__all__ = ["MUNICIPALITIES", "QUARTERS", "measurements", "write"]
+__all__ = ["REVISION", "MUNICIPALITIES", "QUARTERS", "measurements", "write"]
+
+#: Revision of what :func:`write` writes, raised whenever its output changes, so that
+#: a demo folder written by an older version is rewritten (1: the first)
+REVISION = 1
 
 #: Municipality -> quarter digital visits were introduced (None: not introduced).
 MUNICIPALITIES = {"1880": "2024Q1", "1883": "2024Q3", "1881": None, "1884": None, "1814": None}

@@ -51,7 +51,11 @@ from ..load.socialstyrelsen import indicator_catalogue
 from ..store import xlsx_bytes
 from ._common import calibrated_probabilities, swedish
 
-__all__ = ["YEARS", "TARGETS", "answers", "write"]
+__all__ = ["REVISION", "YEARS", "TARGETS", "answers", "write"]
+
+#: Revision of what :func:`write` writes, raised whenever its output changes, so that
+#: a demo folder written by an older version is rewritten (1: the first)
+REVISION = 1
 
 YEARS = tuple(range(2014, 2025))
 #: National share (0–1) per key figure at known years; other years are interpolated.
