@@ -1,10 +1,10 @@
 """Distance to service on national-scale synthetic data generated here (deterministic).
 
-Data (``national()``, seed 2024): 600 000 populated cells clustered around
-2 000 places over a 700 × 1 500 km box in SWEREF 99 TM with long rural
-tails; 6 000 services of 5 kinds near the places; a road graph that is a
-jittered 1 050 × 1 050 grid (1 102 500 nodes), two-way links with 2 %
-removed, 1 % one-way, speeds 50/70/90 km/h.
+Data (``ehalsa_analys.demo.access.national``, seed 2024): 600 000 populated
+cells clustered around 2 000 places over a 700 × 1 500 km box in SWEREF 99 TM
+with long rural tails; 6 000 services of 5 kinds near the places; a road
+graph that is a jittered 1 050 × 1 050 grid (1 102 500 nodes), two-way links
+with 2 % removed, 1 % one-way, speeds 50/70/90 km/h.
 
 Cases (ours against the established way, same process, best of ``repeat``):
 
@@ -41,70 +41,18 @@ import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
-from scipy import sparse
 
 from ehalsa_analys import access
-from ehalsa_analys.load.roads import RoadGraph
+from ehalsa_analys.demo import access as demo_access
 
-KINDS = np.array(["dagligvaror", "apotek", "vårdcentral", "hemtjänst", "drivmedel"])
 SIDE = 1_050
 CORNER = 300
-X0, Y0, WIDTH, HEIGHT = 250_000.0, 6_150_000.0, 700_000.0, 1_500_000.0
 
 
 @functools.cache
-def national(seed: int = 2024, cells: int = 600_000, services: int = 6_000, side: int = SIDE):
-    """(cells, services, RoadGraph) of Sweden's size; deterministic for a seed."""
-    rng = np.random.default_rng(seed)
-    places = rng.uniform([X0, Y0], [X0 + WIDTH, Y0 + HEIGHT], (2_000, 2))
-    size = rng.pareto(1.2, len(places)) + 1  # a few large towns, many villages
-    pick = rng.choice(len(places), cells, p=size / size.sum())
-    spread = rng.choice([1_500.0, 15_000.0], (cells, 1), p=[0.8, 0.2])  # towns, rural tail
-    xy = places[pick] + rng.normal(0, 1, (cells, 2)) * spread
-    xy = np.clip(xy, [X0, Y0], [X0 + WIDTH, Y0 + HEIGHT])
-    cell_frame = gpd.GeoDataFrame(
-        {
-            "cell_id": np.char.add("r", np.arange(cells).astype(str)),
-            "population": rng.integers(1, 60, cells).astype(float),
-            "municipality_code": np.char.zfill((pick % 290 + 114).astype(str), 4),
-            "urban": spread[:, 0] < 10_000,
-        },
-        geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]),
-        crs=3006,
-    )
-    cell_frame["population_70plus"] = np.floor(cell_frame["population"] * 0.2)
-    sxy = places[rng.choice(len(places), services, p=size / size.sum())]
-    sxy = sxy + rng.normal(0, 800, (services, 2))
-    service_frame = gpd.GeoDataFrame(
-        {
-            "service_id": np.char.add("s", np.arange(services).astype(str)),
-            "kind": KINDS[rng.integers(0, len(KINDS), services)],
-            "capacity": rng.integers(1, 20, services).astype(float),
-        },
-        geometry=gpd.points_from_xy(sxy[:, 0], sxy[:, 1]),
-        crs=3006,
-    )
-    gx, gy = np.meshgrid(np.linspace(X0, X0 + WIDTH, side), np.linspace(Y0, Y0 + HEIGHT, side))
-    node_x = gx.ravel() + rng.normal(0, 100, side * side)
-    node_y = gy.ravel() + rng.normal(0, 100, side * side)
-    ids = np.arange(side * side).reshape(side, side)
-    a = np.concatenate([ids[:, :-1].ravel(), ids[:-1, :].ravel()])
-    b = np.concatenate([ids[:, 1:].ravel(), ids[1:, :].ravel()])
-    keep = rng.random(a.size) > 0.02
-    a, b = a[keep], b[keep]
-    metres = np.hypot(node_x[a] - node_x[b], node_y[a] - node_y[b])
-    seconds = metres / (rng.choice([50.0, 70.0, 90.0], a.size) / 3.6)
-    both = rng.random(a.size) > 0.01  # 1 % of the links are one-way (a -> b)
-    rows = np.concatenate([a, b[both]])
-    cols = np.concatenate([b, a[both]])
-    n = side * side
-    graph = RoadGraph(
-        x=node_x,
-        y=node_y,
-        length=sparse.csr_array((np.r_[metres, metres[both]], (rows, cols)), shape=(n, n)),
-        time=sparse.csr_array((np.r_[seconds, seconds[both]], (rows, cols)), shape=(n, n)),
-    )
-    return cell_frame, service_frame, graph
+def national(seed: int = 2024):
+    """(cells, services, RoadGraph) of Sweden's size: :func:`ehalsa_analys.demo.access.national`."""
+    return demo_access.national(seed, side=SIDE)
 
 
 def euclidean(data):

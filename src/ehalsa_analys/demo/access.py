@@ -316,6 +316,11 @@ def write(directory: Path, *, seed: int, scale: str = "1km") -> list[Path]:
     if scale not in ("1km", "250m"):
         raise ValueError(
             f"The value for `scale` must be one of ['1km', '250m'], but {scale!r} was passed."
+            + (
+                " The national scale is built in memory, not written: demo.access.national()."
+                if scale == "national"
+                else ""
+            )
         )
     base = Path(directory) / "avstand"
     size = 1000.0 if scale == "1km" else 250.0
@@ -383,13 +388,20 @@ def write(directory: Path, *, seed: int, scale: str = "1km") -> list[Path]:
     return written
 
 
+#: The five kinds of :func:`national`.
+NATIONAL_KINDS = ("dagligvaror", "apotek", "vårdcentral", "hemtjänst", "drivmedel")
+
+
 def national(seed: int = 1, *, cells: int = 600_000, services: int = 6_000, side: int = 1_050):
     """Sweden-sized synthetic data in memory for benchmarks: (cells, services, RoadGraph).
 
-    Cells are clustered points over a 1 000 × 1 500 km box in SWEREF 99 TM;
-    services of 5 kinds are drawn near populated places; the road graph is a
-    jittered ``side × side`` grid (≥ 1 million nodes) with 2 % of links
-    removed and random speeds.
+    Cells are clustered around 2 000 places (Pareto sizes: a few large towns,
+    many villages) over a 700 × 1 500 km box in SWEREF 99 TM, 80 % within a
+    few km of their place and 20 % in a long rural tail, with
+    municipality_code (290 synthetic codes), urban and population_70plus;
+    services of :data:`NATIONAL_KINDS` are drawn near the places; the road
+    graph is a jittered ``side × side`` grid (1 102 500 nodes by default)
+    with 2 % of links removed, 1 % one-way and speeds of 50, 70 or 90 km/h.
 
     Example
     -------
@@ -398,49 +410,53 @@ def national(seed: int = 1, *, cells: int = 600_000, services: int = 6_000, side
     (1000, 50, 900)
     """
     rng = np.random.default_rng([seed, 22])
-    x0, y0, w, h = 250_000.0, 6_150_000.0, 700_000.0, 1_500_000.0
-    centres = rng.uniform([x0, y0], [x0 + w, y0 + h], (2_000, 2))
-    pick = rng.integers(0, len(centres), cells)
-    xy = centres[pick] + rng.normal(0, 1, (cells, 2)) * rng.choice(
-        [1_500, 15_000], (cells, 1), p=[0.8, 0.2]
-    )
+    x0, y0, width, height = 250_000.0, 6_150_000.0, 700_000.0, 1_500_000.0
+    places = rng.uniform([x0, y0], [x0 + width, y0 + height], (2_000, 2))
+    size = rng.pareto(1.2, len(places)) + 1
+    pick = rng.choice(len(places), cells, p=size / size.sum())
+    spread = rng.choice([1_500.0, 15_000.0], (cells, 1), p=[0.8, 0.2])
+    xy = places[pick] + rng.normal(0, 1, (cells, 2)) * spread
+    xy = np.clip(xy, [x0, y0], [x0 + width, y0 + height])
     cell_frame = gpd.GeoDataFrame(
         {
-            "cell_id": np.arange(cells).astype(str),
+            "cell_id": np.char.add("r", np.arange(cells).astype(str)),
             "population": rng.integers(1, 60, cells).astype(float),
+            "municipality_code": np.char.zfill((pick % 290 + 114).astype(str), 4),
+            "urban": spread[:, 0] < 10_000,
         },
         geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]),
         crs=3006,
     )
-    kinds = np.array(["dagligvaror", "apotek", "vårdcentral", "hemtjänst", "drivmedel"])
-    sxy = centres[rng.integers(0, len(centres), services)] + rng.normal(0, 800, (services, 2))
+    cell_frame["population_70plus"] = np.floor(cell_frame["population"] * 0.2)
+    sxy = places[rng.choice(len(places), services, p=size / size.sum())]
+    sxy = sxy + rng.normal(0, 800, (services, 2))
+    kinds = np.array(NATIONAL_KINDS)
     service_frame = gpd.GeoDataFrame(
         {
-            "service_id": np.arange(services).astype(str),
-            "kind": kinds[rng.integers(0, 5, services)],
+            "service_id": np.char.add("s", np.arange(services).astype(str)),
+            "kind": kinds[rng.integers(0, len(kinds), services)],
             "capacity": rng.integers(1, 20, services).astype(float),
         },
         geometry=gpd.points_from_xy(sxy[:, 0], sxy[:, 1]),
         crs=3006,
     )
-    gx, gy = np.meshgrid(np.linspace(x0, x0 + w, side), np.linspace(y0, y0 + h, side))
-    nx_ = gx.ravel() + rng.normal(0, 100, side * side)
-    ny_ = gy.ravel() + rng.normal(0, 100, side * side)
+    gx, gy = np.meshgrid(np.linspace(x0, x0 + width, side), np.linspace(y0, y0 + height, side))
+    node_x = gx.ravel() + rng.normal(0, 100, side * side)
+    node_y = gy.ravel() + rng.normal(0, 100, side * side)
     ids = np.arange(side * side).reshape(side, side)
     a = np.concatenate([ids[:, :-1].ravel(), ids[:-1, :].ravel()])
     b = np.concatenate([ids[:, 1:].ravel(), ids[1:, :].ravel()])
     keep = rng.random(a.size) > 0.02
     a, b = a[keep], b[keep]
-    length = np.hypot(nx_[a] - nx_[b], ny_[a] - ny_[b])
-    speed = rng.choice([50.0, 70.0, 90.0], a.size)
+    metres = np.hypot(node_x[a] - node_x[b], node_y[a] - node_y[b])
+    seconds = metres / (rng.choice([50.0, 70.0, 90.0], a.size) / 3.6)
+    both = rng.random(a.size) > 0.01  # 1 % of the links are one-way (a -> b)
+    rows, cols = np.concatenate([a, b[both]]), np.concatenate([b, a[both]])
     n = side * side
-    rows, cols = np.concatenate([a, b]), np.concatenate([b, a])
-    lengths = np.concatenate([length, length])
-    seconds = lengths / (np.concatenate([speed, speed]) / 3.6)
     graph = RoadGraph(
-        x=nx_,
-        y=ny_,
-        length=sparse.csr_array((lengths, (rows, cols)), shape=(n, n)),
-        time=sparse.csr_array((seconds, (rows, cols)), shape=(n, n)),
+        x=node_x,
+        y=node_y,
+        length=sparse.csr_array((np.r_[metres, metres[both]], (rows, cols)), shape=(n, n)),
+        time=sparse.csr_array((np.r_[seconds, seconds[both]], (rows, cols)), shape=(n, n)),
     )
     return cell_frame, service_frame, graph
