@@ -61,6 +61,29 @@ def test_county_code__unknown_raises():
         reference.municipalities(county_code="11")
 
 
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        (18, "18"),
+        ("1", "01"),
+        ("22.0", "22"),
+        ("Västra Götalands län", "14"),
+        ("västra götaland", "14"),
+        ("Dalarna", "20"),
+        ("STOCKHOLM", "01"),
+        (" Örebro län ", "18"),
+    ],
+)
+def test_resolve_county(value, code):
+    assert reference.resolve_county(value) == code
+
+
+def test_resolve_county__unknown_lists_the_counties():
+    with pytest.raises(UnknownMunicipalityError, match="'Narnia' is not a county") as err:
+        reference.resolve_county("Narnia")
+    assert "18 Örebro län" in err.value.hint and err.value.column == "county_code"
+
+
 @pytest.mark.parametrize("crs", [3006, 4326])
 def test_geometries__municipality_level(crs):
     g = reference.geometries("municipality", crs=crs)

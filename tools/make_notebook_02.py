@@ -38,6 +38,7 @@ import pandas as pd
 from ehalsa_analys import compare, demo, load, plots, reference as ref
 from ehalsa_analys.report import Outputs
 
+county_code = ref.resolve_county(county_code)  # 18, "18" or "Örebro län" all work
 out = Outputs(figures_dir, tables_dir)
 synthetic = data_dir is None if synthetic is None else synthetic
 folder = Path(data_dir) if data_dir else demo.path("socialstyrelsen", seed=seed)

@@ -31,6 +31,7 @@ from ehalsa_analys import demo, load, maturity, plots, reference as ref
 from ehalsa_analys.paths import demo_dir
 from ehalsa_analys.report import Outputs
 
+county_code = ref.resolve_county(county_code)  # 18, "18" or "Örebro län" all work
 out = Outputs(figures_dir, tables_dir)
 synthetic = data_dir is None if synthetic is None else synthetic
 if data_dir is None:

@@ -38,6 +38,7 @@ __all__ = [
     "counties",
     "geometries",
     "resolve_municipality",
+    "resolve_county",
     "historical_codes",
     "municipality_groups",
     "population",
@@ -105,7 +106,7 @@ def municipalities(*, county_code: str | None = None) -> pd.DataFrame:
     """
     out = _municipalities().copy()
     if county_code is not None:
-        code = _normalise_county_code(county_code)
+        code = resolve_county(county_code)
         out = out[out["county_code"] == code].reset_index(drop=True)
     return out
 
@@ -121,15 +122,32 @@ def counties() -> pd.DataFrame:
     return _counties().copy()
 
 
-def _normalise_county_code(value: Any) -> str:
+def resolve_county(value: Any) -> str:
+    """The 2-character code of a county given by code (18, "18", "5") or name.
+
+    Names match with or without "län" and case ("Örebro län", "örebro",
+    "Västra Götalands län"); the integer a notebook parameter becomes
+    (``-p county_code 22``) is read as its code.
+
+    Example
+    -------
+    >>> [resolve_county(v) for v in (22, "5", "Örebro", "Gotlands län")]
+    ['22', '05', '18', '09']
+    """
+    table = _counties()
     text = str(value).strip()
     if re.fullmatch(r"\d{1,2}(\.0+)?", text):
         code = text.split(".")[0].zfill(2)
-        if code in set(_counties()["county_code"]):
+        if code in set(table["county_code"]):
             return code
-    known = ", ".join(f"{c} {n}" for c, n in _counties().itertuples(index=False))
+    names = {n.casefold(): c for c, n in table.itertuples(index=False)}
+    names.update({n.casefold().removesuffix(" län"): c for c, n in table.itertuples(index=False)})
+    names.update({k.removesuffix("s"): c for k, c in list(names.items()) if not k.endswith(" län")})
+    if text.casefold() in names:
+        return names[text.casefold()]
+    known = ", ".join(f"{c} {n}" for c, n in table.itertuples(index=False))
     raise UnknownMunicipalityError(
-        f"{value!r} is not a county code",
+        f"{value!r} is not a county code or name",
         column="county_code",
         value=value,
         hint=f"use one of: {known}",
@@ -183,7 +201,7 @@ def geometries(
         check_choice("level", ["municipality", "county"], level)
     out = gpd.GeoDataFrame(attrs.merge(raw, on=key, how="left"), geometry="geometry", crs=raw.crs)
     if county_code is not None:
-        out = out[out["county_code"] == _normalise_county_code(county_code)]
+        out = out[out["county_code"] == resolve_county(county_code)]
     out = out.to_crs(crs)
     invalid = ~out.geometry.is_valid
     if invalid.any():

@@ -51,7 +51,7 @@ from pathlib import Path
 
 from . import __version__, demo, plots, reference, store
 from ._atomic import write_bytes
-from .errors import EhalsaError
+from .errors import EhalsaError, UnknownMunicipalityError
 from .paths import demo_dir, figures_dir, project_root, raw_dir, reports_dir
 
 __all__ = [
@@ -291,18 +291,15 @@ def run(
     >>> # paths = run(county_code="18", echo=print)
     """
     root = Path(root) if root is not None else project_root()
-    counties = reference.counties()
-    match = counties[
-        (counties["county_code"] == str(county_code).zfill(2))
-        | (counties["county"].str.casefold() == str(county_code).casefold())
-    ]
-    if match.empty:
+    try:
+        county_code = reference.resolve_county(county_code)
+    except UnknownMunicipalityError as err:
         raise EhalsaError(
             f"Unknown county {county_code!r}",
             value=county_code,
             hint="give a county code such as 18 (Örebro län) or the county's name",
-        )
-    county_code, county = match.iloc[0][["county_code", "county"]]
+        ) from err
+    county = reference.counties().set_index("county_code").loc[county_code, "county"]
     period = str(quarter) if quarter else str(year) if year else "latest"
     synthetic = data_dir is None and not demo.has_user_data(root)
     if data_dir is None and synthetic:
