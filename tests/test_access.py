@@ -344,6 +344,13 @@ def test_argument_checks():
     negative = _graph(LINE_XY[:2], [(0, 1, -5.0)])
     with pytest.raises(ValueError, match="finite and ≥ 0, but it has -5.0"):
         access.nearest(cells, services, method="network", network=negative)
+    ignored = "method='euclidean' measures straight lines and would not use it"
+    with pytest.raises(ValueError, match=ignored):
+        access.nearest(cells, services, network=no_time)
+    with pytest.raises(ValueError, match=ignored):
+        access.two_step_fca(cells, services, catchment_km=5, network=no_time)
+    with pytest.raises(ValueError, match=ignored):
+        access.travel_savings(cells, services, visits_per_month=4.0, network=no_time)
 
 
 # --------------------------------------------------------------------------- dask
@@ -372,8 +379,8 @@ def test_dask_engine_equals_default(monkeypatch):
         access.nearest(cells, services, engine="dask", **kwargs),
         access.nearest(cells, services, **kwargs),
     )
-    for options in ({"catchment_km": 3}, {"catchment_min": 20, "method": "network"}):
-        options.setdefault("network", graph)
+    for options in ({"catchment_km": 3}, {"catchment_min": 20, **kwargs}):
+        options.pop("weight", None)
         ours = access.two_step_fca(cells, services, engine="dask", **options)
         default = access.two_step_fca(cells, services, **options)
         pd.testing.assert_frame_equal(ours[0], default[0])

@@ -160,14 +160,21 @@ planar ut sent betyder en lång landsbygdssvans."""
     markdown(
         """## Tillgänglighet till hemtjänst (2SFCA)
 
-Hemtjänstens kapacitet (personal) delas på befolkningen inom upptagningsområdet, med en
-avtagande vikt med avståndet (tvåstegsmetoden med Gauss-avklingning). Högre värde betyder
+Hemtjänstens kapacitet (personal) delas på befolkningen inom upptagningsområdet (längs
+vägnätet när metoden är "network"), med en avtagande vikt med avståndet (tvåstegsmetoden
+med Gauss-avklingning). Högre värde betyder
 mer personal per invånare inom räckhåll."""
     ),
     code(
         """if "hemtjänst" in set(services["kind"]):
     per_cell, per_area = access.two_step_fca(
-        cells, services, catchment_km=catchment_km, kind="hemtjänst"
+        cells,
+        services,
+        catchment_km=catchment_km,
+        kind="hemtjänst",
+        method=method,
+        network=graph,
+        snap_speed_kmh=snap_speed_kmh,
     )
     scores = cells.assign(score=per_cell["score"].to_numpy() * 1000)
     best = per_area.sort_values("score").iloc[-1]
@@ -195,7 +202,8 @@ mer personal per invånare inom räckhåll."""
         """## Scenario: 10 % digitala hemtjänstbesök
 
 Om en andel av hemtjänstens besök görs digitalt (nattillsyn med kamera, videobesök) sparas
-resor från utgångspunkten till brukaren och tillbaka. Antagandena – besök per månad,
+resor från utgångspunkten till brukaren och tillbaka, längs vägnätet med restiden därifrån
+när metoden är "network". Antagandena – besök per månad,
 andel digitala besök, hastighet – är parametrar. Här antas varje invånare 80 år och äldre
 motsvara en brukare med 30 besök i månaden, uppskattat som en tiondel av rutans 70+."""
     ),
@@ -209,7 +217,10 @@ motsvara en brukare med 30 besök i månaden, uppskattat som en tiondel av rutan
         clients,
         services[services["kind"] == "hemtjänst"],
         digital_share=digital_share,
+        method=method,
         network=graph,
+        weight="time" if method == "network" else "length",
+        snap_speed_kmh=snap_speed_kmh,
     )
     total_km = savings["km_saved"].sum()
     caption = (

@@ -277,6 +277,17 @@ def _check_network(network, weight: str) -> None:
         )
 
 
+def _check_method(method: str, network) -> None:
+    """``method`` is known, and a road graph is not passed to be silently ignored."""
+    check_choice("method", ["euclidean", "network"], method)
+    if method == "euclidean" and network is not None:
+        raise ValueError(
+            "A road graph was passed as `network`, but method='euclidean' measures straight "
+            "lines and would not use it. Pass method='network' to measure along the roads, or "
+            "leave out `network`."
+        )
+
+
 def _kinds(services, kind) -> list[str]:
     available = sorted(services["kind"].astype(str).unique())
     if kind is None:
@@ -531,7 +542,7 @@ def nearest(
     >>> nearest(c, s)["distance"].tolist()
     [10.0, 30.0]
     """
-    check_choice("method", ["euclidean", "network"], method)
+    _check_method(method, network)
     check_choice("weight", ["length", "time"], weight)
     check_choice("engine", [None, "dask"], engine)
     _check_crs([(cells, "cells"), (services, "services")])
@@ -967,7 +978,7 @@ def two_step_fca(
         raise ValueError(
             f"A step `decay` maps positive upper bounds to weights ≥ 0, but {decay!r} was passed."
         )
-    check_choice("method", ["euclidean", "network"], method)
+    _check_method(method, network)
     check_choice("engine", [None, "dask"], engine)
     if (catchment_km is None) == (catchment_min is None):
         raise ValueError(
@@ -1157,7 +1168,7 @@ def travel_savings(
         raise ValueError(
             f"`minutes_saved_per_visit` must be ≥ 0, but {minutes_saved_per_visit!r} was passed."
         )
-    check_choice("method", ["euclidean", "network"], method)
+    _check_method(method, network)
     check_choice("weight", ["length", "time"], weight)
     require_columns(clients, "clients", [by] if by is not None else [])
     _check_crs([(clients, "clients"), (bases, "bases")])
