@@ -77,6 +77,18 @@ def test_cell_map_greys_unreachable_and_labels_minutes_in_english():
     assert ax.figure.axes[-1].get_ylabel() == "Travel time by car, minutes"
 
 
+def test_cell_map_titles_the_kind_in_either_language():
+    distances = access.nearest(_cells(), _services())
+    ax = figures.cell_map(distances, kind="post", cells=_cells(), county_code="18", ax=_ax())
+    assert ax.get_title() == "Avstånd till närmaste postombud"
+    one = distances[distances["kind"] == "apotek"].assign(unit="s")
+    ax = figures.cell_map(one, cells=_cells(), county_code="18", lang="en", ax=_ax())
+    assert ax.get_title() == "Travel time to the nearest pharmacy"
+    ax = figures.cell_map(one, cells=_cells(), county_code="18", title="", ax=_ax())
+    assert ax.get_title() == ""
+    assert figures.cell_map(_cells().assign(distance=1.0), ax=_ax()).get_title() == ""
+
+
 def test_cell_map_keeps_the_notebook_call_with_converted_values():
     mapped = _cells().assign(distance=[1.0, 2.0, 3.0])
     ax = plots.cell_map(mapped, unit="min", county_code="18", ax=_ax())

@@ -41,11 +41,14 @@ county_code = ref.resolve_county(county_code)  # 18, "18" or "Örebro län" all 
 out = Outputs(figures_dir, tables_dir)
 synthetic = data_dir is None if synthetic is None else synthetic
 folder = Path(data_dir) if data_dir else demo.path("avstand", seed=seed)
-SOURCE = (
-    "Befolkning, service och vägar – SYNTETISKA DEMODATA från ehalsa_analys, inte statistik"
-    if synthetic
-    else "Befolkningsrutor, servicepunkter och vägnät"
-)
+SOURCE = {
+    ("sv", True): "Befolkning, service och vägar – SYNTETISKA DEMODATA från ehalsa_analys, "
+    "inte statistik",
+    ("en", True): "Population, services and roads – SYNTHETIC DEMO DATA from ehalsa_analys, "
+    "not statistics",
+    ("sv", False): "Befolkningsrutor, servicepunkter och vägnät",
+    ("en", False): "Population grid, service points and road network",
+}[lang, bool(synthetic)]
 grid_file = sorted(folder.glob("befolkning_*"))[0]
 cells = load.population(grid_file, cell_size=250 if "250m" in grid_file.name else 1000)
 cells = cells[cells["municipality_code"].str[:2] == county_code].reset_index(drop=True)
@@ -86,7 +89,6 @@ Grå kryss nås inte via vägnätet."""
         """kind = "dagligvaror" if "dagligvaror" in kinds else kinds[0]
 shown = distances[distances["kind"] == kind]
 scale = 60.0 if shown["unit"].iloc[0] == "s" else 1000.0
-mapped = cells.assign(distance=shown["distance"].to_numpy() / scale)
 far = summary[(summary["kind"] == kind) & (summary["group"] == "all")]
 share = far[[c for c in far if c.startswith("beyond_")][-1]].sum() / far["population"].sum()
 caption = (
@@ -97,15 +99,15 @@ caption = (
 with plots.house_style():
     fig, ax = plt.subplots(figsize=(7, 8))
     plots.cell_map(
-        mapped,
-        unit="min" if scale == 60 else "km",
-        services=services[services["kind"] == kind],
+        shown,
+        cells=cells,
+        services=services,
+        kind=kind,
         county_code=county_code,
         lang=lang,
         ax=ax,
         source=SOURCE,
     )
-    ax.set_title(f"Restid till {kind}" if scale == 60 else f"Avstånd till {kind}")
     out.figure(fig, "avstand_karta", caption=caption, source=SOURCE)
     plt.show()
 print(caption)"""
@@ -176,23 +178,20 @@ mer personal per invånare inom räckhåll."""
         network=graph,
         snap_speed_kmh=snap_speed_kmh,
     )
-    scores = cells.assign(score=per_cell["score"].to_numpy() * 1000)
     best = per_area.sort_values("score").iloc[-1]
     names = ref.municipalities().set_index("municipality_code")["municipality"]
     caption = f"Högst tillgänglighet till hemtjänst har {names[best['municipality_code']]}."
     with plots.house_style():
         fig, ax = plt.subplots(figsize=(7, 8))
-        plots.cell_map(
-            scores,
-            value="score",
-            unit="Personal per 1 000 invånare inom räckhåll",
+        plots.score_map(
+            per_cell,
+            cells=cells,
             services=services[services["kind"] == "hemtjänst"],
             county_code=county_code,
             lang=lang,
             ax=ax,
             source=SOURCE,
         )
-        ax.set_title("Tillgänglighet till hemtjänst (2SFCA)")
         out.figure(fig, "avstand_2sfca", caption=caption, source=SOURCE)
         plt.show()
     out.table(per_area.round(6), "avstand_2sfca")

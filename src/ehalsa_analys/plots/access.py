@@ -34,7 +34,14 @@ from ..errors import check_choice
 from ..schemas import require_columns
 from .style import _PARAMS, PALETTE, SEQUENTIAL, add_source, format_number, number_formatter
 
-__all__ = ["cell_map", "score_map", "class_bars", "cumulative_curves", "savings_bars"]
+__all__ = [
+    "cell_map",
+    "score_map",
+    "class_bars",
+    "cumulative_curves",
+    "savings_bars",
+    "KIND_NAMES",
+]
 
 _TEXT = {
     "sv": {
@@ -75,6 +82,31 @@ _TEXT = {
         "over": "over {lo}",
         "between": "{lo}–{hi}",
     },
+}
+#: Names of the service kinds in titles ("Restid till närmaste apotek").
+KIND_NAMES = {
+    "sv": {
+        "dagligvaror": "dagligvarubutik",
+        "apotek": "apotek",
+        "vårdcentral": "vårdcentral",
+        "hemtjänst": "hemtjänstens utgångspunkt",
+        "drivmedel": "drivmedelsstation",
+        "post": "postombud",
+        "kontantuttag": "kontantuttag",
+    },
+    "en": {
+        "dagligvaror": "grocery store",
+        "apotek": "pharmacy",
+        "vårdcentral": "health centre",
+        "hemtjänst": "home-care base",
+        "drivmedel": "fuel station",
+        "post": "postal service point",
+        "kontantuttag": "cash withdrawal",
+    },
+}
+_TITLE = {
+    "sv": {"km": "Avstånd till närmaste {kind}", "min": "Restid till närmaste {kind}"},
+    "en": {"km": "Distance to the nearest {kind}", "min": "Travel time to the nearest {kind}"},
 }
 _SCALE = {"m": (1000.0, "km"), "s": (60.0, "min")}
 _MISSING = "#bbbbbb"
@@ -177,6 +209,7 @@ def cell_map(
     services=None,
     county_code: str | None = None,
     vmax: float | None = None,
+    title: str | None = None,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
@@ -203,6 +236,10 @@ def cell_map(
     {county_code}
     vmax : float, optional
         Top of the colour scale (default the 98th percentile).
+    title : str, optional
+        The title; by default "Restid till närmaste apotek" (or "Avstånd …",
+        in English "Travel time to the nearest pharmacy") when the rows are
+        of one kind and the unit is km or min; "" for none.
     {lang}
     {ax}
     {source}
@@ -219,8 +256,8 @@ def cell_map(
     >>> d = pd.DataFrame({{"cell_id": ["a", "b"], "kind": "apotek", "unit": "s",
     ...     "distance": [60.0, 480.0]}})
     >>> ax = cell_map(d, cells=c, county_code="18", ax=plt.figure().add_subplot())
-    >>> ax.collections[-1].get_array().tolist()
-    [1.0, 8.0]
+    >>> ax.collections[-1].get_array().tolist(), ax.get_title()
+    ([1.0, 8.0], 'Restid till närmaste apotek')
     """
     check_choice("lang", list(_TEXT), lang)
     require_columns(data, "data", [value])
@@ -246,6 +283,13 @@ def cell_map(
         source=source,
         missing=True,
     )
+    shown = kind or (
+        str(data["kind"].iloc[0]) if "kind" in data and data["kind"].nunique() == 1 else None
+    )
+    if title is None and shown is not None and unit in _TITLE[lang]:
+        title = _TITLE[lang][unit].format(kind=KIND_NAMES[lang].get(shown, shown))
+    if title:
+        ax.set_title(title)
     return ax
 
 
