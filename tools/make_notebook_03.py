@@ -97,7 +97,7 @@ caption = (
     f"{'minuter' if scale == 60 else 'km'} till närmaste {kind}."
 )
 with plots.house_style():
-    fig, ax = plt.subplots(figsize=(7, 8))
+    fig, ax = plt.subplots(figsize=plots.map_figsize(county_code))
     plots.cell_map(
         shown,
         cells=cells,
@@ -182,7 +182,7 @@ mer personal per invånare inom räckhåll."""
     names = ref.municipalities().set_index("municipality_code")["municipality"]
     caption = f"Högst tillgänglighet till hemtjänst har {names[best['municipality_code']]}."
     with plots.house_style():
-        fig, ax = plt.subplots(figsize=(7, 8))
+        fig, ax = plt.subplots(figsize=plots.map_figsize(county_code))
         plots.score_map(
             per_cell,
             cells=cells,

@@ -20,7 +20,7 @@ Example
 """
 
 from .access import cell_map, class_bars, cumulative_curves, savings_bars, score_map
-from .maps import choropleth, municipality_map
+from .maps import choropleth, map_figsize, municipality_map
 from .maturity import (
     change_dumbbell,
     development_table,
@@ -64,6 +64,7 @@ __all__ = [
     "add_source",
     "choropleth",
     "municipality_map",
+    "map_figsize",
     "maturity_heatmap",
     "gap_bars",
     "dispersion_strip",

@@ -32,6 +32,43 @@ from .style import (
 )
 
 
+def map_figsize(
+    county_code: str | None = None,
+    *,
+    width: float = 7.0,
+    max_height: float = 9.0,
+    colorbar: bool = True,
+) -> tuple[float, float]:
+    """A figure size (inches) that fits the county's shape: ``width`` wide at most.
+
+    A fixed size leaves a wide county (Västernorrland) floating in white
+    space; this gives the map's axes the county's own aspect within the
+    subplot margins of the current style (room for the title and the source
+    line), with a colour bar's share of the width set aside when
+    ``colorbar``. A tall county (Örebro län, Sweden) is made narrower rather
+    than taller than ``max_height``. Call it inside ``house_style()``.
+
+    Example
+    -------
+    >>> map_figsize("22"), map_figsize("18")    # Västernorrland is wide, Örebro län tall
+    ((7.0, 5.26), (6.07, 9.0))
+    """
+    shapes = reference.geometries("county")
+    if county_code is not None:
+        shapes = shapes[shapes["county_code"] == reference.resolve_county(county_code)]
+    minx, miny, maxx, maxy = shapes.total_bounds
+    aspect = float((maxy - miny) / (maxx - minx))
+    rc = mpl.rcParams
+    across = rc["figure.subplot.right"] - rc["figure.subplot.left"]
+    down = rc["figure.subplot.top"] - rc["figure.subplot.bottom"]
+    if colorbar:  # matplotlib's colour bar takes fraction 0.15 and pad 0.05 of the axes
+        across *= 1 - 0.15 - 0.05
+    height = width * across * aspect / down
+    if height > max_height:
+        width, height = max_height * down / (across * aspect), max_height
+    return round(float(width), 2), round(float(height), 2)
+
+
 def _map_axes(ax):
     ax.set_axis_off()
     ax.set_aspect("equal")
