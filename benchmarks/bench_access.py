@@ -67,11 +67,11 @@ def euclidean_note(data):
     queries = access._Queries(xy)
     sxy = np.column_stack([services.geometry.x, services.geometry.y])
     kinds = services["kind"].to_numpy()
-    trees = [access._tree(sxy[kinds == k]) for k in sorted(set(kinds))]
+    trees = [access._Tree(sxy[kinds == k]) for k in sorted(set(kinds))]
     best = np.inf
     for _ in range(3):
         start = time.perf_counter()
-        access._each(lambda t: t.query(queries.sorted, k=1), trees, None)
+        access._each(lambda t: t.query(queries.sorted), trees, None)
         best = min(best, time.perf_counter() - start)
     return f"of which KD-tree queries alone {best:.2f} s (5 kinds, sorted cells); " + _rss()
 

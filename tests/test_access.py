@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import pickle
 import sys
 
 import geopandas as gpd
@@ -386,6 +387,29 @@ def test_dask_engine_equals_default(monkeypatch):
         pd.testing.assert_frame_equal(ours[0], default[0])
         pd.testing.assert_frame_equal(ours[1], default[1])
         assert (default[0]["score"] > 0).sum() > 100
+
+
+def test_dask_on_processes_ships_the_trees_to_the_workers(monkeypatch):
+    """A process (or cluster) scheduler pickles the tasks: the KD-trees must travel."""
+    import dask
+
+    monkeypatch.setattr(access, "CHUNK", 40)
+    rng = np.random.default_rng(10)
+    cells = _cells(rng.uniform(0, 5_000, (120, 2)))
+    services = _services(rng.uniform(0, 5_000, (6, 2)), ["apotek", "post"] * 3)
+    graph = _graph(LINE_XY, LINE_EDGES)
+    calls = [
+        lambda **kw: access.nearest(cells, services, **kw),
+        lambda **kw: access.nearest(cells, services, method="network", network=graph, **kw),
+        lambda **kw: access.two_step_fca(cells, services, catchment_km=2, **kw)[0],
+    ]
+    with dask.config.set(scheduler="processes", num_workers=2):
+        shipped = [call(engine="dask") for call in calls]
+    for call, got in zip(calls, shipped, strict=True):
+        pd.testing.assert_frame_equal(got, call())
+    tree = access._Tree(np.array([[0.0, 0.0], [3.0, 4.0]]))
+    again = pickle.loads(pickle.dumps(tree))
+    assert again.query(np.array([[3.0, 3.0]]))[1].tolist() == [1]
 
 
 # --------------------------------------------------------------------------- summaries
