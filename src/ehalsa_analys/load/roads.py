@@ -89,11 +89,12 @@ class RoadGraph:
 #: used when a road has no speed of its own. Our choice, from typical speed limits.
 DEFAULT_SPEEDS = {0: 100, 1: 90, 2: 80, 3: 70, 4: 70, 5: 60, 6: 50, 7: 40, 8: 30, 9: 20}
 #: Spellings of the direction column: both ways, along the drawn line, against it. OSM's
-#: oneway (yes/no/-1) and NVDB-style "med"/"mot" are read as well as 0/1/-1.
+#: oneway (yes/no/-1), ESRI's B/FT/TF and "med"/"mot" are read as well as 0/1/-1; lone
+#: letters such as F or T are refused, since they may mean false/true or from/to.
 DIRECTIONS = {
     0: ("0", "", "nej", "no", "false", "b", "båda", "both", "med och mot"),
-    1: ("1", "ja", "yes", "true", "ft", "f", "med", "forward"),
-    -1: ("-1", "tf", "t", "mot", "backward", "reverse"),
+    1: ("1", "ja", "yes", "true", "ft", "med", "forward"),
+    -1: ("-1", "tf", "mot", "backward", "reverse"),
 }
 _ROAD_ALIASES = {
     "speed": ("speed", "hastighet", "hastighetsgräns", "maxspeed", "kmh"),
