@@ -96,6 +96,25 @@ def test_report__failing_notebook_keeps_the_previous_report(project):
     assert first["html"].read_bytes() == html_before
 
 
+def test_report__part_without_data_for_the_county_is_left_out(project):
+    _notebook(
+        project / "notebooks" / "01_lika_mognad.ipynb",
+        "from ehalsa_analys.errors import NoDataError\n"
+        "raise NoDataError(f'Inga LIKA-värderingar för län {county_code}', file=data_dir)",
+    )
+    lines = []
+    paths = report.run(root=project, county_code="22", echo=lines.append)
+    assert any(
+        "hoppar över" in line and "Inga LIKA-värderingar för län 22" in line for line in lines
+    )
+    assert not (paths["report"] / "01_lika_mognad.ipynb").exists()  # no failed notebook kept
+    html = paths["html"].read_text(encoding="utf-8")
+    assert "Ingår inte i rapporten: Inga LIKA-värderingar för län 22 (file " in html
+    assert ".." not in html.split("Inga LIKA-värderingar")[1].split("<")[0]
+    manifest = json.loads(paths["manifest"].read_text(encoding="utf-8"))
+    assert "lika" in manifest["parameters"]["parts_skipped"]
+
+
 def test_report__unknown_county(project):
     with pytest.raises(report.EhalsaError, match="Unknown county 'Narnia län'"):
         report.run(root=project, county_code="Narnia län")

@@ -36,6 +36,7 @@ ingen. Intervallen är 95 % bootstrap-intervall över indikatorerna."""
 import matplotlib.pyplot as plt
 
 from ehalsa_analys import demo, load, maturity, plots, reference as ref
+from ehalsa_analys.errors import NoDataError
 from ehalsa_analys.report import Outputs
 
 county_code = ref.resolve_county(county_code)  # 18, "18" or "Örebro län" all work
@@ -51,7 +52,7 @@ all_responses = load.lika(source_dir)
 instrument = load.lika_instrument(all_responses.attrs["instrument"])
 responses = all_responses[all_responses["municipality_code"].str[:2] == county_code]
 if responses.empty:
-    raise ValueError(f"Inga LIKA-värderingar för län {county_code} i {source_dir}.")
+    raise NoDataError(f"Inga LIKA-värderingar för län {county_code}", file=str(source_dir))
 years = sorted(responses["assessed_on"].dt.year.unique())
 rounds = sorted(rounds) if rounds else years
 first = responses[responses["assessed_on"].dt.year == rounds[0]]

@@ -35,6 +35,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from ehalsa_analys import access, demo, load, plots, reference as ref
+from ehalsa_analys.errors import NoDataError
 from ehalsa_analys.report import Outputs
 
 county_code = ref.resolve_county(county_code)  # 18, "18" or "Örebro län" all work
@@ -52,6 +53,8 @@ SOURCE = {
 grid_file = sorted(folder.glob("befolkning_*"))[0]
 cells = load.population(grid_file, cell_size=250 if "250m" in grid_file.name else 1000)
 cells = cells[cells["municipality_code"].str[:2] == county_code].reset_index(drop=True)
+if cells.empty:
+    raise NoDataError(f"Inga befolkningsrutor för län {county_code}", file=str(grid_file))
 services = load.services(sorted(folder.glob("service*"))[0])
 graph = load.roads(sorted(folder.glob("vagar*"))[0]) if method == "network" else None
 kinds = kinds or sorted(services["kind"].unique())

@@ -34,6 +34,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from ehalsa_analys import demo, disclosure, load, monitoring, plots, reference as ref
+from ehalsa_analys.errors import NoDataError
 from ehalsa_analys.report import Outputs
 
 county_code = ref.resolve_county(county_code)  # 18, "18" or "Örebro län" all work
@@ -53,7 +54,7 @@ if municipalities:
 if metrics:
     data = data[data["metric_id"].isin(metrics)]
 if data.empty:
-    raise ValueError(f"Inga mätvärden för län {county_code} i {source_dir}.")
+    raise NoDataError(f"Inga mätvärden för län {county_code}", file=str(source_dir))
 names = ref.municipalities().set_index("municipality_code")["municipality"]
 titles = catalogue.set_index("metric_id")["title_sv"]
 charts = monitoring.charts_for(data, catalogue)

@@ -57,11 +57,11 @@ efter mognadsindex med den mest mogna kommunen överst. Texten under figuren sä
 del som oftast är kommunernas svagaste."""
     ),
     code(
-        """if has_data("lika"):
+        """lika = load.lika(root / "lika") if has_data("lika") else None
+responses = None if lika is None else lika[lika["municipality_code"].str[:2] == county_code]
+if responses is not None and len(responses):
     SOURCE = "LIKA Socialtjänst" + SYNTHETIC
-    responses = load.lika(root / "lika")
-    instrument = load.lika_instrument(responses.attrs["instrument"])
-    responses = responses[responses["municipality_code"].str[:2] == county_code]
+    instrument = load.lika_instrument(lika.attrs["instrument"])
     latest_year = responses["assessed_on"].dt.year.max()
     latest = responses[responses["assessed_on"].dt.year == latest_year]
     scores = maturity.scores(latest, weights=instrument, seed=seed)
@@ -82,7 +82,7 @@ del som oftast är kommunernas svagaste."""
         plt.show()
     print(caption)
 else:
-    print("Inga LIKA-värderingar i underlaget: delen om digital mognad utgår.")"""
+    print("Inga LIKA-värderingar för länet i underlaget: delen om digital mognad utgår.")"""
     ),
     markdown(
         """## Gemensamma utvecklingsområden
@@ -91,7 +91,7 @@ De delar av LIKA där flest kommuner ligger under 50 poäng, med länets svagast
 indikatorer och instrumentets förslag på aktiviteter."""
     ),
     code(
-        """if has_data("lika"):
+        """if responses is not None and len(responses):
     areas = maturity.development_areas(latest, instrument=instrument, threshold=0.5)
     top = areas.iloc[0]
     caption = (
@@ -146,13 +146,15 @@ digitalt, per kommun, med styrgränser från baslinjen. Texten säger hur många
 visar en förbättring."""
     ),
     code(
-        """if has_data("monitoring"):
-    from ehalsa_analys import monitoring
-
-    SOURCE = "Kommunernas effektuppföljning" + SYNTHETIC
+        """data = None
+if has_data("monitoring"):
     catalogue = load.metric_catalogue()
     data = load.monitoring(root / "monitoring", catalogue=catalogue)
     data = data[data["municipality_code"].str[:2] == county_code]
+if data is not None and len(data):
+    from ehalsa_analys import monitoring
+
+    SOURCE = "Kommunernas effektuppföljning" + SYNTHETIC
     charts = monitoring.charts_for(data, catalogue)
     summary = monitoring.quarter_summary(charts)
     with_target = catalogue.dropna(subset=["target"])["metric_id"]
@@ -180,7 +182,7 @@ visar en förbättring."""
             plt.show()
         print(caption)
 else:
-    print("Inga uppföljningsdata i underlaget: delen om effektuppföljning utgår.")"""
+    print("Inga uppföljningsdata för länet i underlaget: delen om effektuppföljning utgår.")"""
     ),
 ]
 

@@ -31,6 +31,7 @@ __all__ = [
     "SchemaError",
     "PersonalDataError",
     "CRSError",
+    "NoDataError",
     "check_choice",
 ]
 
@@ -121,6 +122,14 @@ class PersonalDataError(EhalsaError):
 
 class CRSError(EhalsaError):
     """Geometries are in a coordinate reference system the computation cannot use."""
+
+
+class NoDataError(EhalsaError):
+    """The data hold nothing for the county or selection asked for.
+
+    A notebook raises it when its source has no rows for the county; the
+    report then leaves that part out with the message instead of failing.
+    """
 
 
 def check_choice(name: str, allowed: Any, value: Any) -> None:

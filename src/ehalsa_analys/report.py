@@ -224,6 +224,10 @@ def _swap(built: Path, final: Path) -> None:
         shutil.rmtree(old)
 
 
+class _NoData(Exception):
+    """A notebook found no data for the county: its part is left out, with this reason."""
+
+
 def _execute(notebook: Path, executed: Path, parameters: dict, cwd: Path) -> None:
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -239,6 +243,8 @@ def _execute(notebook: Path, executed: Path, parameters: dict, cwd: Path) -> Non
             progress_bar=False,
         )
     except PapermillExecutionError as err:
+        if err.ename == "NoDataError":  # the notebook's source has nothing for the county
+            raise _NoData(str(err.evalue).split("\n")[0].rstrip(".")) from None
         raise ReportError(
             f"Notebook {notebook.name} failed in cell {err.exec_count}: {err.ename}: "
             f"{err.evalue}. The previous report is left in place",
@@ -350,7 +356,13 @@ def run(
             "quarter": quarter,
         }
         t0 = time.perf_counter()
-        _execute(notebook, build_reports / part.notebook, parameters, cwd=root)
+        try:
+            _execute(notebook, build_reports / part.notebook, parameters, cwd=root)
+        except _NoData as reason:
+            (build_reports / part.notebook).unlink(missing_ok=True)
+            skipped[key] = str(reason)
+            echo(f"      hoppar över {part.title_sv}: {skipped[key]}")
+            continue
         ran[key] = sorted({p.stem for p in build_figures.glob("*.json")} - before)
         if folder is not None:
             inputs += _input_files(folder)
