@@ -159,6 +159,7 @@ __all__ = [
     "read_table",
     "where",
     "column_numbers",
+    "column_words",
 ]
 
 #: Canonical column name -> header texts that mean it. Matching is by
@@ -1271,3 +1272,40 @@ def column_numbers(table: pd.DataFrame, name: str) -> np.ndarray:
     rows = table["source_row"].to_numpy() if "source_row" in table else None
     values, _ = parse_numbers(table[name], file=info["file"], column=info["column"], rows=rows)
     return values.to_numpy(float)
+
+
+def column_words(
+    table: pd.DataFrame, name: str, words: Mapping, *, blank=None, message: str, hint: str
+) -> np.ndarray:
+    """An optional column of a read table as one of a few values, given their spellings.
+
+    ``words`` maps each value to its spellings (lower case; "1.0" is read as
+    "1"); an empty cell gives ``blank``. Any other text is an InputFileError
+    with ``message`` (formatted with ``value``) naming the file, row and column.
+
+    Example
+    -------
+    >>> t = read_table("tests/fixtures/rural/population.csv")
+    >>> column_words(t, "Tätort", {True: ("ja",), False: ("nej",)}, message="{value!r}?",
+    ...              hint="ja/nej").tolist()
+    [True, True, False, False]
+    """
+    raw = table[name]
+    text = raw.astype("str").str.strip().str.lower().str.replace(r"\.0$", "", regex=True)
+    empty = raw.isna().to_numpy() | text.isin(["", "nan", "none", "<na>"]).to_numpy()
+    out = np.full(len(table), blank, dtype=object)
+    known = empty.copy()
+    for value, spellings in words.items():
+        hit = text.isin(spellings).to_numpy()
+        out[hit] = value
+        known |= hit
+    bad = np.flatnonzero(~known)
+    if bad.size:
+        value = raw.iloc[bad[0]]
+        raise InputFileError(
+            message.format(value=value) + f" ({bad.size} such rows)",
+            **where(table, name, int(bad[0])),
+            value=value,
+            hint=hint,
+        )
+    return out

@@ -148,7 +148,7 @@ def roads(
     import shapely
 
     from ..errors import CRSError, InputFileError
-    from .reader import column_numbers, read_table, where
+    from .reader import column_numbers, column_words, read_table, where
 
     aliases = dict(_ROAD_ALIASES)
     for name, column in (("speed", speed), ("road_class", road_class), ("oneway", oneway)):
@@ -209,19 +209,14 @@ def roads(
     has_time = has_speeds and len(kmh) > 0
     direction = np.zeros(len(table), int)
     if "oneway" in table:
-        text = table["oneway"].astype("str").str.strip().str.lower()
-        text = text.where(table["oneway"].notna(), "").str.replace(r"\.0$", "", regex=True)
-        direction = np.full(len(table), 2)
-        for value, spellings in DIRECTIONS.items():
-            direction[text.isin(spellings).to_numpy()] = value
-        if (direction == 2).any():
-            i = int(np.flatnonzero(direction == 2)[0])
-            raise InputFileError(
-                f"Direction {table['oneway'].iloc[i]!r} is not understood",
-                **where(table, "oneway", i),
-                value=table["oneway"].iloc[i],
-                hint="write 0 (both ways), 1 (the drawn direction only) or -1 (against it)",
-            )
+        direction = column_words(
+            table,
+            "oneway",
+            DIRECTIONS,
+            blank=0,
+            message="Direction {value!r} is not understood",
+            hint="write 0 (both ways), 1 (the drawn direction only) or -1 (against it)",
+        ).astype(int)
     table = table.assign(_kmh=kmh, _direction=direction)  # per road, before multi-lines split
     table = table.to_crs("EPSG:3006").explode(index_parts=False).reset_index(drop=True)
     coords, line = shapely.get_coordinates(table.geometry.to_numpy(), return_index=True)

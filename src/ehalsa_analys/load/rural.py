@@ -57,7 +57,7 @@ import pandas as pd
 from .. import reference
 from ..errors import CRSError, InputFileError
 from ..schemas import CRS, validate
-from .reader import column_key, column_numbers, read_table, where
+from .reader import column_key, column_numbers, column_words, read_table, where
 
 __all__ = ["KINDS", "population", "services", "pipos", "parse_grid_id"]
 
@@ -177,28 +177,22 @@ def _points(table: pd.DataFrame, crs, *, cell_size: float) -> gpd.GeoDataFrame:
 
 #: Spellings of the ``urban`` flag (tätort or not); blank is unknown.
 _URBAN = {
-    True: ("ja", "j", "true", "1", "1.0", "tätort", "yes", "y", "t"),
-    False: ("nej", "n", "false", "0", "0.0", "landsbygd", "glesbygd", "no", "f"),
+    True: ("ja", "j", "true", "1", "tätort", "yes", "y", "t"),
+    False: ("nej", "n", "false", "0", "landsbygd", "glesbygd", "no", "f"),
 }
 
 
-def _urban_flags(table: pd.DataFrame) -> pd.Series:
+def _urban_flags(table: pd.DataFrame) -> pd.arrays.BooleanArray:
     """The urban column as a nullable boolean: ja/nej, true/false, 1/0; blank is <NA>."""
-    text = table["urban"].astype("str").str.strip().str.lower()
-    blank = table["urban"].isna().to_numpy() | text.isin(["", "nan", "none", "<na>"]).to_numpy()
-    flags = pd.Series(pd.NA, index=table.index, dtype="boolean")
-    for value, spellings in _URBAN.items():
-        flags[text.isin(spellings).to_numpy()] = value
-    bad = np.flatnonzero(flags.isna().to_numpy() & ~blank)
-    if bad.size:
-        value = table["urban"].iloc[bad[0]]
-        raise InputFileError(
-            f"Value {value!r} is not a tätort flag ({bad.size} such rows)",
-            **where(table, "urban", int(bad[0])),
-            value=value,
-            hint="write ja/nej (or true/false, 1/0); leave the cell empty when unknown",
-        )
-    return flags
+    flags = column_words(
+        table,
+        "urban",
+        _URBAN,
+        blank=pd.NA,
+        message="Value {value!r} is not a tätort flag",
+        hint="write ja/nej (or true/false, 1/0); leave the cell empty when unknown",
+    )
+    return pd.array(flags, dtype="boolean")
 
 
 def _assign_municipality(frame: gpd.GeoDataFrame, file) -> pd.Series:
@@ -247,7 +241,7 @@ def population(path: str | os.PathLike, *, crs=None, cell_size: float = 1000.0) 
         frame["population_70plus"] = column_numbers(table, "population_70plus")
         columns.append("population_70plus")
     if "urban" in frame:
-        frame["urban"] = _urban_flags(table).array
+        frame["urban"] = _urban_flags(table)
         columns.append("urban")
     out = gpd.GeoDataFrame(
         frame[columns].assign(cell_id=frame["cell_id"].astype("str")),
