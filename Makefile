@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install report test bench demo-data lint clean
+.PHONY: help install report test bench demo-data lint notebooks clean
 
 ## Show this help
 help:
@@ -39,9 +39,13 @@ bench: $(STAMP)
 demo-data: $(STAMP)
 	$(BIN)/ehalsa demo
 
-## Lint the code with ruff
+## Lint the code and the notebooks' scripts with ruff
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks notebooks
+
+## Sync each notebooks/*.py (the source) into its paired .ipynb, outputs stripped
+notebooks: $(STAMP)
+	$(BIN)/jupytext --sync notebooks/*.py
 
 ## Remove generated outputs (never data/raw)
 clean:

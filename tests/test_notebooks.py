@@ -103,3 +103,28 @@ def test_notebook_runs_on_demo_data(notebook, tmp_path, monkeypatch):
         assert 5_000 < png.stat().st_size < 5_000_000, png.name
     # The demo was written under the temporary root, not in the repository.
     assert (tmp_path / "data" / "raw" / "demo").is_dir()
+
+
+SCRIPTS = sorted((ROOT / "notebooks").glob("*.py"))
+
+
+def _cells(nb) -> list[tuple[str, str, list[str]]]:
+    return [(c.cell_type, c.source.strip(), sorted(c.metadata.get("tags", []))) for c in nb.cells]
+
+
+def test_every_notebook_has_its_paired_script():
+    assert [p.stem for p in SCRIPTS] == [p.stem for p in NOTEBOOKS]
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=[p.stem for p in SCRIPTS])
+def test_notebook_pair_in_sync(script):
+    """notebooks/NN.py is the source; its .ipynb must hold the same cells, outputs stripped."""
+    import jupytext
+
+    notebook = nbformat.read(script.with_suffix(".ipynb"), as_version=4)
+    assert _cells(notebook) == _cells(jupytext.read(script)), (
+        f"{script.with_suffix('.ipynb').name} is out of sync with {script.name}: "
+        "run `make notebooks`"
+    )
+    assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")
+    assert notebook.metadata["jupytext"]["formats"] == "ipynb,py:percent"

@@ -23,7 +23,7 @@ synthetic = None"""
 GOOD = """import matplotlib.pyplot as plt
 import pandas as pd
 from pathlib import Path
-from ehalsa_analys.report import Outputs
+from ehalsa_analys.store import Outputs
 out = Outputs(figures_dir, tables_dir)
 n = len(list(Path(data_dir).iterdir()))
 fig, ax = plt.subplots()

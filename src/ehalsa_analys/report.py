@@ -2,7 +2,7 @@
 
 ``ehalsa report --county 18`` (or :func:`run`) executes the notebooks of
 :data:`PARTS` in order with papermill and collects what they save through
-:class:`Outputs`:
+:class:`ehalsa_analys.store.Outputs`:
 
 * ``reports/<county>/<period>/``: the executed notebooks and ``report.html``,
   one self-contained file (figures embedded) with a table of contents,
@@ -55,7 +55,6 @@ from .errors import EhalsaError, UnknownMunicipalityError
 from .paths import demo_dir, figures_dir, project_root, raw_dir, reports_dir
 
 __all__ = [
-    "Outputs",
     "Part",
     "PARTS",
     "ReportError",
@@ -129,57 +128,6 @@ PARTS = (
 )
 #: The order in which notebooks run (the summary last, after the parts it summarises).
 RUN_ORDER = ("lika", "survey", "access", "monitoring", "summary")
-
-
-class Outputs:
-    """Where a notebook keeps its figures and tables; does nothing for a directory of None.
-
-    Each figure is written as PNG and SVG (:func:`plots.save`) beside a
-    ``<name>.json`` holding its caption, source line and order, which the
-    report collects; each table as Swedish-friendly CSV and xlsx
-    (:func:`store.write_report_table`). Everything is atomic and
-    deterministic. With ``figures_dir=None`` (a notebook run by hand) the
-    figures are only shown.
-
-    Example
-    -------
-    >>> import tempfile, matplotlib.pyplot as plt
-    >>> out = Outputs(tempfile.mkdtemp())
-    >>> fig, ax = plt.subplots()
-    >>> [p.suffix for p in out.figure(fig, "exempel", caption="En bildtext.")]
-    ['.png', '.svg', '.json']
-    >>> Outputs(None).figure(fig, "exempel")
-    []
-    """
-
-    def __init__(
-        self,
-        figures_dir: str | Path | None = None,
-        tables_dir: str | Path | None = None,
-    ) -> None:
-        self.figures_dir = Path(figures_dir) if figures_dir else None
-        self.tables_dir = Path(tables_dir) if tables_dir else self.figures_dir
-        self.written: list[Path] = []
-        self._order = 0
-
-    def figure(self, fig, name: str, *, caption: str = "", source: str = "") -> list[Path]:
-        """Save ``fig`` as ``<name>.png``/``.svg`` plus ``<name>.json`` (caption, source)."""
-        if self.figures_dir is None:
-            return []
-        self._order += 1
-        paths = plots.save(fig, self.figures_dir / name)
-        meta = {"name": name, "caption": caption, "source": source, "order": self._order}
-        paths.append(store.write_manifest(meta, self.figures_dir / f"{name}.json"))
-        self.written += paths
-        return paths
-
-    def table(self, data, name: str) -> list[Path]:
-        """Save ``data`` as ``<name>.csv`` (``;``, decimal comma) and ``<name>.xlsx``."""
-        if self.tables_dir is None:
-            return []
-        paths = store.write_report_table(data, name, self.tables_dir)
-        self.written += paths
-        return paths
 
 
 def _notebooks_dir(root: Path) -> Path:

@@ -43,6 +43,7 @@ from .errors import EhalsaError
 from .paths import processed_dir
 
 __all__ = [
+    "Outputs",
     "write_table",
     "write_report_table",
     "xlsx_bytes",
@@ -387,3 +388,56 @@ def read_history(directory: str | os.PathLike | None = None) -> pd.DataFrame:
     if not path.is_file():
         return pd.DataFrame(columns=[*HISTORY_KEYS, *HISTORY_VALUES])
     return pd.read_parquet(path)
+
+
+class Outputs:
+    """Where a notebook keeps its figures and tables; does nothing for a directory of None.
+
+    Each figure is written as PNG and SVG (:func:`ehalsa_analys.plots.save`) beside a
+    ``<name>.json`` holding its caption, source line and order, which the
+    report collects; each table as Swedish-friendly CSV and xlsx
+    (:func:`write_report_table`). Everything is atomic and
+    deterministic. With ``figures_dir=None`` (a notebook run by hand) the
+    figures are only shown.
+
+    Example
+    -------
+    >>> import tempfile, matplotlib.pyplot as plt
+    >>> out = Outputs(tempfile.mkdtemp())
+    >>> fig, ax = plt.subplots()
+    >>> [p.suffix for p in out.figure(fig, "exempel", caption="En bildtext.")]
+    ['.png', '.svg', '.json']
+    >>> Outputs(None).figure(fig, "exempel")
+    []
+    """
+
+    def __init__(
+        self,
+        figures_dir: str | Path | None = None,
+        tables_dir: str | Path | None = None,
+    ) -> None:
+        self.figures_dir = Path(figures_dir) if figures_dir else None
+        self.tables_dir = Path(tables_dir) if tables_dir else self.figures_dir
+        self.written: list[Path] = []
+        self._order = 0
+
+    def figure(self, fig, name: str, *, caption: str = "", source: str = "") -> list[Path]:
+        """Save ``fig`` as ``<name>.png``/``.svg`` plus ``<name>.json`` (caption, source)."""
+        if self.figures_dir is None:
+            return []
+        self._order += 1
+        from .plots import save  # figures only: tables need no matplotlib
+
+        paths = save(fig, self.figures_dir / name)
+        meta = {"name": name, "caption": caption, "source": source, "order": self._order}
+        paths.append(write_manifest(meta, self.figures_dir / f"{name}.json"))
+        self.written += paths
+        return paths
+
+    def table(self, data, name: str) -> list[Path]:
+        """Save ``data`` as ``<name>.csv`` (``;``, decimal comma) and ``<name>.xlsx``."""
+        if self.tables_dir is None:
+            return []
+        paths = write_report_table(data, name, self.tables_dir)
+        self.written += paths
+        return paths

@@ -1,10 +1,20 @@
-"""Write notebooks/03_landsbygd_avstand.ipynb, outputs stripped: python tools/make_notebook_03.py"""
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
 
-from notebook_writer import code, markdown, parameters, write
-
-cells = [
-    parameters(
-        """# Parametrar (papermill ersätter den här cellen när rapporten körs)
+# %% tags=["parameters"]
+# Parametrar (papermill ersätter den här cellen när rapporten körs)
 county_code = "22"  # länskod, demodata finns för 22 (Västernorrland) och 18 (Örebro län)
 data_dir = None  # mapp med befolkning, service, vägar, utan mapp används syntetiska demodata
 kinds = None  # servicetyper, t.ex. ["dagligvaror", "apotek"], utan lista alla i data
@@ -18,25 +28,25 @@ figures_dir = None  # var figurerna sparas, utan mapp visas de bara
 tables_dir = None  # var tabellerna sparas, annars i figures_dir
 lang = "sv"  # "sv" eller "en"
 seed = 20261123  # frö för demodata
-synthetic = None  # True när data_dir är demodata, utan värde gäller det när data_dir saknas"""
-    ),
-    markdown(
-        """# Avstånd till service på landsbygden
+synthetic = None  # True när data_dir är demodata, utan värde gäller det när data_dir saknas
 
-Hur många i länet bor långt från dagligvaror, apotek, vårdcentral och hemtjänstens
-utgångspunkter – och hur mycket resande sparar digitala tjänster? Avstånden räknas längs
-vägnätet från varje befolkningsruta till närmaste servicepunkt (som Pipos), i restid med
-bil. Rutor som inte nås via vägnätet (öar utan färja) redovisas för sig."""
-    ),
-    code(
-        """from pathlib import Path
+# %% [markdown]
+# # Avstånd till service på landsbygden
+#
+# Hur många i länet bor långt från dagligvaror, apotek, vårdcentral och hemtjänstens
+# utgångspunkter – och hur mycket resande sparar digitala tjänster? Avstånden räknas längs
+# vägnätet från varje befolkningsruta till närmaste servicepunkt (som Pipos), i restid med
+# bil. Rutor som inte nås via vägnätet (öar utan färja) redovisas för sig.
+
+# %%
+from pathlib import Path
 
 import matplotlib.pyplot as plt
-import pandas as pd
 
-from ehalsa_analys import access, demo, load, plots, reference as ref
+from ehalsa_analys import access, demo, load, plots
+from ehalsa_analys import reference as ref
 from ehalsa_analys.errors import NoDataError
-from ehalsa_analys.report import Outputs
+from ehalsa_analys.store import Outputs
 
 county_code = ref.resolve_county(county_code)  # 18, "18" or "Örebro län" all work
 out = Outputs(figures_dir, tables_dir)
@@ -62,10 +72,10 @@ county = ref.counties().set_index("county_code").loc[county_code, "county"]
 print(
     f"{county}: {len(cells)} befolkade rutor, {int(cells['population'].sum())} invånare, "
     f"{len(services)} servicepunkter, metod {method}."
-)"""
-    ),
-    code(
-        """distances = access.nearest(
+)
+
+# %%
+distances = access.nearest(
     cells,
     services,
     kind=kinds,
@@ -74,22 +84,20 @@ print(
     weight="time" if method == "network" else "length",
     snap_speed_kmh=snap_speed_kmh,
 )
-summary = access.summarise(
-    distances, thresholds_km=thresholds_km, thresholds_min=thresholds_min
-)
+summary = access.summarise(distances, thresholds_km=thresholds_km, thresholds_min=thresholds_min)
 out.table(summary.round(4), "avstand_sammanfattning")
 unreachable = distances.attrs["unreachable"]
 print("Rutor som inte nås via vägnätet:", unreachable)
-summary.head()"""
-    ),
-    markdown(
-        """## Karta: restid till närmaste dagligvarubutik
+summary.head()
 
-Varje prick är en befolkad ruta, mörkare ju längre restiden är; trianglarna är butikerna.
-Grå kryss nås inte via vägnätet."""
-    ),
-    code(
-        """kind = "dagligvaror" if "dagligvaror" in kinds else kinds[0]
+# %% [markdown]
+# ## Karta: restid till närmaste dagligvarubutik
+#
+# Varje prick är en befolkad ruta, mörkare ju längre restiden är; trianglarna är butikerna.
+# Grå kryss nås inte via vägnätet.
+
+# %%
+kind = "dagligvaror" if "dagligvaror" in kinds else kinds[0]
 shown = distances[distances["kind"] == kind]
 scale = 60.0 if shown["unit"].iloc[0] == "s" else 1000.0
 far = summary[(summary["kind"] == kind) & (summary["group"] == "all")]
@@ -113,17 +121,17 @@ with plots.house_style():
     )
     out.figure(fig, "avstand_karta", caption=caption, source=SOURCE)
     plt.show()
-print(caption)"""
-    ),
-    markdown(
-        """## Andel av befolkningen per avståndsklass
+print(caption)
 
-Pipos klasser för restid med bil: under 5, 5–10, 10–30 och över 30 minuter. Kommunerna
-är sorterade så att den med störst andel långt bort står överst. Finns en Pipos-tabell
-i underlaget jämförs den med vår beräkning."""
-    ),
-    code(
-        """classes = access.distance_classes(shown)
+# %% [markdown]
+# ## Andel av befolkningen per avståndsklass
+#
+# Pipos klasser för restid med bil: under 5, 5–10, 10–30 och över 30 minuter. Kommunerna
+# är sorterade så att den med störst andel långt bort står överst. Finns en Pipos-tabell
+# i underlaget jämförs den med vår beräkning.
+
+# %%
+classes = access.distance_classes(shown)
 with plots.house_style():
     fig, ax = plt.subplots(figsize=(8, 0.35 * classes["municipality_code"].nunique() + 1.5))
     plots.class_bars(classes, lang=lang, ax=ax, source=SOURCE)
@@ -141,17 +149,19 @@ if pipos_files:
     compare = classes.merge(
         pipos, on=["municipality_code", "kind", "lower", "unit"], suffixes=("", "_pipos")
     )
-    print("Största skillnad mot Pipos-tabellen (invånare):",
-          int((compare["population"] - compare["population_pipos"]).abs().max()))"""
-    ),
-    markdown(
-        """## Hur många bor inom ett visst avstånd
+    print(
+        "Största skillnad mot Pipos-tabellen (invånare):",
+        int((compare["population"] - compare["population_pipos"]).abs().max()),
+    )
 
-Kurvorna visar andelen av kommunens invånare som har högst så lång restid. En kurva som
-planar ut sent betyder en lång landsbygdssvans."""
-    ),
-    code(
-        """with plots.house_style():
+# %% [markdown]
+# ## Hur många bor inom ett visst avstånd
+#
+# Kurvorna visar andelen av kommunens invånare som har högst så lång restid. En kurva som
+# planar ut sent betyder en lång landsbygdssvans.
+
+# %%
+with plots.house_style():
     fig, ax = plt.subplots(figsize=(8, 5))
     plots.cumulative_curves(shown, lang=lang, ax=ax, source=SOURCE)
     out.figure(
@@ -160,18 +170,18 @@ planar ut sent betyder en lång landsbygdssvans."""
         caption=f"Andel av invånarna inom en given restid till {kind}, per kommun.",
         source=SOURCE,
     )
-    plt.show()"""
-    ),
-    markdown(
-        """## Tillgänglighet till hemtjänst (2SFCA)
+    plt.show()
 
-Hemtjänstens kapacitet (personal) delas på befolkningen inom upptagningsområdet (längs
-vägnätet när metoden är "network"), med en avtagande vikt med avståndet (tvåstegsmetoden
-med Gauss-avklingning). Högre värde betyder
-mer personal per invånare inom räckhåll."""
-    ),
-    code(
-        """if "hemtjänst" in set(services["kind"]):
+# %% [markdown]
+# ## Tillgänglighet till hemtjänst (2SFCA)
+#
+# Hemtjänstens kapacitet (personal) delas på befolkningen inom upptagningsområdet (längs
+# vägnätet när metoden är "network"), med en avtagande vikt med avståndet (tvåstegsmetoden
+# med Gauss-avklingning). Högre värde betyder
+# mer personal per invånare inom räckhåll.
+
+# %%
+if "hemtjänst" in set(services["kind"]):
     per_cell, per_area = access.two_step_fca(
         cells,
         services,
@@ -198,19 +208,19 @@ mer personal per invånare inom räckhåll."""
         out.figure(fig, "avstand_2sfca", caption=caption, source=SOURCE)
         plt.show()
     out.table(per_area.round(6), "avstand_2sfca")
-    print(caption)"""
-    ),
-    markdown(
-        """## Scenario: 10 % digitala hemtjänstbesök
+    print(caption)
 
-Om en andel av hemtjänstens besök görs digitalt (nattillsyn med kamera, videobesök) sparas
-resor från utgångspunkten till brukaren och tillbaka, längs vägnätet med restiden därifrån
-när metoden är "network". Antagandena – besök per månad,
-andel digitala besök, hastighet – är parametrar. Här antas varje invånare 80 år och äldre
-motsvara en brukare med 30 besök i månaden, uppskattat som en tiondel av rutans 70+."""
-    ),
-    code(
-        """if "hemtjänst" in set(services["kind"]):
+# %% [markdown]
+# ## Scenario: 10 % digitala hemtjänstbesök
+#
+# Om en andel av hemtjänstens besök görs digitalt (nattillsyn med kamera, videobesök) sparas
+# resor från utgångspunkten till brukaren och tillbaka, längs vägnätet med restiden därifrån
+# när metoden är "network". Antagandena – besök per månad,
+# andel digitala besök, hastighet – är parametrar. Här antas varje invånare 80 år och äldre
+# motsvara en brukare med 30 besök i månaden, uppskattat som en tiondel av rutans 70+.
+
+# %%
+if "hemtjänst" in set(services["kind"]):
     clients = cells.assign(
         population=cells.get("population_70plus", cells["population"]) / 10,
         visits_per_month=30.0,
@@ -236,8 +246,4 @@ motsvara en brukare med 30 besök i månaden, uppskattat som en tiondel av rutan
         out.figure(fig, "avstand_besparing", caption=caption, source=SOURCE)
         plt.show()
     out.table(savings.round(2), "avstand_besparing")
-    print(caption)"""
-    ),
-]
-
-print(write(cells, "03_landsbygd_avstand.ipynb"))
+    print(caption)

@@ -1,10 +1,20 @@
-"""Write notebooks/04_effektuppfoljning.ipynb, outputs stripped: python tools/make_notebook_04.py"""
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
 
-from notebook_writer import code, markdown, parameters, write
-
-cells = [
-    parameters(
-        """# Parametrar (papermill ersätter den här cellen när rapporten körs)
+# %% tags=["parameters"]
+# Parametrar (papermill ersätter den här cellen när rapporten körs)
 county_code = "18"  # länskod
 data_dir = None  # mapp med kvartalsfiler, utan mapp används syntetiska demodata
 municipalities = None  # kommunkoder, t.ex. ["1880", "1883"], utan lista alla i data
@@ -14,28 +24,29 @@ figures_dir = None  # var figurerna sparas, utan mapp visas de bara
 tables_dir = None  # var tabellerna sparas, annars i figures_dir
 lang = "sv"  # "sv" eller "en"
 seed = 20261123  # frö för demodata
-synthetic = None  # True när data_dir är demodata, utan värde gäller det när data_dir saknas"""
-    ),
-    markdown(
-        """# Effektuppföljning av välfärdsteknik
+synthetic = None  # True när data_dir är demodata, utan värde gäller det när data_dir saknas
 
-Gör det vi har infört det vi förväntade oss? Varje kvartal läggs nya mätvärden till och
-serierna läses med **styrdiagram**: mittlinjen är baslinjens medelvärde, de streckade
-linjerna är styrgränserna (3 sigma). Punkter utanför gränserna eller i ovanligt långa
-serier på samma sida om mittlinjen (Anhøjs regler) är **signaler** om en verklig
-förändring – blå när förändringen går åt rätt håll, orange när den går åt fel håll. Det
-grå fältet är baslinjen, den prickade gröna linjen målet och de numrerade trianglarna
-händelser ur kommunernas logg (events.csv). Små antal (under 5) visas inte i tabellerna."""
-    ),
-    code(
-        """from pathlib import Path
+# %% [markdown]
+# # Effektuppföljning av välfärdsteknik
+#
+# Gör det vi har infört det vi förväntade oss? Varje kvartal läggs nya mätvärden till och
+# serierna läses med **styrdiagram**: mittlinjen är baslinjens medelvärde, de streckade
+# linjerna är styrgränserna (3 sigma). Punkter utanför gränserna eller i ovanligt långa
+# serier på samma sida om mittlinjen (Anhøjs regler) är **signaler** om en verklig
+# förändring – blå när förändringen går åt rätt håll, orange när den går åt fel håll. Det
+# grå fältet är baslinjen, den prickade gröna linjen målet och de numrerade trianglarna
+# händelser ur kommunernas logg (events.csv). Små antal (under 5) visas inte i tabellerna.
+
+# %%
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from ehalsa_analys import demo, disclosure, load, monitoring, plots, reference as ref
+from ehalsa_analys import demo, disclosure, load, monitoring, plots
+from ehalsa_analys import reference as ref
 from ehalsa_analys.errors import NoDataError
-from ehalsa_analys.report import Outputs
+from ehalsa_analys.store import Outputs
 
 county_code = ref.resolve_county(county_code)  # 18, "18" or "Örebro län" all work
 out = Outputs(figures_dir, tables_dir)
@@ -64,17 +75,17 @@ quarter = pd.Period(quarter, "Q") if quarter else data["period"].max()
 print(
     f"{data['municipality_code'].nunique()} kommuner, {data['metric_id'].nunique()} mått, "
     f"{data['period'].min()}–{data['period'].max()}; sammanfattat kvartal {quarter}."
-)"""
-    ),
-    markdown(
-        """## Styrdiagram per kommun
+)
 
-Ett diagram per kommun och mått, med samma skala så att kommunerna kan jämföras. Andelar
-visas med Laneys p′-diagram, eftersom kvartalens nämnare är stora; antal med c-diagram
-och mätvärden (som insatstid) med I-diagram."""
-    ),
-    code(
-        """figure_names = {
+# %% [markdown]
+# ## Styrdiagram per kommun
+#
+# Ett diagram per kommun och mått, med samma skala så att kommunerna kan jämföras. Andelar
+# visas med Laneys p′-diagram, eftersom kvartalens nämnare är stora; antal med c-diagram
+# och mätvärden (som insatstid) med I-diagram.
+
+# %%
+figure_names = {
     "digital_besok_andel": "monitor_digitala_besok",
     "nattillsyn_brukare": "monitor_nattillsyn",
     "larm_insatstid": "monitor_insatstid",
@@ -102,17 +113,17 @@ for metric, group in charts.groupby("metric_id", sort=True):
         name = figure_names.get(metric, f"monitor_{metric}")
         out.figure(fig, name, caption=caption, source=SOURCE)
         plt.show()
-    print(caption)"""
-    ),
-    markdown(
-        """## Effekt av införandet (avbruten tidsserie)
+    print(caption)
 
-För kommunen med störst förändring av andelen digitala besök skattas nivåförändringen
-efter baslinjen med segmenterad regression (Newey–West-intervall, som tål att
-kvartalen hänger ihop). Den streckade linjen är hur det hade sett ut utan förändringen."""
-    ),
-    code(
-        """digital = data[data["metric_id"] == "digital_besok_andel"]
+# %% [markdown]
+# ## Effekt av införandet (avbruten tidsserie)
+#
+# För kommunen med störst förändring av andelen digitala besök skattas nivåförändringen
+# efter baslinjen med segmenterad regression (Newey–West-intervall, som tål att
+# kvartalen hänger ihop). Den streckade linjen är hur det hade sett ut utan förändringen.
+
+# %%
+digital = data[data["metric_id"] == "digital_besok_andel"]
 if digital["municipality_code"].nunique():
     end = catalogue.set_index("metric_id").loc["digital_besok_andel", "baseline_end"]
     wide = digital.pivot(index="period", columns="municipality_code", values="value")
@@ -123,21 +134,22 @@ if digital["municipality_code"].nunique():
     )
     with plots.house_style():
         fig, ax = plt.subplots(figsize=(8, 4))
-        plots.its_chart(its, title=f"{names[code]}: andel digitala besök, %", lang=lang, ax=ax,
-                        source=SOURCE)
+        plots.its_chart(
+            its, title=f"{names[code]}: andel digitala besök, %", lang=lang, ax=ax, source=SOURCE
+        )
         out.figure(fig, "monitor_its", caption=f"{names[code]}: {its.sentence}", source=SOURCE)
         plt.show()
     print(its.sentence)
-    out.table(its.coefficients.round(4), "monitor_its_koefficienter")"""
-    ),
-    markdown(
-        """## Målet
+    out.table(its.coefficients.round(4), "monitor_its_koefficienter")
 
-Hur långt varje kommun har kommit från baslinjen mot målet (andel av vägen: 0 vid
-baslinjen, 1 vid målet) och när målet nåddes första gången."""
-    ),
-    code(
-        """rows = []
+# %% [markdown]
+# ## Målet
+#
+# Hur långt varje kommun har kommit från baslinjen mot målet (andel av vägen: 0 vid
+# baslinjen, 1 vid målet) och när målet nåddes första gången.
+
+# %%
+rows = []
 for (code, metric), group in data.groupby(["municipality_code", "metric_id"]):
     meta = catalogue.set_index("metric_id").loc[metric] if metric in titles else None
     if meta is None or pd.isna(meta["target"]):
@@ -151,25 +163,30 @@ for (code, metric), group in data.groupby(["municipality_code", "metric_id"]):
     rows.append({"kommun": names[code], "mått": titles[metric], **result.to_dict()})
 targets = pd.DataFrame(rows)
 out.table(targets.round(3), "monitor_malupfyllelse")
-targets"""
-    ),
-    markdown(
-        """## Kvartalet i korthet
+targets
 
-Senaste värde, mål och signal per kommun och mått. "x" betyder att värdet är dolt: antal
-under 5 visas inte, och inte heller det minsta övriga antalet när länets summa annars
-skulle avslöja det dolda."""
-    ),
-    code(
-        """summary = monitoring.quarter_summary(charts, quarter=quarter)
+# %% [markdown]
+# ## Kvartalet i korthet
+#
+# Senaste värde, mål och signal per kommun och mått. "x" betyder att värdet är dolt: antal
+# under 5 visas inte, och inte heller det minsta övriga antalet när länets summa annars
+# skulle avslöja det dolda.
+
+# %%
+summary = monitoring.quarter_summary(charts, quarter=quarter)
 counts = data[data["period"] == quarter].assign(
     antal=lambda d: d["numerator"].where(d["numerator"].notna(), d["value"])
 )
 count_metrics = catalogue.loc[catalogue["kind"] == "count", "metric_id"]
 counts = counts[counts["metric_id"].isin(count_metrics) | counts["numerator"].notna()]
 masked = disclosure.suppress(counts, counts=["antal"], groups=[["metric_id"]])
-hidden = set(zip(masked.loc[masked["suppression"] != "", "municipality_code"],
-                 masked.loc[masked["suppression"] != "", "metric_id"]))
+hidden = set(
+    zip(
+        masked.loc[masked["suppression"] != "", "municipality_code"],
+        masked.loc[masked["suppression"] != "", "metric_id"],
+        strict=True,
+    )
+)
 signal_text = {"improvement": "Förbättring", "deterioration": "Försämring", "": ""}
 
 
@@ -191,9 +208,10 @@ table = pd.DataFrame(
         "metric": summary["metric_id"].map(titles).fillna(summary["metric_id"]),
         "latest": summary.apply(shown, axis=1),
         "target": [
-            "–" if pd.isna(t) else plots.format_number(t * 100 if c in ("pp", "p") else t,
-                                                       percent=c in ("pp", "p"))
-            for t, c in zip(summary["target"], summary["chart"])
+            "–"
+            if pd.isna(t)
+            else plots.format_number(t * 100 if c in ("pp", "p") else t, percent=c in ("pp", "p"))
+            for t, c in zip(summary["target"], summary["chart"], strict=True)
         ],
         "signal": summary["signal"].map(signal_text),
         "note": ["Ny signal" if n else "" for n in summary["new_signal"]],
@@ -212,8 +230,4 @@ with plots.house_style(context="paper"):
     out.figure(fig, "monitor_kvartal", caption=caption, source=SOURCE)
     plt.show()
 out.table(table, "monitor_kvartal")
-print(caption)"""
-    ),
-]
-
-print(write(cells, "04_effektuppfoljning.ipynb"))
+print(caption)

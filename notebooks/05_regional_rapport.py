@@ -1,35 +1,46 @@
-"""Write notebooks/05_regional_rapport.ipynb, outputs stripped: python tools/make_notebook_05.py"""
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
 
-from notebook_writer import code, markdown, parameters, write
-
-cells = [
-    parameters(
-        """# Parametrar (papermill ersätter den här cellen när rapporten körs)
+# %% tags=["parameters"]
+# Parametrar (papermill ersätter den här cellen när rapporten körs)
 county_code = "18"  # länskod
 data_dir = None  # mapp med en undermapp per källa (lika, socialstyrelsen, avstand, monitoring)
 figures_dir = None  # var figurerna sparas, utan mapp visas de bara
 tables_dir = None  # var tabellerna sparas, annars i figures_dir
 lang = "sv"  # "sv" eller "en"
 seed = 20261123  # frö för demodata och bootstrap-intervall
-synthetic = None  # True när data_dir är demodata, utan värde gäller det när data_dir saknas"""
-    ),
-    markdown(
-        """# Sammanfattning för länet
+synthetic = None  # True när data_dir är demodata, utan värde gäller det när data_dir saknas
 
-De få figurer som en regional rapport inleds med: var kommunerna står i digital mognad,
-länets gemensamma utvecklingsområden, utbredningen av e-hälsotjänster jämfört med riket,
-avståndet till service och läget i effektuppföljningen. Varje del visas bara när det finns
-data för den; de fullständiga analyserna finns i rapportens övriga delar."""
-    ),
-    code(
-        """from pathlib import Path
+# %% [markdown]
+# # Sammanfattning för länet
+#
+# De få figurer som en regional rapport inleds med: var kommunerna står i digital mognad,
+# länets gemensamma utvecklingsområden, utbredningen av e-hälsotjänster jämfört med riket,
+# avståndet till service och läget i effektuppföljningen. Varje del visas bara när det finns
+# data för den; de fullständiga analyserna finns i rapportens övriga delar.
+
+# %%
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from ehalsa_analys import demo, load, maturity, plots, reference as ref
+from ehalsa_analys import demo, load, maturity, plots
+from ehalsa_analys import reference as ref
 from ehalsa_analys.paths import demo_dir
-from ehalsa_analys.report import Outputs
+from ehalsa_analys.store import Outputs
 
 county_code = ref.resolve_county(county_code)  # 18, "18" or "Örebro län" all work
 out = Outputs(figures_dir, tables_dir)
@@ -47,17 +58,17 @@ def has_data(folder):
     return path.is_dir() and any(p.is_file() for p in path.rglob("*"))
 
 
-print(f"{county}: underlag i {root}")"""
-    ),
-    markdown(
-        """## Digital mognad
+print(f"{county}: underlag i {root}")
 
-Kommunernas poäng (0–100) i LIKA:s fyra delar i den senaste värderingen, sorterade
-efter mognadsindex med den mest mogna kommunen överst. Texten under figuren säger vilken
-del som oftast är kommunernas svagaste."""
-    ),
-    code(
-        """lika = load.lika(root / "lika") if has_data("lika") else None
+# %% [markdown]
+# ## Digital mognad
+#
+# Kommunernas poäng (0–100) i LIKA:s fyra delar i den senaste värderingen, sorterade
+# efter mognadsindex med den mest mogna kommunen överst. Texten under figuren säger vilken
+# del som oftast är kommunernas svagaste.
+
+# %%
+lika = load.lika(root / "lika") if has_data("lika") else None
 responses = None if lika is None else lika[lika["municipality_code"].str[:2] == county_code]
 if responses is not None and len(responses):
     SOURCE = "LIKA Socialtjänst" + SYNTHETIC
@@ -82,16 +93,16 @@ if responses is not None and len(responses):
         plt.show()
     print(caption)
 else:
-    print("Inga LIKA-värderingar för länet i underlaget: delen om digital mognad utgår.")"""
-    ),
-    markdown(
-        """## Gemensamma utvecklingsområden
+    print("Inga LIKA-värderingar för länet i underlaget: delen om digital mognad utgår.")
 
-De delar av LIKA där flest kommuner ligger under 50 poäng, med länets svagaste
-indikatorer och instrumentets förslag på aktiviteter."""
-    ),
-    code(
-        """if responses is not None and len(responses):
+# %% [markdown]
+# ## Gemensamma utvecklingsområden
+#
+# De delar av LIKA där flest kommuner ligger under 50 poäng, med länets svagaste
+# indikatorer och instrumentets förslag på aktiviteter.
+
+# %%
+if responses is not None and len(responses):
     areas = maturity.development_areas(latest, instrument=instrument, threshold=0.5)
     top = areas.iloc[0]
     caption = (
@@ -103,16 +114,16 @@ indikatorer och instrumentets förslag på aktiviteter."""
         plots.development_table(areas, max_rows=3, lang=lang, ax=ax, source=SOURCE)
         out.figure(fig, "sammanfattning_utvecklingsomraden", caption=caption, source=SOURCE)
         plt.show()
-    print(caption)"""
-    ),
-    markdown(
-        """## E-hälsa jämfört med riket
+    print(caption)
 
-Andelen av länets kommuner som erbjuder digital nattillsyn, år för år, mot riket
-(Socialstyrelsens enkät)."""
-    ),
-    code(
-        """if has_data("socialstyrelsen"):
+# %% [markdown]
+# ## E-hälsa jämfört med riket
+#
+# Andelen av länets kommuner som erbjuder digital nattillsyn, år för år, mot riket
+# (Socialstyrelsens enkät).
+
+# %%
+if has_data("socialstyrelsen"):
     from ehalsa_analys import compare
 
     SOURCE = "Socialstyrelsens enkät" + SYNTHETIC
@@ -130,23 +141,29 @@ Andelen av länets kommuner som erbjuder digital nattillsyn, år för år, mot r
     caption = f"Digital nattillsyn {last}: {here} av kommunerna i {county}, {there} i riket."
     with plots.house_style():
         fig, ax = plt.subplots(figsize=(8, 4.5))
-        plots.adoption_curves(levels, county_code=county_code, title="Digital nattillsyn",
-                              lang=lang, ax=ax, source=SOURCE)
+        plots.adoption_curves(
+            levels,
+            county_code=county_code,
+            title="Digital nattillsyn",
+            lang=lang,
+            ax=ax,
+            source=SOURCE,
+        )
         out.figure(fig, "sammanfattning_enkat", caption=caption, source=SOURCE)
         plt.show()
     print(caption)
 else:
-    print("Inga enkätdata i underlaget: jämförelsen med riket utgår.")"""
-    ),
-    markdown(
-        """## Effektuppföljning
+    print("Inga enkätdata i underlaget: jämförelsen med riket utgår.")
 
-Läget i det senaste kvartalet för det mått som har ett mål: andel hemtjänstbesök som görs
-digitalt, per kommun, med styrgränser från baslinjen. Texten säger hur många kommuner som
-visar en förbättring."""
-    ),
-    code(
-        """data = None
+# %% [markdown]
+# ## Effektuppföljning
+#
+# Läget i det senaste kvartalet för det mått som har ett mål: andel hemtjänstbesök som görs
+# digitalt, per kommun, med styrgränser från baslinjen. Texten säger hur många kommuner som
+# visar en förbättring.
+
+# %%
+data = None
 if has_data("monitoring"):
     catalogue = load.metric_catalogue()
     data = load.monitoring(root / "monitoring", catalogue=catalogue)
@@ -182,8 +199,4 @@ if data is not None and len(data):
             plt.show()
         print(caption)
 else:
-    print("Inga uppföljningsdata för länet i underlaget: delen om effektuppföljning utgår.")"""
-    ),
-]
-
-print(write(cells, "05_regional_rapport.ipynb"))
+    print("Inga uppföljningsdata för länet i underlaget: delen om effektuppföljning utgår.")

@@ -1,10 +1,20 @@
-"""Write notebooks/01_lika_mognad.ipynb (outputs stripped). Run: python tools/make_notebook_01.py"""
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
 
-from notebook_writer import code, markdown, parameters, write
-
-cells = [
-    parameters(
-        """# Parametrar (papermill ersätter den här cellen när rapporten körs)
+# %% tags=["parameters"]
+# Parametrar (papermill ersätter den här cellen när rapporten körs)
 county_code = "18"  # länskod, t.ex. "18" för Örebro län
 data_dir = None  # mapp med LIKA-filer, utan mapp används syntetiska demodata
 rounds = None  # värderingsomgångar (år), t.ex. [2018, 2022], utan lista alla i data
@@ -15,29 +25,30 @@ figures_dir = None  # var figurerna sparas, utan mapp visas de bara
 tables_dir = None  # var tabellerna sparas, annars i figures_dir
 lang = "sv"  # "sv" eller "en"
 seed = 20261123  # frö för bootstrap-intervallen
-synthetic = None  # True när data_dir är demodata, utan värde gäller det när data_dir saknas"""
-    ),
-    markdown(
-        """# LIKA Socialtjänst: digital mognad i länets kommuner
+synthetic = None  # True när data_dir är demodata, utan värde gäller det när data_dir saknas
 
-Länets kommuner har gjort självskattningen LIKA (Ledning, Infrastruktur, Kompetens,
-Användning). Den här sammanställningen visar var varje kommun står, hur långt från
-varandra kommunerna ligger, hur de har förändrats mellan omgångarna och vilka
-gemensamma utvecklingsområden som framträder – underlaget för länets handlingsplan.
+# %% [markdown]
+# # LIKA Socialtjänst: digital mognad i länets kommuner
+#
+# Länets kommuner har gjort självskattningen LIKA (Ledning, Infrastruktur, Kompetens,
+# Användning). Den här sammanställningen visar var varje kommun står, hur långt från
+# varandra kommunerna ligger, hur de har förändrats mellan omgångarna och vilka
+# gemensamma utvecklingsområden som framträder – underlaget för länets handlingsplan.
+#
+# **Poäng.** Varje indikator får en poäng efter sin status: Uppnådd 100, Nästan där 75,
+# Påbörjad 50, Planerad 25, Ej planerad 0. *Ej relevant* och tomma svar räknas inte alls
+# (de drar inte ner medelvärdet). Poängsättningen är ehalsa_analys val; LIKA publicerar
+# ingen. Intervallen är 95 % bootstrap-intervall över indikatorerna.
 
-**Poäng.** Varje indikator får en poäng efter sin status: Uppnådd 100, Nästan där 75,
-Påbörjad 50, Planerad 25, Ej planerad 0. *Ej relevant* och tomma svar räknas inte alls
-(de drar inte ner medelvärdet). Poängsättningen är ehalsa_analys val; LIKA publicerar
-ingen. Intervallen är 95 % bootstrap-intervall över indikatorerna."""
-    ),
-    code(
-        """from pathlib import Path
+# %%
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 
-from ehalsa_analys import demo, load, maturity, plots, reference as ref
+from ehalsa_analys import demo, load, maturity, plots
+from ehalsa_analys import reference as ref
 from ehalsa_analys.errors import NoDataError
-from ehalsa_analys.report import Outputs
+from ehalsa_analys.store import Outputs
 
 county_code = ref.resolve_county(county_code)  # 18, "18" or "Örebro län" all work
 out = Outputs(figures_dir, tables_dir)
@@ -61,17 +72,17 @@ names = ref.municipalities(county_code=county_code).set_index("municipality_code
 print(
     f"{latest['municipality_code'].nunique()} kommuner i senaste omgången ({rounds[-1]}), "
     f"omgångar i data: {years}, {len(instrument)} indikatorer i instrumentet."
-)"""
-    ),
-    markdown(
-        """## Översikt: mognad per kommun och del
+)
 
-Varje rad är en kommun, sorterad efter mognadsindex (högst överst); varje kolumn en
-del av LIKA. Mörka rutor är låga poäng. Läs raden för att se en kommuns starka och
-svaga delar, och kolumnen för att se hur länet ligger till i en del."""
-    ),
-    code(
-        """scores = maturity.scores(latest, weights=instrument, seed=seed)
+# %% [markdown]
+# ## Översikt: mognad per kommun och del
+#
+# Varje rad är en kommun, sorterad efter mognadsindex (högst överst); varje kolumn en
+# del av LIKA. Mörka rutor är låga poäng. Läs raden för att se en kommuns starka och
+# svaga delar, och kolumnen för att se hur länet ligger till i en del.
+
+# %%
+scores = maturity.scores(latest, weights=instrument, seed=seed)
 index = maturity.maturity_index(latest, weights=instrument, seed=seed)
 order = index.sort_values(["index", "municipality_code"], ascending=[False, True])
 weakest = scores.loc[scores.groupby("municipality_code")["score"].idxmin(), "dimension"]
@@ -88,34 +99,28 @@ with plots.house_style():
     out.figure(fig, "lika_heatmap", caption=caption, source=SOURCE)
     plt.show()
 print(caption)
-out.table(
-    index.assign(kommun=index["municipality_code"].map(names)).round(3), "lika_mognadsindex"
-)"""
-    ),
-    markdown(
-        """## Varje kommuns avstånd till jämförelsen
+out.table(index.assign(kommun=index["municipality_code"].map(names)).round(3), "lika_mognadsindex")
 
-Staplarna visar skillnaden mellan kommunens poäng och jämförelsen (som standard länets
-medelvärde) i varje del. Blå stapel: kommunen ligger över; orange: under. Strecket är
-kommunens osäkerhetsintervall – en skillnad vars intervall korsar noll är inte säker."""
-    ),
-    code(
-        """gaps = maturity.gaps(
-    scores, reference=reference, target=target if reference == "target" else None
-)
+# %% [markdown]
+# ## Varje kommuns avstånd till jämförelsen
+#
+# Staplarna visar skillnaden mellan kommunens poäng och jämförelsen (som standard länets
+# medelvärde) i varje del. Blå stapel: kommunen ligger över; orange: under. Strecket är
+# kommunens osäkerhetsintervall – en skillnad vars intervall korsar noll är inte säker.
+
+# %%
+gaps = maturity.gaps(scores, reference=reference, target=target if reference == "target" else None)
 codes = list(order["municipality_code"])
 ncols = 3
 nrows = -(-len(codes) // ncols)
 with plots.house_style(context="paper"):
-    fig, axes = plt.subplots(
-        nrows, ncols, figsize=(11, 2.4 * nrows), sharex=True, squeeze=False
-    )
-    for ax, code in zip(axes.flat, codes):
+    fig, axes = plt.subplots(nrows, ncols, figsize=(11, 2.4 * nrows), sharex=True, squeeze=False)
+    for ax, code in zip(axes.flat, codes, strict=False):
         plots.gap_bars(gaps[gaps["municipality_code"] == code], lang=lang, ax=ax)
         ax.set_title(names.get(code, code))
         ax.get_legend().remove()
         ax.set_xlabel("")
-    for ax in axes.flat[len(codes):]:
+    for ax in axes.flat[len(codes) :]:
         ax.set_axis_off()
     fig.supxlabel("Skillnad i poäng (0–100)" if lang == "sv" else "Difference in points (0–100)")
     fig.tight_layout(rect=(0, 0.04, 1, 1))  # room for the source line
@@ -127,17 +132,17 @@ with plots.house_style(context="paper"):
         source=SOURCE,
     )
     plt.show()
-out.table(gaps.assign(kommun=gaps["municipality_code"].map(names)).round(3), "lika_gap")"""
-    ),
-    markdown(
-        """## Spridning mellan kommunerna
+out.table(gaps.assign(kommun=gaps["municipality_code"].map(names)).round(3), "lika_gap")
 
-Varje prick är en kommun; det svarta strecket är länets medelvärde. Stor spridning i en
-del betyder att kommunerna har kommit olika långt och kan lära av varandra; liten
-spridning på låg nivå pekar på ett gemensamt utvecklingsbehov."""
-    ),
-    code(
-        """spread = maturity.dispersion(scores, by="dimension")
+# %% [markdown]
+# ## Spridning mellan kommunerna
+#
+# Varje prick är en kommun; det svarta strecket är länets medelvärde. Stor spridning i en
+# del betyder att kommunerna har kommit olika långt och kan lära av varandra; liten
+# spridning på låg nivå pekar på ett gemensamt utvecklingsbehov.
+
+# %%
+spread = maturity.dispersion(scores, by="dimension")
 widest = spread.sort_values("range", ascending=False).iloc[0]
 caption = (
     f"Störst spridning i {widest['dimension']}: från "
@@ -150,16 +155,16 @@ with plots.house_style():
     out.figure(fig, "lika_spridning", caption=caption, source=SOURCE)
     plt.show()
 print(caption)
-spread.round(3)"""
-    ),
-    markdown(
-        """## Förändring mellan omgångarna
+spread.round(3)
 
-Grå prick: första omgången; blå prick: senaste. En fylld prick betyder att förändringen
-är större än osäkerheten (intervallet utesluter noll); en ofylld att den ryms inom den."""
-    ),
-    code(
-        """if len(rounds) >= 2:
+# %% [markdown]
+# ## Förändring mellan omgångarna
+#
+# Grå prick: första omgången; blå prick: senaste. En fylld prick betyder att förändringen
+# är större än osäkerheten (intervallet utesluter noll); en ofylld att den ryms inom den.
+
+# %%
+if len(rounds) >= 2:
     change = maturity.change(first, latest, by="municipality_code", weights=instrument, seed=seed)
     up = int((change["direction"] == "up").sum())
     caption = (
@@ -178,17 +183,17 @@ Grå prick: första omgången; blå prick: senaste. En fylld prick betyder att f
         change.assign(kommun=change["municipality_code"].map(names)).round(3), "lika_forandring"
     )
 else:
-    print(f"Bara en omgång ({rounds[0]}) i data: ingen förändring att visa.")"""
-    ),
-    markdown(
-        """## Jämförelsegrupper
+    print(f"Bara en omgång ({rounds[0]}) i data: ingen förändring att visa.")
 
-Kommuner med liknande profil över de fyra delarna grupperas (hierarkisk klustring).
-Grupp 1 har högst poäng. *Närmaste kommuner* är de tre med mest lik profil – de är
-naturliga att utbyta erfarenheter med."""
-    ),
-    code(
-        """peers = maturity.peer_groups(scores, seed=seed)
+# %% [markdown]
+# ## Jämförelsegrupper
+#
+# Kommuner med liknande profil över de fyra delarna grupperas (hierarkisk klustring).
+# Grupp 1 har högst poäng. *Närmaste kommuner* är de tre med mest lik profil – de är
+# naturliga att utbyta erfarenheter med.
+
+# %%
+peers = maturity.peer_groups(scores, seed=seed)
 profiles = maturity.peer_profiles(scores, peers)
 table = peers.assign(
     kommun=peers["municipality_code"].map(names),
@@ -196,17 +201,17 @@ table = peers.assign(
 )[["peer_group", "kommun", "narmaste"]].sort_values(["peer_group", "kommun"])
 out.table(table, "lika_jamforelsegrupper")
 print(f"{peers.attrs['k']} grupper (vald efter högst silhuettvärde).")
-profiles.round(2)"""
-    ),
-    markdown(
-        """## Gemensamma utvecklingsområden
+profiles.round(2)
 
-Delarna där flest kommuner ligger under tröskeln kommer först. För varje del visas de
-svagaste indikatorerna i länet och instrumentets förslag på aktiviteter – samma form
-som länets handlingsplan (område, målbild, förslag på aktiviteter)."""
-    ),
-    code(
-        """areas = maturity.development_areas(latest, instrument=instrument, threshold=threshold)
+# %% [markdown]
+# ## Gemensamma utvecklingsområden
+#
+# Delarna där flest kommuner ligger under tröskeln kommer först. För varje del visas de
+# svagaste indikatorerna i länet och instrumentets förslag på aktiviteter – samma form
+# som länets handlingsplan (område, målbild, förslag på aktiviteter).
+
+# %%
+areas = maturity.development_areas(latest, instrument=instrument, threshold=threshold)
 top = areas.iloc[0]
 caption = (
     f"{top['dimension']} är länets första utvecklingsområde: {top['n_below']} av "
@@ -221,16 +226,16 @@ print(caption)
 out.table(areas.round(3), "lika_utvecklingsomraden")
 weak = maturity.weakest_indicators(latest, instrument=instrument, threshold=threshold)
 out.table(weak.round(3), "lika_svagaste_indikatorer")
-weak.head(10)"""
-    ),
-    markdown(
-        """## Karta: mognadsindex
+weak.head(10)
 
-Mognadsindex väger samman alla områden och delar (varje cell område × del lika
-mycket). Kommuner utan värdering är streckade."""
-    ),
-    code(
-        """best = order.iloc[0]
+# %% [markdown]
+# ## Karta: mognadsindex
+#
+# Mognadsindex väger samman alla områden och delar (varje cell område × del lika
+# mycket). Kommuner utan värdering är streckade.
+
+# %%
+best = order.iloc[0]
 caption = (
     f"Högst mognadsindex har {names.get(best['municipality_code'])} "
     f"({best['index'] * 100:.0f} poäng)."
@@ -240,8 +245,4 @@ with plots.house_style():
     plots.maturity_map(index, county_code=county_code, lang=lang, ax=ax, source=SOURCE)
     out.figure(fig, "lika_karta", caption=caption, source=SOURCE)
     plt.show()
-print(caption)"""
-    ),
-]
-
-print(write(cells, "01_lika_mognad.ipynb"))
+print(caption)
