@@ -41,6 +41,7 @@ from . import __version__
 from ._atomic import write_bytes
 from .errors import EhalsaError
 from .paths import processed_dir
+from .safe import neutralise, slug
 
 __all__ = [
     "Outputs",
@@ -217,7 +218,11 @@ def write_report_table(data: pd.DataFrame, name: str, directory: str | os.PathLi
     The CSV is what Swedish Excel opens directly: UTF-8 with BOM, ``;``
     between fields, a decimal comma, CRLF line ends. Cells holding tuples or
     lists (such as the weakest indicators of a development area) are joined
-    with "; ". Both files are byte-identical for the same table.
+    with "; ". Text that a spreadsheet would run as a formula (headers
+    included) is neutralised (:func:`ehalsa_analys.safe.neutralise`), the
+    workbook stores every text as a string, never as a formula, and ``name``
+    becomes a safe slug (:func:`ehalsa_analys.safe.slug`). Both files are
+    byte-identical for the same table.
 
     Example
     -------
@@ -230,18 +235,26 @@ def write_report_table(data: pd.DataFrame, name: str, directory: str | os.PathLi
     from openpyxl import Workbook
 
     directory = Path(directory)
+    name = slug(name)
     table = data.reset_index(drop=True).copy()
+    table.columns = [neutralise(str(c)) for c in table.columns]
     for column in table.columns:
         if table[column].map(lambda v: isinstance(v, (tuple, list))).any():
             table[column] = table[column].map(_cell)
+        if table[column].dtype == object or isinstance(table[column].dtype, pd.StringDtype):
+            table[column] = table[column].map(neutralise)
     text = table.to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
     csv = write_bytes(directory / f"{name}.csv", text.encode("utf-8-sig"))
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = name[:31]
-    sheet.append([str(c) for c in table.columns])
+    sheet.append(list(table.columns))
     for row in table.itertuples(index=False):
-        sheet.append([_cell(v) for v in row])
+        sheet.append([neutralise(_cell(v)) for v in row])
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # a string, never a formula
     xlsx = write_bytes(directory / f"{name}.xlsx", xlsx_bytes(workbook))
     return [csv, xlsx]
 
@@ -422,9 +435,10 @@ class Outputs:
         self._order = 0
 
     def figure(self, fig, name: str, *, caption: str = "", source: str = "") -> list[Path]:
-        """Save ``fig`` as ``<name>.png``/``.svg`` plus ``<name>.json`` (caption, source)."""
+        """Save ``fig`` as ``<name>.png``/``.svg`` plus ``<name>.json``; ``name`` is slugged."""
         if self.figures_dir is None:
             return []
+        name = slug(name)
         self._order += 1
         from .plots import save  # figures only: tables need no matplotlib
 
