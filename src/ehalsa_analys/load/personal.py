@@ -5,9 +5,9 @@ The rule
 A cell **looks like** a personal identity number (personnummer) when, after
 stripping, it is
 
-* 10 digits, ``YYMMDDNNNC``, optionally with ``-`` or ``+`` before the last
-  four (``121212-1212``; ``+`` is written for people aged 100 or more), or
-* 12 digits, ``YYYYMMDDNNNC``, optionally with ``-`` before the last four, or
+* 10 digits, ``YYMMDDNNNC``, optionally with ``-``, ``+`` or a space before
+  the last four (``121212-1212``; ``+`` is written for people aged 100 or more), or
+* 12 digits, ``YYYYMMDDNNNC``, optionally with ``-`` or a space before the last four, or
 * 9 digits: a 10-digit number whose leading zero Excel stripped (born 2000–09).
 
 It **is valid** when its date part is a real calendar date (month 01–12; day
@@ -40,7 +40,6 @@ Example
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable, Mapping, Sequence
 from os import PathLike
 from typing import Any
@@ -49,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import PersonalDataError
+from ..privacy import is_personal_number, mask_personal_numbers
 
 __all__ = [
     "LOOKS_LIKE_PERSONAL_NUMBER",
@@ -60,60 +60,9 @@ __all__ = [
 ]
 
 #: A cell that looks like a personal identity number (see the module docstring).
-LOOKS_LIKE_PERSONAL_NUMBER = r"[0-9]{6}[-+]?[0-9]{4}|[0-9]{8}-?[0-9]{4}|[0-9]{9}"
+LOOKS_LIKE_PERSONAL_NUMBER = r"[0-9]{6}[-+ ]?[0-9]{4}|[0-9]{8}[- ]?[0-9]{4}|[0-9]{9}"
 #: A column is refused when more than this share of its number-shaped cells is valid.
 PERSONAL_NUMBER_SHARE = 0.5
-
-
-def _luhn_ok(ten: str) -> bool:
-    total = 0
-    for i, ch in enumerate(ten[:9]):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return (10 - total % 10) % 10 == int(ten[9])
-
-
-def _date_ok(year_options: Sequence[int], month: int, day: int) -> bool:
-    if day > 60:
-        day -= 60  # samordningsnummer
-    if not 1 <= month <= 12 or not 1 <= day <= 31:
-        return False
-    return any(day <= calendar.monthrange(year, month)[1] for year in year_options)
-
-
-def is_personal_number(text: Any) -> bool:
-    """True when ``text`` is a valid Swedish personal identity (or co-ordination) number.
-
-    Valid means: the shape of :data:`LOOKS_LIKE_PERSONAL_NUMBER`, a real date
-    (day + 60 for a samordningsnummer) and a correct Luhn check digit.
-
-    Example
-    -------
-    >>> is_personal_number("811228-9874"), is_personal_number("198112289874")
-    (True, True)
-    >>> is_personal_number("701063-2391")   # samordningsnummer: day 63 is the 3rd
-    True
-    """
-    s = str(text).strip()
-    plus = "+" in s
-    digits = s.replace("-", "", 1).replace("+", "", 1)
-    if not (digits.isascii() and digits.isdigit()):
-        return False
-    if len(digits) == 9:
-        digits = "0" + digits
-    if len(digits) == 12:
-        century = int(digits[:2])
-        if century not in (18, 19, 20) or plus:
-            return False
-        years = [century * 100 + int(digits[2:4])]
-        ten = digits[2:]
-    elif len(digits) == 10:
-        yy = int(digits[:2])
-        years = [1800 + yy, 1900 + yy] if plus else [1900 + yy, 2000 + yy]
-        ten = digits
-    else:
-        return False
-    return _date_ok(years, int(ten[2:4]), int(ten[4:6])) and _luhn_ok(ten)
 
 
 def personal_number_mask(values: Sequence[Any] | pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -203,6 +152,7 @@ def check_personal_numbers(
             label = labels(key)
         else:
             label = (labels or {}).get(key, str(key))
+        label = mask_personal_numbers(label)  # a header may hold a number itself
         first = int(np.flatnonzero(valid)[0])
         row = None if rows is None else int(np.asarray(rows)[first])
         raise PersonalDataError(
