@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ehalsa_analys import cli, store
+from ehalsa_analys import cli
+from ehalsa_analys import history as hist
 from ehalsa_analys.demo import monitoring as demo_monitoring
 
 
@@ -48,7 +49,7 @@ def test_monitor_command_quarterly_cycle(tmp_path, capsys):
     assert "1 ersatta" in capsys.readouterr().out
     audit = pd.read_parquet(history.parent / "audit.parquet")
     assert audit["metric_id"].tolist() == ["nattillsyn_brukare"]
-    assert store.read_history(tmp_path / "data" / "processed")["value"].max() == 999
+    assert hist.read_history(tmp_path / "data" / "processed")["value"].max() == 999
 
     # The next quarter is added.
     assert cli.main(["monitor", "--input", str(folder / "nasta_kvartal"), *root]) == 0

@@ -509,7 +509,7 @@ def monitor_quarter(
     """The quarterly rerun behind ``ehalsa monitor``: history, charts, summary, manifest.
 
     Reads ``input_path`` (a file or folder of quarterly measurements), adds it
-    to the history in data/processed (:func:`store.append_history`: nothing
+    to the history in data/processed (:func:`history.append_history`: nothing
     changes on a rerun with the same data; changed quarters stop the run
     unless ``replace``), recomputes every chart from the whole history,
     writes one figure per metric, the quarter's summary (CSV/xlsx with small
@@ -528,12 +528,13 @@ def monitor_quarter(
     import pandas as pd
 
     from . import disclosure, load, monitoring
+    from . import history as history_store
     from .paths import processed_dir
 
     root = Path(root) if root is not None else project_root()
     catalogue = load.metric_catalogue()
     data = load.monitoring(input_path, catalogue=catalogue)
-    result = store.append_history(data, directory=processed_dir(root), replace=replace)
+    result = history_store.append_history(data, directory=processed_dir(root), replace=replace)
     echo(
         f"Historik {result.path}: {len(result.added)} nya rader, {result.unchanged} oförändrade"
         + (
@@ -543,7 +544,7 @@ def monitor_quarter(
         )
         + "."
     )
-    history = store.read_history(processed_dir(root))
+    history = history_store.read_history(processed_dir(root))
     charts = monitoring.charts_for(history, catalogue)
     period = pd.Period(quarter, "Q") if quarter else history["period"].max()
     counties = history["municipality_code"].str[:2].unique()

@@ -29,17 +29,14 @@ import os
 import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from . import __version__
 from ._atomic import write_bytes
-from .errors import EhalsaError
 from .paths import processed_dir
 from .safe import neutralise, slug
 
@@ -52,10 +49,6 @@ __all__ = [
     "manifest_entry",
     "write_manifest",
     "KEY_PACKAGES",
-    "append_history",
-    "read_history",
-    "HistoryResult",
-    "HistoryConflictError",
 ]
 
 #: Dependencies whose versions every manifest records.
@@ -257,150 +250,6 @@ def write_report_table(data: pd.DataFrame, name: str, directory: str | os.PathLi
                 cell.data_type = "s"  # a string, never a formula
     xlsx = write_bytes(directory / f"{name}.xlsx", xlsx_bytes(workbook))
     return [csv, xlsx]
-
-
-# --------------------------------------------------------------------------- quarterly history
-
-HISTORY_KEYS = ("municipality_code", "period", "metric_id")
-HISTORY_VALUES = ("numerator", "denominator", "value", "status")
-
-
-class HistoryConflictError(EhalsaError):
-    """New data change quarters already in the history; nothing was written."""
-
-
-@dataclass(frozen=True)
-class HistoryResult:
-    """What :func:`append_history` did.
-
-    Attributes
-    ----------
-    path : Path
-        The history file.
-    added, replaced : DataFrame
-        Rows new to the history, and the old rows that ``replace=True``
-        overwrote (also kept in the audit file).
-    unchanged : int
-        Rows already in the history with the same values.
-    """
-
-    path: Path
-    added: pd.DataFrame
-    replaced: pd.DataFrame
-    unchanged: int
-
-
-def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
-    both_missing = a.isna().to_numpy() & b.isna().to_numpy()
-    equal = (a.to_numpy(dtype=object) == b.to_numpy(dtype=object)) & ~a.isna().to_numpy()
-    return both_missing | equal
-
-
-def append_history(
-    new: pd.DataFrame,
-    *,
-    directory: str | os.PathLike | None = None,
-    replace: bool = False,
-) -> HistoryResult:
-    """Add monitoring rows to the quarterly history without touching what is already there.
-
-    The history is ``<directory>/monitoring/history.parquet`` (default
-    data/processed). Rows whose municipality, quarter and metric are new are
-    added. Rows already there with the same numerator, denominator, value and
-    status change nothing, so rerunning a quarter is idempotent (the file
-    keeps its bytes). Rows that differ stop the run with
-    :class:`HistoryConflictError` listing the differences, unless
-    ``replace=True``: then the old rows go to ``monitoring/audit.parquet``
-    (with the run number of the replacement, no clock time, so the files stay
-    deterministic) and the new values take their place. The history file is
-    replaced in one rename after it is fully written; a crash leaves the
-    previous history intact.
-
-    Example
-    -------
-    >>> import tempfile, pandas as pd
-    >>> d = pd.DataFrame({"municipality_code": ["1880"], "period": [pd.Period("2024Q1", "Q")],
-    ...     "metric_id": ["m"], "numerator": [None], "denominator": [None], "value": [3.0],
-    ...     "status": [""]})
-    >>> folder = tempfile.mkdtemp()
-    >>> first = append_history(d, directory=folder)
-    >>> len(first.added), append_history(d, directory=folder).unchanged
-    (1, 1)
-    """
-    missing = [c for c in (*HISTORY_KEYS, *HISTORY_VALUES) if c not in new.columns]
-    if missing:
-        raise ValueError(f"`new` lacks the column(s) {missing}; pass a monitoring table.")
-    directory = Path(directory) if directory is not None else processed_dir()
-    path = directory / "monitoring" / "history.parquet"
-    keys, values = list(HISTORY_KEYS), list(HISTORY_VALUES)
-    incoming = new[keys + values].copy()
-    incoming["numerator"] = incoming["numerator"].astype(float)
-    incoming["denominator"] = incoming["denominator"].astype(float)
-    old = pd.read_parquet(path) if path.is_file() else incoming.iloc[:0]
-    merged = incoming.merge(old, on=keys, how="left", suffixes=("", "_old"), indicator=True)
-    known = (merged["_merge"] == "both").to_numpy()
-    same = np.ones(len(merged), dtype=bool)
-    for column in values:
-        same &= _same(merged[column], merged[f"{column}_old"])
-    changed = known & ~same
-    if changed.any() and not replace:
-        rows = merged[changed]
-        lines = [
-            f"{r.municipality_code} {r.period} {r.metric_id}: "
-            + ", ".join(
-                f"{c} {getattr(r, c + '_old')!r} -> {getattr(r, c)!r}"
-                for c in values
-                if not _same(pd.Series([getattr(r, c)]), pd.Series([getattr(r, c + "_old")]))[0]
-            )
-            for r in rows.head(20).itertuples()
-        ]
-        more = len(rows) - len(lines)
-        raise HistoryConflictError(
-            f"{len(rows)} row(s) differ from the history already stored:\n    "
-            + "\n    ".join(lines)
-            + (f"\n    … and {more} more" if more > 0 else ""),
-            file=str(path),
-            hint="check the new export; to overwrite the stored values on purpose, "
-            "run again with --replace (the old rows are kept in monitoring/audit.parquet)",
-        )
-    added = incoming[~known].reset_index(drop=True)
-    replaced = merged.loc[changed, keys + [f"{c}_old" for c in values]]
-    replaced = replaced.rename(columns={f"{c}_old": c for c in values}).reset_index(drop=True)
-    if added.empty and replaced.empty:
-        return HistoryResult(path, added, replaced, int(known.sum()))
-    if not replaced.empty:
-        audit_path = directory / "monitoring" / "audit.parquet"
-        audit = pd.read_parquet(audit_path) if audit_path.is_file() else None
-        run = 1 if audit is None else int(audit["replacement_run"].max()) + 1
-        entry = replaced.assign(replacement_run=run)
-        write_table(
-            entry if audit is None else pd.concat([audit, entry], ignore_index=True),
-            "audit",
-            directory=directory / "monitoring",
-            keys=["replacement_run", *keys],
-        )
-    kept = old.merge(replaced[keys], on=keys, how="left", indicator=True)
-    kept = kept[kept["_merge"] == "left_only"].drop(columns="_merge")
-    updated = incoming[known & changed] if replace else incoming.iloc[:0]
-    history = pd.concat([kept, updated, added], ignore_index=True)[keys + values]
-    write_table(history, "history", directory=directory / "monitoring", keys=keys)
-    return HistoryResult(path, added, replaced, int((known & same).sum()))
-
-
-def read_history(directory: str | os.PathLike | None = None) -> pd.DataFrame:
-    """The stored quarterly history (empty when none), sorted by municipality, quarter, metric.
-
-    Example
-    -------
-    >>> import tempfile
-    >>> read_history(tempfile.mkdtemp()).empty
-    True
-    """
-    directory = Path(directory) if directory is not None else processed_dir()
-    path = directory / "monitoring" / "history.parquet"
-    if not path.is_file():
-        return pd.DataFrame(columns=[*HISTORY_KEYS, *HISTORY_VALUES])
-    return pd.read_parquet(path)
 
 
 class Outputs:
