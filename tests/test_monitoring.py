@@ -10,6 +10,7 @@ import pytest
 from scipy import stats
 
 from ehalsa_analys import monitoring
+from ehalsa_analys.errors import SchemaError
 
 
 def _q(values, start="2022Q1"):
@@ -337,3 +338,20 @@ def test_freeze_a_new_baseline_after_an_intervention():
     assert chart["cl"].tolist()[4:] == [9.5] * 6  # the new part's first four quarters
     assert chart["baseline"].tolist() == [True] * 8 + [False] * 2
     assert chart["sigma_signal"].tolist()[-2:] == [True, True]
+
+
+@pytest.mark.parametrize(
+    ("chart", "values", "first"),
+    [
+        ("p", [0.1, 45.0, 0.2, 0.3], "45.0 in 2024Q2"),  # a percentage where a share belongs
+        ("pp", [0.1, 0.2, -0.1, 0.3], "-0.1 in 2024Q3"),
+        ("c", [3.0, -1.0, 4.0, 2.0], "-1.0 in 2024Q2"),
+        ("i", [3.0, float("inf"), 4.0, 2.0], "inf in 2024Q2"),
+    ],
+)
+def test_control_chart__values_outside_the_domain_are_refused(chart, values, first):
+    q = pd.period_range("2024Q1", periods=4, freq="Q")
+    n = pd.Series([100.0] * 4, index=q) if chart in ("p", "pp") else None
+    with pytest.raises(SchemaError, match=first) as err:
+        monitoring.control_chart(pd.Series(values, index=q, name="andel"), n, chart=chart)
+    assert "column andel" in str(err.value) and "Fix:" in str(err.value)

@@ -90,7 +90,7 @@ import pandas as pd
 from scipy import stats
 from scipy.special import gammaln
 
-from .errors import check_choice
+from .errors import SchemaError, check_choice
 from .schemas import require_columns
 
 __all__ = [
@@ -657,6 +657,7 @@ def control_chart(
         n = _as_series(denominators, "denominators").reindex(y.index)
         if (n <= 0).any():
             raise ValueError("`denominators` must be greater than zero.")
+    _check_domain(y, chart)
     if chart in ("xbar", "s"):
         grouped = y.groupby(level=0, sort=False)
         n = grouped.count().astype(float)
@@ -673,6 +674,28 @@ def control_chart(
         rules=rules,
         sd=sd,
     )
+
+
+def _check_domain(y: pd.Series, chart: str) -> None:
+    """Refuse values a chart cannot mean: proportions outside 0–1, negative counts, ±inf."""
+    values = y.to_numpy(float)
+    if chart in ("p", "pp"):
+        bad, domain = ~np.isnan(values) & ~((values >= 0) & (values <= 1)), "proportions 0–1"
+    elif chart in ("c", "u", "up", "g", "t"):
+        bad, domain = ~np.isnan(values) & ~((values >= 0) & np.isfinite(values)), "values >= 0"
+    else:
+        bad, domain = np.isinf(values), "finite values"
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        raise SchemaError(
+            f"A {chart} chart takes {domain}, but {int(bad.sum())} value(s) are outside, "
+            f"first {float(values[first])!r} in {y.index[first]}",
+            column=y.name,
+            value=float(values[first]),
+            hint="give shares as 0–1 (divide percentages by 100) and counts as numbers >= 0"
+            if chart in ("p", "pp")
+            else "check the measurements: counts and times cannot be negative or infinite",
+        )
 
 
 run_chart.__doc__ = run_chart.__doc__.format(params=_CHART_DOC_PARAMS)
