@@ -197,14 +197,41 @@ def _hint(value: str) -> str:
     )
 
 
+#: A count written with a comma or point before three digits ("1,000"): 1 or 1000?
+_THOUSANDS_LOOKALIKE = r"[-+\u2212\u2013]?[0-9]{1,3}[,.][0-9]{3}"
+
+
+def _domain_hint(value: Any, what: str, minimum: float | None, maximum: float | None) -> str:
+    if what == "is not a number":
+        return _hint(value)
+    if what == "is not a whole number":
+        return (
+            "a count is a whole number; write thousands with a space (1 234), never with a "
+            "comma or point, which reads as a decimal sign"
+        )
+    if what == "is infinite":
+        return "write a finite number, or '..' when the value is missing"
+    if maximum == 1 and minimum == 0:
+        return "this column holds shares 0–1; a percentage (e.g. 45) belongs in a % column"
+    bounds = " and ".join(
+        f"{word} {bound:g}"
+        for word, bound in (("at least", minimum), ("at most", maximum))
+        if bound is not None
+    )
+    return f"values of this column must be {bounds}; check the cell, or mark it '..' if unknown"
+
+
 def parse_numbers(
     values: Sequence[Any] | pd.Series,
     *,
     file: str | PathLike | None = None,
     column: str | None = None,
     rows: Sequence[int] | np.ndarray | None = None,
+    integer: bool = False,
+    minimum: float | None = None,
+    maximum: float | None = None,
 ) -> tuple[pd.Series, pd.Series]:
-    """Parse Swedish-written numbers and missing-value markers.
+    """Parse Swedish-written numbers and missing-value markers, within their domain.
 
     Parameters
     ----------
@@ -215,6 +242,12 @@ def parse_numbers(
     rows : list-like of int, optional
         The file row of each value (1-based, as a person sees the file), for
         the error message. Without it the message names the position.
+    integer : bool
+        The column holds counts: every number must be whole. ``"1,234"`` is
+        then an error (it reads 1.234, not one thousand two hundred and
+        thirty-four), never 1.234 persons.
+    minimum, maximum : float, optional
+        The domain (inclusive): a number outside it is an error, never clipped.
 
     Returns
     -------
@@ -226,8 +259,9 @@ def parse_numbers(
     Raises
     ------
     InputFileError
-        For the first cell that is neither a number nor a marker; the message
-        names the file, row, column and value and says how to fix it.
+        For the first cell that is neither a number nor a marker, is infinite,
+        or is outside the domain; the message names the file, row, column and
+        value and says how to fix it.
 
     Example
     -------
@@ -238,21 +272,46 @@ def parse_numbers(
     Traceback (most recent call last):
     ...
     ehalsa_analys.errors.InputFileError: Value '1,234,5' is not a number (file a.csv, row 7, ...
+    >>> parse_numbers(["12", "1,234"], column="Antal", rows=[2, 3], integer=True, minimum=0)
+    Traceback (most recent call last):
+    ...
+    ehalsa_analys.errors.InputFileError: Value '1,234' is not a whole number (this column ...
     """
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     floats, status, bad = _classify(series)
-    if bad.any():
-        position = int(np.flatnonzero(bad)[0])
+    problem = np.full(len(series), "", dtype=object)
+    problem[bad] = "is not a number"
+    with np.errstate(invalid="ignore"):
+        problem[(problem == "") & np.isinf(floats)] = "is infinite"
+        if integer:
+            fraction = ~np.isnan(floats) & (floats != np.round(floats))
+            if not pd.api.types.is_numeric_dtype(series.dtype):
+                # "1,000" is 1 or 1000: in a count column a three-digit decimal part is refused.
+                fraction |= (
+                    _as_text(series.reset_index(drop=True).astype(object))
+                    .str.fullmatch(_THOUSANDS_LOOKALIKE)
+                    .fillna(False)
+                    .to_numpy(dtype=bool)
+                )
+            problem[(problem == "") & fraction] = "is not a whole number"
+        if minimum is not None:
+            problem[(problem == "") & (floats < minimum)] = f"is below {minimum:g}"
+        if maximum is not None:
+            problem[(problem == "") & (floats > maximum)] = f"is above {maximum:g}"
+    if (problem != "").any():
+        position = int(np.flatnonzero(problem != "")[0])
         value = series.iloc[position]
         row = None if rows is None else int(np.asarray(rows)[position])
         where = "" if rows is not None else f" at position {position}"
+        what = problem[position]
         raise InputFileError(
-            f"Value {str(value).strip()!r}{where} is not a number",
+            f"Value {str(value).strip()!r}{where} {what}"
+            + (" (this column holds counts)" if what == "is not a whole number" else ""),
             file=file,
             row=row,
             column=column,
             value=value,
-            hint=_hint(value),
+            hint=_domain_hint(value, what, minimum, maximum),
         )
     return (
         pd.Series(floats, index=series.index, dtype="float64", name=series.name),
