@@ -89,3 +89,24 @@ def test_a_header_holding_a_number_is_masked_in_the_message():
 def test_a_column_written_with_spaces_is_refused():
     with pytest.raises(PersonalDataError, match="Column 'pnr'"):
         check_personal_numbers({"pnr": ["19121212 1212", "811228 9874"]}, file="x.csv", rows=[2, 3])
+
+
+@pytest.mark.parametrize(
+    ("lines", "row", "column"),
+    [
+        (["Kommun;Brukare 19121212-1212", "1880;4"], 1, "column 2"),
+        (["Rapport om 811228 9874", "", "Kommun;Antal", "1880;4"], 1, None),
+    ],
+)
+def test_a_file_whose_header_or_title_holds_a_number_is_refused(tmp_path, lines, row, column):
+    from ehalsa_analys.load import read_table
+
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(PersonalDataError) as err:
+        read_table(path)
+    message = str(err.value)
+    assert "19121212-1212" not in message and "811228" not in message
+    assert "export.csv" in message and f"row {row}" in message
+    if column:
+        assert column in message

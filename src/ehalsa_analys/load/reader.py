@@ -146,6 +146,7 @@ import pandas as pd
 
 from .. import reference
 from ..errors import EhalsaError, InputFileError, UnknownMunicipalityError
+from ..privacy import check_text
 from .numbers import MISSING_MARKERS, SUPPRESSED_MARKERS, _classify, parse_numbers
 from .personal import check_personal_numbers, personal_number_mask
 
@@ -1148,6 +1149,7 @@ def read_table(
     )
 
     layout = _layout(grid, index, header_row, file)
+    _check_layout_texts(grid, layout, file)
     body = _fill_merged_body(grid, layout)
     headers = layout.names
     header_at = int(grid.rows[layout.header_rows[-1]])
@@ -1172,6 +1174,19 @@ def read_table(
         "separator": grid.separator,
     }
     return frame
+
+
+def _check_layout_texts(grid: _Grid, layout: _Layout, file: str) -> None:
+    """Headers, title rows and footnotes are single texts: one personal number refuses them."""
+    for r in layout.header_rows:
+        for j, text in enumerate(_row_texts(grid.cells, r)):
+            label = grid.column_label(j).removeprefix("column ")
+            check_text(text, what="column name", file=file, row=int(grid.rows[r]), column=label)
+    for r, texts in layout.title_cells:
+        for text in texts:
+            check_text(text, what="title row", file=file, row=int(grid.rows[r]))
+    for text in layout.footnotes:
+        check_text(text, what="footnote", file=file)
 
 
 def _personal_label(grid: _Grid, j: int, index: _AliasIndex, header_row: int | None) -> str:
