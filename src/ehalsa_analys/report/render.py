@@ -70,7 +70,6 @@ _HTML_TEXT = {
 }
 
 
-
 def _escape(value: Any) -> Markup:
     """Escape a value for the page as :func:`html.escape` does (``&quot;``, ``&#x27;``).
 
