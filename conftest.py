@@ -1,4 +1,8 @@
-"""Shared pytest set-up for tests/ and the doctests in src/: a headless backend, no open figures."""
+"""Shared pytest set-up for tests/ and the doctests in src/: a headless backend, no open figures.
+
+The backend is chosen here, once, for the test process: library modules and their docstring
+examples never call ``matplotlib.use`` (tests/test_import_direction.py checks).
+"""
 
 import matplotlib
 

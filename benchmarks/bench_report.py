@@ -20,6 +20,7 @@ import nbformat
 from nbclient import NotebookClient
 
 from ehalsa_analys import demo, report
+from ehalsa_analys.report import runner
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
@@ -45,7 +46,7 @@ def _parameters(root: Path, part: report.Part) -> dict:
 def _ours(part):
     def run(root):
         nb = NOTEBOOKS / part.notebook
-        report._execute(nb, root / f"out_{part.key}.ipynb", _parameters(root, part), cwd=root)
+        runner._execute(nb, root / f"out_{part.key}.ipynb", _parameters(root, part), cwd=root)
 
     return run
 

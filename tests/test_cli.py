@@ -53,3 +53,16 @@ def test_demo_command_writes_into_demo_folder_only(tmp_path, capsys):
     assert "data/raw/demo/LÄS_MIG.txt" in written
     assert {name.split("/")[3] for name in written} >= {"LÄS_MIG.txt", "lika", "socialstyrelsen"}
     assert "synthetic" in capsys.readouterr().out
+
+
+def test_commands_import_what_they_run_only_when_they_run():
+    heavy = ("ehalsa_analys.report", "matplotlib", "jinja2", "papermill")
+    code = (
+        "import sys\n"
+        "from ehalsa_analys import cli\n"
+        "cli.build_parser()\n"
+        f"print(sorted(m for m in sys.modules if m.startswith({heavy!r})))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -10,7 +10,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from ehalsa_analys import compare, plots, reference  # noqa: E402
-from ehalsa_analys.compare import RANK_COLOURS  # noqa: E402
+from ehalsa_analys.plots import RANK_COLOURS  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -119,6 +119,12 @@ def test_tile_chart__tiles_where_and_in_which_colour():
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["Bästa fjärdedelen / Ja", "Mittersta hälften", "Sämsta fjärdedelen / Nej",
                       "Uppgift saknas"]  # fmt: skip
+
+
+def test_rank_colours__one_tone_per_category_of_rank_colour():
+    assert tuple(RANK_COLOURS) == compare.RANK_CATEGORIES
+    assert len({c.lower() for c in RANK_COLOURS.values()}) == len(RANK_COLOURS)
+    assert not hasattr(compare, "RANK_COLOURS")  # colours live with the figures
 
 
 def test_tile_chart__from_rank_colour_in_english_and_bad_input():

@@ -7,6 +7,9 @@
     ehalsa demo [--seed N] [--root .]
     ehalsa resolve VALUE [VALUE ...]
 
+Each command imports what it runs only when it runs (``report`` and
+``monitor`` call :mod:`ehalsa_analys.report.runner` and
+:mod:`ehalsa_analys.report.quarterly`), so ``ehalsa --help`` stays quick.
 Errors of this package (:class:`~ehalsa_analys.errors.EhalsaError`) are printed
 as their one-sentence message with its fix and exit with status 2; anything
 else is a bug and shows its traceback.
@@ -23,9 +26,9 @@ from .errors import EhalsaError
 
 
 def _report(args: argparse.Namespace) -> int:
-    from . import report
+    from .report.runner import run
 
-    report.run(
+    run(
         root=args.root,
         county_code=args.county,
         year=args.year,
@@ -40,9 +43,9 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _monitor(args: argparse.Namespace) -> int:
-    from . import report
+    from .report.quarterly import monitor_quarter
 
-    report.monitor_quarter(
+    monitor_quarter(
         args.input,
         root=args.root,
         quarter=args.quarter,

@@ -132,7 +132,7 @@ from .schemas import require_columns
 
 __all__ = [
     "SIZE_CLASSES",
-    "RANK_COLOURS",
+    "RANK_CATEGORIES",
     "BINARY_UNITS",
     "size_classes",
     "reference_levels",
@@ -153,8 +153,9 @@ SIZE_CLASSES = (
 #: Units that mark a Ja/Nej figure (compared lower-case, spaces removed).
 BINARY_UNITS = frozenset({"ja/nej", "yes/no"})
 
-#: Colours of :func:`rank_colour`: Kolada's traffic lights in Okabe–Ito tones.
-RANK_COLOURS = {"green": "#009E73", "yellow": "#F0E442", "red": "#D55E00", "grey": "#BBBBBB"}
+#: The categories of :func:`rank_colour`'s ``colour`` column, Kolada's traffic lights
+#: (the figures' tones for them: :data:`ehalsa_analys.plots.RANK_COLOURS`).
+RANK_CATEGORIES = ("green", "yellow", "red", "grey")
 
 _LEVELS = ("county", "nation", "group")
 _MISSING_STATUSES = ("suppressed", "not_applicable")

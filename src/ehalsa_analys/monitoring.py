@@ -945,7 +945,7 @@ def interrupted_time_series(
     """
     import statsmodels.api as sm
 
-    from .plots.style import format_number
+    from .formatting import format_number
 
     check_choice("lang", ["sv", "en"], lang)
     y = _as_series(series, "series")
@@ -1170,7 +1170,7 @@ def summary_lines(
     Mål nådda: Örebro – Digitala besök.
     Inga mått går åt fel håll.
     """
-    from .plots.monitoring import quarter_label
+    from .formatting import quarter_label
 
     check_choice("lang", ["sv", "en"], lang)
     names = dict(names) if names is not None else {}

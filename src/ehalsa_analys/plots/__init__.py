@@ -5,12 +5,12 @@ One module per domain (``maps``, ``maturity``, ``survey``, ``access``,
 so ``plots.heatmap`` and ``plots.save`` are all a notebook needs.
 
 The shared rules (theme, colour-blind safe palettes, Swedish numbers, source
-line, deterministic saving) are described in :mod:`.style`.
+line, deterministic saving) are described in :mod:`.style`; the Swedish
+number and quarter text (``format_number``, ``quarter_label``) comes from
+:mod:`ehalsa_analys.formatting` and is re-exported here.
 
 Example
 -------
->>> import matplotlib
->>> matplotlib.use("Agg")
 >>> import matplotlib.pyplot as plt
 >>> with house_style():
 ...     fig, ax = plt.subplots()
@@ -19,6 +19,7 @@ Example
 '12\\xa0345,6'
 """
 
+from ..formatting import format_number, quarter_label
 from .access import cell_map, class_bars, cumulative_curves, savings_bars, score_map
 from .maps import choropleth, map_figsize, municipality_map
 from .maturity import (
@@ -31,7 +32,6 @@ from .maturity import (
 )
 from .monitoring import (
     its_chart,
-    quarter_label,
     spc_chart,
     spc_small_multiples,
     summary_table,
@@ -39,9 +39,9 @@ from .monitoring import (
 from .style import (
     LABELS,
     PALETTE,
+    RANK_COLOURS,
     SEQUENTIAL,
     add_source,
-    format_number,
     house_style,
     number_formatter,
     save,
@@ -57,6 +57,7 @@ from .survey import (
 __all__ = [
     "PALETTE",
     "SEQUENTIAL",
+    "RANK_COLOURS",
     "LABELS",
     "house_style",
     "format_number",

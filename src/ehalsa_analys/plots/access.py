@@ -9,8 +9,6 @@ Okabe–Ito for lines.
 
 Example
 -------
->>> import matplotlib
->>> matplotlib.use("Agg")
 >>> import matplotlib.pyplot as plt
 >>> import pandas as pd
 >>> c = pd.DataFrame({"municipality_code": "1880", "kind": "apotek", "lower": [0.0, 5.0],

@@ -2,8 +2,6 @@
 
 Example
 -------
->>> import matplotlib
->>> matplotlib.use("Agg")
 >>> import matplotlib.pyplot as plt
 >>> from ehalsa_analys.plots import house_style
 >>> with house_style():

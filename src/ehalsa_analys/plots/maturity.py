@@ -16,8 +16,6 @@ name; dimensions and areas in LIKA's order.
 
 Example
 -------
->>> import matplotlib
->>> matplotlib.use("Agg")
 >>> import matplotlib.pyplot as plt
 >>> import pandas as pd
 >>> s = pd.DataFrame({"municipality_code": ["1880", "1880", "1814", "1814"],

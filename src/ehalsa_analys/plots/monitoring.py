@@ -8,8 +8,6 @@ improvement and orange-red when it is a deterioration, otherwise orange.
 
 Example
 -------
->>> import matplotlib
->>> matplotlib.use("Agg")
 >>> import matplotlib.pyplot as plt
 >>> import pandas as pd
 >>> from ehalsa_analys import monitoring
@@ -32,10 +30,11 @@ from matplotlib.lines import Line2D
 
 from .. import reference
 from ..errors import check_choice
+from ..formatting import quarter_label
 from ..schemas import require_columns
 from .style import _PARAMS, PALETTE, add_source, number_formatter
 
-__all__ = ["quarter_label", "spc_chart", "spc_small_multiples", "its_chart", "summary_table"]
+__all__ = ["spc_chart", "spc_small_multiples", "its_chart", "summary_table"]
 
 _TEXT = {
     "sv": {
@@ -54,7 +53,6 @@ _TEXT = {
         "fitted": "Skattad nivå",
         "counterfactual": "Utan förändringen",
         "its": "Avbruten tidsserie",
-        "quarter": "{year} K{q}",
         "summary": "Läget i kvartalet",
         "columns": ["Kommun", "Mått", "Senaste", "Mål", "Signal", "Kommentar"],
     },
@@ -74,25 +72,10 @@ _TEXT = {
         "fitted": "Fitted level",
         "counterfactual": "Without the change",
         "its": "Interrupted time series",
-        "quarter": "{year} Q{q}",
         "summary": "The quarter at a glance",
         "columns": ["Municipality", "Metric", "Latest", "Target", "Signal", "Note"],
     },
 }
-
-
-def quarter_label(period, lang: str = "sv") -> str:
-    """ "2024 K1" (Swedish) or "2024 Q1" for a quarterly Period; other values as text.
-
-    Example
-    -------
-    >>> quarter_label(pd.Period("2024Q3"), "sv"), quarter_label(pd.Period("2024Q3"), "en")
-    ('2024 K3', '2024 Q3')
-    """
-    check_choice("lang", list(_TEXT), lang)
-    if isinstance(period, pd.Period) and period.freqstr.startswith("Q"):
-        return _TEXT[lang]["quarter"].format(year=period.year, q=period.quarter)
-    return str(period)
 
 
 def spc_chart(

@@ -4,9 +4,12 @@
   as a decorator. Nothing changes rcParams at import.
 * Colours are colour-blind safe: Okabe–Ito for categories (:data:`PALETTE`),
   ``cividis`` for sequential values (:data:`SEQUENTIAL`).
+* Colours of categories computed elsewhere live here too: the traffic lights
+  of :func:`ehalsa_analys.compare.rank_colour` (:data:`RANK_COLOURS`).
 * Numbers are shown Swedish style: ``format_number(12345.6)`` -> "12 345,6"
   with a no-break space (U+00A0) as thousands separator and before "%", and
-  the real minus sign U+2212. Missing values are shown as "–".
+  the real minus sign U+2212; missing values as "–". The text comes from
+  :mod:`ehalsa_analys.formatting`; :func:`number_formatter` puts it on ticks.
 * Every figure carries a source line ("Källa: …") via :func:`add_source`.
 * :func:`save` writes PNG and SVG byte-identically for identical figures.
 
@@ -19,25 +22,40 @@ Example
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib as mpl
 import numpy as np
-import pandas as pd
 
 from .._atomic import atomic_path
 from ..errors import check_choice
+from ..formatting import MINUS, NBSP, format_number, tick_decimals
+
+__all__ = [
+    "PALETTE",
+    "SEQUENTIAL",
+    "MISSING_COLOUR",
+    "RANK_COLOURS",
+    "LABELS",
+    "NBSP",
+    "MINUS",
+    "house_style",
+    "format_number",
+    "number_formatter",
+    "add_source",
+    "save",
+]
 
 #: Okabe–Ito, a categorical palette readable with colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 #: Sequential colormap (perceptually uniform and colour-blind safe).
 SEQUENTIAL = "cividis"
 MISSING_COLOUR = "#e6e6e6"
-NBSP = "\u00a0"
-MINUS = "\u2212"
+#: Colours of the traffic lights of :func:`ehalsa_analys.compare.rank_colour`
+#: (its categories :data:`ehalsa_analys.compare.RANK_CATEGORIES`) in Okabe–Ito tones.
+RANK_COLOURS = {"green": "#009E73", "yellow": "#F0E442", "red": "#D55E00", "grey": "#BBBBBB"}
 
 LABELS = {
     "sv": {
@@ -98,39 +116,6 @@ def house_style(context: str = "report") -> contextlib.AbstractContextManager:
     return mpl.rc_context(params)
 
 
-def format_number(
-    x: float | None, *, decimals: int | None = None, lang: str = "sv", percent: bool = False
-) -> str:
-    """Format a number for a figure: Swedish "12 345,6" and "45 %", English "12,345.6", "45%".
-
-    ``decimals=None`` shows integers without decimals and other numbers with
-    one. NaN or None gives "–".
-
-    Example
-    -------
-    >>> format_number(-1234.56, decimals=1)
-    '\\u22121\\xa0234,6'
-    >>> format_number(45, percent=True, lang="en")
-    '45%'
-    """
-    check_choice("lang", list(LABELS), lang)
-    if x is None or (isinstance(x, float) and math.isnan(x)) or pd.isna(x):
-        return "–"
-    value = float(x)
-    if decimals is None:
-        decimals = 0 if value.is_integer() else 1
-    text = f"{abs(value):,.{decimals}f}"
-    if lang == "sv":
-        text = text.replace(",", NBSP).replace(".", ",")
-        sign = MINUS
-        suffix = f"{NBSP}%" if percent else ""
-    else:
-        sign = "-"
-        suffix = "%" if percent else ""
-    negative = value < 0 and float(text.replace(NBSP, "").replace(",", "").replace(".", "")) != 0
-    return (sign if negative else "") + text + suffix
-
-
 class _SwedishTicks(mpl.ticker.Formatter):
     """Tick labels written by :func:`format_number`, with as many decimals as the ticks need."""
 
@@ -147,8 +132,7 @@ class _SwedishTicks(mpl.ticker.Formatter):
             locs = np.asarray(self._ticks, dtype=float) * self.factor
             steps = np.abs(np.diff(locs))
             steps = steps[steps > 0]
-            step = steps.min() if steps.size else 1.0
-            decimals = max(0, -math.floor(math.log10(step) + 1e-9)) if step < 1 else 0
+            decimals = tick_decimals(steps.min() if steps.size else 1.0)
         return format_number(
             x * self.factor, decimals=decimals, lang=self.lang, percent=self.percent
         )

@@ -6,13 +6,11 @@ chart), ``rank_colour`` (tile chart) and the observations themselves. Ja/Nej
 figures are shown as percentages of municipalities (0–100); the adoption
 curve says in its title whether the levels are unweighted (Kolada's way) or
 weighted by inhabitants. The tile chart uses Kolada's traffic lights in the
-tones of :data:`ehalsa_analys.compare.RANK_COLOURS` with "x" on suppressed
+tones of :data:`ehalsa_analys.plots.RANK_COLOURS` with "x" on suppressed
 and "–" on not-applicable tiles; the Ja/Nej map uses the same green and red.
 
 Example
 -------
->>> import matplotlib
->>> matplotlib.use("Agg")
 >>> import matplotlib.pyplot as plt
 >>> import pandas as pd
 >>> levels = pd.DataFrame({"indicator_id": "x", "period": [2020, 2022] * 2,
@@ -36,11 +34,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .. import reference
-from ..compare import RANK_COLOURS
 from ..errors import check_choice
 from ..schemas import require_columns
 from .maps import choropleth
-from .style import _PARAMS, MISSING_COLOUR, PALETTE, add_source, number_formatter
+from .style import _PARAMS, MISSING_COLOUR, PALETTE, RANK_COLOURS, add_source, number_formatter
 
 __all__ = ["adoption_curves", "tile_chart", "survey_small_multiples", "slope_chart", "survey_map"]
 

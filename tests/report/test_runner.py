@@ -10,7 +10,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from ehalsa_analys import cli, report
-from ehalsa_analys.report import ReportError
+from ehalsa_analys.errors import EhalsaError
+from ehalsa_analys.report import ReportError, runner
 
 PARAMETERS = """county_code = "18"
 data_dir = None
@@ -116,7 +117,7 @@ def test_report__part_without_data_for_the_county_is_left_out(project):
 
 
 def test_report__unknown_county(project):
-    with pytest.raises(report.EhalsaError, match="Unknown county 'Narnia län'"):
+    with pytest.raises(EhalsaError, match="Unknown county 'Narnia län'"):
         report.run(root=project, county_code="Narnia län")
 
 
@@ -147,3 +148,30 @@ def test_report__demo_twice_byte_identical(tmp_path, capsys):
     report.run(root=tmp_path)
     after = {p: p.read_bytes() for p in outputs}
     assert [p.name for p, data in before.items() if after[p] != data] == []
+
+
+def test_report__notebooks_fall_back_to_the_repository(tmp_path):
+    repository = Path(__file__).resolve().parents[2]
+    assert runner._notebooks_dir(tmp_path) == repository / "notebooks"
+    assert (runner._notebooks_dir(tmp_path) / report.PARTS[0].notebook).is_file()
+    (tmp_path / "notebooks").mkdir()
+    assert runner._notebooks_dir(tmp_path) == tmp_path / "notebooks"
+
+
+def test_report__swap_replaces_the_old_folder_by_renames(tmp_path):
+    final, built = tmp_path / "2024", tmp_path / ".2024.building"
+    final.mkdir()
+    (final / "old.txt").write_text("gammal", encoding="utf-8")
+    built.mkdir()
+    (built / "new.txt").write_text("ny", encoding="utf-8")
+    runner._swap(built, final)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2024"]
+    assert [p.name for p in final.iterdir()] == ["new.txt"]
+
+
+def test_report__public_names():
+    assert report.run is runner.run and report.ReportError is runner.ReportError
+    assert issubclass(report.ReportError, EhalsaError)
+    assert [p.key for p in report.PARTS] == ["summary", "lika", "survey", "access", "monitoring"]
+    assert sorted(report.RUN_ORDER) == sorted(p.key for p in report.PARTS)
+    assert callable(report.write_html) and callable(report.monitor_quarter)

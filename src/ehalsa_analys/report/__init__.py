@@ -1,0 +1,29 @@
+"""The regional report and the quarterly monitoring rerun: notebooks in, figures and HTML out.
+
+Three modules, one job each: :mod:`.runner` runs the notebooks of :data:`PARTS`
+(:mod:`.parts`) with papermill and swaps the results in (:func:`run`, behind
+``ehalsa report``), :mod:`.render` writes report.html from a Jinja2 template
+file (:func:`write_html`), and :mod:`.quarterly` is ``ehalsa monitor``
+(:func:`monitor_quarter`). Everything public is re-exported here.
+
+Example
+-------
+>>> from ehalsa_analys import report
+>>> [part.notebook for part in report.PARTS][:2]
+['05_regional_rapport.ipynb', '01_lika_mognad.ipynb']
+"""
+
+from .parts import PARTS, RUN_ORDER, Part
+from .quarterly import monitor_quarter
+from .render import write_html
+from .runner import ReportError, run
+
+__all__ = [
+    "Part",
+    "PARTS",
+    "RUN_ORDER",
+    "ReportError",
+    "run",
+    "write_html",
+    "monitor_quarter",
+]

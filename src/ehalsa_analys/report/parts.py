@@ -1,0 +1,75 @@
+"""The report's sections: which notebook each runs, what data folder it reads, its titles.
+
+Example
+-------
+>>> [part.key for part in PARTS]
+['summary', 'lika', 'survey', 'access', 'monitoring']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Part", "PARTS", "RUN_ORDER"]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One section of the report: a notebook and the data folder it reads."""
+
+    key: str
+    notebook: str
+    folder: str | None
+    title_sv: str
+    title_en: str
+    intro_sv: str
+
+
+#: The report's parts, in report order. ``folder`` None marks the summary.
+PARTS = (
+    Part(
+        "summary",
+        "05_regional_rapport.ipynb",
+        None,
+        "Sammanfattning",
+        "Summary",
+        "De viktigaste resultaten för länet.",
+    ),
+    Part(
+        "lika",
+        "01_lika_mognad.ipynb",
+        "lika",
+        "Digital mognad (LIKA)",
+        "Digital maturity (LIKA)",
+        "Kommunernas självskattning i LIKA Socialtjänst: var de står, hur långt från varandra "
+        "de ligger och vilka gemensamma utvecklingsområden som framträder.",
+    ),
+    Part(
+        "survey",
+        "02_socialstyrelsen_jamforelse.ipynb",
+        "socialstyrelsen",
+        "E-hälsa i kommunerna (Socialstyrelsen)",
+        "E-health in the municipalities (Socialstyrelsen)",
+        "Socialstyrelsens årliga enkät: länets kommuner jämförda med länet, riket och "
+        "liknande kommuner, och utvecklingen över tid.",
+    ),
+    Part(
+        "access",
+        "03_landsbygd_avstand.ipynb",
+        "avstand",
+        "Avstånd till service",
+        "Distance to service",
+        "Hur många som bor långt från service, och hur mycket resor digitala tjänster sparar.",
+    ),
+    Part(
+        "monitoring",
+        "04_effektuppfoljning.ipynb",
+        "monitoring",
+        "Effektuppföljning",
+        "Effect monitoring",
+        "Gör den införda välfärdstekniken det vi väntade oss? Serier per kvartal med "
+        "styr- och seriediagram.",
+    ),
+)
+#: The order in which notebooks run (the summary last, after the parts it summarises).
+RUN_ORDER = ("lika", "survey", "access", "monitoring", "summary")

@@ -1,0 +1,135 @@
+"""The quarterly rerun of effect monitoring behind ``ehalsa monitor``: history, charts, summary.
+
+Example
+-------
+>>> # monitor_quarter(Path("data/raw/monitoring"), echo=print)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from .. import plots, reference, store
+from .._atomic import write_bytes
+from ..paths import figures_dir, project_root
+
+__all__ = ["monitor_quarter"]
+
+
+def monitor_quarter(
+    input_path: Path,
+    *,
+    root: Path | None = None,
+    quarter: str | None = None,
+    replace: bool = False,
+    county_code: str | None = None,
+    lang: str = "sv",
+    echo: Callable[[str], None] = lambda _text: None,
+) -> dict[str, Path]:
+    """The quarterly rerun behind ``ehalsa monitor``: history, charts, summary, manifest.
+
+    Reads ``input_path`` (a file or folder of quarterly measurements), adds it
+    to the history in data/processed (:func:`ehalsa_analys.history.append_history`: nothing
+    changes on a rerun with the same data; changed quarters stop the run
+    unless ``replace``), recomputes every chart from the whole history,
+    writes one figure per metric, the quarter's summary (CSV/xlsx with small
+    counts masked, and ``sammanfattning.txt``) and a manifest to
+    ``figures/<county>/<quarter>/``, and returns their paths.
+
+    Parameters
+    ----------
+    input_path : Path
+        A file or folder of quarterly measurements (:func:`ehalsa_analys.load.monitoring`).
+    root : Path, optional
+        Project folder (default :func:`~ehalsa_analys.paths.project_root`).
+    quarter : str, optional
+        The quarter to summarise, e.g. "2026Q3" (default: the latest in the history).
+    replace : bool, default False
+        Overwrite stored quarters that the new data change (the old rows go to
+        ``audit.parquet``); without it such data stop the run with
+        :class:`~ehalsa_analys.history.HistoryConflictError`.
+    county_code : str, optional
+        Names the output folder (default: the county of the municipalities
+        when there is one, else "monitor").
+    lang : {"sv", "en"}, default "sv"
+    echo : callable
+        Receives progress lines and the summary (``print`` on the command line).
+
+    Returns
+    -------
+    dict
+        "figures" (the output folder), "history" (the history file) and
+        "manifest".
+
+    Example
+    -------
+    >>> # monitor_quarter(Path("data/raw/monitoring"), echo=print)
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+    import pandas as pd
+
+    from .. import disclosure, load, monitoring
+    from .. import history as history_store
+    from ..paths import processed_dir
+
+    root = Path(root) if root is not None else project_root()
+    catalogue = load.metric_catalogue()
+    data = load.monitoring(input_path, catalogue=catalogue)
+    result = history_store.append_history(data, directory=processed_dir(root), replace=replace)
+    echo(
+        f"Historik {result.path}: {len(result.added)} nya rader, {result.unchanged} oförändrade"
+        + (
+            f", {len(result.replaced)} ersatta (sparade i audit.parquet)"
+            if len(result.replaced)
+            else ""
+        )
+        + "."
+    )
+    history = history_store.read_history(processed_dir(root))
+    charts = monitoring.charts_for(history, catalogue)
+    period = pd.Period(quarter, "Q") if quarter else history["period"].max()
+    counties = history["municipality_code"].str[:2].unique()
+    county = county_code or (counties[0] if len(counties) == 1 else "monitor")
+    out = figures_dir(root) / county / str(period)
+    names = reference.municipalities().set_index("municipality_code")["municipality"]
+    titles = catalogue.set_index("metric_id")["title_sv"]
+    kinds = catalogue.set_index("metric_id")["kind"]
+    source = "Kommunernas effektuppföljning"
+    written: list[Path] = []
+    with plots.house_style(context="paper"):
+        for metric, group in charts.groupby("metric_id", sort=True):
+            first = group.iloc[0]
+            fig = plots.spc_small_multiples(
+                group[group["x"] <= period],
+                target=first["target"] if pd.notna(first["target"]) else None,
+                higher_is_better=bool(first["higher_is_better"]),
+                percent=first["chart"] in ("p", "pp"),
+                lang=lang,
+                source=source,
+            )
+            fig.suptitle(titles.get(metric, metric), x=0.01, ha="left", fontweight="bold")
+            written += plots.save(fig, out / f"monitor_{metric}")
+            plt.close(fig)
+    summary = monitoring.quarter_summary(charts, quarter=period)
+    is_count = summary["metric_id"].map(kinds).eq("count").to_numpy()
+    summary["antal"] = np.where(is_count, summary["value"], np.nan)
+    masked = disclosure.suppress(
+        summary, counts=["antal"], mask_with=["value"], groups=[["metric_id"]], status=None
+    ).drop(columns="antal")
+    written += store.write_report_table(masked, "monitor_kvartal", out)
+    lines = monitoring.summary_lines(summary, names=names, titles=titles, lang=lang)
+    text = ("\n".join(lines) + "\n").encode("utf-8")
+    written.append(write_bytes(out / "sammanfattning.txt", text))
+    entry = store.manifest_entry(
+        inputs=sorted({Path(f) for f in data["file"]}),
+        outputs=written,
+        root=root,
+        parameters={"quarter": str(period), "replace": replace, "county": county, "lang": lang},
+    )
+    manifest = store.write_manifest(entry, out / "manifest.json")
+    for line in lines:
+        echo(line)
+    echo(f"Figurer, tabell och sammanfattning: {out}")
+    return {"figures": out, "history": result.path, "manifest": manifest}

@@ -1,0 +1,306 @@
+"""Running the report: the notebooks executed with papermill into temporary folders swapped in.
+
+Example
+-------
+>>> # run(county_code="18", echo=print)   # prints progress and where everything went
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .. import demo, reference, store
+from ..errors import EhalsaError, UnknownMunicipalityError
+from ..paths import demo_dir, figures_dir, project_root, raw_dir, reports_dir
+from .parts import PARTS, RUN_ORDER
+from .render import write_html
+
+__all__ = ["ReportError", "run"]
+
+#: The repository this module sits in (src/ehalsa_analys/report/): its notebooks/ is the fallback.
+_REPOSITORY = Path(__file__).resolve().parents[3]
+
+
+class ReportError(EhalsaError):
+    """A notebook of the report failed; the previous report is left in place."""
+
+
+def _notebooks_dir(root: Path) -> Path:
+    """The notebooks: the project's notebooks/ folder, else the repository's beside src/."""
+    for folder in (root / "notebooks", _REPOSITORY / "notebooks"):
+        if folder.is_dir():
+            return folder
+    raise EhalsaError(
+        "Cannot find the notebooks folder",
+        file=str(root / "notebooks"),
+        hint="run from the ehalsa_analys repository, or copy its notebooks/ into your project",
+    )
+
+
+def _has_files(folder: Path) -> bool:
+    return folder.is_dir() and any(
+        p.is_file() and not p.name.startswith(".") for p in folder.rglob("*")
+    )
+
+
+def _input_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
+def _fresh(path: Path) -> Path:
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    return path
+
+
+def _swap(built: Path, final: Path) -> None:
+    """Replace ``final`` by ``built`` with renames; the old one is removed only afterwards."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = final.with_name(f".{final.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if final.exists():
+        os.replace(final, old)
+    os.replace(built, final)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+class _NoData(Exception):
+    """A notebook found no data for the county: its part is left out, with this reason."""
+
+
+def _execute(notebook: Path, executed: Path, parameters: dict, cwd: Path) -> None:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    declared = papermill.inspect_notebook(str(notebook))
+    try:
+        papermill.execute_notebook(
+            str(notebook),
+            str(executed),
+            parameters={k: v for k, v in parameters.items() if k in declared},
+            cwd=str(cwd),
+            kernel_name="python3",
+            progress_bar=False,
+        )
+    except PapermillExecutionError as err:
+        if err.ename == "NoDataError":  # the notebook's source has nothing for the county
+            raise _NoData(str(err.evalue).split("\n")[0].rstrip(".")) from None
+        raise ReportError(
+            f"Notebook {notebook.name} failed in cell {err.exec_count}: {err.ename}: "
+            f"{err.evalue}. The previous report is left in place",
+            file=str(executed),
+            hint="open the executed notebook to see the whole error; fix the input or the "
+            "parameter it names and run again",
+        ) from None
+
+
+def run(
+    *,
+    root: Path | None = None,
+    county_code: str = demo.DEMO_COUNTY,
+    year: int | None = None,
+    quarter: str | None = None,
+    data_dir: Path | None = None,
+    out_dir: Path | None = None,
+    lang: str = "sv",
+    seed: int = demo.DEFAULT_SEED,
+    echo: Callable[[str], None] = lambda _text: None,
+) -> dict[str, Path]:
+    """Run the report's notebooks for one county; return where the outputs went.
+
+    ``ehalsa report --county 18`` calls this. The notebooks of
+    :data:`~ehalsa_analys.report.PARTS` run in :data:`~ehalsa_analys.report.RUN_ORDER`
+    with papermill, and what they save through :class:`ehalsa_analys.store.Outputs`
+    is collected:
+
+    * ``reports/<county>/<period>/``: the executed notebooks and ``report.html``
+      (:func:`~ehalsa_analys.report.write_html`), one self-contained file
+      (figures embedded) with a table of contents, captions, source lines,
+      short Swedish text, a note on the data and on synthetic data when the
+      demo is used, and no code;
+    * ``figures/<county>/<period>/``: every figure as PNG and SVG with stable
+      names (``lika_heatmap.png``), its caption in ``<name>.json``, the tables
+      under ``tabeller/`` as CSV (``;``, decimal comma) and xlsx, and
+      ``manifest.json`` (input hashes, versions, parameters, output hashes).
+
+    ``<period>`` is the quarter when given, else the year, else "latest".
+
+    Parameters
+    ----------
+    root : Path, optional
+        Project folder (default :func:`paths.project_root`).
+    county_code : str
+        County code or name ("18", "Örebro län").
+    year, quarter : optional
+        Passed to the notebooks that take them; name the period folder.
+    data_dir : Path, optional
+        Folder of raw exports with one subfolder per source (default
+        data/raw, or data/raw/demo when data/raw has no user data).
+    out_dir : Path, optional
+        Figures folder (default figures/).
+    lang : {"sv", "en"}
+    seed : int
+        Seed of the demo data and of the bootstrap intervals.
+    echo : callable
+        Receives progress lines (``print`` on the command line).
+
+    Returns
+    -------
+    dict
+        "figures", "report" (the folders), "html" and "manifest" (files).
+
+    Raises
+    ------
+    ReportError
+        A notebook failed: the message gives the failing cell's error and the
+        executed notebook's path; the previous report is left in place.
+    EhalsaError
+        The county is unknown, or the notebooks folder cannot be found.
+
+    Notes
+    -----
+    * **Data.** The parts read ``<data>/<folder>`` (``lika``, ``socialstyrelsen``,
+      ``avstand``, ``monitoring``). When data/raw holds no user data the
+      synthetic demo is written to data/raw/demo and used, and the report says
+      so on its first page.
+    * **Skipping.** A part whose data folder is missing or empty, whose
+      notebook does not exist, or whose notebook raises
+      :class:`~ehalsa_analys.errors.NoDataError` (no rows for the county) is
+      left out with one line in the output and in the report; the summary
+      notebook runs when at least one part ran.
+    * **Safety.** Everything is built in temporary folders beside the targets
+      (``.<period>.building``) and swapped in with renames only when every
+      notebook succeeded.
+    * **Determinism.** Figures, tables, report.html and the manifest are
+      byte-identical for the same inputs (no clock time anywhere in them). The
+      executed notebooks carry papermill's timings and are not hashed.
+
+    Example
+    -------
+    >>> # paths = run(county_code="18", echo=print)
+    """
+    root = Path(root) if root is not None else project_root()
+    try:
+        county_code = reference.resolve_county(county_code)
+    except UnknownMunicipalityError as err:
+        raise EhalsaError(
+            f"Unknown county {county_code!r}",
+            value=county_code,
+            hint="give a county code such as 18 (Örebro län) or the county's name",
+        ) from err
+    county = reference.counties().set_index("county_code").loc[county_code, "county"]
+    period = str(quarter) if quarter else str(year) if year else "latest"
+    synthetic = data_dir is None and not demo.has_user_data(root)
+    if data_dir is None and synthetic:
+        written = demo.ensure_demo(root, seed=seed)
+        if written:
+            echo(f"data/raw har inga egna data: skrev SYNTETISKA demodata till {demo_dir(root)}")
+        data_dir = demo_dir(root)
+    elif data_dir is None:
+        data_dir = raw_dir(root)
+    data_dir = Path(data_dir)
+    final_figures = (Path(out_dir) if out_dir else figures_dir(root)) / county_code / period
+    final_reports = reports_dir(root) / county_code / period
+    build_figures = _fresh(final_figures.with_name(f".{period}.building"))
+    build_reports = _fresh(final_reports.with_name(f".{period}.building"))
+    notebooks = _notebooks_dir(root)
+
+    parts = {p.key: p for p in PARTS}
+    ran: dict[str, list[str]] = {}
+    skipped: dict[str, str] = {}
+    inputs: list[Path] = []
+    start = time.perf_counter()
+    echo(f"Rapport för {county} ({county_code}), period {period}, data {data_dir}")
+    for i, key in enumerate(RUN_ORDER, 1):
+        part = parts[key]
+        notebook = notebooks / part.notebook
+        folder = data_dir / part.folder if part.folder else None
+        if not notebook.is_file():
+            skipped[key] = f"notebooken {part.notebook} finns inte"
+        elif folder is not None and not _has_files(folder):
+            skipped[key] = f"inga data i {folder}"
+        elif folder is None and not ran:
+            skipped[key] = "ingen annan del hade data"
+        if key in skipped:
+            echo(f"[{i}/{len(RUN_ORDER)}] hoppar över {part.title_sv}: {skipped[key]}")
+            continue
+        echo(f"[{i}/{len(RUN_ORDER)}] kör {part.notebook} …")
+        before = {p.stem for p in build_figures.glob("*.json")}
+        parameters = {
+            "county_code": county_code,
+            "data_dir": str(folder) if folder else str(data_dir),
+            "results_dir": str(build_figures),
+            "figures_dir": str(build_figures),
+            "tables_dir": str(build_figures / "tabeller"),
+            "lang": lang,
+            "seed": seed,
+            "synthetic": synthetic,
+            "year": year,
+            "quarter": quarter,
+        }
+        t0 = time.perf_counter()
+        try:
+            _execute(notebook, build_reports / part.notebook, parameters, cwd=root)
+        except _NoData as reason:
+            (build_reports / part.notebook).unlink(missing_ok=True)
+            skipped[key] = str(reason)
+            echo(f"      hoppar över {part.title_sv}: {skipped[key]}")
+            continue
+        ran[key] = sorted({p.stem for p in build_figures.glob("*.json")} - before)
+        if folder is not None:
+            inputs += _input_files(folder)
+        echo(f"      klar på {time.perf_counter() - t0:.1f} s, {len(ran[key])} figurer")
+
+    html_path = write_html(
+        build_figures,
+        build_reports / "report.html",
+        ran=ran,
+        skipped=skipped,
+        county=county,
+        period=period,
+        synthetic=synthetic,
+        lang=lang,
+    )
+    outputs = sorted(p for p in build_figures.rglob("*") if p.is_file()) + [html_path]
+    entry = store.manifest_entry(
+        inputs=inputs,
+        root=root,
+        parameters={
+            "county_code": county_code,
+            "period": period,
+            "year": year,
+            "quarter": quarter,
+            "lang": lang,
+            "seed": seed,
+            "synthetic": synthetic,
+            "parts_run": sorted(ran),
+            "parts_skipped": dict(sorted(skipped.items())),
+        },
+    )
+    entry["outputs"] = {
+        (p.name if p == html_path else p.relative_to(build_figures).as_posix()): store.file_hash(p)
+        for p in outputs
+    }
+    store.write_manifest(entry, build_figures / "manifest.json")
+    _swap(build_figures, final_figures)
+    _swap(build_reports, final_reports)
+    echo(f"Klart på {time.perf_counter() - start:.1f} s.")
+    echo(f"  figurer och tabeller: {final_figures}")
+    echo(f"  rapport:              {final_reports / 'report.html'}")
+    echo(f"  körda notebooks:      {final_reports}")
+    echo(f"  manifest:             {final_figures / 'manifest.json'}")
+    if synthetic:
+        echo("  Obs: rapporten bygger på SYNTETISKA demodata, inte statistik.")
+    return {
+        "figures": final_figures,
+        "report": final_reports,
+        "html": final_reports / "report.html",
+        "manifest": final_figures / "manifest.json",
+    }
