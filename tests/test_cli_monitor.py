@@ -55,3 +55,39 @@ def test_monitor_command_quarterly_cycle(tmp_path, capsys):
     assert cli.main(["monitor", "--input", str(folder / "nasta_kvartal"), *root]) == 0
     assert "Kvartal 2026 K4." in capsys.readouterr().out
     assert (tmp_path / "figures" / "18" / "2026Q4" / "monitor_kvartal.xlsx").is_file()
+
+
+def test_monitor_checks_quarter_and_county_before_writing(tmp_path, capsys):
+    demo_monitoring.write(tmp_path / "in", seed=20261123)
+    folder = tmp_path / "in" / "monitoring"
+    root = ["--root", str(tmp_path)]
+    for bad in (["--quarter", "2026Q5"], ["--county", "Atlantis"], ["--county", "../.."]):
+        assert cli.main(["monitor", "--input", str(folder), *bad, *root]) == 2
+        err = capsys.readouterr().err
+        assert ("--quarter" in err) or ("--county" in err), err
+        assert not (tmp_path / "data" / "processed").exists()  # nothing written
+        assert not (tmp_path / "figures").exists()
+    assert cli.main(["monitor", "--input", str(folder), "--quarter", "2026 kv 2", *root]) == 0
+    assert (tmp_path / "figures" / "18" / "2026Q2" / "monitor_kvartal.csv").is_file()
+
+
+def test_monitor_uses_the_projects_own_catalogue_and_keeps_paths_inside(tmp_path, capsys):
+    own = tmp_path / "data" / "raw" / "monitoring"
+    own.mkdir(parents=True)
+    (own / "metrics.csv").write_text(
+        "metric_id;title_sv;unit;kind;higher_is_better;target;baseline_end\n"
+        "../../utanfor;Eget mått;antal;count;true;;2025Q2\n",
+        encoding="utf-8",
+    )
+    data = tmp_path / "in.csv"
+    rows = [f"Örebro;2025 K{q};../../utanfor;{10 + q}" for q in (1, 2, 3, 4)]
+    data.write_text("Kommun;Kvartal;Mått;Värde\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert cli.main(["monitor", "--input", str(data), "--root", str(tmp_path)]) == 0, (
+        capsys.readouterr().err
+    )
+    out = tmp_path / "figures" / "18" / "2025Q4"
+    assert (out / "monitor_utanfor.png").is_file()
+    manifest = (out / "manifest.json").read_text(encoding="utf-8")
+    assert "data/raw/monitoring/metrics.csv" in manifest  # the project's catalogue was read
+    written = {p.resolve() for p in tmp_path.rglob("*") if p.is_file()}
+    assert all(tmp_path.resolve() in p.parents for p in written)

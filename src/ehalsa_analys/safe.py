@@ -9,7 +9,7 @@ the reader's spreadsheet.
 Example
 -------
 >>> slug("../Örebro län")
-'orebro_lan'
+'Orebro_lan'
 >>> neutralise('=HYPERLINK("http://x")')
 '\\'=HYPERLINK("http://x")'
 """
@@ -33,8 +33,10 @@ _WIDE_PREFIXES = ("＝", "＋", "－", "＠")
 
 #: Names Windows reserves in every folder, with or without an extension.
 _RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{i}" for p in ("com", "lpt") for i in range(10)}
-_NOT_ALLOWED = re.compile(r"[^a-z0-9_-]+")
-_TRANSLITERATE = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "đ": "d", "ł": "l", "þ": "th"})
+_NOT_ALLOWED = re.compile(r"[^A-Za-z0-9_-]+")
+_TRANSLITERATE = str.maketrans(
+    {"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "đ": "d", "ł": "l", "Ł": "L", "þ": "th"}
+)
 
 
 class UnsafeNameError(EhalsaError):
@@ -42,7 +44,7 @@ class UnsafeNameError(EhalsaError):
 
 
 def slug(text: Any, *, max_length: int = 80) -> str:
-    """Return ``text`` as a file-name-safe slug: lower case a–z, 0–9, "_" and "-" only.
+    """Return ``text`` as a file-name-safe slug: A–Z, a–z, 0–9, "_" and "-" only.
 
     Swedish letters lose their dots and rings (å, ä → a; ö → o), every other
     character run becomes one "_", and leading or trailing "_"/"-" go, so
@@ -60,19 +62,20 @@ def slug(text: Any, *, max_length: int = 80) -> str:
     Example
     -------
     >>> [slug(t) for t in ["monitor_Digitala besök", "2026Q3", "C:\\\\Windows", "CON"]]
-    ['monitor_digitala_besok', '2026q3', 'c_windows', '_con']
+    ['monitor_Digitala_besok', '2026Q3', 'C_Windows', '_CON']
     """
     raw = str(text)
-    folded = unicodedata.normalize("NFKD", raw.lower().translate(_TRANSLITERATE))
+    folded = unicodedata.normalize("NFKD", raw.translate(_TRANSLITERATE))
     ascii_text = folded.encode("ascii", "ignore").decode("ascii")
-    out = _NOT_ALLOWED.sub("_", ascii_text).strip("_-")[:max_length].strip("_-")
+    out = re.sub("_+", "_", _NOT_ALLOWED.sub("_", ascii_text)).strip("_-")
+    out = out[:max_length].strip("_-")
     if not out:
         raise UnsafeNameError(
             f"Cannot make a file name of {raw[:40]!r}: no letter or digit is left",
             value=raw[:40],
             hint="give the metric, municipality or table a name with letters or digits",
         )
-    if out.split(".")[0] in _RESERVED:
+    if out.split(".")[0].lower() in _RESERVED:
         out = f"_{out}"
     return out
 

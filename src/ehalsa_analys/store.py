@@ -114,11 +114,14 @@ def _versions() -> dict[str, str]:
 
 
 def _relative(path: Path, root: Path | None) -> str:
-    if root is not None:
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
+    """A path as the manifest records it: under the project root, or the package's own file."""
+    package = Path(__file__).resolve().parent
+    for base, prefix in ((root, ""), (package, "ehalsa_analys/")):
+        if base is not None:
+            try:
+                return prefix + path.resolve().relative_to(base.resolve()).as_posix()
+            except ValueError:
+                pass
     return path.as_posix()
 
 

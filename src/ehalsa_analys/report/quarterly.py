@@ -12,9 +12,23 @@ from pathlib import Path
 
 from .. import plots, reference, store
 from .._atomic import write_bytes
-from ..paths import figures_dir, project_root
+from ..errors import EhalsaError, UnknownMunicipalityError
+from ..paths import figures_dir, project_root, raw_dir
+from ..safe import inside, slug
 
 __all__ = ["monitor_quarter"]
+
+
+def _county(value: str) -> str:
+    try:
+        return reference.resolve_county(value)
+    except UnknownMunicipalityError as err:
+        raise EhalsaError(
+            f"Unknown county {value!r}",
+            column="--county",
+            value=value,
+            hint="give a county code such as 18 (Örebro län) or the county's name",
+        ) from err
 
 
 def monitor_quarter(
@@ -75,7 +89,12 @@ def monitor_quarter(
     from ..paths import processed_dir
 
     root = Path(root) if root is not None else project_root()
-    catalogue = load.metric_catalogue()
+    # Everything the user typed is checked before anything is written.
+    asked = load.parse_quarter([quarter], column="--quarter").iloc[0] if quarter else None
+    if county_code is not None:
+        county_code = _county(county_code)
+    own = raw_dir(root) / "monitoring" / "metrics.csv"  # the project's own catalogue, if any
+    catalogue = load.metric_catalogue(own if own.is_file() else None)
     data = load.monitoring(input_path, catalogue=catalogue)
     result = history_store.append_history(data, directory=processed_dir(root), replace=replace)
     echo(
@@ -89,10 +108,10 @@ def monitor_quarter(
     )
     history = history_store.read_history(processed_dir(root))
     charts = monitoring.charts_for(history, catalogue)
-    period = pd.Period(quarter, "Q") if quarter else history["period"].max()
+    period = asked if asked is not None else history["period"].max()
     counties = history["municipality_code"].str[:2].unique()
     county = county_code or (counties[0] if len(counties) == 1 else "monitor")
-    out = figures_dir(root) / county / str(period)
+    out = inside(figures_dir(root), county, str(period))
     names = reference.municipalities().set_index("municipality_code")["municipality"]
     titles = catalogue.set_index("metric_id")["title_sv"]
     kinds = catalogue.set_index("metric_id")["kind"]
@@ -110,7 +129,7 @@ def monitor_quarter(
                 source=source,
             )
             fig.suptitle(titles.get(metric, metric), x=0.01, ha="left", fontweight="bold")
-            written += plots.save(fig, out / f"monitor_{metric}")
+            written += plots.save(fig, out / slug(f"monitor_{metric}"))
             plt.close(fig)
     summary = monitoring.quarter_summary(charts, quarter=period)
     is_count = summary["metric_id"].map(kinds).eq("count").to_numpy()
@@ -123,7 +142,7 @@ def monitor_quarter(
     text = ("\n".join(lines) + "\n").encode("utf-8")
     written.append(write_bytes(out / "sammanfattning.txt", text))
     entry = store.manifest_entry(
-        inputs=sorted({Path(f) for f in data["file"]}),
+        inputs=sorted({Path(f) for f in data["file"]} | {Path(catalogue.attrs["file"])}),
         outputs=written,
         root=root,
         parameters={"quarter": str(period), "replace": replace, "county": county, "lang": lang},
