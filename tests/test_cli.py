@@ -66,3 +66,18 @@ def test_commands_import_what_they_run_only_when_they_run():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_a_personal_number_in_any_argument_is_refused_and_never_echoed(capsys):
+    for argv in (
+        ["resolve", "19121212-1212"],
+        ["resolve", "Örebro", "811228 9874"],
+        ["report", "--county", "121212-1212"],
+        ["monitor", "--input", "brukare_19121212-1212.csv"],
+    ):
+        assert cli.main(argv) == 2
+        captured = capsys.readouterr()
+        text = captured.out + captured.err
+        assert "PersonalDataError" not in text and "personal identity number" in text
+        for digits in ("1212-1212", "1212 1212", "9874"):
+            assert digits not in text

@@ -143,6 +143,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .privacy import check_text
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    for position, value in enumerate(argv, 1):
+        try:  # before argparse, which would echo a bad value in its own message
+            check_text(value, what="command-line argument", column=f"argument {position}")
+        except EhalsaError as err:
+            print(f"ehalsa: {err}", file=sys.stderr)
+            return 2
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
