@@ -17,7 +17,7 @@ from scipy import sparse
 
 from ehalsa_analys import access
 from ehalsa_analys.errors import CRSError, SchemaError
-from ehalsa_analys.load.roads import RoadGraph
+from ehalsa_analys.load import RoadGraph
 
 # Toy coordinates sit at an origin inside Sweden, so no test looks like degrees.
 X0, Y0 = 500_000.0, 6_500_000.0

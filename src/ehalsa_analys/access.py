@@ -123,7 +123,7 @@ from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
 from .errors import CRSError, SchemaError, check_choice
-from .load.roads import RoadGraph
+from .load import RoadGraph
 from .schemas import CRS, require_columns, require_crs
 
 __all__ = [
