@@ -72,17 +72,20 @@ def _unique_ids(frame, name: str, column: str) -> pd.Index:
     return ids
 
 
-def _take(values: pd.Series, positions: np.ndarray):
+def _take(values: pd.Series, positions: np.ndarray) -> pd.Series:
     """``values`` at ``positions`` in their own dtype; -1 is missing.
 
     Integer and boolean ids become their nullable dtype (Int64, boolean) only
     when something is missing, so they still merge with the caller's ids."""
     array = values.array
     if not (positions < 0).any():
-        return array.take(positions)
-    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iub":
-        array = pd.array(values.to_numpy())
-    return array.take(positions, allow_fill=True)
+        taken = array.take(positions)
+    else:
+        if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iub":
+            array = pd.array(values.to_numpy())
+        taken = array.take(positions, allow_fill=True)
+    # A Series of the explicit dtype: a frame would read object text as str.
+    return pd.Series(taken, dtype=taken.dtype, copy=False)
 
 
 def _positions(values: pd.Series, ids: pd.Index) -> np.ndarray:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..errors import SchemaError, check_choice
 from ..schemas import require_columns
-from ._checks import _plain, _positions, _require_amounts, _unique_ids
+from ._checks import _plain, _positions, _require_amounts, _take, _unique_ids
 
 _UNIT_NAMES = {"m": "metres", "s": "seconds"}
 
@@ -209,7 +209,11 @@ def two_step_fca(
         ratio = np.where(weighted_demand > 0, amount / weighted_demand, 0.0)
     score = np.bincount(i, weights=ratio[j] * w, minlength=len(demand))
     per_cell = pd.DataFrame(
-        {"cell_id": demand["cell_id"].array, "population": population, "score": score}
+        {
+            "cell_id": _take(demand["cell_id"], np.arange(len(demand))),
+            "population": population,
+            "score": score,
+        }
     )
     areas = pd.DataFrame(columns=[by or "area", "population", "score"])
     if by is not None and by in demand:
