@@ -88,6 +88,13 @@ def _take(values: pd.Series, positions: np.ndarray) -> pd.Series:
     return pd.Series(taken, dtype=taken.dtype, copy=False)
 
 
+def _repeat(values: pd.Series, repeat: int) -> pd.Series:
+    """``values`` ``repeat`` times over, in their own dtype (Arrow text without a copy)."""
+    if repeat == 0:
+        return values.iloc[:0].reset_index(drop=True)
+    return pd.concat([values] * repeat, ignore_index=True)
+
+
 def _positions(values: pd.Series, ids: pd.Index) -> np.ndarray:
     """Row of each of ``values`` in ``ids`` (-1 where absent), fast for categoricals."""
     if isinstance(values.dtype, pd.CategoricalDtype):

@@ -20,6 +20,7 @@ from ._checks import (
     _check_network,
     _kinds,
     _points_input,
+    _repeat,
     _require_amounts,
     _take,
 )
@@ -187,7 +188,7 @@ def nearest(
         code[part] = np.where(missing, -1, rows[i][np.maximum(which, 0)])
         unreachable[k] = int(missing.sum())
     columns = {
-        "cell_id": _take(cells["cell_id"], np.tile(np.arange(n), repeat)),
+        "cell_id": _repeat(cells["cell_id"], repeat),
         "population": np.tile(population, repeat),
         "kind": pd.Categorical.from_codes(np.repeat(np.arange(repeat), n), kinds),
         "distance": distance,
