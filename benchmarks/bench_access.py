@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ehalsa_analys import access
+from ehalsa_analys.access import _engine
 from ehalsa_analys.demo import access as demo_access
 
 SIDE = 1_050
@@ -64,14 +65,14 @@ def euclidean_note(data):
     """Time the KD-tree queries alone (the same trees and order as access.nearest)."""
     cells, services, _ = data
     xy = np.column_stack([cells.geometry.x, cells.geometry.y])
-    queries = access._Queries(xy)
+    queries = _engine._Queries(xy)
     sxy = np.column_stack([services.geometry.x, services.geometry.y])
     kinds = services["kind"].to_numpy()
-    trees = [access._Tree(sxy[kinds == k]) for k in sorted(set(kinds))]
+    trees = [_engine._Tree(sxy[kinds == k]) for k in sorted(set(kinds))]
     best = np.inf
     for _ in range(3):
         start = time.perf_counter()
-        access._each(lambda t: t.query(queries.sorted), trees, None)
+        _engine._each(lambda t: t.query(queries.sorted), trees, None)
         best = min(best, time.perf_counter() - start)
     return f"of which KD-tree queries alone {best:.2f} s (5 kinds, sorted cells); " + _rss()
 

@@ -182,14 +182,17 @@ with plots.house_style():
 
 # %%
 if "hemtjänst" in set(services["kind"]):
-    per_cell, per_area = access.two_step_fca(
+    home_care = services[services["kind"] == "hemtjänst"]
+    reach = access.costs(
         cells,
-        services,
-        catchment_km=catchment_km,
-        kind="hemtjänst",
+        home_care,
         method=method,
         network=graph,
+        max_cost_m=catchment_km * 1000,
         snap_speed_kmh=snap_speed_kmh,
+    )
+    per_cell, per_area = access.two_step_fca(
+        cells, home_care, reach, max_cost_m=catchment_km * 1000
     )
     best = per_area.sort_values("score").iloc[-1]
     names = ref.municipalities().set_index("municipality_code")["municipality"]
@@ -225,15 +228,15 @@ if "hemtjänst" in set(services["kind"]):
         population=cells.get("population_70plus", cells["population"]) / 10,
         visits_per_month=30.0,
     )
-    savings = access.travel_savings(
+    trips = access.nearest(
         clients,
         services[services["kind"] == "hemtjänst"],
-        digital_share=digital_share,
         method=method,
         network=graph,
         weight="time" if method == "network" else "length",
         snap_speed_kmh=snap_speed_kmh,
     )
+    savings = access.travel_savings(clients, trips, digital_share=digital_share)
     total_km = savings["km_saved"].sum()
     caption = (
         f"Med {plots.format_number(digital_share * 100, percent=True)} digitala besök sparas "

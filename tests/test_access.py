@@ -16,8 +16,9 @@ from access import weights as pysal_weights
 from scipy import sparse
 
 from ehalsa_analys import access
+from ehalsa_analys.access import _engine
 from ehalsa_analys.errors import CRSError, SchemaError
-from ehalsa_analys.load.roads import RoadGraph
+from ehalsa_analys.load import RoadGraph
 
 # Toy coordinates sit at an origin inside Sweden, so no test looks like degrees.
 X0, Y0 = 500_000.0, 6_500_000.0
@@ -287,9 +288,10 @@ def test_crs_checks():
     with pytest.raises(CRSError, match="`cells` has no coordinate reference system"):
         access.nearest(cells.set_crs(None, allow_override=True), services)
     with pytest.raises(CRSError, match="`services` is in the geographic CRS"):
-        access.two_step_fca(cells, services.to_crs(4326), catchment_km=5)
-    with pytest.raises(CRSError, match="`bases`"):
-        access.travel_savings(cells.assign(visits_per_month=1.0), services.to_crs(4326))
+        access.costs(cells, services.to_crs(4326), max_cost_m=5000)
+    # Travel savings read the trips of access.nearest: the bases are its `services`.
+    with pytest.raises(CRSError, match="`services` is in the geographic CRS"):
+        access.nearest(cells.assign(visits_per_month=1.0), services.to_crs(4326))
 
 
 def test_coordinates_in_degrees_labelled_sweref_are_refused():
@@ -349,16 +351,19 @@ def test_argument_checks():
     with pytest.raises(ValueError, match=ignored):
         access.nearest(cells, services, network=no_time)
     with pytest.raises(ValueError, match=ignored):
-        access.two_step_fca(cells, services, catchment_km=5, network=no_time)
-    with pytest.raises(ValueError, match=ignored):
-        access.travel_savings(cells, services, visits_per_month=4.0, network=no_time)
+        access.costs(cells, services, max_cost_m=5000, network=no_time)
+    # Travel savings no longer measure: they read the trips of access.nearest.
+    with pytest.raises(TypeError, match="network"):
+        access.travel_savings(
+            cells, access.nearest(cells, services), visits_per_month=4.0, network=no_time
+        )
 
 
 # --------------------------------------------------------------------------- dask
 
 
 def test_dask_engine_equals_default(monkeypatch):
-    monkeypatch.setattr(access, "CHUNK", 70)  # several chunks even on a small fixture
+    monkeypatch.setattr(_engine, "CHUNK", 70)  # several chunks even on a small fixture
     rng = np.random.default_rng(9)
     cells = _cells(rng.uniform(0, 10_000, (300, 2)), population=rng.uniform(0, 50, 300))
     services = _services(rng.uniform(0, 10_000, (9, 2)), ["apotek", "post", "vårdcentral"] * 3)
@@ -380,10 +385,15 @@ def test_dask_engine_equals_default(monkeypatch):
         access.nearest(cells, services, engine="dask", **kwargs),
         access.nearest(cells, services, **kwargs),
     )
-    for options in ({"catchment_km": 3}, {"catchment_min": 20, **kwargs}):
-        options.pop("weight", None)
-        ours = access.two_step_fca(cells, services, engine="dask", **options)
-        default = access.two_step_fca(cells, services, **options)
+    for options, catchment in (
+        ({"max_cost_m": 3000}, {"max_cost_m": 3000}),
+        ({"max_cost_s": 1200, **kwargs}, {"max_cost_s": 1200}),
+    ):
+        chunked = access.costs(cells, services, engine="dask", **options)
+        whole = access.costs(cells, services, **options)
+        pd.testing.assert_frame_equal(chunked, whole)
+        ours = access.two_step_fca(cells, services, chunked, **catchment)
+        default = access.two_step_fca(cells, services, whole, **catchment)
         pd.testing.assert_frame_equal(ours[0], default[0])
         pd.testing.assert_frame_equal(ours[1], default[1])
         assert (default[0]["score"] > 0).sum() > 100
@@ -393,7 +403,7 @@ def test_dask_on_processes_ships_the_trees_to_the_workers(monkeypatch):
     """A process (or cluster) scheduler pickles the tasks: the KD-trees must travel."""
     import dask
 
-    monkeypatch.setattr(access, "CHUNK", 40)
+    monkeypatch.setattr(_engine, "CHUNK", 40)
     rng = np.random.default_rng(10)
     cells = _cells(rng.uniform(0, 5_000, (120, 2)))
     services = _services(rng.uniform(0, 5_000, (6, 2)), ["apotek", "post"] * 3)
@@ -401,13 +411,16 @@ def test_dask_on_processes_ships_the_trees_to_the_workers(monkeypatch):
     calls = [
         lambda **kw: access.nearest(cells, services, **kw),
         lambda **kw: access.nearest(cells, services, method="network", network=graph, **kw),
-        lambda **kw: access.two_step_fca(cells, services, catchment_km=2, **kw)[0],
+        lambda **kw: access.costs(cells, services, max_cost_m=2000, **kw),
+        lambda **kw: access.two_step_fca(
+            cells, services, access.costs(cells, services, max_cost_m=2000, **kw), max_cost_m=2000
+        )[0],
     ]
     with dask.config.set(scheduler="processes", num_workers=2):
         shipped = [call(engine="dask") for call in calls]
     for call, got in zip(calls, shipped, strict=True):
         pd.testing.assert_frame_equal(got, call())
-    tree = access._Tree(np.array([[0.0, 0.0], [3.0, 4.0]]))
+    tree = _engine._Tree(np.array([[0.0, 0.0], [3.0, 4.0]]))
     again = pickle.loads(pickle.dumps(tree))
     assert again.query(np.array([[3.0, 3.0]]))[1].tolist() == [1]
 
@@ -528,17 +541,20 @@ def _gauss(d, d0):
 def test_two_step_fca_hand_solved_with_gaussian_decay():
     cells = _cells([(0, 0), (3000, 0)], population=[100.0, 200.0])
     services = _services([(0, 0), (6000, 0)], ["hemtjänst"] * 2, capacity=[10.0, 4.0])
-    per_cell, areas = access.two_step_fca(cells, services, catchment_km=5, decay="gaussian")
+    reach = access.costs(cells, services, max_cost_m=5000)
+    per_cell, areas = access.two_step_fca(cells, services, reach, max_cost_m=5000, decay="gaussian")
     r0 = 10 / (100 * _gauss(0, 5000) + 200 * _gauss(3000, 5000))
     r1 = 4 / (200 * _gauss(3000, 5000))  # cell 0 is 6 km away: outside the catchment
     expected = [r0 * _gauss(0, 5000), r0 * _gauss(3000, 5000) + r1 * _gauss(3000, 5000)]
     assert per_cell["score"].tolist() == pytest.approx(expected, rel=1e-12)
     assert areas["score"].iloc[0] == pytest.approx((100 * expected[0] + 200 * expected[1]) / 300)
     # Without decay, by hand: R0 = 10/300, R1 = 4/200.
-    plain, _ = access.two_step_fca(cells, services, catchment_km=5, decay=None)
+    plain, _ = access.two_step_fca(cells, services, reach, max_cost_m=5000, decay=None)
     assert plain["score"].tolist() == pytest.approx([10 / 300, 10 / 300 + 4 / 200])
-    # Step weights (Luo & Qi): 1 up to 2 km, 0.5 up to 5 km.
-    step, _ = access.two_step_fca(cells, services, catchment_km=5, decay={2: 1.0, 5: 0.5})
+    # Step weights (Luo & Qi), in the costs' metres: 1 up to 2 km, 0.5 up to 5 km.
+    step, _ = access.two_step_fca(
+        cells, services, reach, max_cost_m=5000, decay={2000: 1.0, 5000: 0.5}
+    )
     r0, r1 = 10 / (100 + 200 * 0.5), 4 / (200 * 0.5)
     assert step["score"].tolist() == pytest.approx([r0, (r0 + r1) * 0.5])
 
@@ -577,11 +593,12 @@ def test_two_step_fca_equals_a_naive_loop(decay):
         "linear": lambda d: 1 - d / d0,
         None: lambda d: 1.0,
     }[decay]
-    per_cell, _ = access.two_step_fca(cells, services, catchment_km=6, decay=decay)
+    reach = access.costs(cells, services, max_cost_m=d0)
+    per_cell, _ = access.two_step_fca(cells, services, reach, max_cost_m=d0, decay=decay)
     np.testing.assert_allclose(per_cell["score"], _naive_2sfca(cells, services, d0, w), rtol=1e-10)
 
 
-@pytest.mark.parametrize("decay", [None, "gaussian", {2: 1.0, 4: 0.6, 6: 0.2}])
+@pytest.mark.parametrize("decay", [None, "gaussian", {2000: 1.0, 4000: 0.6, 6000: 0.2}])
 def test_two_step_fca_equals_pysal_access(decay):
     """PySAL's access (dev extra) on the same full cost table gives the same scores.
 
@@ -609,7 +626,7 @@ def test_two_step_fca_equals_pysal_access(decay):
     elif decay == "gaussian":
         weight_fn = lambda d: _gauss(d, d0)  # noqa: E731  (Dai's truncated Gaussian)
     else:
-        weight_fn = pysal_weights.step_fn({k * 1000.0: v for k, v in decay.items()})
+        weight_fn = pysal_weights.step_fn({float(k): v for k, v in decay.items()})
     peer = pysal_fca.two_stage_fca(
         cells.set_index("cell_id")[["population"]].rename(columns={"population": "demand"}),
         services.set_index("service_id")[["capacity"]].rename(columns={"capacity": "supply"}),
@@ -618,18 +635,26 @@ def test_two_step_fca_equals_pysal_access(decay):
         demand_index=True,
         weight_fn=weight_fn,
     )
-    ours, _ = access.two_step_fca(cells, services, catchment_km=6, decay=decay)
+    reach = access.costs(cells, services, max_cost_m=d0)
+    ours, _ = access.two_step_fca(cells, services, reach, max_cost_m=d0, decay=decay)
     ours = ours.set_index("cell_id")["score"]
     assert peer.notna().all() and len(peer) > 100
     np.testing.assert_allclose(ours.loc[peer.index], peer, rtol=1e-10)
     assert (ours.drop(peer.index) == 0).all()
+    # The very table PySAL read gives the same scores too (pairs beyond d0 left out).
+    same, _ = access.two_step_fca(
+        cells, services, costs.rename(columns={"cost": "cost_m"}), max_cost_m=d0, decay=decay
+    )
+    pd.testing.assert_series_equal(same.set_index("cell_id")["score"], ours)
 
 
 def test_two_step_fca_unlimited_catchment_is_total_supply_per_person():
     rng = np.random.default_rng(8)
     cells = _cells(rng.uniform(0, 5000, (30, 2)), population=rng.uniform(1, 10, 30))
     services = _services(rng.uniform(0, 5000, (4, 2)), ["hemtjänst"] * 4, [3.0, 1.0, 2.0, 4.0])
-    per_cell, _ = access.two_step_fca(cells, services, catchment_km=1e4, decay=None)
+    every_pair = access.costs(cells, services)  # no bound: every pair
+    assert len(every_pair) == 30 * 4 and np.isinf(every_pair.attrs["max_cost_m"])
+    per_cell, _ = access.two_step_fca(cells, services, every_pair, max_cost_m=1e7, decay=None)
     np.testing.assert_allclose(per_cell["score"], 10 / cells["population"].sum(), rtol=1e-12)
 
 
@@ -638,13 +663,13 @@ def test_two_step_fca_on_roads_and_travel_time():
     cells = _cells([(0, 0), (2000, 0), (3000, 0)], population=[100.0, 100.0, 50.0])
     services = _services([(2000, 0)], ["hemtjänst"], capacity=[6.0])
     # By road from cells to the service: 2000, 0 and 7000 m (3 -> 0 -> 1 -> 2, one-way).
-    per_cell, _ = access.two_step_fca(
-        cells, services, catchment_km=2.5, decay=None, method="network", network=graph
-    )
+    road = access.costs(cells, services, method="network", network=graph, max_cost_m=2500)
+    per_cell, _ = access.two_step_fca(cells, services, road, max_cost_m=2500, decay=None)
     assert per_cell["score"].tolist() == pytest.approx([6 / 200, 6 / 200, 0])
-    timed, _ = access.two_step_fca(
-        cells, services, catchment_min=12, decay="linear", method="network", network=graph
+    times = access.costs(
+        cells, services, method="network", network=graph, weight="time", max_cost_s=720
     )
+    timed, _ = access.two_step_fca(cells, services, times, max_cost_s=720, decay="linear")
     w = [1 - 200 / 720, 1.0, 1 - 700 / 720]  # 200 s, 0 s and 700 s against 720 s
     r = 6 / (100 * w[0] + 100 * w[1] + 50 * w[2])
     assert timed["score"].tolist() == pytest.approx([r * x for x in w])
@@ -653,18 +678,22 @@ def test_two_step_fca_on_roads_and_travel_time():
 def test_two_step_fca_argument_checks():
     cells = _cells([(0, 0)])
     services = _services([(0, 0)], ["hemtjänst"], capacity=[np.nan])
+    reach = access.costs(cells, services, max_cost_m=5000)
     with pytest.raises(SchemaError, match="capacity nan at index 0") as err:
-        access.two_step_fca(cells, services, catchment_km=5)
+        access.two_step_fca(cells, services, reach, max_cost_m=5000)
     assert err.value.column == "capacity"
     services = _services([(0, 0)], ["hemtjänst"])
-    with pytest.raises(ValueError, match="exactly one of `catchment_km` and `catchment_min`"):
-        access.two_step_fca(cells, services)
-    with pytest.raises(ValueError, match="`catchment_min` needs method='network'"):
-        access.two_step_fca(cells, services, catchment_min=10)
+    with pytest.raises(ValueError, match="exactly one of `max_cost_m` and `max_cost_s`"):
+        access.two_step_fca(cells, services, reach)
+    with pytest.raises(ValueError, match="weight='time' needs method='network'"):
+        access.costs(cells, services, weight="time", max_cost_s=600)
+    with pytest.raises(SchemaError, match="holds cost_m") as err:
+        access.two_step_fca(cells, services, reach, max_cost_s=600)
+    assert "pass max_cost_m" in str(err.value)
     with pytest.raises(ValueError, match="`decay` must be one of"):
-        access.two_step_fca(cells, services, catchment_km=5, decay="cauchy")
+        access.two_step_fca(cells, services, reach, max_cost_m=5000, decay="cauchy")
     with pytest.raises(ValueError, match="`kind` must be one of"):
-        access.two_step_fca(cells, services, catchment_km=5, kind="apotek")
+        access.costs(cells, services, max_cost_m=5000, kind="apotek")
 
 
 # --------------------------------------------------------------------------- travel savings
@@ -678,8 +707,9 @@ def test_travel_savings_arithmetic():
         visits_per_month=[30.0, 10.0, 5.0],
     )
     bases = _services([(0, 0)], ["hemtjänst"])
+    trips = access.nearest(clients, bases)
     out = access.travel_savings(
-        clients, bases, digital_share=0.5, speed_kmh=40, minutes_saved_per_visit=6
+        clients, trips, digital_share=0.5, speed_kmh=40, minutes_saved_per_visit=6
     )
     first = out.iloc[0]
     km = 2 * 3 * 30 * 0.5 + 2 * 8 * 10 * 0.5
@@ -690,7 +720,7 @@ def test_travel_savings_arithmetic():
     assert (second["visits"], second["km_saved"]) == (10, pytest.approx(2 * 1 * 10 * 0.5))
     one_way = access.travel_savings(
         clients,
-        bases,
+        trips,
         digital_share=0.5,
         round_trip=False,
         detour_factor=1.3,
@@ -708,9 +738,8 @@ def test_travel_savings_on_roads_with_time_and_an_unreachable_client():
     graph = _graph(LINE_XY, LINE_EDGES, speeds=[72] * len(LINE_EDGES))  # 20 m/s
     clients = _cells([(0, 0), (90_000, 0)], visits_per_month=[10.0, 10.0])
     bases = _services([(2000, 0)], ["hemtjänst"])
-    out = access.travel_savings(
-        clients, bases, digital_share=1.0, method="network", network=graph, weight="time"
-    ).iloc[0]
+    trips = access.nearest(clients, bases, method="network", network=graph, weight="time")
+    out = access.travel_savings(clients, trips, digital_share=1.0).iloc[0]
     # One reachable client, 10 visits, each a 2 x 2 km round trip at 20 m/s (200 s).
     assert out["km_saved"] == pytest.approx(10 * 4)
     assert out["hours_saved"] == pytest.approx(10 * 200 / 3600)
@@ -719,14 +748,14 @@ def test_travel_savings_on_roads_with_time_and_an_unreachable_client():
 
 def test_travel_savings_checks():
     clients = _cells([(0, 0)], visits_per_month=[np.nan])
-    bases = _services([(0, 0)], ["hemtjänst"])
+    trips = access.nearest(clients, _services([(0, 0)], ["hemtjänst"]))
     with pytest.raises(ValueError, match="`digital_share` must lie in 0–1, but 10"):
-        access.travel_savings(clients, bases, digital_share=10)
+        access.travel_savings(clients, trips, digital_share=10)
     with pytest.raises(SchemaError, match="visits_per_month nan at index 0") as err:
-        access.travel_savings(clients, bases)
+        access.travel_savings(clients, trips)
     assert err.value.column == "visits_per_month"
     with pytest.raises(ValueError, match="`speed_kmh` must be positive"):
-        access.travel_savings(clients, bases, visits_per_month=4, speed_kmh=0)
+        access.travel_savings(clients, trips, visits_per_month=4, speed_kmh=0)
 
 
 def test_dask_missing_names_the_extra(monkeypatch):

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 
 from ehalsa_analys import compare, load, reference
 from ehalsa_analys.errors import InputFileError, SchemaError
-from ehalsa_analys.load.socialstyrelsen import SurveyColumnWarning
+from ehalsa_analys.load import SurveyColumnWarning
 
 
 def test_socialstyrelsen_wide_csv_with_markers_and_unknown_column():
@@ -492,7 +492,7 @@ def test_ja_nej_spellings_property(tmp_path_factory, answer, pad):
 
 
 def test_kolada_fetch_is_reachable_from_the_reader():
-    assert load.kolada.fetch is load.kolada.__globals__["fetch"]
+    assert load.kolada.fetch is load.kolada.read.__globals__["fetch"]
 
 
 def test_not_applicable_answers_keep_their_own_status_and_marker(tmp_path):

@@ -34,6 +34,6 @@ def test_survey_demo_quirks_and_levels(tmp_path):
     assert (night["status"] == "missing").any()  # a few did not answer
     counts = obs[obs["indicator_id"] == "nattillsyn_brukare_antal"]
     assert (counts["status"] == "suppressed").any()  # x below 5
-    kolada = load.kolada(paths[1:])
+    kolada = load.kolada.read(paths[1:])
     assert set(kolada["area_type"]) == {"nation", "county", "municipality"}
     assert len(kolada) == 14

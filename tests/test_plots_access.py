@@ -110,7 +110,8 @@ def test_cell_map_refuses_several_kinds_and_bad_lang():
 
 def test_score_map_shows_capacity_per_thousand_bright_for_high():
     services = _services().assign(capacity=[3.0, 1.0, 1.0])
-    per_cell, _ = access.two_step_fca(_cells(), services, catchment_km=5, decay=None, kind="apotek")
+    reach = access.costs(_cells(), services, kind="apotek", max_cost_m=5000)
+    per_cell, _ = access.two_step_fca(_cells(), services, reach, max_cost_m=5000, decay=None)
     ax = figures.score_map(per_cell, cells=_cells(), county_code="18", ax=_ax())
     # Pharmacy x reaches all 60 residents: 3 / 60 per person, 50 per 1 000.
     assert ax.collections[-1].get_array().tolist() == pytest.approx([50.0, 50.0, 50.0])

@@ -2,7 +2,7 @@
 
 Every function is pure: it takes an ``observations`` table (see
 :mod:`ehalsa_analys.schemas`; built by :func:`ehalsa_analys.load.socialstyrelsen`
-or :func:`ehalsa_analys.load.kolada`), never changes it, and returns a new
+or :func:`ehalsa_analys.load.kolada.read`), never changes it, and returns a new
 DataFrame with documented columns, sorted by its key columns, with a fresh
 ``RangeIndex``. Nothing here reads files.
 
@@ -16,7 +16,7 @@ obs
     "suppressed", "not_applicable").
 catalogue
     The indicator catalogue (indicator_id, title_sv, title_en, unit,
-    higher_is_better), e.g. :func:`ehalsa_analys.load.socialstyrelsen.indicator_catalogue`.
+    higher_is_better), e.g. :func:`ehalsa_analys.load.indicator_catalogue`.
     It gives the direction of each figure (``higher_is_better``) and the unit
     of indicators whose rows carry none. Without a catalogue every figure is
     taken as higher-is-better. With one, :func:`rank_colour` and

@@ -10,13 +10,14 @@ import pytest
 
 from ehalsa_analys import load
 from ehalsa_analys.errors import InputFileError
-from ehalsa_analys.load.kolada import KoladaError, fetch
+from ehalsa_analys.load import KoladaError
+from ehalsa_analys.load.kolada import fetch
 
 FIX = "tests/fixtures/kolada/"
 
 
 def test_paged_response_gender_status_deleted_and_aggregates():
-    obs = load.kolada(FIX)  # the folder: both pages
+    obs = load.kolada.read(FIX)  # the folder: both pages
     assert obs["municipality_code"].tolist() == ["0000", "0018", "1814", "1860", "1880"]
     assert obs["area_type"].tolist() == [
         "nation",
@@ -30,7 +31,7 @@ def test_paged_response_gender_status_deleted_and_aggregates():
         np.isnan(row["value"]) and row["status"] == "missing" and row["kolada_status"] == "Saknas"
     )
     assert "1861" not in set(obs["municipality_code"])  # isdeleted
-    women = load.kolada(FIX + "page1.json", gender="K")
+    women = load.kolada.read(FIX + "page1.json", gender="K")
     assert women["value"].tolist() == [81000.0]
 
 
@@ -38,11 +39,11 @@ def test_not_a_kolada_response(tmp_path):
     path = tmp_path / "x.json"
     path.write_text(json.dumps({"data": []}), encoding="utf-8")
     with pytest.raises(InputFileError, match="no 'values' list"):
-        load.kolada(path)
+        load.kolada.read(path)
     broken = tmp_path / "y.json"
     broken.write_text('{"values": [', encoding="utf-8")
     with pytest.raises(InputFileError, match="Not a Kolada JSON response"):
-        load.kolada(broken)
+        load.kolada.read(broken)
 
 
 def test_fetch_follows_next_url_retries_and_saves(tmp_path):
@@ -60,7 +61,7 @@ def test_fetch_follows_next_url_retries_and_saves(tmp_path):
     assert [p.name for p in saved] == ["N01951_y2024_p1.json", "N01951_y2024_p2.json"]
     assert calls[0] == "https://api.kolada.se/v3/data/kpi/N01951/year/2024"
     assert calls[1] == calls[2] and waits == [1.0]
-    assert len(load.kolada(saved)) == 5
+    assert len(load.kolada.read(saved)) == 5
 
 
 def test_fetch_offline_is_a_clear_error(tmp_path):

@@ -14,7 +14,8 @@ from openpyxl import Workbook
 from ehalsa_analys import load
 from ehalsa_analys.demo import lika as demo_lika
 from ehalsa_analys.errors import InputFileError, PersonalDataError, UnknownMunicipalityError
-from ehalsa_analys.load.lika import LIKA_STATUSES, LikaInstrumentWarning
+from ehalsa_analys.load import LikaInstrumentWarning
+from ehalsa_analys.load._lika import LIKA_STATUSES
 
 HEADER = "Kommun;Datum;Område;Del;Indikator-id;Status"
 

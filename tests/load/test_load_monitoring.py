@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from ehalsa_analys import load
 from ehalsa_analys.errors import InputFileError, PersonalDataError
-from ehalsa_analys.load.monitoring import MonitoringMetricWarning
+from ehalsa_analys.load import MonitoringMetricWarning
 
 HEADER = "Kommun;Kvartal;Mått;Täljare;Nämnare;Värde"
 

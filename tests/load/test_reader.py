@@ -17,19 +17,15 @@ import pytest
 
 from ehalsa_analys import demo, reference
 from ehalsa_analys.errors import InputFileError, PersonalDataError, UnknownMunicipalityError
-from ehalsa_analys.load import (
-    ALIASES,
+from ehalsa_analys.load import check_personal_numbers, read_table
+from ehalsa_analys.load.numbers import (
     MISSING_MARKERS,
-    SUPPORTED_SUFFIXES,
     SUPPRESSED_MARKERS,
-    check_personal_numbers,
-    column_key,
-    holds_personal_numbers,
-    is_personal_number,
     marker_status,
     parse_numbers,
-    read_table,
 )
+from ehalsa_analys.load.personal import holds_personal_numbers, is_personal_number
+from ehalsa_analys.load.reader import ALIASES, SUPPORTED_SUFFIXES, column_key
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "reader"
 

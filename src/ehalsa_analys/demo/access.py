@@ -52,7 +52,7 @@ from scipy.spatial import cKDTree
 
 from .. import reference
 from .._atomic import write_bytes
-from ..load.roads import RoadGraph
+from ..load import RoadGraph
 
 __all__ = [
     "REVISION",
@@ -310,8 +310,8 @@ def _csv(table: pd.DataFrame, title: str) -> bytes:
 def write(directory: Path, *, seed: int, scale: str = "1km") -> list[Path]:
     """Write the distance demo under ``directory / "avstand"``; return the paths."""
     from ..access import distance_classes, nearest
+    from ..load import roads as read_roads
     from ..load import rural
-    from ..load.roads import roads as read_roads
 
     if scale not in ("1km", "250m"):
         raise ValueError(

@@ -43,7 +43,7 @@ from openpyxl.styles import Font
 
 from .. import reference
 from .._atomic import write_bytes
-from ..load.lika import lika_instrument
+from ..load import lika_instrument
 from ..store import xlsx_bytes
 
 __all__ = ["REVISION", "COUNTY", "ROUNDS", "CSV_MUNICIPALITY", "statuses", "write"]

@@ -47,7 +47,7 @@ from openpyxl.styles import Alignment, Font
 
 from .. import reference
 from .._atomic import write_bytes
-from ..load.socialstyrelsen import indicator_catalogue
+from ..load import indicator_catalogue
 from ..store import xlsx_bytes
 from ._common import calibrated_probabilities, swedish
 

@@ -1,38 +1,53 @@
-"""Loaders: one module per source, all built on the shared Swedish-file reader."""
+"""Loaders: one function per source, all built on the shared Swedish-file reader.
 
-from .kolada import KoladaError as KoladaError
-from .kolada import kolada as kolada
-from .lika import LIKA_STATUSES as LIKA_STATUSES
-from .lika import LikaInstrumentWarning as LikaInstrumentWarning
-from .lika import lika as lika
-from .lika import lika_instrument as lika_instrument
-from .monitoring import MonitoringMetricWarning as MonitoringMetricWarning
-from .monitoring import events as events
-from .monitoring import metric_catalogue as metric_catalogue
-from .monitoring import monitoring as monitoring
-from .monitoring import parse_quarter as parse_quarter
-from .numbers import MISSING_MARKERS as MISSING_MARKERS
-from .numbers import SUPPRESSED_MARKERS as SUPPRESSED_MARKERS
-from .numbers import marker_status as marker_status
-from .numbers import parse_numbers as parse_numbers
-from .personal import check_personal_numbers as check_personal_numbers
-from .personal import holds_personal_numbers as holds_personal_numbers
-from .personal import is_personal_number as is_personal_number
-from .personal import personal_number_mask as personal_number_mask
-from .reader import ALIASES as ALIASES
-from .reader import FOOTNOTE_PATTERN as FOOTNOTE_PATTERN
-from .reader import KEY_COLUMNS as KEY_COLUMNS
-from .reader import NATIONAL_NAMES as NATIONAL_NAMES
-from .reader import SUPPORTED_SUFFIXES as SUPPORTED_SUFFIXES
-from .reader import column_key as column_key
-from .reader import read_table as read_table
-from .roads import RoadGraph as RoadGraph
-from .roads import roads as roads
-from .rural import KINDS as KINDS
-from .rural import parse_grid_id as parse_grid_id
-from .rural import pipos as pipos
-from .rural import population as population
-from .rural import services as services
-from .socialstyrelsen import SurveyColumnWarning as SurveyColumnWarning
-from .socialstyrelsen import indicator_catalogue as indicator_catalogue
-from .socialstyrelsen import socialstyrelsen as socialstyrelsen
+Each loader returns a tidy table (:mod:`ehalsa_analys.schemas`). The sources'
+code sits in private modules (``_lika``, ``_socialstyrelsen``, ``_monitoring``,
+``_roads``) and in ``rural``; the shared reader's parts in ``reader``,
+``numbers`` and ``personal``. Kolada has two verbs, so it is a module:
+``load.kolada.read(path)`` reads saved pages, ``load.kolada.fetch(...)``
+downloads them.
+"""
+
+from . import kolada
+from ._lika import LikaInstrumentWarning, lika, lika_instrument
+from ._monitoring import (
+    MonitoringMetricWarning,
+    events,
+    metric_catalogue,
+    monitoring,
+    parse_quarter,
+)
+from ._roads import RoadGraph, roads
+from ._socialstyrelsen import SurveyColumnWarning, indicator_catalogue, socialstyrelsen
+from .kolada import KoladaError
+from .personal import check_personal_numbers
+from .reader import read_table
+from .rural import parse_grid_id, pipos, population, services
+
+__all__ = [
+    # loaders, one per source
+    "lika",
+    "socialstyrelsen",
+    "kolada",
+    "monitoring",
+    "population",
+    "services",
+    "pipos",
+    "roads",
+    # catalogues and logs shipped with the package or kept beside the data
+    "lika_instrument",
+    "indicator_catalogue",
+    "metric_catalogue",
+    "events",
+    # the shared reader and helpers for users' own files
+    "read_table",
+    "parse_quarter",
+    "parse_grid_id",
+    "check_personal_numbers",
+    # types, warnings and errors
+    "RoadGraph",
+    "KoladaError",
+    "LikaInstrumentWarning",
+    "MonitoringMetricWarning",
+    "SurveyColumnWarning",
+]

@@ -1,6 +1,8 @@
 """Kolada (the municipal KPI database, API v3): saved responses and fetching.
 
-:func:`kolada` reads saved v3 data responses — one JSON file, a list of
+This module is ``load.kolada``: ``load.kolada.read(path)`` reads saved pages
+and ``load.kolada.fetch(kpis, ...)`` downloads them, as the two belong together.
+:func:`read` reads saved v3 data responses — one JSON file, a list of
 them, a folder of pages, or an already parsed dict — whose top level is
 ``{"values": [...], "count": n, "next_url": ..., "previous_url": ...}`` and
 whose items are ``{"kpi", "municipality", "period", "values": [{"gender",
@@ -15,12 +17,12 @@ out. Kolada's aggregates are kept apart from municipalities in an
 follows ``next_url`` until it is null, retries failed requests with
 exponential backoff, and saves each raw page to ``cache_dir`` (default
 data/raw/kolada — a download the user asked for, written atomically) so that
-the analysis reruns offline with :func:`kolada`. The transport is a
+the analysis reruns offline with :func:`read`. The transport is a
 parameter, so tests run on saved pages without the network.
 
 Example
 -------
->>> obs = kolada("tests/fixtures/kolada/page1.json")
+>>> obs = read("tests/fixtures/kolada/page1.json")
 >>> obs[["municipality_code", "period", "indicator_id", "value", "area_type"]].head(3)
   municipality_code  period indicator_id       value     area_type
 0              0000    2024       N01951  10587710.0        nation
@@ -46,7 +48,7 @@ from .._atomic import write_bytes
 from ..errors import EhalsaError, InputFileError
 from ..paths import raw_dir
 
-__all__ = ["KoladaError", "kolada", "fetch", "BASE_URL"]
+__all__ = ["KoladaError", "read", "fetch", "BASE_URL"]
 
 BASE_URL = "https://api.kolada.se/v3"
 
@@ -82,7 +84,7 @@ def _area_type(code: str) -> str:
     return "municipality"
 
 
-def kolada(source: Any, *, gender: str = "T") -> pd.DataFrame:
+def read(source: Any, *, gender: str = "T") -> pd.DataFrame:
     """Read saved Kolada v3 data responses into observations.
 
     Parameters
@@ -101,7 +103,7 @@ def kolada(source: Any, *, gender: str = "T") -> pd.DataFrame:
 
     Example
     -------
-    >>> obs = kolada(["tests/fixtures/kolada/page1.json", "tests/fixtures/kolada/page2.json"])
+    >>> obs = read(["tests/fixtures/kolada/page1.json", "tests/fixtures/kolada/page2.json"])
     >>> obs.groupby("area_type").size().to_dict()
     {'county': 1, 'municipality': 3, 'nation': 1}
     """
@@ -215,7 +217,7 @@ def fetch(
     Returns
     -------
     list of Path
-        The saved pages, in order; read them with :func:`kolada`.
+        The saved pages, in order; read them with :func:`read`.
 
     Raises
     ------
@@ -259,7 +261,7 @@ def fetch(
                     raise KoladaError(
                         f"Cannot reach Kolada ({url}): {err}",
                         hint="check the network connection; saved pages in "
-                        f"{folder} can be read offline with load.kolada",
+                        f"{folder} can be read offline with load.kolada.read",
                     ) from None
                 sleep(backoff * 2**attempt)
         try:
@@ -273,7 +275,3 @@ def fetch(
         url = page.get("next_url")
         page_number += 1
     return written
-
-
-# ``load.kolada`` is the reader; ``load.kolada.fetch`` reaches the API, as the two belong together.
-kolada.fetch = fetch

@@ -391,7 +391,7 @@ def _read_one(path: Path, catalogue: pd.DataFrame) -> pd.DataFrame:
             "such as '2024 K1' with a Mått column, or a Kvartal column with one column per metric",
             file=file,
             column=", ".join(headers.values()),
-            hint="see the layouts in the documentation of ehalsa_analys.load.monitoring",
+            hint="see the three layouts in help(ehalsa_analys.load._monitoring)",
         )
     long["period"] = long["period"].astype("period[Q-DEC]")
     long["file"] = file
