@@ -195,3 +195,36 @@ def test_metric_catalogue__project_file_overrides_and_bad_kind(tmp_path, monkeyp
     )
     with pytest.raises(InputFileError, match=r"Unknown metric kind 'medel'.*row 2, column kind"):
         load.metric_catalogue()
+
+
+@pytest.mark.parametrize(
+    ("lines", "row", "column", "what"),
+    [
+        # "1,234" in a count column is an error naming the cell, never 1.234 persons.
+        ([HEADER, "Örebro;2024 K1;digital_besok_andel;1,234;5 000;"], 2, "Täljare", "whole"),
+        ([HEADER, "Örebro;2024 K1;lakemedel_avvikelser;;;1,234"], 2, "Värde", "whole"),
+        ([HEADER, "Örebro;2024 K1;lakemedel_avvikelser;;;2,5"], 2, "Värde", "whole"),
+        ([HEADER, "Örebro;2024 K1;lakemedel_avvikelser;;;-3"], 2, "Värde", "below 0"),
+        ([HEADER, "Örebro;2024 K1;larm_insatstid;;;-12"], 2, "Värde", "below 0"),
+        ([HEADER, "Örebro;2024 K1;digital_besok_andel;;;120"], 2, "Värde", "above 100"),
+        ([HEADER, "Örebro;2024 K1;digital_besok_andel;;-40;"], 2, "Nämnare", "below 0"),
+        (
+            [HEADER, "Örebro;2024 K1;digital_besok_andel;60;40;"],
+            2,
+            "numerator",
+            "larger than the denominator",
+        ),
+        (
+            ["Kommun;Mått;2024 K1;2024 K2", "Örebro;lakemedel_avvikelser;4;1,500"],
+            2,
+            "2024 K2",
+            "whole",
+        ),
+        (["Kommun;Kvartal;larm_insatstid", "Örebro;2024 K1;-2"], 2, "larm_insatstid", "below 0"),
+    ],
+)
+def test_values_outside_their_metrics_domain_are_refused(tmp_path, lines, row, column, what):
+    with pytest.raises(InputFileError, match=what) as err:
+        load.monitoring(_csv(tmp_path, lines))
+    message = str(err.value)
+    assert "m.csv" in message and f"row {row}" in message and f"column {column}" in message

@@ -65,7 +65,7 @@ import pandas as pd
 from ..errors import InputFileError, PersonalDataError
 from ..paths import raw_dir
 from ..schemas import validate
-from .numbers import parse_numbers
+from .numbers import check_domain, parse_numbers
 from .reader import SUPPORTED_SUFFIXES, column_key, read_table
 
 __all__ = [
@@ -332,10 +332,23 @@ def _read_one(path: Path, catalogue: pd.DataFrame) -> pd.DataFrame:
             }
         )
         for column in ("numerator", "denominator", "value"):
+            counts = {"integer": True, "minimum": 0} if column != "value" else {}
             long[column] = (
-                parse_numbers(table[column], file=file, column=headers[column], rows=rows)[0]
+                parse_numbers(
+                    table[column], file=file, column=headers[column], rows=rows, **counts
+                )[0]
                 if column in table
                 else np.nan
+            )
+        if "value" in table:
+            _check_value_domain(
+                table["value"],
+                long["value"],
+                long["metric_id"],
+                catalogue,
+                file,
+                headers["value"],
+                rows,
             )
         long["status"] = (
             parse_numbers(table["value"], file=file, column=headers["value"], rows=rows)[1]
@@ -344,10 +357,12 @@ def _read_one(path: Path, catalogue: pd.DataFrame) -> pd.DataFrame:
         )
     elif quarter_columns and "metric" in table:  # wide by quarter
         frames = []
+        ids = _metric_ids(table["metric"], catalogue)
         for column in quarter_columns:
             values, status = parse_numbers(
                 table[column], file=file, column=headers[column], rows=rows
             )
+            _check_value_domain(table[column], values, ids, catalogue, file, headers[column], rows)
             frames.append(
                 pd.DataFrame(
                     {
@@ -369,6 +384,16 @@ def _read_one(path: Path, catalogue: pd.DataFrame) -> pd.DataFrame:
         for column in metric_columns:
             values, status = parse_numbers(
                 table[column], file=file, column=headers[column], rows=rows
+            )
+            metric = _metric_ids(pd.Series([headers[column]]), catalogue).iloc[0]
+            _check_value_domain(
+                table[column],
+                values,
+                pd.Series(metric, index=table.index),
+                catalogue,
+                file,
+                headers[column],
+                rows,
             )
             frames.append(
                 pd.DataFrame(
@@ -396,6 +421,36 @@ def _read_one(path: Path, catalogue: pd.DataFrame) -> pd.DataFrame:
     long["period"] = long["period"].astype("period[Q-DEC]")
     long["file"] = file
     return long
+
+
+def _value_domain(metric_ids: pd.Series, catalogue: pd.DataFrame):
+    """Per row: (whole, minimum, maximum) of a metric's value from its kind and unit.
+
+    Counts are whole and >= 0; proportions 0–100 when the unit is "%", else
+    0–1; rates and measures (times, amounts) >= 0. A metric the catalogue
+    does not know gets no bounds.
+    """
+    meta = catalogue.set_index("metric_id")
+    kind = metric_ids.map(meta["kind"]).fillna("").to_numpy(dtype=object)
+    unit = metric_ids.map(meta["unit"]).fillna("").to_numpy(dtype=object)
+    whole = kind == "count"
+    minimum = np.where(kind != "", 0.0, np.nan)
+    maximum = np.where(kind == "proportion", np.where(unit == "%", 100.0, 1.0), np.nan)
+    return whole, minimum, maximum
+
+
+def _check_value_domain(cells, values, metric_ids, catalogue, file, column, rows) -> None:
+    whole, minimum, maximum = _value_domain(metric_ids.reset_index(drop=True), catalogue)
+    check_domain(
+        cells.reset_index(drop=True),
+        np.asarray(values, dtype=float),
+        integer=whole,
+        minimum=minimum,
+        maximum=maximum,
+        file=file,
+        column=column,
+        rows=rows,
+    )
 
 
 def _metric_ids_keys(catalogue: pd.DataFrame) -> list[str]:
@@ -426,6 +481,20 @@ def _check_values(data: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
     fill = data["value"].isna() & expected.notna()
     data.loc[fill, "value"] = expected[fill]
     data.loc[fill, "status"] = ""
+    kind = data["metric_id"].map(catalogue.set_index("metric_id")["kind"])
+    over = (kind == "proportion") & (data["numerator"] > data["denominator"])
+    if over.any():
+        row = data[over].iloc[0]
+        raise InputFileError(
+            f"The numerator {row['numerator']:g} is larger than the denominator "
+            f"{row['denominator']:g} of the share {row['metric_id']} {row['period']}",
+            file=row["file"],
+            row=int(row["source_row"]),
+            column="numerator",
+            value=row["numerator"],
+            hint="a share counts part of its denominator; check that the columns are not "
+            "swapped and that both count the same people and quarter",
+        )
     bad_den = data["denominator"].notna() & (data["denominator"] <= 0)
     if bad_den.any():
         row = data[bad_den].iloc[0]

@@ -50,6 +50,7 @@ __all__ = [
     "SUPPRESSED_MARKERS",
     "THOUSANDS_SEPARATORS",
     "parse_numbers",
+    "check_domain",
     "marker_status",
 ]
 
@@ -275,47 +276,97 @@ def parse_numbers(
     >>> parse_numbers(["12", "1,234"], column="Antal", rows=[2, 3], integer=True, minimum=0)
     Traceback (most recent call last):
     ...
-    ehalsa_analys.errors.InputFileError: Value '1,234' is not a whole number (this column ...
+    ehalsa_analys.errors.InputFileError: Value '1,234' is not a whole number (the cell ...
     """
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     floats, status, bad = _classify(series)
-    problem = np.full(len(series), "", dtype=object)
-    problem[bad] = "is not a number"
+    check_domain(
+        series,
+        floats,
+        bad=bad,
+        integer=integer,
+        minimum=minimum,
+        maximum=maximum,
+        file=file,
+        column=column,
+        rows=rows,
+    )
+    return (
+        pd.Series(floats, index=series.index, dtype="float64", name=series.name),
+        pd.Series(status, index=series.index, dtype="str", name=series.name),
+    )
+
+
+def check_domain(
+    cells: pd.Series,
+    floats: np.ndarray,
+    *,
+    bad: np.ndarray | None = None,
+    integer: bool | np.ndarray = False,
+    minimum: float | np.ndarray | None = None,
+    maximum: float | np.ndarray | None = None,
+    file: str | PathLike | None = None,
+    column: str | None = None,
+    rows: Sequence[int] | np.ndarray | None = None,
+) -> None:
+    """Raise for the first cell outside its domain; the domain may differ per row.
+
+    ``cells`` are the cells as read (their text shows "1,234"), ``floats`` the
+    parsed numbers. ``integer``, ``minimum`` and ``maximum`` are scalars or one
+    value per row (NaN: no bound), as in a long table whose rows hold counts
+    and shares. See :func:`parse_numbers` for what each check refuses.
+
+    Example
+    -------
+    >>> cells = pd.Series(["3", "1,234"])
+    >>> check_domain(cells, np.array([3.0, 1.234]), integer=np.array([True, False]))
+    >>> check_domain(cells, np.array([3.0, 1.234]), integer=np.array([False, True]))
+    Traceback (most recent call last):
+    ...
+    ehalsa_analys.errors.InputFileError: Value '1,234' at position 1 is not a whole number ...
+    """
+    n = len(floats)
+    whole = np.broadcast_to(np.asarray(integer, dtype=bool), n)
+    low = np.broadcast_to(np.asarray(np.nan if minimum is None else minimum, dtype=float), n)
+    high = np.broadcast_to(np.asarray(np.nan if maximum is None else maximum, dtype=float), n)
+    problem = np.full(n, "", dtype=object)
+    if bad is not None:
+        problem[bad] = "is not a number"
     with np.errstate(invalid="ignore"):
         problem[(problem == "") & np.isinf(floats)] = "is infinite"
-        if integer:
-            fraction = ~np.isnan(floats) & (floats != np.round(floats))
-            if not pd.api.types.is_numeric_dtype(series.dtype):
+        if whole.any():
+            fraction = whole & ~np.isnan(floats) & (floats != np.round(floats))
+            if not pd.api.types.is_numeric_dtype(cells.dtype):
                 # "1,000" is 1 or 1000: in a count column a three-digit decimal part is refused.
-                fraction |= (
-                    _as_text(series.reset_index(drop=True).astype(object))
+                fraction |= whole & (
+                    _as_text(cells.reset_index(drop=True).astype(object))
                     .str.fullmatch(_THOUSANDS_LOOKALIKE)
                     .fillna(False)
                     .to_numpy(dtype=bool)
                 )
             problem[(problem == "") & fraction] = "is not a whole number"
-        if minimum is not None:
-            problem[(problem == "") & (floats < minimum)] = f"is below {minimum:g}"
-        if maximum is not None:
-            problem[(problem == "") & (floats > maximum)] = f"is above {maximum:g}"
-    if (problem != "").any():
-        position = int(np.flatnonzero(problem != "")[0])
-        value = series.iloc[position]
-        row = None if rows is None else int(np.asarray(rows)[position])
-        where = "" if rows is not None else f" at position {position}"
-        what = problem[position]
-        raise InputFileError(
-            f"Value {str(value).strip()!r}{where} {what}"
-            + (" (this column holds counts)" if what == "is not a whole number" else ""),
-            file=file,
-            row=row,
-            column=column,
-            value=value,
-            hint=_domain_hint(value, what, minimum, maximum),
-        )
-    return (
-        pd.Series(floats, index=series.index, dtype="float64", name=series.name),
-        pd.Series(status, index=series.index, dtype="str", name=series.name),
+        below = (problem == "") & (floats < low)
+        problem[below] = [f"is below {b:g}" for b in low[below]]
+        above = (problem == "") & (floats > high)
+        problem[above] = [f"is above {b:g}" for b in high[above]]
+    if not (problem != "").any():
+        return
+    position = int(np.flatnonzero(problem != "")[0])
+    value = cells.iloc[position]
+    row = None if rows is None else int(np.asarray(rows)[position])
+    where = "" if rows is not None else f" at position {position}"
+    what = problem[position]
+    lo, hi = low[position], high[position]
+    raise InputFileError(
+        f"Value {str(value).strip()!r}{where} {what}"
+        + (" (the cell holds a count)" if what == "is not a whole number" else ""),
+        file=file,
+        row=row,
+        column=column,
+        value=value,
+        hint=_domain_hint(
+            value, what, None if np.isnan(lo) else float(lo), None if np.isnan(hi) else float(hi)
+        ),
     )
 
 
