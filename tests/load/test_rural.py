@@ -239,3 +239,32 @@ def test_roads_and_engine_together(tmp_path):
     # snap 500 + 500 m at 5 km/h, then 10 km at 60 km/h
     assert d["distance"].iloc[0] == pytest.approx(10_000 / (60 / 3.6) + 707.1068 * 0.72, rel=1e-4)
     assert isinstance(pd.Series(d["service_id"]).iloc[0], str)
+
+
+@pytest.mark.parametrize(
+    ("lines", "reader", "row", "column", "what"),
+    [
+        (["Rutid;Befolkning", "3180006400000;1,234"], "population", 2, "Befolkning", "whole"),
+        (["Rutid;Befolkning", "3180006400000;-4"], "population", 2, "Befolkning", "below 0"),
+        (["Rutid;Befolkning;70+", "3180006400000;12;13"], "population", 2, "70+", "aged 70"),
+        (["Rutid;Befolkning;70+", "3180006400000;12;2,5"], "population", 2, "70+", "whole"),
+        (
+            ["Namn;Typ;X;Y;Kapacitet", "Apotek A;Apotek;318500;6400500;-1"],
+            "services",
+            2,
+            "Kapacitet",
+            "below 0",
+        ),
+    ],
+)
+def test_counts_and_amounts_outside_their_domain_are_refused(
+    tmp_path, lines, reader, row, column, what
+):
+    path = tmp_path / "in.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    read = load.population if reader == "population" else load.services
+    options = {"crs": "EPSG:3006"} if reader == "services" else {}
+    with pytest.raises(InputFileError, match=what) as err:
+        read(path, **options)
+    message = str(err.value)
+    assert "in.csv" in message and f"row {row}" in message and f"column {column}" in message

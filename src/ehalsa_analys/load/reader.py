@@ -838,6 +838,7 @@ def _finish(
     auto_numeric: bool,
     resolve_codes: bool,
     header_row: int | None,
+    counts: list[str] = (),
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     names, original = _match_columns(headers, index)
     data = dict(zip(names, columns, strict=True))
@@ -906,8 +907,10 @@ def _finish(
         if name not in wanted:
             wanted.append(name)
     parsed: dict[str, tuple[pd.Series, pd.Series]] = {}
+    whole = {_find_column(request, names, original, index) for request in counts}
     for name in wanted:
-        parsed[name] = parse_numbers(data[name], file=file, column=label(name), rows=rows)
+        domain = {"integer": True, "minimum": 0} if name in whole else {}
+        parsed[name] = parse_numbers(data[name], file=file, column=label(name), rows=rows, **domain)
     if auto_numeric:
         for name in names:
             if name in parsed or name in KEY_COLUMNS:
@@ -1020,6 +1023,7 @@ def read_table(
     *,
     required: str | Iterable[str] = (),
     numeric: str | Iterable[str] = (),
+    counts: str | Iterable[str] = (),
     auto_numeric: bool = False,
     aliases: Mapping[str, str | Iterable[str]] | None = None,
     sheet: str | int = 0,
@@ -1048,6 +1052,9 @@ def read_table(
         like aliases). Every cell must be a number or a missing/suppressed
         marker; anything else is an error naming file, row, column and value.
         Each gets a status column (``<name>_status``; ``status`` for ``value``).
+    counts : str or list of str, optional
+        Those of ``numeric`` that hold counts: whole numbers >= 0 ("1,234" is
+        an error, not 1.234).
     auto_numeric : bool, default False
         Also read as numbers every other non-key column whose cells are all
         numbers or markers (with at least one number). Never an error.
@@ -1124,7 +1131,8 @@ def read_table(
         file=file,
         index=index,
         required=required_list,
-        numeric=numeric_list,
+        numeric=numeric_list + [c for c in _as_list(counts) if c not in numeric_list],
+        counts=_as_list(counts),
         auto_numeric=auto_numeric,
         resolve_codes=resolve_codes,
     )
@@ -1270,12 +1278,20 @@ def where(table: pd.DataFrame, name: str, position: int | None = None) -> dict:
     }
 
 
-def column_numbers(table: pd.DataFrame, name: str) -> np.ndarray:
+def column_numbers(
+    table: pd.DataFrame,
+    name: str,
+    *,
+    integer: bool = False,
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> np.ndarray:
     """An optional column of a read table as numbers: Swedish spellings, markers as NaN.
 
     The same rules as ``read_table(numeric=...)`` for a column that need not
     be there: "6 398 000", "12,5" and "1 200" are numbers, ".." and "x" NaN;
-    any other text is an InputFileError naming the file, row and column.
+    any other text is an InputFileError naming the file, row and column, as
+    is a number outside the domain (``integer``, ``minimum``, ``maximum``).
 
     Example
     -------
@@ -1285,7 +1301,15 @@ def column_numbers(table: pd.DataFrame, name: str) -> np.ndarray:
     """
     info = where(table, name)
     rows = table["source_row"].to_numpy() if "source_row" in table else None
-    values, _ = parse_numbers(table[name], file=info["file"], column=info["column"], rows=rows)
+    values, _ = parse_numbers(
+        table[name],
+        file=info["file"],
+        column=info["column"],
+        rows=rows,
+        integer=integer,
+        minimum=minimum,
+        maximum=maximum,
+    )
     return values.to_numpy(float)
 
 

@@ -228,7 +228,7 @@ def population(path: str | os.PathLike, *, crs=None, cell_size: float = 1000.0) 
     >>> population("tests/fixtures/rural/population.csv")["population"].sum()
     np.float64(40.0)
     """
-    table = read_table(path, aliases=_ALIASES, numeric=("population",), required=("population",))
+    table = read_table(path, aliases=_ALIASES, counts=("population",), required=("population",))
     frame = _points(table, crs, cell_size=cell_size)
     file = table.attrs.get("file")
     if "cell_id" not in frame:
@@ -238,7 +238,21 @@ def population(path: str | os.PathLike, *, crs=None, cell_size: float = 1000.0) 
         frame["municipality_code"] = _assign_municipality(frame, file)
     columns = ["cell_id", "population", "municipality_code"]
     if "population_70plus" in frame:
-        frame["population_70plus"] = column_numbers(table, "population_70plus")
+        old = column_numbers(table, "population_70plus", integer=True, minimum=0)
+        over = old > frame["population"].to_numpy(float)
+        if over.any():
+            i = int(np.flatnonzero(over)[0])
+            info = where(table, "population_70plus")
+            raise InputFileError(
+                f"{old[i]:g} people aged 70+ in a square of {frame['population'].iloc[i]:g} people",
+                file=file,
+                row=int(table["source_row"].iloc[i]),
+                column=info["column"],
+                value=old[i],
+                hint="the 70+ column counts part of the population; check that the columns "
+                "are not swapped",
+            )
+        frame["population_70plus"] = old
         columns.append("population_70plus")
     if "urban" in frame:
         frame["urban"] = _urban_flags(table)
@@ -297,7 +311,7 @@ def services(path: str | os.PathLike, *, kind: str | None = None, crs=None) -> g
         )
     capacity = np.full(len(frame), np.nan)
     if "capacity" in table:
-        capacity = column_numbers(table, "capacity")
+        capacity = column_numbers(table, "capacity", minimum=0)
     out = gpd.GeoDataFrame(
         {"service_id": ids.to_numpy(), "kind": kinds.to_numpy(), "capacity": capacity},
         geometry=frame.geometry.to_numpy(),
@@ -339,7 +353,7 @@ def pipos(path: str | os.PathLike, *, unit: str | None = None) -> pd.DataFrame:
         path,
         aliases=_ALIASES,
         required=("municipality_code", "kind", "distance_class", "population"),
-        numeric=("population",),
+        counts=("population",),
     )
     bounds = table["distance_class"].astype("str").map(_class_bounds)
     if bounds.isna().any():
