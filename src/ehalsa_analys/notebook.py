@@ -1,0 +1,386 @@
+"""What every notebook does first: county, data folder, language, source line, outputs.
+
+The five notebooks in ``notebooks/`` start alike. :func:`setup` does it once
+and returns a :class:`Notebook`, a small frozen record the cells read from:
+
+* the county (:func:`ehalsa_analys.reference.resolve_county`: 18, "18" and
+  "Örebro län" all work) and its name;
+* the data folder: ``data_dir`` when given, else the synthetic demo of the
+  notebook's source (:func:`ehalsa_analys.demo.path`, written on first use);
+* whether the data are synthetic (by default: when no ``data_dir`` is given);
+* the source line under every figure, Swedish or English, saying so when the
+  data are synthetic;
+* the :class:`ehalsa_analys.store.Outputs` the figures and tables are saved
+  through, and the municipalities' names.
+
+:meth:`Notebook.in_county` keeps a tidy table's rows of the county and raises
+:class:`~ehalsa_analys.errors.NoDataError` naming the folder when there are
+none: ``ehalsa report`` then leaves that part out with the message.
+
+The summary notebook reads several sources from one folder with a subfolder
+per source: ``setup(None, ...)``, then :meth:`Notebook.read` for each.
+
+Example
+-------
+>>> nb = setup("lika", county_code="Örebro", data_dir="tests/fixtures/lika")
+>>> nb.county_code, nb.county, nb.synthetic
+('18', 'Örebro län', False)
+>>> nb.source
+'LIKA Socialtjänst, kommunernas självskattningar'
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import demo, reference
+from .errors import NoDataError, check_choice
+from .paths import demo_dir
+from .schemas import require_columns
+from .store import Outputs
+
+__all__ = ["LANGUAGES", "SOURCES", "Notebook", "setup", "titles"]
+
+#: Languages of figures, captions and source lines.
+LANGUAGES = ("sv", "en")
+
+#: Each source's folder (as the demo and ``ehalsa report`` name it): its source line, the
+#: short name used before "SYNTHETIC DEMO DATA", and what its rows are (for "no rows" errors).
+SOURCES = {
+    "lika": {
+        "sv": (
+            "LIKA Socialtjänst, kommunernas självskattningar",
+            "LIKA Socialtjänst",
+            "LIKA-värderingar",
+        ),
+        "en": (
+            "LIKA Socialtjänst, the municipalities' self-assessments",
+            "LIKA Socialtjänst",
+            "LIKA assessments",
+        ),
+    },
+    "socialstyrelsen": {
+        "sv": (
+            "Socialstyrelsen, E-hälsa och välfärdsteknik i kommunerna",
+            "Socialstyrelsens enkät",
+            "enkätsvar",
+        ),
+        "en": (
+            "Socialstyrelsen, E-health and welfare technology in the municipalities",
+            "Socialstyrelsen's survey",
+            "survey answers",
+        ),
+    },
+    "avstand": {
+        "sv": (
+            "Befolkningsrutor, servicepunkter och vägnät",
+            "Befolkning, service och vägar",
+            "befolkningsrutor",
+        ),
+        "en": (
+            "Population grid, service points and road network",
+            "Population, services and roads",
+            "population cells",
+        ),
+    },
+    "monitoring": {
+        "sv": ("Kommunernas effektuppföljning", "Kommunernas uppföljning", "mätvärden"),
+        "en": ("The municipalities' effect monitoring", "Municipal monitoring", "measurements"),
+    },
+}
+_SYNTHETIC = {
+    "sv": "SYNTETISKA DEMODATA från ehalsa_analys, inte statistik",
+    "en": "SYNTHETIC DEMO DATA from ehalsa_analys, not statistics",
+}
+_NO_ROWS = {
+    "sv": (
+        "Inga {what} för län {code} ({county})",
+        "kontrollera county_code, eller ge en datamapp med länets kommuner",
+    ),
+    "en": (
+        "No {what} for county {code} ({county})",
+        "check county_code, or give a data folder holding the county's municipalities",
+    ),
+}
+
+
+def _source_line(part: str | None, lang: str, synthetic: bool) -> str:
+    if part is None:
+        return _SYNTHETIC[lang] if synthetic else ""
+    full, short, _what = SOURCES[part][lang]
+    return f"{short} – {_SYNTHETIC[lang]}" if synthetic else full
+
+
+def _has_files(folder: Path) -> bool:
+    return folder.is_dir() and any(
+        p.is_file() and not p.name.startswith(".") for p in folder.rglob("*")
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Notebook:
+    """What a notebook's cells read after :func:`setup`.
+
+    Attributes
+    ----------
+    part : str or None
+        The source (a key of :data:`SOURCES`), or None for a folder holding
+        one subfolder per source.
+    county_code, county : str
+        "18" and "Örebro län".
+    data_dir : Path
+        The folder read.
+    synthetic : bool
+        The data are the synthetic demo.
+    lang : {"sv", "en"}
+    seed : int
+        Seed of the demo data and of bootstrap intervals.
+    source : str
+        The source line for figures ("" for ``part=None`` with real data;
+        :meth:`source_of` gives each part's).
+    outputs : ehalsa_analys.store.Outputs
+        Saves figures and tables (nothing when its folders are None).
+    names : Series
+        Municipality name by code, for all of Sweden's municipalities.
+    """
+
+    part: str | None
+    county_code: str
+    county: str
+    data_dir: Path
+    synthetic: bool
+    lang: str
+    seed: int
+    source: str
+    outputs: Outputs
+    names: pd.Series
+
+    def source_of(self, part: str) -> str:
+        """The source line of one ``part`` (e.g. "lika"), in the notebook's language.
+
+        Example
+        -------
+        >>> setup(None, county_code="18", data_dir=".", synthetic=True).source_of("lika")
+        'LIKA Socialtjänst – SYNTETISKA DEMODATA från ehalsa_analys, inte statistik'
+        """
+        check_choice("part", list(SOURCES), part)
+        return _source_line(part, self.lang, self.synthetic)
+
+    def folder(self, part: str) -> Path | None:
+        """``data_dir / part`` when it holds a file, else None (``part=None`` notebooks).
+
+        Example
+        -------
+        >>> nb = setup(None, county_code="18", data_dir="tests/fixtures")
+        >>> nb.folder("lika").name, nb.folder("avstand")
+        ('lika', None)
+        """
+        check_choice("part", list(SOURCES), part)
+        folder = self.data_dir / part
+        return folder if _has_files(folder) else None
+
+    def in_county(self, data: pd.DataFrame, **selections: Any) -> pd.DataFrame:
+        """The rows of ``data`` in the county (and among ``selections``), with a fresh index.
+
+        Parameters
+        ----------
+        data : DataFrame
+            A tidy table with a municipality_code column (a GeoDataFrame stays one).
+        **selections : list or None
+            ``column=values`` keeps only rows whose column is one of the
+            values; None or an empty list keeps all (a notebook parameter
+            left at its default), e.g. ``metric_id=metrics``.
+
+        Returns
+        -------
+        DataFrame
+            Same columns and ``attrs`` as ``data``.
+
+        Raises
+        ------
+        NoDataError
+            No row is left; the message names the county and the folder.
+
+        Example
+        -------
+        >>> import pandas as pd
+        >>> nb = setup("monitoring", county_code="18", data_dir="data")
+        >>> d = pd.DataFrame({"municipality_code": ["1880", "1814", "2281"], "metric_id": "m"})
+        >>> nb.in_county(d)["municipality_code"].tolist()
+        ['1880', '1814']
+        >>> nb.in_county(d, municipality_code=["1814"], metric_id=None)["metric_id"].tolist()
+        ['m']
+        >>> try:
+        ...     nb.in_county(d, metric_id=["x"])
+        ... except NoDataError as err:
+        ...     print(err.message)
+        Inga mätvärden för län 18 (Örebro län) med metric_id ['x']
+        """
+        require_columns(data, "data", ["municipality_code", *selections])
+        keep = data["municipality_code"].astype("str").str[:2] == self.county_code
+        chosen = {column: list(values) for column, values in selections.items() if values}
+        for column, values in chosen.items():
+            keep &= data[column].isin(values)
+        if not keep.any():
+            message, hint = _NO_ROWS[self.lang]
+            what = (
+                SOURCES[self.part][self.lang][2]
+                if self.part
+                else ("rader" if self.lang == "sv" else "rows")
+            )
+            text = message.format(what=what, code=self.county_code, county=self.county)
+            if chosen:
+                joiner = " med " if self.lang == "sv" else " with "
+                text += joiner + ", ".join(f"{c} {v}" for c, v in chosen.items())
+            raise NoDataError(text, file=str(self.data_dir), hint=hint)
+        out = data[keep.to_numpy()].reset_index(drop=True)
+        out.attrs = dict(data.attrs)
+        return out
+
+    def read(
+        self, part: str, loader: Callable[..., pd.DataFrame], *, county: bool = True, **kwargs
+    ) -> pd.DataFrame | None:
+        """``loader(data_dir / part, **kwargs)``, or None when there is nothing for the county.
+
+        For the summary notebook, whose sections are shown only when their
+        source has data: None when the part's folder holds no file or (with
+        ``county=True``) none of the county's rows; else the table, limited to
+        the county with ``county=True``.
+
+        Example
+        -------
+        >>> from ehalsa_analys import load
+        >>> nb = setup(None, county_code="18", data_dir="tests/fixtures")
+        >>> nb.read("lika", load.lika)["municipality_code"].unique().tolist()
+        ['1860', '1880']
+        >>> nb.read("avstand", load.population) is None
+        True
+        """
+        folder = self.folder(part)
+        if folder is None:
+            return None
+        data = loader(folder, **kwargs)
+        if not county:
+            return data
+        try:
+            return self.in_county(data)
+        except NoDataError:
+            return None
+
+    def with_names(self, data: pd.DataFrame, *, column: str = "kommun") -> pd.DataFrame:
+        """A copy of ``data`` with the municipality's name added as the last column.
+
+        Example
+        -------
+        >>> import pandas as pd
+        >>> nb = setup("lika", county_code="18", data_dir=".")
+        >>> nb.with_names(pd.DataFrame({"municipality_code": ["1880"], "x": [1]})).columns.tolist()
+        ['municipality_code', 'x', 'kommun']
+        """
+        require_columns(data, "data", ["municipality_code"])
+        codes = data["municipality_code"]
+        return data.assign(**{column: codes.map(self.names).fillna(codes)})
+
+
+def setup(
+    part: str | None,
+    *,
+    county_code: Any,
+    data_dir: str | os.PathLike | None = None,
+    synthetic: bool | None = None,
+    lang: str = "sv",
+    seed: int = demo.DEFAULT_SEED,
+    figures_dir: str | os.PathLike | None = None,
+    tables_dir: str | os.PathLike | None = None,
+) -> Notebook:
+    """Resolve a notebook's parameters into a :class:`Notebook`.
+
+    Parameters
+    ----------
+    part : {"lika", "socialstyrelsen", "avstand", "monitoring"} or None
+        The notebook's source; None for a folder with a subfolder per source
+        (the summary notebook).
+    county_code : str or int
+        County code or name.
+    data_dir : str or PathLike, optional
+        The data folder; None: the synthetic demo, written under
+        data/raw/demo when missing (all parts for ``part=None``).
+    synthetic : bool, optional
+        Whether the data are the demo; default: when ``data_dir`` is None.
+    lang : {"sv", "en"}, default "sv"
+    seed : int
+        Seed of the demo data.
+    figures_dir, tables_dir : str or PathLike, optional
+        Where :attr:`Notebook.outputs` saves figures and tables (tables
+        beside the figures when ``tables_dir`` is None; nothing is saved when
+        both are None).
+
+    Returns
+    -------
+    Notebook
+
+    Raises
+    ------
+    UnknownMunicipalityError
+        ``county_code`` is no county.
+    ValueError
+        ``part`` or ``lang`` is not one of the choices.
+
+    Example
+    -------
+    >>> nb = setup("avstand", county_code=22, data_dir="x", synthetic=True, lang="en")
+    >>> nb.county, nb.data_dir.name
+    ('Västernorrlands län', 'x')
+    >>> nb.source
+    'Population, services and roads – SYNTHETIC DEMO DATA from ehalsa_analys, not statistics'
+    """
+    check_choice("part", [*SOURCES, None], part)
+    check_choice("lang", list(LANGUAGES), lang)
+    code = reference.resolve_county(county_code)
+    synthetic = data_dir is None if synthetic is None else bool(synthetic)
+    if data_dir is not None:
+        folder = Path(data_dir)
+    elif part is not None:
+        folder = demo.path(part, seed=seed)
+    else:
+        for each in SOURCES:
+            demo.path(each, seed=seed)
+        folder = demo_dir()
+    municipalities = reference.municipalities()
+    return Notebook(
+        part=part,
+        county_code=code,
+        county=reference.counties().set_index("county_code").loc[code, "county"],
+        data_dir=folder,
+        synthetic=synthetic,
+        lang=lang,
+        seed=int(seed),
+        source=_source_line(part, lang, synthetic),
+        outputs=Outputs(figures_dir, tables_dir),
+        names=municipalities.set_index("municipality_code")["municipality"],
+    )
+
+
+def titles(catalogue: pd.DataFrame, *, key: str, lang: str = "sv") -> pd.Series:
+    """Title by id from a catalogue: ``title_en`` in English when it has one, else ``title_sv``.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> cat = pd.DataFrame({"metric_id": ["a", "b"], "title_sv": ["Ett", "Två"],
+    ...                     "title_en": ["One", None]})
+    >>> titles(cat, key="metric_id", lang="en").to_dict()
+    {'a': 'One', 'b': 'Två'}
+    """
+    check_choice("lang", list(LANGUAGES), lang)
+    require_columns(catalogue, "catalogue", [key, "title_sv"])
+    table = catalogue.set_index(key)
+    if lang == "en" and "title_en" in table:
+        return table["title_en"].fillna(table["title_sv"]).rename("title")
+    return table["title_sv"].rename("title")
