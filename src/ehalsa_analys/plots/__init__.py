@@ -26,7 +26,9 @@ from .maturity import (
     development_table,
     dispersion_strip,
     gap_bars,
+    gap_panels,
     maturity_heatmap,
+    maturity_heatmap_figure,
     maturity_map,
 )
 from .monitoring import (
@@ -66,7 +68,9 @@ __all__ = [
     "municipality_map",
     "map_figsize",
     "maturity_heatmap",
+    "maturity_heatmap_figure",
     "gap_bars",
+    "gap_panels",
     "dispersion_strip",
     "change_dumbbell",
     "development_table",
