@@ -45,7 +45,18 @@ from .paths import demo_dir
 from .schemas import require_columns
 from .store import Outputs
 
-__all__ = ["LANGUAGES", "SOURCES", "Notebook", "setup", "titles"]
+__all__ = [
+    "LANGUAGES",
+    "SOURCES",
+    "Notebook",
+    "setup",
+    "titles",
+    "AssessmentRounds",
+    "assessment_rounds",
+    "index_order",
+    "lika_gaps",
+    "peer_table",
+]
 
 #: Languages of figures, captions and source lines.
 LANGUAGES = ("sv", "en")
@@ -384,3 +395,144 @@ def titles(catalogue: pd.DataFrame, *, key: str, lang: str = "sv") -> pd.Series:
     if lang == "en" and "title_en" in table:
         return table["title_en"].fillna(table["title_sv"]).rename("title")
     return table["title_sv"].rename("title")
+
+
+# --------------------------------------------------------------------------- LIKA (notebook 01)
+
+
+@dataclass(frozen=True, eq=False)
+class AssessmentRounds:
+    """The LIKA rounds a notebook compares (:func:`assessment_rounds`).
+
+    Attributes
+    ----------
+    first, latest : DataFrame
+        The responses of the first and the latest round compared.
+    rounds : tuple of int
+        The years compared, in order.
+    years : tuple of int
+        Every year in the data.
+    """
+
+    first: pd.DataFrame
+    latest: pd.DataFrame
+    rounds: tuple[int, ...]
+    years: tuple[int, ...]
+
+    @property
+    def several(self) -> bool:
+        """True when at least two rounds are compared (so there is a change to show)."""
+        return len(self.rounds) >= 2
+
+    @property
+    def labels(self) -> tuple[str, str]:
+        """The first and latest year as text, as :func:`plots.change_dumbbell` takes them."""
+        return str(self.rounds[0]), str(self.rounds[-1])
+
+
+def assessment_rounds(responses: pd.DataFrame, *, rounds=None) -> AssessmentRounds:
+    """Split LIKA responses into the first and the latest of the rounds (years) compared.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        A ``lika_responses`` table (assessed_on).
+    rounds : list of int, optional
+        The years to compare; default every year in the data.
+
+    Raises
+    ------
+    NoDataError
+        A year of ``rounds`` has no assessments (the message lists those there are).
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> r = pd.DataFrame({"municipality_code": ["1880", "1880", "1814"],
+    ...     "assessed_on": pd.to_datetime(["2018-05-01", "2022-05-01", "2020-01-10"])})
+    >>> a = assessment_rounds(r)
+    >>> a.rounds, a.years, len(a.first), len(a.latest), a.several
+    ((2018, 2022), (2018, 2020, 2022), 1, 1, True)
+    >>> assessment_rounds(r, rounds=[2020]).labels
+    ('2020', '2020')
+    """
+    require_columns(responses, "responses", ["assessed_on"])
+    year = responses["assessed_on"].dt.year
+    years = tuple(int(y) for y in sorted(year.dropna().unique()))
+    if not years:
+        raise NoDataError("`responses` holds no assessment", column="assessed_on")
+    chosen = years if not rounds else tuple(sorted(int(y) for y in rounds))
+    missing = sorted(set(chosen) - set(years))
+    if missing:
+        raise NoDataError(
+            f"No LIKA assessments in {missing}; the data hold {list(years)}",
+            column="assessed_on",
+            value=missing,
+            hint="choose rounds among the years in the data, or leave `rounds` empty",
+        )
+    return AssessmentRounds(
+        first=responses[year == chosen[0]].reset_index(drop=True),
+        latest=responses[year == chosen[-1]].reset_index(drop=True),
+        rounds=(chosen[0], chosen[-1]) if len(chosen) > 1 else (chosen[0],),
+        years=years,
+    )
+
+
+def index_order(index: pd.DataFrame) -> list[str]:
+    """Municipality codes by maturity index, highest first (ties: the lowest code).
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> index_order(pd.DataFrame({"municipality_code": ["1880", "1814", "1860"],
+    ...                           "index": [0.5, 0.7, 0.5]}))
+    ['1814', '1860', '1880']
+    """
+    require_columns(index, "index", ["municipality_code", "index"])
+    ordered = index.sort_values(["index", "municipality_code"], ascending=[False, True])
+    return ordered["municipality_code"].tolist()
+
+
+def lika_gaps(scores: pd.DataFrame, *, reference: str = "county", target: float = 0.75):
+    """:func:`maturity.gaps` with ``target`` passed only for ``reference="target"`` (notebook 01).
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"municipality_code": ["1880", "1814"], "dimension": "Ledning",
+    ...                   "score": [0.8, 0.4]})
+    >>> lika_gaps(s, reference="county", target=0.9)["gap"].round(2).tolist()
+    [-0.2, 0.2]
+    >>> lika_gaps(s, reference="target", target=0.9)["gap"].round(2).tolist()
+    [-0.5, -0.1]
+    """
+    from . import maturity
+
+    return maturity.gaps(
+        scores, reference=reference, target=target if reference == "target" else None
+    )
+
+
+def peer_table(peers: pd.DataFrame, names: pd.Series | dict) -> pd.DataFrame:
+    """Peer groups with names: peer_group, kommun, narmaste (the nearest peers' names).
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> p = pd.DataFrame({"municipality_code": ["1880", "1814"], "peer_group": [1, 1],
+    ...                   "nearest_peers": [("1814",), ("1880", "9999")]})
+    >>> peer_table(p, {"1880": "Örebro", "1814": "Lekeberg"}).values.tolist()
+    [[1, 'Lekeberg', 'Örebro, 9999'], [1, 'Örebro', 'Lekeberg']]
+    """
+    require_columns(peers, "peers", ["municipality_code", "peer_group", "nearest_peers"])
+    names = dict(names)
+    table = pd.DataFrame(
+        {
+            "peer_group": peers["peer_group"].to_numpy(),
+            "kommun": [names.get(c, c) for c in peers["municipality_code"]],
+            "narmaste": [
+                ", ".join(names.get(c, c) for c in codes) for codes in peers["nearest_peers"]
+            ],
+        }
+    )
+    return table.sort_values(["peer_group", "kommun"], ignore_index=True)

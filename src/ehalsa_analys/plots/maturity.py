@@ -63,6 +63,7 @@ __all__ = [
     "maturity_map",
     "maturity_heatmap_figure",
     "gap_panels",
+    "lika_label",
 ]
 
 _TEXT = {
@@ -154,6 +155,18 @@ def _label(value: str, lang: str) -> str:
     if lang == "en":
         return _DIMENSION_EN.get(value, _AREA_EN.get(value, value))
     return value
+
+
+def lika_label(value: str, lang: str = "sv") -> str:
+    """A LIKA dimension or area as figures show it: as LIKA names it, translated in English.
+
+    Example
+    -------
+    >>> lika_label("Kompetens"), lika_label("Kompetens", "en"), lika_label("Äldreomsorg", "en")
+    ('Kompetens', 'Competence', 'Elderly care')
+    """
+    check_choice("lang", list(_TEXT), lang)
+    return _label(value, lang)
 
 
 def _ordered(values: pd.Series) -> list[str]:
