@@ -56,6 +56,11 @@ __all__ = [
     "index_order",
     "lika_gaps",
     "peer_table",
+    "survey_years",
+    "survey_indicators",
+    "survey_levels",
+    "largest_size_group",
+    "indicator_in",
 ]
 
 #: Languages of figures, captions and source lines.
@@ -536,3 +541,82 @@ def peer_table(peers: pd.DataFrame, names: pd.Series | dict) -> pd.DataFrame:
         }
     )
     return table.sort_values(["peer_group", "kommun"], ignore_index=True)
+
+
+# --------------------------------------------------------------------------- survey (notebook 02)
+
+
+def survey_years(obs: pd.DataFrame, *, year: int | None = None) -> tuple[int, int]:
+    """The first year in the data and the year compared (``year``, default the latest).
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> o = pd.DataFrame({"period": [2014, 2019, 2024]})
+    >>> survey_years(o), survey_years(o, year=2019)
+    ((2014, 2024), (2014, 2019))
+    """
+    require_columns(obs, "obs", ["period"])
+    first, last = int(obs["period"].min()), int(obs["period"].max())
+    return first, int(year) if year else last
+
+
+def survey_indicators(obs: pd.DataFrame, catalogue: pd.DataFrame, *, indicators=None) -> list[str]:
+    """The indicators to compare: those asked for, default every Ja/Nej indicator, if in the data.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> cat = pd.DataFrame({"indicator_id": ["a", "b", "c"], "unit": ["ja/nej", "%", "ja/nej"]})
+    >>> o = pd.DataFrame({"indicator_id": ["a", "b"]})
+    >>> survey_indicators(o, cat), survey_indicators(o, cat, indicators=["b", "c"])
+    (['a'], ['b'])
+    """
+    require_columns(obs, "obs", ["indicator_id"])
+    require_columns(catalogue, "catalogue", ["indicator_id", "unit"])
+    wanted = indicators or catalogue.loc[catalogue["unit"] == "ja/nej", "indicator_id"].tolist()
+    present = set(obs["indicator_id"])
+    return [i for i in wanted if i in present]
+
+
+def survey_levels(obs: pd.DataFrame, *, weighted: bool = False) -> pd.DataFrame:
+    """County, national and size-class levels (:func:`compare.reference_levels`).
+
+    Groups are Socialstyrelsen's size classes (:func:`compare.size_classes`);
+    with ``weighted=True`` every level is weighted by the population.
+    """
+    from . import compare
+
+    population = reference.population() if weighted else None
+    return compare.reference_levels(obs, groups=compare.size_classes(), population=population)
+
+
+def largest_size_group(county_code: str) -> str:
+    """The size class of the county's most populous municipality.
+
+    Example
+    -------
+    >>> largest_size_group("18")
+    'över 100 000'
+    """
+    from . import compare
+
+    code = reference.resolve_county(county_code)
+    sizes = compare.size_classes()
+    mine = sizes[sizes["municipality_code"].str[:2] == code]
+    biggest = mine.sort_values(["population", "municipality_code"], ascending=[False, True])
+    return str(biggest["group"].iloc[0])
+
+
+def indicator_in(obs: pd.DataFrame, indicator: str) -> str | None:
+    """``indicator`` when the observations hold it, else None (to show its figure or not).
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> o = pd.DataFrame({"indicator_id": ["a"]})
+    >>> indicator_in(o, "a"), indicator_in(o, "b")
+    ('a', None)
+    """
+    require_columns(obs, "obs", ["indicator_id"])
+    return indicator if (obs["indicator_id"] == indicator).any() else None
