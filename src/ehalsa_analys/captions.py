@@ -48,6 +48,7 @@ __all__ = [
     "access_intro",
     "unreachable",
     "far_from_service",
+    "access_figure",
     "pipos_difference",
     "best_access",
     "travel_savings",
@@ -516,6 +517,22 @@ def far_from_service(
         f"{share} of the inhabitants of {county} have more than {limit} {words} to the "
         f"nearest {kind}."
     )
+
+
+def access_figure(name: str, *, kind: str, time: bool, lang: str = "sv") -> str:
+    """The fixed caption of an access figure ("avstand_klasser", "avstand_kurvor") for ``kind``.
+
+    ``time``: the distances are travel times (else lengths).
+
+    Example
+    -------
+    >>> access_figure("avstand_klasser", kind="apotek", time=True)
+    'Befolkning per restidsklass till apotek, per kommun.'
+    >>> access_figure("avstand_kurvor", kind="apotek", time=False, lang="en")
+    'Share of the inhabitants within a given distance to apotek, by municipality.'
+    """
+    check_choice("name", ["avstand_klasser", "avstand_kurvor"], name)
+    return text(f"{name}_{'tid' if time else 'km'}", lang, kind=kind)
 
 
 def pipos_difference(comparison: pd.DataFrame, *, lang: str = "sv") -> str:

@@ -40,7 +40,7 @@ from typing import Any
 import pandas as pd
 
 from . import demo, reference
-from .errors import NoDataError, check_choice
+from .errors import InputFileError, NoDataError, check_choice
 from .paths import demo_dir
 from .schemas import require_columns
 from .store import Outputs
@@ -61,6 +61,13 @@ __all__ = [
     "survey_levels",
     "largest_size_group",
     "indicator_in",
+    "AccessInputs",
+    "access_inputs",
+    "service_kinds",
+    "map_kind",
+    "pipos_comparison",
+    "home_care_bases",
+    "home_care_clients",
 ]
 
 #: Languages of figures, captions and source lines.
@@ -620,3 +627,168 @@ def indicator_in(obs: pd.DataFrame, indicator: str) -> str | None:
     """
     require_columns(obs, "obs", ["indicator_id"])
     return indicator if (obs["indicator_id"] == indicator).any() else None
+
+
+# --------------------------------------------------------------------------- access (notebook 03)
+
+
+@dataclass(frozen=True, eq=False)
+class AccessInputs:
+    """The distance-to-service inputs of a folder (:func:`access_inputs`).
+
+    Attributes
+    ----------
+    cells, services : GeoDataFrame
+        Population cells (all of them; limit them with :meth:`Notebook.in_county`)
+        and service points.
+    roads : RoadGraph or None
+        The road network (``method="network"`` only).
+    method : {"network", "euclidean"}
+    weight : {"time", "length"}
+        Travel time on the network, straight-line length otherwise.
+    """
+
+    cells: Any
+    services: Any
+    roads: Any
+    method: str
+    weight: str
+
+    @property
+    def by_time(self) -> bool:
+        """True when distances are travel times (minutes in summaries), else lengths (km)."""
+        return self.weight == "time"
+
+
+def _one(folder: Path, pattern: str, what: str, hint: str) -> Path:
+    found = sorted(p for p in folder.glob(pattern) if p.is_file())
+    if not found:
+        raise InputFileError(f"The folder holds no {what} ({pattern})", file=str(folder), hint=hint)
+    return found[0]
+
+
+def access_inputs(folder: str | os.PathLike, *, method: str = "network") -> AccessInputs:
+    """Read a distance-to-service folder: population grid, services and (for the network) roads.
+
+    The folder holds ``befolkning_*`` (a grid of 1 km squares, or 250 m when
+    the name says "250m"), ``service*`` and, for ``method="network"``,
+    ``vagar*``; the first in name order of each is read.
+
+    Raises
+    ------
+    InputFileError
+        A file is missing; the message names the folder and the pattern.
+
+    Example
+    -------
+    >>> import pathlib, shutil, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = shutil.copy("tests/fixtures/rural/population.csv", d / "befolkning_1km.csv")
+    >>> _ = shutil.copy("tests/fixtures/rural/services.csv", d / "service.csv")
+    >>> inputs = access_inputs(d, method="euclidean")
+    >>> inputs.cells["population"].sum(), inputs.weight, inputs.roads is None
+    (np.float64(40.0), 'length', True)
+    """
+    from . import load
+
+    check_choice("method", ["network", "euclidean"], method)
+    folder = Path(folder)
+    grid = _one(folder, "befolkning_*", "population grid", "name the grid befolkning_1km.csv")
+    services = _one(folder, "service*", "service points", "name the file service.csv")
+    roads = None
+    if method == "network":
+        roads = load.roads(
+            _one(folder, "vagar*", "road network", 'add vagar.parquet, or use method="euclidean"')
+        )
+    return AccessInputs(
+        cells=load.population(grid, cell_size=250 if "250m" in grid.name else 1000),
+        services=load.services(services),
+        roads=roads,
+        method=method,
+        weight="time" if method == "network" else "length",
+    )
+
+
+def service_kinds(services, *, kinds=None) -> list[str]:
+    """The kinds of service to measure: those asked for, default every kind in ``services``.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"kind": ["apotek", "dagligvaror", "apotek"]})
+    >>> service_kinds(s), service_kinds(s, kinds=["apotek"])
+    (['apotek', 'dagligvaror'], ['apotek'])
+    """
+    require_columns(services, "services", ["kind"])
+    return list(kinds) if kinds else sorted(services["kind"].unique())
+
+
+def map_kind(kinds, *, preferred: str = "dagligvaror") -> str:
+    """The kind the map and classes show: ``preferred`` when measured, else the first.
+
+    Example
+    -------
+    >>> map_kind(["apotek", "dagligvaror"]), map_kind(["apotek", "vårdcentral"])
+    ('dagligvaror', 'apotek')
+    """
+    kinds = list(kinds)
+    if not kinds:
+        raise ValueError("`kinds` is empty; measure at least one kind of service.")
+    return preferred if preferred in kinds else kinds[0]
+
+
+def pipos_comparison(classes: pd.DataFrame, folder: str | os.PathLike) -> pd.DataFrame | None:
+    """Our distance classes beside a Pipos table of the folder (``pipos_*``), or None.
+
+    Returns
+    -------
+    DataFrame or None
+        ``classes`` merged on municipality_code, kind, lower and unit with
+        the Pipos table's population as ``population_pipos``; None when the
+        folder holds no Pipos table.
+    """
+    from . import load
+
+    found = sorted(p for p in Path(folder).glob("pipos_*") if p.is_file())
+    if not found:
+        return None
+    pipos = load.pipos(found[0])
+    return classes.merge(
+        pipos, on=["municipality_code", "kind", "lower", "unit"], suffixes=("", "_pipos")
+    )
+
+
+def home_care_bases(services, *, kind: str = "hemtjänst"):
+    """The home-care bases among ``services`` (kind "hemtjänst"), or None when there are none.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"kind": ["apotek", "hemtjänst"], "service_id": ["a", "h"]})
+    >>> home_care_bases(s)["service_id"].tolist(), home_care_bases(s.iloc[:1])
+    (['h'], None)
+    """
+    require_columns(services, "services", ["kind"])
+    bases = services[services["kind"] == kind]
+    return bases if len(bases) else None
+
+
+def home_care_clients(cells, *, people_per_client: float = 10.0, visits_per_month: float = 30.0):
+    """Home-care clients per cell, as notebook 03's scenario assumes them.
+
+    One client per ``people_per_client`` inhabitants aged 70 and over (of
+    all inhabitants when the grid has no ``population_70plus``), each with
+    ``visits_per_month`` visits.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"population": [100.0, 50.0], "population_70plus": [20.0, 40.0]})
+    >>> home_care_clients(c)[["population", "visits_per_month"]].values.tolist()
+    [[2.0, 30.0], [4.0, 30.0]]
+    """
+    require_columns(cells, "cells", ["population"])
+    people = cells["population_70plus"] if "population_70plus" in cells else cells["population"]
+    return cells.assign(
+        population=people / people_per_client, visits_per_month=float(visits_per_month)
+    )
