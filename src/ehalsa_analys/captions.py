@@ -672,8 +672,8 @@ def its(
     municipality_code: str,
     result: Any,
     *,
-    title: str | None = None,
-    unit: str = "",
+    metric_id: str,
+    catalogue: pd.DataFrame,
     lang: str = "sv",
 ) -> tuple[str, str]:
     """Title and caption of an interrupted time series (:func:`monitoring.largest_change_its`).
@@ -681,19 +681,27 @@ def its(
     Returns
     -------
     (str, str)
-        "<municipality>: <title>[, %]" and "<municipality>: <the result's sentence>".
+        "<municipality>: <metric title>[, %]" and "<municipality>: <the result's sentence>".
 
     Example
     -------
+    >>> import pandas as pd
     >>> from types import SimpleNamespace
-    >>> its("1880", SimpleNamespace(sentence="Nivån höjdes."), title="Digitala besök", unit="%")
+    >>> cat = pd.DataFrame({"metric_id": ["m"], "title_sv": ["Digitala besök"], "unit": ["%"]})
+    >>> its("1880", SimpleNamespace(sentence="Nivån höjdes."), metric_id="m", catalogue=cat)
     ('Örebro: Digitala besök, %', 'Örebro: Nivån höjdes.')
     """
     _lang(lang)
+    require_columns(catalogue, "catalogue", ["metric_id", "title_sv"])
+    meta = catalogue.set_index("metric_id")
     name = _name(municipality_code)
-    heading = f"{name}: {title}" if title else name
-    if unit == "%":
-        heading += ", %"
+    title = metric_id
+    if metric_id in meta.index:
+        title = meta.loc[metric_id, "title_sv"]
+        if lang == "en" and "title_en" in meta and pd.notna(meta.loc[metric_id, "title_en"]):
+            title = meta.loc[metric_id, "title_en"]
+    unit = meta["unit"].get(metric_id, "") if "unit" in meta else ""
+    heading = f"{name}: {title}" + (", %" if unit == "%" else "")
     return heading, f"{name}: {result.sentence}"
 
 

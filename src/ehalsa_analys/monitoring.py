@@ -1423,7 +1423,7 @@ def largest_change_its(
     if metric_id not in meta.index or pd.isna(meta.loc[metric_id, "baseline_end"]):
         return None
     end = meta.loc[metric_id, "baseline_end"]
-    rows = data[(data["metric_id"] == metric_id) & data["value"].notna()]
+    rows = data[data["metric_id"] == metric_id]
     wide = rows.pivot(index="period", columns="municipality_code", values="value").sort_index()
     change = (wide[wide.index > end].mean() - wide[wide.index <= end].mean()).dropna()
     if change.empty:
@@ -1433,7 +1433,7 @@ def largest_change_its(
     code = str(ranked.sort_values(["key", "code"], kind="stable")["code"].iloc[0])
     unit = str(meta["unit"].get(metric_id, "")) if "unit" in meta else ""
     result = interrupted_time_series(
-        wide[code].dropna(),
+        wide[code],  # every quarter of the metric, so time steps stay one quarter apart
         intervention=end + 1,
         hac_lags=hac_lags,
         unit=_UNIT_WORDS[lang].get(unit, unit),

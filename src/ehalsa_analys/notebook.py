@@ -32,7 +32,7 @@ Example
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,6 +68,12 @@ __all__ = [
     "pipos_comparison",
     "home_care_bases",
     "home_care_clients",
+    "chosen_quarter",
+    "events",
+    "MONITOR_FIGURES",
+    "monitor_figure_names",
+    "spc_figure",
+    "spc_figures",
 ]
 
 #: Languages of figures, captions and source lines.
@@ -296,19 +302,63 @@ class Notebook:
         except NoDataError:
             return None
 
-    def with_names(self, data: pd.DataFrame, *, column: str = "kommun") -> pd.DataFrame:
-        """A copy of ``data`` with the municipality's name added as the last column.
+    def with_names(
+        self, data: pd.DataFrame, *, titles: pd.Series | dict | None = None
+    ) -> pd.DataFrame:
+        """A copy of ``data`` with the municipality's name added as a last column "kommun".
+
+        With ``titles`` (title by metric_id) a column "mått" follows with
+        the metric's title. Codes and ids without a name are kept as they are.
 
         Example
         -------
         >>> import pandas as pd
         >>> nb = setup("lika", county_code="18", data_dir=".")
-        >>> nb.with_names(pd.DataFrame({"municipality_code": ["1880"], "x": [1]})).columns.tolist()
-        ['municipality_code', 'x', 'kommun']
+        >>> t = nb.with_names(pd.DataFrame({"municipality_code": ["1880"], "metric_id": ["m"]}),
+        ...                   titles={"m": "Digitala besök"})
+        >>> t.values.tolist()
+        [['1880', 'm', 'Örebro', 'Digitala besök']]
         """
         require_columns(data, "data", ["municipality_code"])
         codes = data["municipality_code"]
-        return data.assign(**{column: codes.map(self.names).fillna(codes)})
+        out = data.assign(kommun=codes.map(self.names).fillna(codes))
+        if titles is not None:
+            require_columns(data, "data", ["metric_id"])
+            ids = data["metric_id"]
+            out["mått"] = ids.map(dict(titles)).fillna(ids)
+        return out
+
+    def save_figures(
+        self,
+        figures: Mapping[str, Any],
+        *,
+        names: Mapping[str, str],
+        captions: Mapping[str, str],
+    ) -> list[Path]:
+        """Save several figures through :attr:`outputs`: ``figures[key]`` as ``names[key]``.
+
+        Each figure gets ``captions[key]`` and the notebook's source line;
+        keys are taken in order. Returns the files written (none when
+        :attr:`outputs` has no folder).
+
+        Example
+        -------
+        >>> import matplotlib.pyplot as plt, tempfile
+        >>> nb = setup("monitoring", county_code="18", data_dir=".", figures_dir=tempfile.mkdtemp())
+        >>> paths = nb.save_figures({"m": plt.figure()}, names={"m": "monitor_m"},
+        ...                         captions={"m": "En bildtext."})
+        >>> [p.name for p in paths]
+        ['monitor_m.png', 'monitor_m.svg', 'monitor_m.json']
+        """
+        missing = [key for key in figures if key not in names or key not in captions]
+        if missing:
+            raise ValueError(f"No name or caption for the figure(s) {missing}.")
+        written: list[Path] = []
+        for key, fig in figures.items():
+            written += self.outputs.figure(
+                fig, names[key], caption=captions[key], source=self.source
+            )
+        return written
 
 
 def setup(
@@ -792,3 +842,124 @@ def home_care_clients(cells, *, people_per_client: float = 10.0, visits_per_mont
     return cells.assign(
         population=people / people_per_client, visits_per_month=float(visits_per_month)
     )
+
+
+# ------------------------------------------------------------------------- monitoring (notebook 04)
+
+
+def chosen_quarter(data: pd.DataFrame, *, quarter=None) -> pd.Period:
+    """The quarter summarised: ``quarter`` ("2026Q3"), default the latest in the data.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"period": pd.PeriodIndex(["2026Q2", "2026Q3"], freq="Q")})
+    >>> str(chosen_quarter(d)), str(chosen_quarter(d, quarter="2026Q2"))
+    ('2026Q3', '2026Q2')
+    """
+    require_columns(data, "data", ["period"])
+    return pd.Period(quarter, freq="Q") if quarter else data["period"].max()
+
+
+def events(folder: str | os.PathLike) -> pd.DataFrame | None:
+    """The log of changes ``events.csv`` of a monitoring folder, or None when it has none."""
+    from . import load
+
+    log = Path(folder) / "events.csv"
+    return load.events(log) if log.is_file() else None
+
+
+#: File names of notebook 04's control-chart figures by metric (others: ``monitor_<metric_id>``).
+MONITOR_FIGURES = {
+    "digital_besok_andel": "monitor_digitala_besok",
+    "nattillsyn_brukare": "monitor_nattillsyn",
+    "larm_insatstid": "monitor_insatstid",
+    "lakemedel_avvikelser": "monitor_lakemedel",
+}
+
+
+def monitor_figure_names(metrics) -> dict[str, str]:
+    """The figure name of each metric (:data:`MONITOR_FIGURES`, else ``monitor_<metric_id>``).
+
+    Example
+    -------
+    >>> monitor_figure_names(["larm_insatstid", "fall"])
+    {'larm_insatstid': 'monitor_insatstid', 'fall': 'monitor_fall'}
+    """
+    return {m: MONITOR_FIGURES.get(m, f"monitor_{m}") for m in metrics}
+
+
+def spc_figure(
+    charts: pd.DataFrame,
+    *,
+    metric_id: str,
+    title: str | None = None,
+    events: pd.DataFrame | None = None,
+    lang: str = "sv",
+    source: str | None = None,
+):
+    """One metric's control charts, a panel per municipality (:func:`plots.spc_small_multiples`).
+
+    The target, direction and percent scale are read from the chart rows
+    (:func:`monitoring.charts_for`); with ``title`` the figure gets it as its
+    heading.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> from ehalsa_analys import monitoring
+    >>> cat = pd.DataFrame({"metric_id": ["m"], "kind": ["count"], "higher_is_better": [True]})
+    >>> d = pd.DataFrame({"municipality_code": "1880", "metric_id": "m",
+    ...     "period": pd.period_range("2024Q1", periods=4, freq="Q"), "value": [4.0, 6, 5, 5]})
+    >>> fig = spc_figure(monitoring.charts_for(d, cat), metric_id="m", title="Brukare")
+    >>> fig.texts[0].get_text(), [ax.get_title() for ax in fig.axes if ax.get_title()]
+    ('Brukare', ['Örebro'])
+    """
+    from . import plots
+
+    require_columns(charts, "charts", ["metric_id", "chart", "higher_is_better"])
+    shown = charts[charts["metric_id"] == metric_id]
+    if shown.empty:
+        raise ValueError(f"`charts` has no rows for the metric {metric_id!r}.")
+    first = shown.iloc[0]
+    target = first["target"] if "target" in shown and pd.notna(first["target"]) else None
+    fig = plots.spc_small_multiples(
+        shown,
+        target=target,
+        higher_is_better=bool(first["higher_is_better"]),
+        percent=first["chart"] in ("p", "pp"),
+        lang=lang,
+        source=source,
+        events=events,
+    )
+    if title:
+        fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+        fig.tight_layout(rect=(0, 0.03, 1, 0.97))
+    return fig
+
+
+def spc_figures(
+    charts: pd.DataFrame,
+    *,
+    titles: pd.Series | dict | None = None,
+    events: pd.DataFrame | None = None,
+    lang: str = "sv",
+    source: str | None = None,
+) -> dict[str, Any]:
+    """:func:`spc_figure` of every metric in ``charts``, by metric_id in id order.
+
+    Each figure is headed by the metric's title (``titles``, else its id).
+    """
+    require_columns(charts, "charts", ["metric_id"])
+    titles = dict(titles) if titles is not None else {}
+    return {
+        metric: spc_figure(
+            charts,
+            metric_id=metric,
+            title=titles.get(metric, metric),
+            events=events,
+            lang=lang,
+            source=source,
+        )
+        for metric in sorted(charts["metric_id"].unique())
+    }
