@@ -238,3 +238,46 @@ def test_logic_check_catches_what_it_should():
         _logic("if rounds.several:\n    f()\nif its is not None:\n    g()\nif not a:\n    h()")
         == []
     )
+
+
+def test_quarter_table__notebook_and_command_hide_the_same_cells(tmp_path, monkeypatch):
+    """Notebook 04 and `ehalsa monitor` write the same quarter table, small numerators hidden."""
+    import pandas as pd
+
+    from ehalsa_analys import cli
+    from ehalsa_analys.demo import monitoring as demo_monitoring
+
+    monkeypatch.setenv("EHALSA_ROOT", str(tmp_path))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    demo_monitoring.write(tmp_path / "in", seed=20261123)
+    folder = tmp_path / "in" / "monitoring"
+    # Lekeberg's digital visits in the latest quarter: 3 (the share is filled in from it).
+    (export,) = folder.glob("uppfoljning_*.csv")
+    lines = export.read_bytes().decode("cp1252").split("\r\n")
+    at = [i for i, line in enumerate(lines) if line.startswith("Lekeberg;2026 K3;digital_besok")]
+    assert len(at) == 1
+    denominator = lines[at[0]].split(";")[4]
+    lines[at[0]] = f"Lekeberg;2026 K3;digital_besok_andel;3;{denominator};"
+    export.write_bytes("\r\n".join(lines).encode("cp1252"))
+
+    assert cli.main(["monitor", "--input", str(folder), "--root", str(tmp_path)]) == 0
+    command = tmp_path / "figures" / "18" / "2026Q3" / "monitor_kvartal.csv"
+    papermill.execute_notebook(
+        str(ROOT / "notebooks" / "04_effektuppfoljning.ipynb"),
+        str(tmp_path / "04.ipynb"),
+        parameters={"data_dir": str(folder), "tables_dir": str(tmp_path / "tables")},
+        cwd=str(tmp_path),
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    report = tmp_path / "tables" / "monitor_kvartal.csv"
+
+    def hidden(path):
+        table = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", dtype=str)
+        shown = table.set_index(["municipality_code", "metric_id"])["latest"]
+        return set(shown[shown == "x"].index)
+
+    assert ("1814", "digital_besok_andel") in hidden(command)  # the share of 3 visits
+    assert any(metric == "lakemedel_avvikelser" for _, metric in hidden(command))  # counts < 5
+    assert hidden(command) == hidden(report)
+    assert command.read_bytes() == report.read_bytes()  # the very same table
