@@ -41,38 +41,24 @@ synthetic = None  # True när data_dir är demodata, utan värde gäller det nä
 # ingen. Intervallen är 95 % bootstrap-intervall över indikatorerna.
 
 # %%
-from pathlib import Path
-
 import matplotlib.pyplot as plt
 
-from ehalsa_analys import demo, load, maturity, plots
-from ehalsa_analys import reference as ref
-from ehalsa_analys.errors import NoDataError
-from ehalsa_analys.store import Outputs
+from ehalsa_analys import captions, load, maturity, notebook, plots
 
-county_code = ref.resolve_county(county_code)  # 18, "18" or "Örebro län" all work
-out = Outputs(figures_dir, tables_dir)
-synthetic = data_dir is None if synthetic is None else synthetic
-source_dir = Path(data_dir) if data_dir else demo.path("lika", seed=seed)
-SOURCE = (
-    "LIKA Socialtjänst – SYNTETISKA DEMODATA från ehalsa_analys, inte verkliga värderingar"
-    if synthetic
-    else "LIKA Socialtjänst, kommunernas självskattningar"
+nb = notebook.setup(
+    "lika",
+    county_code=county_code,  # 18, "18" or "Örebro län" all work
+    data_dir=data_dir,
+    synthetic=synthetic,
+    lang=lang,
+    seed=seed,
+    figures_dir=figures_dir,
+    tables_dir=tables_dir,
 )
-all_responses = load.lika(source_dir)
-instrument = load.lika_instrument(all_responses.attrs["instrument"])
-responses = all_responses[all_responses["municipality_code"].str[:2] == county_code]
-if responses.empty:
-    raise NoDataError(f"Inga LIKA-värderingar för län {county_code}", file=str(source_dir))
-years = sorted(responses["assessed_on"].dt.year.unique())
-rounds = sorted(rounds) if rounds else years
-first = responses[responses["assessed_on"].dt.year == rounds[0]]
-latest = responses[responses["assessed_on"].dt.year == rounds[-1]]
-names = ref.municipalities(county_code=county_code).set_index("municipality_code")["municipality"]
-print(
-    f"{latest['municipality_code'].nunique()} kommuner i senaste omgången ({rounds[-1]}), "
-    f"omgångar i data: {years}, {len(instrument)} indikatorer i instrumentet."
-)
+responses = nb.in_county(load.lika(nb.data_dir))
+instrument = load.lika_instrument(responses.attrs["instrument"])
+assessed = notebook.assessment_rounds(responses, rounds=rounds)
+print(captions.lika_intro(assessed.latest, years=assessed.years, instrument=instrument, lang=lang))
 
 # %% [markdown]
 # ## Översikt: mognad per kommun och del
@@ -82,24 +68,16 @@ print(
 # svaga delar, och kolumnen för att se hur länet ligger till i en del.
 
 # %%
-scores = maturity.scores(latest, weights=instrument, seed=seed)
-index = maturity.maturity_index(latest, weights=instrument, seed=seed)
-order = index.sort_values(["index", "municipality_code"], ascending=[False, True])
-weakest = scores.loc[scores.groupby("municipality_code")["score"].idxmin(), "dimension"]
-counts = weakest.value_counts()
-caption = (
-    f"{counts.index[0]} är den svagaste delen i {counts.iloc[0]} av "
-    f"{scores['municipality_code'].nunique()} kommuner ({rounds[-1]})."
-)
+scores = maturity.scores(assessed.latest, weights=instrument, seed=nb.seed)
+index = maturity.maturity_index(assessed.latest, weights=instrument, seed=nb.seed)
+order = notebook.index_order(index)
+caption = captions.weakest_dimension(scores, year=assessed.rounds[-1], lang=lang)
 with plots.house_style():
-    fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(order) + 1.8))
-    plots.maturity_heatmap(
-        scores, order=order["municipality_code"], lang=lang, ax=ax, source=SOURCE
-    )
-    out.figure(fig, "lika_heatmap", caption=caption, source=SOURCE)
+    fig = plots.maturity_heatmap_figure(scores, order=order, lang=lang, source=nb.source)
+    nb.outputs.figure(fig, "lika_heatmap", caption=caption, source=nb.source)
     plt.show()
 print(caption)
-out.table(index.assign(kommun=index["municipality_code"].map(names)).round(3), "lika_mognadsindex")
+nb.outputs.table(nb.with_names(index).round(3), "lika_mognadsindex")
 
 # %% [markdown]
 # ## Varje kommuns avstånd till jämförelsen
@@ -109,30 +87,13 @@ out.table(index.assign(kommun=index["municipality_code"].map(names)).round(3), "
 # kommunens osäkerhetsintervall – en skillnad vars intervall korsar noll är inte säker.
 
 # %%
-gaps = maturity.gaps(scores, reference=reference, target=target if reference == "target" else None)
-codes = list(order["municipality_code"])
-ncols = 3
-nrows = -(-len(codes) // ncols)
+gaps = notebook.lika_gaps(scores, reference=reference, target=target)
+caption = captions.text("lika_gap_per_kommun", lang)
 with plots.house_style(context="paper"):
-    fig, axes = plt.subplots(nrows, ncols, figsize=(11, 2.4 * nrows), sharex=True, squeeze=False)
-    for ax, code in zip(axes.flat, codes, strict=False):
-        plots.gap_bars(gaps[gaps["municipality_code"] == code], lang=lang, ax=ax)
-        ax.set_title(names.get(code, code))
-        ax.get_legend().remove()
-        ax.set_xlabel("")
-    for ax in axes.flat[len(codes) :]:
-        ax.set_axis_off()
-    fig.supxlabel("Skillnad i poäng (0–100)" if lang == "sv" else "Difference in points (0–100)")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))  # room for the source line
-    plots.add_source(fig, SOURCE, lang=lang)
-    out.figure(
-        fig,
-        "lika_gap_per_kommun",
-        caption="Skillnad mot jämförelsen per kommun och del, med osäkerhetsintervall.",
-        source=SOURCE,
-    )
+    fig = plots.gap_panels(gaps, order=order, lang=lang, source=nb.source)
+    nb.outputs.figure(fig, "lika_gap_per_kommun", caption=caption, source=nb.source)
     plt.show()
-out.table(gaps.assign(kommun=gaps["municipality_code"].map(names)).round(3), "lika_gap")
+nb.outputs.table(nb.with_names(gaps).round(3), "lika_gap")
 
 # %% [markdown]
 # ## Spridning mellan kommunerna
@@ -143,16 +104,11 @@ out.table(gaps.assign(kommun=gaps["municipality_code"].map(names)).round(3), "li
 
 # %%
 spread = maturity.dispersion(scores, by="dimension")
-widest = spread.sort_values("range", ascending=False).iloc[0]
-caption = (
-    f"Störst spridning i {widest['dimension']}: från "
-    f"{plots.format_number(widest['min'] * 100, decimals=0)} till "
-    f"{plots.format_number(widest['max'] * 100, decimals=0)} poäng."
-)
+caption = captions.widest_spread(spread, lang=lang)
 with plots.house_style():
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    plots.dispersion_strip(scores, lang=lang, ax=ax, source=SOURCE)
-    out.figure(fig, "lika_spridning", caption=caption, source=SOURCE)
+    plots.dispersion_strip(scores, lang=lang, ax=ax, source=nb.source)
+    nb.outputs.figure(fig, "lika_spridning", caption=caption, source=nb.source)
     plt.show()
 print(caption)
 spread.round(3)
@@ -164,26 +120,20 @@ spread.round(3)
 # är större än osäkerheten (intervallet utesluter noll); en ofylld att den ryms inom den.
 
 # %%
-if len(rounds) >= 2:
-    change = maturity.change(first, latest, by="municipality_code", weights=instrument, seed=seed)
-    up = int((change["direction"] == "up").sum())
-    caption = (
-        f"{up} av {len(change)} kommuner har ökat sin mognad säkert mellan "
-        f"{rounds[0]} och {rounds[-1]}."
+if assessed.several:
+    change = maturity.change(
+        assessed.first, assessed.latest, by="municipality_code", weights=instrument, seed=nb.seed
     )
+    caption = captions.maturity_change(change, rounds=assessed.rounds, lang=lang)
     with plots.house_style():
         fig, ax = plt.subplots(figsize=(7, 0.42 * len(change) + 1.8))
-        plots.change_dumbbell(
-            change, rounds=(str(rounds[0]), str(rounds[-1])), lang=lang, ax=ax, source=SOURCE
-        )
-        out.figure(fig, "lika_forandring", caption=caption, source=SOURCE)
+        plots.change_dumbbell(change, rounds=assessed.labels, lang=lang, ax=ax, source=nb.source)
+        nb.outputs.figure(fig, "lika_forandring", caption=caption, source=nb.source)
         plt.show()
     print(caption)
-    out.table(
-        change.assign(kommun=change["municipality_code"].map(names)).round(3), "lika_forandring"
-    )
+    nb.outputs.table(nb.with_names(change).round(3), "lika_forandring")
 else:
-    print(f"Bara en omgång ({rounds[0]}) i data: ingen förändring att visa.")
+    print(captions.one_round(assessed.rounds[-1], lang=lang))
 
 # %% [markdown]
 # ## Jämförelsegrupper
@@ -193,14 +143,10 @@ else:
 # naturliga att utbyta erfarenheter med.
 
 # %%
-peers = maturity.peer_groups(scores, seed=seed)
+peers = maturity.peer_groups(scores, seed=nb.seed)
 profiles = maturity.peer_profiles(scores, peers)
-table = peers.assign(
-    kommun=peers["municipality_code"].map(names),
-    narmaste=peers["nearest_peers"].map(lambda codes: ", ".join(names.get(c, c) for c in codes)),
-)[["peer_group", "kommun", "narmaste"]].sort_values(["peer_group", "kommun"])
-out.table(table, "lika_jamforelsegrupper")
-print(f"{peers.attrs['k']} grupper (vald efter högst silhuettvärde).")
+nb.outputs.table(notebook.peer_table(peers, nb.names), "lika_jamforelsegrupper")
+print(captions.peer_groups(peers, lang=lang))
 profiles.round(2)
 
 # %% [markdown]
@@ -211,21 +157,17 @@ profiles.round(2)
 # som länets handlingsplan (område, målbild, förslag på aktiviteter).
 
 # %%
-areas = maturity.development_areas(latest, instrument=instrument, threshold=threshold)
-top = areas.iloc[0]
-caption = (
-    f"{top['dimension']} är länets första utvecklingsområde: {top['n_below']} av "
-    f"{top['n_municipalities']} kommuner ligger under {threshold * 100:.0f} poäng."
-)
+areas = maturity.development_areas(assessed.latest, instrument=instrument, threshold=threshold)
+caption = captions.first_development_area(areas, threshold=threshold, lang=lang)
 with plots.house_style():
     fig, ax = plt.subplots(figsize=(11, 1.2 + 1.0 * len(areas)))
-    plots.development_table(areas, lang=lang, ax=ax, source=SOURCE)
-    out.figure(fig, "lika_utvecklingsomraden", caption=caption, source=SOURCE)
+    plots.development_table(areas, lang=lang, ax=ax, source=nb.source)
+    nb.outputs.figure(fig, "lika_utvecklingsomraden", caption=caption, source=nb.source)
     plt.show()
 print(caption)
-out.table(areas.round(3), "lika_utvecklingsomraden")
-weak = maturity.weakest_indicators(latest, instrument=instrument, threshold=threshold)
-out.table(weak.round(3), "lika_svagaste_indikatorer")
+nb.outputs.table(areas.round(3), "lika_utvecklingsomraden")
+weak = maturity.weakest_indicators(assessed.latest, instrument=instrument, threshold=threshold)
+nb.outputs.table(weak.round(3), "lika_svagaste_indikatorer")
 weak.head(10)
 
 # %% [markdown]
@@ -235,14 +177,10 @@ weak.head(10)
 # mycket). Kommuner utan värdering är streckade.
 
 # %%
-best = order.iloc[0]
-caption = (
-    f"Högst mognadsindex har {names.get(best['municipality_code'])} "
-    f"({best['index'] * 100:.0f} poäng)."
-)
+caption = captions.highest_index(index, lang=lang)
 with plots.house_style():
     fig, ax = plt.subplots(figsize=(6.5, 7))
-    plots.maturity_map(index, county_code=county_code, lang=lang, ax=ax, source=SOURCE)
-    out.figure(fig, "lika_karta", caption=caption, source=SOURCE)
+    plots.maturity_map(index, county_code=nb.county_code, lang=lang, ax=ax, source=nb.source)
+    nb.outputs.figure(fig, "lika_karta", caption=caption, source=nb.source)
     plt.show()
 print(caption)

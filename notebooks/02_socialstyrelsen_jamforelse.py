@@ -37,40 +37,29 @@ synthetic = None  # True när data_dir är demodata, utan värde gäller det nä
 # om inget annat sägs.
 
 # %%
-from pathlib import Path
-
 import matplotlib.pyplot as plt
-import pandas as pd
 
-from ehalsa_analys import compare, demo, load, plots
-from ehalsa_analys import reference as ref
-from ehalsa_analys.store import Outputs
+from ehalsa_analys import captions, compare, load, notebook, plots
 
-county_code = ref.resolve_county(county_code)  # 18, "18" or "Örebro län" all work
-out = Outputs(figures_dir, tables_dir)
-synthetic = data_dir is None if synthetic is None else synthetic
-folder = Path(data_dir) if data_dir else demo.path("socialstyrelsen", seed=seed)
-SOURCE = (
-    "Socialstyrelsens enkät – SYNTETISKA DEMODATA från ehalsa_analys, inte statistik"
-    if synthetic
-    else "Socialstyrelsen, E-hälsa och välfärdsteknik i kommunerna"
+nb = notebook.setup(
+    "socialstyrelsen",
+    county_code=county_code,  # 18, "18" or "Örebro län" all work
+    data_dir=data_dir,
+    synthetic=synthetic,
+    lang=lang,
+    seed=seed,
+    figures_dir=figures_dir,
+    tables_dir=tables_dir,
 )
 catalogue = load.indicator_catalogue()
-files = sorted(p for p in folder.glob("*") if p.suffix.lower() in (".xlsx", ".csv"))
-obs = pd.concat([load.socialstyrelsen(f, catalogue=catalogue) for f in files], ignore_index=True)
-year = int(year or obs["period"].max())
-titles = catalogue.set_index("indicator_id")["title_sv"].to_dict()
-binary = catalogue.loc[catalogue["unit"] == "ja/nej", "indicator_id"].tolist()
-indicators = [i for i in (indicators or binary) if i in set(obs["indicator_id"])]
-county = ref.counties().set_index("county_code").loc[county_code, "county"]
-sizes = compare.size_classes()
-population = ref.population() if weighted else None
-levels = compare.reference_levels(obs, groups=sizes, population=population)
-out.table(levels.round(4), "enkat_nivaer")
-print(
-    f"{obs['municipality_code'].nunique()} kommuner, {obs['period'].min()}–{year}, "
-    f"{obs['indicator_id'].nunique()} nyckeltal."
-)
+obs = load.socialstyrelsen(nb.data_dir, catalogue=catalogue)  # every survey file in the folder
+county_obs = nb.in_county(obs)
+first_year, year = notebook.survey_years(obs, year=year)
+titles = notebook.titles(catalogue, key="indicator_id", lang=lang)
+indicators = notebook.survey_indicators(obs, catalogue, indicators=indicators)
+levels = notebook.survey_levels(obs, weighted=weighted)
+nb.outputs.table(levels.round(4), "enkat_nivaer")
+print(captions.survey_intro(obs, year=year, lang=lang))
 
 # %% [markdown]
 # ## Länet mot riket över tid
@@ -79,32 +68,27 @@ print(
 # i samma storleksgrupp som länets största kommun.
 
 # %%
-biggest = (
-    ref.population()
-    .query("municipality_code.str[:2] == @county_code")
-    .nlargest(1, "population")["municipality_code"]
-    .iloc[0]
+caption = captions.adoption(
+    levels,
+    indicator=main_indicator,
+    county_code=nb.county_code,
+    title=titles[main_indicator],
+    year=year,
+    lang=lang,
 )
-group = sizes.set_index("municipality_code").loc[biggest, "group"]
-shown = levels[levels["indicator_id"] == main_indicator]
-now = shown[shown["period"] == year]
-county_share = now[(now["level"] == "county") & (now["key"] == county_code)]["share"].iloc[0]
-nation_share = now[now["level"] == "nation"]["share"].iloc[0]
-county_text = plots.format_number(county_share * 100, decimals=0, percent=True)
-in_nation = plots.format_number(nation_share * 100, decimals=0, percent=True)
-caption = f"{titles[main_indicator]} {year}: {county_text} i {county}, {in_nation} i riket."
 with plots.house_style():
     fig, ax = plt.subplots(figsize=(8, 4.5))
     plots.adoption_curves(
-        shown,
-        county_code=county_code,
-        group=str(group),
+        levels,
+        indicator=main_indicator,
+        county_code=nb.county_code,
+        group=notebook.largest_size_group(nb.county_code),
         title=titles[main_indicator],
         lang=lang,
         ax=ax,
-        source=SOURCE,
+        source=nb.source,
     )
-    out.figure(fig, "enkat_spridning", caption=caption, source=SOURCE)
+    nb.outputs.figure(fig, "enkat_spridning", caption=caption, source=nb.source)
     plt.show()
 print(caption)
 
@@ -115,19 +99,13 @@ print(caption)
 # röd = Nej (sämsta fjärdedelen), gul = mittersta hälften, grå = uppgift saknas.
 
 # %%
-in_county = obs["municipality_code"].str[:2] == county_code
-this_year = obs[(obs["period"] == year) & in_county]
-chosen = this_year[this_year["indicator_id"].isin(indicators)]
+chosen = nb.in_county(obs, period=[year], indicator_id=indicators)
 colours = compare.rank_colour(chosen, catalogue=catalogue)
-greens = (colours["colour"] == "green").groupby(colours["municipality_code"]).mean()
-best = greens.idxmax()
-names = ref.municipalities().set_index("municipality_code")["municipality"]
-share = plots.format_number(greens.max() * 100, decimals=0, percent=True)
-caption = f"{names[best]} har flest gröna rutor ({share} av nyckeltalen) {year}."
+caption = captions.most_green(colours, year=year, lang=lang)
 with plots.house_style(context="paper"):
     fig, ax = plt.subplots(figsize=(10, 0.35 * colours["municipality_code"].nunique() + 3))
-    plots.tile_chart(colours, titles=titles, lang=lang, ax=ax, source=SOURCE)
-    out.figure(fig, "enkat_rutor", caption=caption, source=SOURCE)
+    plots.tile_chart(colours, titles=titles.to_dict(), lang=lang, ax=ax, source=nb.source)
+    nb.outputs.figure(fig, "enkat_rutor", caption=caption, source=nb.source)
     plt.show()
 print(caption)
 
@@ -137,20 +115,22 @@ print(caption)
 # Varje kommuns svar år för år (blå) mot andelen i riket (grå, streckad).
 
 # %%
+caption = captions.text("enkat_kommuner", lang, title=titles[main_indicator])
 with plots.house_style(context="paper"):
     fig = plots.survey_small_multiples(
-        obs, levels, indicator=main_indicator, county_code=county_code, lang=lang, source=SOURCE
+        obs,
+        levels,
+        indicator=main_indicator,
+        county_code=nb.county_code,
+        title=titles[main_indicator],
+        lang=lang,
+        source=nb.source,
     )
-    fig.suptitle(titles[main_indicator], x=0.01, ha="left", fontweight="bold")
-    fig.tight_layout(rect=(0, 0.04, 1, 0.96))
-    out.figure(
-        fig, "enkat_kommuner", caption=f"{titles[main_indicator]} per kommun och år.", source=SOURCE
-    )
+    nb.outputs.figure(fig, "enkat_kommuner", caption=caption, source=nb.source)
     plt.show()
-trends = compare.trend(obs[obs["municipality_code"].str[:2] == county_code])
-adopted = trends[trends["indicator_id"] == main_indicator]
-out.table(trends, "enkat_trender")
-adopted[["municipality_code", "adopted_in", "dropped"]]
+trends = compare.trend(county_obs)
+nb.outputs.table(trends, "enkat_trender")
+trends[trends["indicator_id"] == main_indicator][["municipality_code", "adopted_in", "dropped"]]
 
 # %% [markdown]
 # ## Karta och förändring
@@ -159,26 +139,26 @@ adopted[["municipality_code", "adopted_in", "dropped"]]
 # med digitalt trygghetslarm första och sista året i varje kommun i länet.
 
 # %%
+caption = captions.text("enkat_karta", lang, title=titles[main_indicator], year=year)
 with plots.house_style():
     fig, ax = plt.subplots(figsize=(6, 9))
     plots.survey_map(
         obs,
         indicator=main_indicator,
         year=year,
-        county_code=county_code,
+        county_code=nb.county_code,
         title=f"{titles[main_indicator]} {year}",
         lang=lang,
         ax=ax,
-        source=SOURCE,
+        source=nb.source,
     )
-    out.figure(
-        fig, "enkat_karta", caption=f"{titles[main_indicator]} {year}, hela landet.", source=SOURCE
-    )
+    nb.outputs.figure(fig, "enkat_karta", caption=caption, source=nb.source)
     plt.show()
-numeric = "digitala_trygghetslarm_andel"
-if numeric in set(obs["indicator_id"]):
-    first_year = int(obs["period"].min())
-    county_obs = obs[obs["municipality_code"].str[:2] == county_code]
+numeric = notebook.indicator_in(obs, "digitala_trygghetslarm_andel")
+if numeric is not None:
+    caption = captions.text(
+        "enkat_forandring", lang, title=titles[numeric], first=first_year, last=year
+    )
     with plots.house_style():
         fig, ax = plt.subplots(figsize=(6, 5))
         plots.slope_chart(
@@ -188,14 +168,9 @@ if numeric in set(obs["indicator_id"]):
             last=year,
             lang=lang,
             ax=ax,
-            source=SOURCE,
+            source=nb.source,
         )
-        out.figure(
-            fig,
-            "enkat_forandring",
-            caption=f"{titles[numeric]}, {first_year} och {year}.",
-            source=SOURCE,
-        )
+        nb.outputs.figure(fig, "enkat_forandring", caption=caption, source=nb.source)
         plt.show()
 index = compare.composite(obs[obs["period"] == year], indicators=indicators, catalogue=catalogue)
-out.table(index.round(4), "enkat_index")
+nb.outputs.table(index.round(4), "enkat_index")

@@ -39,40 +39,25 @@ synthetic = None  # True när data_dir är demodata, utan värde gäller det nä
 # bil. Rutor som inte nås via vägnätet (öar utan färja) redovisas för sig.
 
 # %%
-from pathlib import Path
-
 import matplotlib.pyplot as plt
 
-from ehalsa_analys import access, demo, load, plots
-from ehalsa_analys import reference as ref
-from ehalsa_analys.errors import NoDataError
-from ehalsa_analys.store import Outputs
+from ehalsa_analys import access, captions, notebook, plots
 
-county_code = ref.resolve_county(county_code)  # 18, "18" or "Örebro län" all work
-out = Outputs(figures_dir, tables_dir)
-synthetic = data_dir is None if synthetic is None else synthetic
-folder = Path(data_dir) if data_dir else demo.path("avstand", seed=seed)
-SOURCE = {
-    ("sv", True): "Befolkning, service och vägar – SYNTETISKA DEMODATA från ehalsa_analys, "
-    "inte statistik",
-    ("en", True): "Population, services and roads – SYNTHETIC DEMO DATA from ehalsa_analys, "
-    "not statistics",
-    ("sv", False): "Befolkningsrutor, servicepunkter och vägnät",
-    ("en", False): "Population grid, service points and road network",
-}[lang, bool(synthetic)]
-grid_file = sorted(folder.glob("befolkning_*"))[0]
-cells = load.population(grid_file, cell_size=250 if "250m" in grid_file.name else 1000)
-cells = cells[cells["municipality_code"].str[:2] == county_code].reset_index(drop=True)
-if cells.empty:
-    raise NoDataError(f"Inga befolkningsrutor för län {county_code}", file=str(grid_file))
-services = load.services(sorted(folder.glob("service*"))[0])
-graph = load.roads(sorted(folder.glob("vagar*"))[0]) if method == "network" else None
-kinds = kinds or sorted(services["kind"].unique())
-county = ref.counties().set_index("county_code").loc[county_code, "county"]
-print(
-    f"{county}: {len(cells)} befolkade rutor, {int(cells['population'].sum())} invånare, "
-    f"{len(services)} servicepunkter, metod {method}."
+nb = notebook.setup(
+    "avstand",
+    county_code=county_code,  # 18, "18" or "Örebro län" all work
+    data_dir=data_dir,
+    synthetic=synthetic,
+    lang=lang,
+    seed=seed,
+    figures_dir=figures_dir,
+    tables_dir=tables_dir,
 )
+inputs = notebook.access_inputs(nb.data_dir, method=method)  # grid, services, roads
+cells = nb.in_county(inputs.cells)
+services = inputs.services
+kinds = notebook.service_kinds(services, kinds=kinds)
+print(captions.access_intro(cells, services, county=nb.county, method=method, lang=lang))
 
 # %%
 distances = access.nearest(
@@ -80,14 +65,13 @@ distances = access.nearest(
     services,
     kind=kinds,
     method=method,
-    network=graph,
-    weight="time" if method == "network" else "length",
+    network=inputs.roads,
+    weight=inputs.weight,
     snap_speed_kmh=snap_speed_kmh,
 )
 summary = access.summarise(distances, thresholds_km=thresholds_km, thresholds_min=thresholds_min)
-out.table(summary.round(4), "avstand_sammanfattning")
-unreachable = distances.attrs["unreachable"]
-print("Rutor som inte nås via vägnätet:", unreachable)
+nb.outputs.table(summary.round(4), "avstand_sammanfattning")
+print(captions.unreachable(distances, lang=lang))
 summary.head()
 
 # %% [markdown]
@@ -97,29 +81,24 @@ summary.head()
 # Grå kryss nås inte via vägnätet.
 
 # %%
-kind = "dagligvaror" if "dagligvaror" in kinds else kinds[0]
+kind = notebook.map_kind(kinds)
 shown = distances[distances["kind"] == kind]
-scale = 60.0 if shown["unit"].iloc[0] == "s" else 1000.0
-far = summary[(summary["kind"] == kind) & (summary["group"] == "all")]
-share = far[[c for c in far if c.startswith("beyond_")][-1]].sum() / far["population"].sum()
-caption = (
-    f"{plots.format_number(share * 100, decimals=1, percent=True)} av invånarna i {county} "
-    f"har mer än {thresholds_min[-1] if scale == 60 else thresholds_km[-1]} "
-    f"{'minuter' if scale == 60 else 'km'} till närmaste {kind}."
+caption = captions.far_from_service(
+    summary, kind=kind, county=nb.county, time=inputs.by_time, lang=lang
 )
 with plots.house_style():
-    fig, ax = plt.subplots(figsize=plots.map_figsize(county_code))
+    fig, ax = plt.subplots(figsize=plots.map_figsize(nb.county_code))
     plots.cell_map(
         shown,
         cells=cells,
         services=services,
         kind=kind,
-        county_code=county_code,
+        county_code=nb.county_code,
         lang=lang,
         ax=ax,
-        source=SOURCE,
+        source=nb.source,
     )
-    out.figure(fig, "avstand_karta", caption=caption, source=SOURCE)
+    nb.outputs.figure(fig, "avstand_karta", caption=caption, source=nb.source)
     plt.show()
 print(caption)
 
@@ -132,27 +111,16 @@ print(caption)
 
 # %%
 classes = access.distance_classes(shown)
+caption = captions.access_figure("avstand_klasser", kind=kind, time=inputs.by_time, lang=lang)
 with plots.house_style():
     fig, ax = plt.subplots(figsize=(8, 0.35 * classes["municipality_code"].nunique() + 1.5))
-    plots.class_bars(classes, lang=lang, ax=ax, source=SOURCE)
-    out.figure(
-        fig,
-        "avstand_klasser",
-        caption=f"Befolkning per restidsklass till {kind}, per kommun.",
-        source=SOURCE,
-    )
+    plots.class_bars(classes, lang=lang, ax=ax, source=nb.source)
+    nb.outputs.figure(fig, "avstand_klasser", caption=caption, source=nb.source)
     plt.show()
-out.table(classes.round(4), "avstand_klasser")
-pipos_files = sorted(folder.glob("pipos_*"))
-if pipos_files:
-    pipos = load.pipos(pipos_files[0])
-    compare = classes.merge(
-        pipos, on=["municipality_code", "kind", "lower", "unit"], suffixes=("", "_pipos")
-    )
-    print(
-        "Största skillnad mot Pipos-tabellen (invånare):",
-        int((compare["population"] - compare["population_pipos"]).abs().max()),
-    )
+nb.outputs.table(classes.round(4), "avstand_klasser")
+pipos = notebook.pipos_comparison(classes, nb.data_dir)
+if pipos is not None:
+    print(captions.pipos_difference(pipos, lang=lang))
 
 # %% [markdown]
 # ## Hur många bor inom ett visst avstånd
@@ -161,15 +129,11 @@ if pipos_files:
 # planar ut sent betyder en lång landsbygdssvans.
 
 # %%
+caption = captions.access_figure("avstand_kurvor", kind=kind, time=inputs.by_time, lang=lang)
 with plots.house_style():
     fig, ax = plt.subplots(figsize=(8, 5))
-    plots.cumulative_curves(shown, lang=lang, ax=ax, source=SOURCE)
-    out.figure(
-        fig,
-        "avstand_kurvor",
-        caption=f"Andel av invånarna inom en given restid till {kind}, per kommun.",
-        source=SOURCE,
-    )
+    plots.cumulative_curves(shown, lang=lang, ax=ax, source=nb.source)
+    nb.outputs.figure(fig, "avstand_kurvor", caption=caption, source=nb.source)
     plt.show()
 
 # %% [markdown]
@@ -181,36 +145,32 @@ with plots.house_style():
 # mer personal per invånare inom räckhåll.
 
 # %%
-if "hemtjänst" in set(services["kind"]):
-    home_care = services[services["kind"] == "hemtjänst"]
+bases = notebook.home_care_bases(services)
+if bases is not None:
     reach = access.costs(
         cells,
-        home_care,
+        bases,
         method=method,
-        network=graph,
+        network=inputs.roads,
         max_cost_m=catchment_km * 1000,
         snap_speed_kmh=snap_speed_kmh,
     )
-    per_cell, per_area = access.two_step_fca(
-        cells, home_care, reach, max_cost_m=catchment_km * 1000
-    )
-    best = per_area.sort_values("score").iloc[-1]
-    names = ref.municipalities().set_index("municipality_code")["municipality"]
-    caption = f"Högst tillgänglighet till hemtjänst har {names[best['municipality_code']]}."
+    per_cell, per_area = access.two_step_fca(cells, bases, reach, max_cost_m=catchment_km * 1000)
+    caption = captions.best_access(per_area, lang=lang)
     with plots.house_style():
-        fig, ax = plt.subplots(figsize=plots.map_figsize(county_code))
+        fig, ax = plt.subplots(figsize=plots.map_figsize(nb.county_code))
         plots.score_map(
             per_cell,
             cells=cells,
-            services=services[services["kind"] == "hemtjänst"],
-            county_code=county_code,
+            services=bases,
+            county_code=nb.county_code,
             lang=lang,
             ax=ax,
-            source=SOURCE,
+            source=nb.source,
         )
-        out.figure(fig, "avstand_2sfca", caption=caption, source=SOURCE)
+        nb.outputs.figure(fig, "avstand_2sfca", caption=caption, source=nb.source)
         plt.show()
-    out.table(per_area.round(6), "avstand_2sfca")
+    nb.outputs.table(per_area.round(6), "avstand_2sfca")
     print(caption)
 
 # %% [markdown]
@@ -223,30 +183,22 @@ if "hemtjänst" in set(services["kind"]):
 # motsvara en brukare med 30 besök i månaden, uppskattat som en tiondel av rutans 70+.
 
 # %%
-if "hemtjänst" in set(services["kind"]):
-    clients = cells.assign(
-        population=cells.get("population_70plus", cells["population"]) / 10,
-        visits_per_month=30.0,
-    )
+if bases is not None:
+    clients = notebook.home_care_clients(cells)
     trips = access.nearest(
         clients,
-        services[services["kind"] == "hemtjänst"],
+        bases,
         method=method,
-        network=graph,
-        weight="time" if method == "network" else "length",
+        network=inputs.roads,
+        weight=inputs.weight,
         snap_speed_kmh=snap_speed_kmh,
     )
     savings = access.travel_savings(clients, trips, digital_share=digital_share)
-    total_km = savings["km_saved"].sum()
-    caption = (
-        f"Med {plots.format_number(digital_share * 100, percent=True)} digitala besök sparas "
-        f"omkring {plots.format_number(total_km, decimals=0)} km och "
-        f"{plots.format_number(savings['hours_saved'].sum(), decimals=0)} timmar i månaden i länet."
-    )
+    caption = captions.travel_savings(savings, digital_share=digital_share, lang=lang)
     with plots.house_style():
         fig, ax = plt.subplots(figsize=(8, 0.35 * len(savings) + 1.5))
-        plots.savings_bars(savings, lang=lang, ax=ax, source=SOURCE)
-        out.figure(fig, "avstand_besparing", caption=caption, source=SOURCE)
+        plots.savings_bars(savings, lang=lang, ax=ax, source=nb.source)
+        nb.outputs.figure(fig, "avstand_besparing", caption=caption, source=nb.source)
         plt.show()
-    out.table(savings.round(2), "avstand_besparing")
+    nb.outputs.table(savings.round(2), "avstand_besparing")
     print(caption)

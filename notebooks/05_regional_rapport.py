@@ -32,33 +32,21 @@ synthetic = None  # True när data_dir är demodata, utan värde gäller det nä
 # data för den; de fullständiga analyserna finns i rapportens övriga delar.
 
 # %%
-from pathlib import Path
-
 import matplotlib.pyplot as plt
-import pandas as pd
 
-from ehalsa_analys import demo, load, maturity, plots
-from ehalsa_analys import reference as ref
-from ehalsa_analys.paths import demo_dir
-from ehalsa_analys.store import Outputs
+from ehalsa_analys import captions, compare, load, maturity, monitoring, notebook, plots
 
-county_code = ref.resolve_county(county_code)  # 18, "18" or "Örebro län" all work
-out = Outputs(figures_dir, tables_dir)
-synthetic = data_dir is None if synthetic is None else synthetic
-if data_dir is None:
-    demo.ensure_demo(seed=seed)
-root = Path(data_dir) if data_dir else demo_dir()
-SYNTHETIC = " – SYNTETISKA DEMODATA från ehalsa_analys, inte statistik" if synthetic else ""
-names = ref.municipalities(county_code=county_code).set_index("municipality_code")["municipality"]
-county = ref.counties().set_index("county_code").loc[county_code, "county"]
-
-
-def has_data(folder):
-    path = root / folder
-    return path.is_dir() and any(p.is_file() for p in path.rglob("*"))
-
-
-print(f"{county}: underlag i {root}")
+nb = notebook.setup(
+    None,  # one subfolder per source: lika, socialstyrelsen, avstand, monitoring
+    county_code=county_code,  # 18, "18" or "Örebro län" all work
+    data_dir=data_dir,
+    synthetic=synthetic,
+    lang=lang,
+    seed=seed,
+    figures_dir=figures_dir,
+    tables_dir=tables_dir,
+)
+print(captions.text("underlag", lang, county=nb.county, folder=nb.data_dir))
 
 # %% [markdown]
 # ## Digital mognad
@@ -68,32 +56,23 @@ print(f"{county}: underlag i {root}")
 # del som oftast är kommunernas svagaste.
 
 # %%
-lika = load.lika(root / "lika") if has_data("lika") else None
-responses = None if lika is None else lika[lika["municipality_code"].str[:2] == county_code]
-if responses is not None and len(responses):
-    SOURCE = "LIKA Socialtjänst" + SYNTHETIC
-    instrument = load.lika_instrument(lika.attrs["instrument"])
-    latest_year = responses["assessed_on"].dt.year.max()
-    latest = responses[responses["assessed_on"].dt.year == latest_year]
-    scores = maturity.scores(latest, weights=instrument, seed=seed)
-    index = maturity.maturity_index(latest, weights=instrument, seed=seed)
-    weakest = scores.loc[scores.groupby("municipality_code")["score"].idxmin(), "dimension"]
-    counts = weakest.value_counts()
-    caption = (
-        f"{counts.index[0]} är det svagaste området i {counts.iloc[0]} av "
-        f"{scores['municipality_code'].nunique()} kommuner ({latest_year})."
-    )
-    order = index.sort_values(["index", "municipality_code"], ascending=[False, True])
+responses = nb.read("lika", load.lika)  # None when there are no assessments for the county
+if responses is not None:
+    source = nb.source_of("lika")
+    instrument = load.lika_instrument(responses.attrs["instrument"])
+    assessed = notebook.assessment_rounds(responses)
+    scores = maturity.scores(assessed.latest, weights=instrument, seed=nb.seed)
+    index = maturity.maturity_index(assessed.latest, weights=instrument, seed=nb.seed)
+    caption = captions.weakest_dimension(scores, year=assessed.rounds[-1], lang=lang)
     with plots.house_style():
-        fig, ax = plt.subplots(figsize=(7.5, 0.42 * len(order) + 1.8))
-        plots.maturity_heatmap(
-            scores, order=order["municipality_code"], lang=lang, ax=ax, source=SOURCE
+        fig = plots.maturity_heatmap_figure(
+            scores, order=notebook.index_order(index), lang=lang, source=source
         )
-        out.figure(fig, "sammanfattning_mognad", caption=caption, source=SOURCE)
+        nb.outputs.figure(fig, "sammanfattning_mognad", caption=caption, source=source)
         plt.show()
     print(caption)
 else:
-    print("Inga LIKA-värderingar för länet i underlaget: delen om digital mognad utgår.")
+    print(captions.text("lika_utgar", lang))
 
 # %% [markdown]
 # ## Gemensamma utvecklingsområden
@@ -102,17 +81,13 @@ else:
 # indikatorer och instrumentets förslag på aktiviteter.
 
 # %%
-if responses is not None and len(responses):
-    areas = maturity.development_areas(latest, instrument=instrument, threshold=0.5)
-    top = areas.iloc[0]
-    caption = (
-        f"Första utvecklingsområde: {top['dimension']}, där {top['n_below']} av "
-        f"{top['n_municipalities']} kommuner ligger under 50 poäng."
-    )
+if responses is not None:
+    areas = maturity.development_areas(assessed.latest, instrument=instrument, threshold=0.5)
+    caption = captions.first_development_area(areas, threshold=0.5, lang=lang)
     with plots.house_style():
         fig, ax = plt.subplots(figsize=(11, 1.2 + 1.0 * min(3, len(areas))))
-        plots.development_table(areas, max_rows=3, lang=lang, ax=ax, source=SOURCE)
-        out.figure(fig, "sammanfattning_utvecklingsomraden", caption=caption, source=SOURCE)
+        plots.development_table(areas, max_rows=3, lang=lang, ax=ax, source=source)
+        nb.outputs.figure(fig, "sammanfattning_utvecklingsomraden", caption=caption, source=source)
         plt.show()
     print(caption)
 
@@ -123,37 +98,34 @@ if responses is not None and len(responses):
 # (Socialstyrelsens enkät).
 
 # %%
-if has_data("socialstyrelsen"):
-    from ehalsa_analys import compare
-
-    SOURCE = "Socialstyrelsens enkät" + SYNTHETIC
-    catalogue = load.indicator_catalogue()
-    folder = root / "socialstyrelsen"
-    files = sorted(p for p in folder.glob("*") if p.suffix in (".xlsx", ".csv"))
-    obs = pd.concat([load.socialstyrelsen(f, catalogue=catalogue) for f in files])
-    indicator = "digital_nattillsyn"
-    shown = obs[obs["indicator_id"] == indicator]
-    levels = compare.reference_levels(shown, by=("county", "nation"))
-    last = levels["period"].max()
-    now = levels[levels["period"] == last].set_index(["level", "key"])["share"]
-    here = plots.format_number(now[("county", county_code)] * 100, decimals=0, percent=True)
-    there = plots.format_number(now[("nation", "0000")] * 100, decimals=0, percent=True)
-    caption = f"Digital nattillsyn {last}: {here} av kommunerna i {county}, {there} i riket."
+obs = nb.read("socialstyrelsen", load.socialstyrelsen, county=False)  # the whole country
+if obs is not None:
+    source = nb.source_of("socialstyrelsen")
+    titles = notebook.titles(load.indicator_catalogue(), key="indicator_id", lang=lang)
+    levels = compare.reference_levels(obs, by=("county", "nation"))
+    caption = captions.adoption(
+        levels,
+        indicator="digital_nattillsyn",
+        county_code=nb.county_code,
+        title=titles["digital_nattillsyn"],
+        lang=lang,
+    )
     with plots.house_style():
         fig, ax = plt.subplots(figsize=(8, 4.5))
         plots.adoption_curves(
             levels,
-            county_code=county_code,
-            title="Digital nattillsyn",
+            indicator="digital_nattillsyn",
+            county_code=nb.county_code,
+            title=titles["digital_nattillsyn"],
             lang=lang,
             ax=ax,
-            source=SOURCE,
+            source=source,
         )
-        out.figure(fig, "sammanfattning_enkat", caption=caption, source=SOURCE)
+        nb.outputs.figure(fig, "sammanfattning_enkat", caption=caption, source=source)
         plt.show()
     print(caption)
 else:
-    print("Inga enkätdata i underlaget: jämförelsen med riket utgår.")
+    print(captions.text("enkat_utgar", lang))
 
 # %% [markdown]
 # ## Effektuppföljning
@@ -163,40 +135,20 @@ else:
 # visar en förbättring.
 
 # %%
-data = None
-if has_data("monitoring"):
-    catalogue = load.metric_catalogue()
-    data = load.monitoring(root / "monitoring", catalogue=catalogue)
-    data = data[data["municipality_code"].str[:2] == county_code]
-if data is not None and len(data):
-    from ehalsa_analys import monitoring
-
-    SOURCE = "Kommunernas effektuppföljning" + SYNTHETIC
+catalogue = load.metric_catalogue()
+data = nb.read("monitoring", load.monitoring, catalogue=catalogue)  # None: nothing for the county
+if data is not None:
+    source = nb.source_of("monitoring")
     charts = monitoring.charts_for(data, catalogue)
-    summary = monitoring.quarter_summary(charts)
-    with_target = catalogue.dropna(subset=["target"])["metric_id"]
-    metric = next((m for m in with_target if m in set(charts["metric_id"])), None)
+    metric = monitoring.metric_with_target(charts, catalogue)
     if metric is not None:
-        shown = charts[charts["metric_id"] == metric]
-        first = shown.iloc[0]
-        now = summary[summary["metric_id"] == metric]
-        better = int((now["signal"] == "improvement").sum())
-        title = catalogue.set_index("metric_id").loc[metric, "title_sv"]
-        caption = (
-            f"{title}: {better} av {len(now)} kommuner visar en förbättring "
-            f"{plots.quarter_label(now['quarter'].iloc[0])}."
-        )
+        titles = notebook.titles(catalogue, key="metric_id", lang=lang)
+        summary = monitoring.quarter_summary(charts)
+        caption = captions.improvements(summary, metric_id=metric, title=titles[metric], lang=lang)
         with plots.house_style(context="paper"):
-            fig = plots.spc_small_multiples(
-                shown,
-                target=first["target"],
-                higher_is_better=bool(first["higher_is_better"]),
-                percent=first["chart"] in ("p", "pp"),
-                lang=lang,
-                source=SOURCE,
-            )
-            out.figure(fig, "sammanfattning_uppfoljning", caption=caption, source=SOURCE)
+            fig = notebook.spc_figure(charts, metric_id=metric, lang=lang, source=source)
+            nb.outputs.figure(fig, "sammanfattning_uppfoljning", caption=caption, source=source)
             plt.show()
         print(caption)
 else:
-    print("Inga uppföljningsdata för länet i underlaget: delen om effektuppföljning utgår.")
+    print(captions.text("uppfoljning_utgar", lang))

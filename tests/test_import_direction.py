@@ -11,9 +11,9 @@ base           errors, reference, schemas, paths, _atomic, formatting,     base
 load           load/                                                       base, load
 indicators     maturity, compare, access, monitoring                       base, load; *not each
                                                                            other*
-plots          plots/                                                      base … indicators, plots
+plots          plots/, captions                                            base … indicators, plots
 outputs        store, history, demo/                                       base … plots, outputs
-report/cli     report/, cli, __main__                                      everything
+report/cli     report/, cli, __main__, notebook                            everything
 =============  ==========================================================  =======================
 
 Every ``import`` counts, also those inside functions (lazy imports are still
@@ -49,9 +49,9 @@ LAYERS: dict[str, set[str]] = {
     },
     "load": {"load"},
     "indicators": {"maturity", "compare", "access", "monitoring"},
-    "plots": {"plots"},
+    "plots": {"plots", "captions"},
     "outputs": {"store", "history", "demo"},
-    "report/cli": {"report", "cli", "__main__"},
+    "report/cli": {"report", "cli", "__main__", "notebook"},
 }
 #: Layers whose modules must not import one another.
 ISOLATED = {"indicators"}

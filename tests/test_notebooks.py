@@ -7,6 +7,7 @@ repository's data/raw.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import struct
@@ -128,3 +129,155 @@ def test_notebook_pair_in_sync(script):
     )
     assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code")
     assert notebook.metadata["jupytext"]["formats"] == "ipynb,py:percent"
+
+
+#: Calls whose arguments are only shown: display code.
+DISPLAY_CALLS = {"print", "display"}
+#: Statements and expressions that hold logic and belong in the library.
+LOGIC = {
+    ast.FunctionDef: "a function definition",
+    ast.AsyncFunctionDef: "a function definition",
+    ast.ClassDef: "a class definition",
+    ast.Lambda: "a lambda",
+    ast.For: "a for loop",
+    ast.AsyncFor: "a for loop",
+    ast.While: "a while loop",
+    ast.ListComp: "a list comprehension",
+    ast.SetComp: "a set comprehension",
+    ast.DictComp: "a dict comprehension",
+    ast.GeneratorExp: "a generator expression",
+}
+
+
+def _plain_test(test: ast.expr) -> bool:
+    """A name, an attribute, ``not`` one, or one compared ``is None`` / ``is not None``."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test = test.operand
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Is | ast.IsNot)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value is None
+    ):
+        test = test.left
+    while isinstance(test, ast.Attribute):
+        test = test.value
+    return isinstance(test, ast.Name)
+
+
+def _logic(cell: str) -> list[str]:
+    """What in one code cell is logic rather than load, compute (a library call), draw or save."""
+    tree = ast.parse(cell)
+    shown: set[int] = set()  # nodes inside display code
+    last = tree.body[-1] if tree.body else None
+    if isinstance(last, ast.Expr):
+        shown |= {id(n) for n in ast.walk(last.value)}
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in DISPLAY_CALLS
+        ):
+            for argument in [*node.args, *(k.value for k in node.keywords)]:
+                shown |= {id(n) for n in ast.walk(argument)}
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in shown:
+            continue
+        if type(node) in LOGIC:
+            found.append(f"line {node.lineno}: {LOGIC[type(node)]}")
+        elif isinstance(node, ast.If | ast.IfExp) and not _plain_test(node.test):
+            kind = "an if" if isinstance(node, ast.If) else "a conditional expression"
+            found.append(f"line {node.lineno}: {kind} testing {ast.unparse(node.test)!r}")
+    return found
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=[p.stem for p in SCRIPTS])
+def test_notebook_cells_hold_no_logic(script):
+    """Each cell reads load → compute → draw → save; the computing is in the library.
+
+    Every code cell of ``notebooks/NN.py`` is parsed with :mod:`ast`. Outside
+    display code it may not hold a function or class definition, a lambda, a
+    ``for``/``while`` loop or a comprehension (list, set, dict, generator).
+    ``if`` statements and conditional expressions may only choose whether
+    something is shown, from a value the library computed: their test must be
+    a name or an attribute (``rounds.several``), ``not`` one, or one compared
+    ``is None``/``is not None`` — never a computation on data.
+
+    Display code is (1) everything inside the arguments of a call to
+    ``print`` or ``display``, and (2) a cell's last statement when it is a
+    bare expression (the value Jupyter shows). Arithmetic on sizes in
+    ``figsize=`` and other single expressions are not checked.
+    """
+    import jupytext
+
+    notebook = jupytext.read(script)
+    problems = [
+        f"cell {i}, {problem}"
+        for i, cell in enumerate(notebook.cells)
+        if cell.cell_type == "code"
+        for problem in _logic(cell.source)
+    ]
+    assert not problems, f"{script.name} computes in its cells: " + "; ".join(problems)
+
+
+def test_logic_check_catches_what_it_should():
+    assert _logic("for x in y:\n    f(x)") == ["line 1: a for loop"]
+    assert _logic("t = d.map(lambda c: c)\nt") == ["line 1: a lambda"]
+    assert _logic("if len(rows) >= 2:\n    f()") == ["line 1: an if testing 'len(rows) >= 2'"]
+    assert _logic("w = 'a' if m == 'n' else 'b'") == [
+        "line 1: a conditional expression testing \"m == 'n'\""
+    ]
+    assert _logic("def f():\n    pass") == ["line 1: a function definition"]
+    assert _logic("x = [c for c in d]\nx") == ["line 1: a list comprehension"]
+    # Display code and plain tests pass.
+    assert _logic("print(', '.join(str(c) for c in codes))") == []
+    assert _logic("x = f()\n[c for c in x]") == []
+    assert (
+        _logic("if rounds.several:\n    f()\nif its is not None:\n    g()\nif not a:\n    h()")
+        == []
+    )
+
+
+def test_quarter_table__notebook_and_command_hide_the_same_cells(tmp_path, monkeypatch):
+    """Notebook 04 and `ehalsa monitor` write the same quarter table, small numerators hidden."""
+    import pandas as pd
+
+    from ehalsa_analys import cli
+    from ehalsa_analys.demo import monitoring as demo_monitoring
+
+    monkeypatch.setenv("EHALSA_ROOT", str(tmp_path))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    demo_monitoring.write(tmp_path / "in", seed=20261123)
+    folder = tmp_path / "in" / "monitoring"
+    # Lekeberg's digital visits in the latest quarter: 3 (the share is filled in from it).
+    (export,) = folder.glob("uppfoljning_*.csv")
+    lines = export.read_bytes().decode("cp1252").split("\r\n")
+    at = [i for i, line in enumerate(lines) if line.startswith("Lekeberg;2026 K3;digital_besok")]
+    assert len(at) == 1
+    denominator = lines[at[0]].split(";")[4]
+    lines[at[0]] = f"Lekeberg;2026 K3;digital_besok_andel;3;{denominator};"
+    export.write_bytes("\r\n".join(lines).encode("cp1252"))
+
+    assert cli.main(["monitor", "--input", str(folder), "--root", str(tmp_path)]) == 0
+    command = tmp_path / "figures" / "18" / "2026Q3" / "monitor_kvartal.csv"
+    papermill.execute_notebook(
+        str(ROOT / "notebooks" / "04_effektuppfoljning.ipynb"),
+        str(tmp_path / "04.ipynb"),
+        parameters={"data_dir": str(folder), "tables_dir": str(tmp_path / "tables")},
+        cwd=str(tmp_path),
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    report = tmp_path / "tables" / "monitor_kvartal.csv"
+
+    def hidden(path):
+        table = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", dtype=str)
+        shown = table.set_index(["municipality_code", "metric_id"])["latest"]
+        return set(shown[shown == "x"].index)
+
+    assert ("1814", "digital_besok_andel") in hidden(command)  # the share of 3 visits
+    assert any(metric == "lakemedel_avvikelser" for _, metric in hidden(command))  # counts < 5
+    assert hidden(command) == hidden(report)
+    assert command.read_bytes() == report.read_bytes()  # the very same table

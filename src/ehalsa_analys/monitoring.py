@@ -90,6 +90,7 @@ import pandas as pd
 from scipy import stats
 from scipy.special import gammaln
 
+from .disclosure import SUPPRESSION_LIMIT, suppress
 from .errors import SchemaError, check_choice
 from .schemas import require_columns
 
@@ -108,6 +109,10 @@ __all__ = [
     "charts_for",
     "quarter_summary",
     "summary_lines",
+    "quarter_table",
+    "target_attainments",
+    "largest_change_its",
+    "metric_with_target",
 ]
 
 #: Chart types of :func:`control_chart` (run charts: :func:`run_chart`).
@@ -1203,3 +1208,275 @@ def summary_lines(
     else:
         lines.append("Inga mått går åt fel håll." if sv else "No metric moves the wrong way.")
     return lines
+
+
+# --------------------------------------------------------------------------- report tables
+
+_QUARTER_TEXT = {
+    "sv": {"improvement": "Förbättring", "deterioration": "Försämring", "new": "Ny signal"},
+    "en": {"improvement": "Improvement", "deterioration": "Deterioration", "new": "New signal"},
+}
+#: Chart types whose values are proportions (0–1), shown as percentages.
+_PERCENT_CHARTS = ("p", "pp")
+
+
+def quarter_table(
+    charts: pd.DataFrame,
+    *,
+    data: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    quarter: Any = None,
+    names: dict | pd.Series | None = None,
+    titles: dict | pd.Series | None = None,
+    lang: str = "sv",
+    limit: int = SUPPRESSION_LIMIT,
+) -> pd.DataFrame:
+    """The quarter in a report: latest value, target and signal per municipality and metric.
+
+    One table for every output of the quarter (notebook 04 and ``ehalsa
+    monitor``), so all of them hide the same cells. Values are written as
+    text (Swedish "9,5 %", English "9.5%"); a hidden value is "x".
+
+    Hidden (:func:`ehalsa_analys.disclosure.suppress`, groups per metric):
+
+    * primary: the quarter's numerator (of a share or rate), or the value of
+      a metric of kind "count", is from 1 to ``limit − 1``;
+    * secondary: in a metric with exactly one such municipality, the smallest
+      other count too, since the county total would reveal it;
+    * a value the source file already marked as suppressed.
+
+    Parameters
+    ----------
+    charts : DataFrame
+        :func:`charts_for` of ``data``.
+    data : DataFrame
+        The tidy ``monitoring`` table (numerator, value, status per quarter).
+    catalogue : DataFrame
+        The metric catalogue (metric_id, kind).
+    quarter : period, optional
+        Default the latest quarter in ``charts``.
+    names, titles : mapping or Series, optional
+        Municipality name by code and metric title by id; codes and ids
+        are shown where missing.
+    lang : {"sv", "en"}
+    limit : int, default 5
+        Counts from 1 to ``limit − 1`` are hidden.
+
+    Returns
+    -------
+    DataFrame
+        municipality_code, metric_id, quarter, municipality, metric, latest,
+        target, signal, note (text, as :func:`ehalsa_analys.plots.summary_table`
+        draws them), value (as charted, 0–1 for shares; NaN when hidden) and
+        suppression ("primary", "secondary", "source" or ""); sorted by
+        municipality and metric.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> cat = pd.DataFrame({"metric_id": ["besok"], "kind": ["proportion"],
+    ...     "higher_is_better": [True], "target": [float("nan")], "baseline_end": [pd.NaT]})
+    >>> q = list(pd.period_range("2024Q1", periods=4, freq="Q"))
+    >>> d = pd.DataFrame({"municipality_code": ["1880"] * 4 + ["1814"] * 4 + ["1860"] * 4,
+    ...     "metric_id": "besok", "period": q * 3,
+    ...     "numerator": [30.0, 31, 29, 30, 10, 9, 11, 3, 50, 52, 49, 51],
+    ...     "denominator": 100.0, "status": ""})
+    >>> d["value"] = d["numerator"]
+    >>> t = quarter_table(charts_for(d, cat), data=d, catalogue=cat)
+    >>> t[["municipality_code", "latest", "suppression"]].values.tolist()
+    [['1814', 'x', 'primary'], ['1860', '51,0\xa0%', ''], ['1880', 'x', 'secondary']]
+    """
+    from .formatting import format_number
+
+    check_choice("lang", list(_QUARTER_TEXT), lang)
+    require_columns(charts, "charts", ["municipality_code", "metric_id", "x", "y", "chart"])
+    require_columns(data, "data", ["municipality_code", "metric_id", "period", "value"])
+    require_columns(catalogue, "catalogue", ["metric_id", "kind"])
+    text = _QUARTER_TEXT[lang]
+    keys = ["municipality_code", "metric_id"]
+    summary = quarter_summary(charts, quarter=quarter)
+    if summary.empty:
+        summary = pd.DataFrame(
+            columns=[*keys, "quarter", "value", "target", "signal", "new_signal"]
+        )
+    period = pd.Period(quarter, freq="Q") if quarter is not None else charts["x"].max()
+    now = data[data["period"] == period]
+    numerator = now["numerator"] if "numerator" in now else pd.Series(np.nan, index=now.index)
+    is_count = now["metric_id"].map(catalogue.set_index("metric_id")["kind"]).eq("count")
+    counts = now[keys].assign(
+        antal=numerator.where(numerator.notna(), now["value"].where(is_count)),
+        source=(now["status"] == "suppressed") if "status" in now else False,
+    )
+    masked = suppress(counts, counts=["antal"], groups=[["metric_id"]], limit=limit, status=None)
+    masked["suppression"] = masked["suppression"].where(
+        masked["suppression"].ne("") | ~masked["source"], "source"
+    )
+    reasons = masked.drop_duplicates(keys).set_index(keys)["suppression"]
+    kinds = charts.drop_duplicates(keys).set_index(keys)["chart"]
+    index = pd.MultiIndex.from_frame(summary[keys])
+    reason = reasons.reindex(index).fillna("").to_numpy()
+    chart = kinds.reindex(index).to_numpy()
+    percent = np.isin(chart, _PERCENT_CHARTS)
+    hidden = reason != ""
+    value = summary["value"].to_numpy(float)
+    shown = [
+        "x"
+        if hide
+        else format_number(v * 100, decimals=1, lang=lang, percent=True)
+        if pct
+        else format_number(v, decimals=0 if c == "c" else 1, lang=lang)
+        for v, c, pct, hide in zip(value, chart, percent, hidden, strict=True)
+    ]
+    targets = [
+        format_number(t * 100 if pct else t, lang=lang, percent=bool(pct))
+        for t, pct in zip(summary["target"].to_numpy(float), percent, strict=True)
+    ]
+    names = dict(names) if names is not None else {}
+    titles = dict(titles) if titles is not None else {}
+    out = pd.DataFrame(
+        {
+            "municipality_code": summary["municipality_code"].to_numpy(),
+            "metric_id": summary["metric_id"].to_numpy(),
+            "quarter": summary["quarter"].to_numpy(),
+            "municipality": [names.get(c, c) for c in summary["municipality_code"]],
+            "metric": [titles.get(m, m) for m in summary["metric_id"]],
+            "latest": shown,
+            "target": targets,
+            "signal": [text.get(s, "") for s in summary["signal"]],
+            "note": [text["new"] if n else "" for n in summary["new_signal"]],
+            "value": np.where(hidden, np.nan, value),
+            "suppression": reason,
+        }
+    )
+    return out.sort_values(keys, kind="stable", ignore_index=True)
+
+
+def target_attainments(
+    data: pd.DataFrame, catalogue: pd.DataFrame, *, method: str = "median"
+) -> pd.DataFrame:
+    """:func:`target_attainment` of every municipality and metric whose metric has a target.
+
+    The target, ``baseline_end`` and ``higher_is_better`` come from the
+    catalogue, in the unit the values are written in (a "%" metric's
+    target 10 against values such as 9.5). Metrics without a target, or not
+    in the catalogue, and series without any value are left out.
+
+    Returns
+    -------
+    DataFrame
+        municipality_code, metric_id, latest_period, latest, baseline,
+        target, share_of_way, met, first_met; sorted by municipality and
+        metric.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> cat = pd.DataFrame({"metric_id": ["m", "n"], "target": [10.0, float("nan")],
+    ...     "higher_is_better": [True, True], "baseline_end": [pd.Period("2025Q2", "Q"), pd.NaT]})
+    >>> d = pd.DataFrame({"municipality_code": "1880", "metric_id": ["m"] * 4 + ["n"] * 4,
+    ...     "period": list(pd.period_range("2025Q1", periods=4, freq="Q")) * 2,
+    ...     "value": [2.0, 2.0, 6.0, 11.0, 1, 2, 3, 4]})
+    >>> target_attainments(d, cat)[["metric_id", "share_of_way", "met"]].values.tolist()
+    [['m', 1.125, True]]
+    """
+    require_columns(data, "data", ["municipality_code", "metric_id", "period", "value"])
+    require_columns(catalogue, "catalogue", ["metric_id", "target", "higher_is_better"])
+    meta = catalogue.set_index("metric_id")
+    columns = ["municipality_code", "metric_id", *_ATTAINMENT]
+    with_target = meta.index[meta["target"].notna()]
+    chosen = data[data["metric_id"].isin(with_target) & data["value"].notna()]
+    rows = []
+    for (code, metric), group in chosen.groupby(["municipality_code", "metric_id"], sort=True):
+        end = meta["baseline_end"].get(metric) if "baseline_end" in meta else None
+        result = target_attainment(
+            group.sort_values("period").set_index("period")["value"],
+            float(meta.loc[metric, "target"]),
+            baseline_end=None if end is None or pd.isna(end) else end,
+            higher_is_better=bool(meta.loc[metric, "higher_is_better"]),
+            method=method,
+        )
+        rows.append({"municipality_code": code, "metric_id": metric, **result.to_dict()})
+    return pd.DataFrame(rows, columns=columns)
+
+
+_ATTAINMENT = ["latest_period", "latest", "baseline", "target", "share_of_way", "met", "first_met"]
+_UNIT_WORDS = {"sv": {"%": "procentenheter"}, "en": {"%": "percentage points"}}
+
+
+def largest_change_its(
+    data: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    *,
+    metric_id: str,
+    hac_lags: int | None = 2,
+    lang: str = "sv",
+) -> tuple[str, ITSResult] | None:
+    """The interrupted time series of the municipality whose ``metric_id`` improved most.
+
+    The change of a municipality is its mean after the catalogue's
+    ``baseline_end`` minus its mean up to it; the largest rise is chosen
+    (the largest fall when lower is better; ties: the lowest code). Its
+    series is then fitted by :func:`interrupted_time_series` with the
+    intervention in the quarter after ``baseline_end``, the unit from the
+    catalogue ("%" is written as percentage points).
+
+    Returns
+    -------
+    (str, ITSResult) or None
+        The municipality code and the result; None when the metric has no
+        values, no baseline_end in the catalogue, or no municipality has
+        quarters on both sides of it.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> cat = pd.DataFrame({"metric_id": ["m"], "unit": ["%"], "higher_is_better": [True],
+    ...                     "baseline_end": [pd.Period("2023Q2", "Q")]})
+    >>> q = list(pd.period_range("2022Q1", periods=12, freq="Q"))
+    >>> d = pd.DataFrame({"municipality_code": ["1880"] * 12 + ["1814"] * 12, "metric_id": "m",
+    ...     "period": q * 2, "value": [2.0, 2.2] * 3 + [5.0, 5.2] * 3 + [2.0, 2.2] * 6})
+    >>> code, its = largest_change_its(d, cat, metric_id="m")
+    >>> code, its.sentence[:43]
+    ('1880', 'Efter förändringen 2023 K3 höjdes nivån med')
+    """
+    check_choice("lang", list(_UNIT_WORDS), lang)
+    require_columns(data, "data", ["municipality_code", "metric_id", "period", "value"])
+    require_columns(catalogue, "catalogue", ["metric_id", "baseline_end"])
+    meta = catalogue.set_index("metric_id")
+    if metric_id not in meta.index or pd.isna(meta.loc[metric_id, "baseline_end"]):
+        return None
+    end = meta.loc[metric_id, "baseline_end"]
+    rows = data[data["metric_id"] == metric_id]
+    wide = rows.pivot(index="period", columns="municipality_code", values="value").sort_index()
+    change = (wide[wide.index > end].mean() - wide[wide.index <= end].mean()).dropna()
+    if change.empty:
+        return None
+    hib = "higher_is_better" not in meta or bool(meta.loc[metric_id, "higher_is_better"])
+    ranked = pd.DataFrame({"code": change.index, "key": change.to_numpy() * (-1 if hib else 1)})
+    code = str(ranked.sort_values(["key", "code"], kind="stable")["code"].iloc[0])
+    unit = str(meta["unit"].get(metric_id, "")) if "unit" in meta else ""
+    result = interrupted_time_series(
+        wide[code],  # every quarter of the metric, so time steps stay one quarter apart
+        intervention=end + 1,
+        hac_lags=hac_lags,
+        unit=_UNIT_WORDS[lang].get(unit, unit),
+        lang=lang,
+    )
+    return code, result
+
+
+def metric_with_target(charts: pd.DataFrame, catalogue: pd.DataFrame) -> str | None:
+    """The first metric of the catalogue (in its order) that has a target and is charted.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> cat = pd.DataFrame({"metric_id": ["a", "b", "c"], "target": [None, 5.0, 7.0]})
+    >>> metric_with_target(pd.DataFrame({"metric_id": ["a", "c"]}), cat)
+    'c'
+    """
+    require_columns(charts, "charts", ["metric_id"])
+    require_columns(catalogue, "catalogue", ["metric_id", "target"])
+    charted = set(charts["metric_id"])
+    chosen = catalogue.loc[catalogue["target"].notna() & catalogue["metric_id"].isin(charted)]
+    return str(chosen["metric_id"].iloc[0]) if len(chosen) else None

@@ -277,7 +277,11 @@ def socialstyrelsen(
     Parameters
     ----------
     path : str or PathLike
-        An xlsx (every sheet, or ``sheet=``) or csv file.
+        An xlsx (every sheet, or ``sheet=``) or csv file, or a folder of them
+        (not read recursively; ``indicators.csv``, README files and Kolada's
+        JSON extracts in it are left alone). A folder's files are read in
+        name order; the same municipality, year and indicator in two files
+        is an InputFileError naming both.
     year : int, optional
         The year of a one-year file without an År column.
     catalogue : DataFrame, path or None
@@ -300,6 +304,8 @@ def socialstyrelsen(
     """
     path = Path(path)
     cat = catalogue if isinstance(catalogue, pd.DataFrame) else indicator_catalogue(catalogue)
+    if path.is_dir():
+        return _folder(path, year=year, catalogue=cat, sheet=sheet)
     lookup = _lookup(cat)
     unknown: set[str] = set()
     if sheet is not None or path.suffix.lower() not in {".xlsx", ".xlsm", ".xls", ".ods"}:
@@ -347,4 +353,49 @@ def socialstyrelsen(
     )
     validate(data, "observations", file=str(path))
     data.attrs = {"unknown_columns": sorted(unknown), "catalogue": cat.attrs.get("file")}
+    return data
+
+
+#: File stems in a survey folder that are not survey results (compared by :func:`column_key`).
+_NOT_RESULTS = {column_key(v) for v in ("indicators", "readme", "läs mig", "las_mig")}
+
+
+def _folder(path: Path, *, year, catalogue: pd.DataFrame, sheet) -> pd.DataFrame:
+    """Every survey file directly in the folder ``path``, read and stacked."""
+    files = sorted(
+        p
+        for p in path.iterdir()
+        if p.is_file()
+        and p.suffix.lower() in {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods"}
+        and not p.name.startswith((".", "~$"))
+        and column_key(p.stem) not in _NOT_RESULTS
+    )
+    if not files:
+        raise InputFileError(
+            "The folder holds no survey files (csv or xlsx)",
+            file=str(path),
+            hint="put Socialstyrelsen's exports directly in the folder (subfolders are not read)",
+        )
+    parts = [socialstyrelsen(f, year=year, catalogue=catalogue, sheet=sheet) for f in files]
+    data = pd.concat(parts, ignore_index=True)
+    key = ["municipality_code", "period", "indicator_id"]
+    twice = data[data.duplicated(key, keep=False)]
+    if len(twice):
+        first = twice.sort_values([*key, "file", "source_row"], kind="stable").head(2)
+        a, b = first.itertuples()
+        raise InputFileError(
+            f"Municipality {a.municipality_code}, year {a.period}, indicator {a.indicator_id} "
+            f"is in two files: {a.file} row {a.source_row} and {b.file} row {b.source_row}",
+            file=b.file,
+            row=int(b.source_row),
+            hint="keep each year of each municipality in one file only",
+        )
+    data = data.sort_values(
+        ["indicator_id", "period", "municipality_code"], kind="stable", ignore_index=True
+    )
+    data.attrs = {
+        "unknown_columns": sorted({c for part in parts for c in part.attrs["unknown_columns"]}),
+        "catalogue": catalogue.attrs.get("file"),
+        "files": [str(f) for f in files],
+    }
     return data

@@ -27,7 +27,10 @@ from .maturity import (
     development_table,
     dispersion_strip,
     gap_bars,
+    gap_panels,
+    lika_label,
     maturity_heatmap,
+    maturity_heatmap_figure,
     maturity_map,
 )
 from .monitoring import (
@@ -67,7 +70,10 @@ __all__ = [
     "municipality_map",
     "map_figsize",
     "maturity_heatmap",
+    "maturity_heatmap_figure",
     "gap_bars",
+    "gap_panels",
+    "lika_label",
     "dispersion_strip",
     "change_dumbbell",
     "development_table",

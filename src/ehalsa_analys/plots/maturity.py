@@ -14,6 +14,14 @@ name; dimensions and areas in LIKA's order.
 * :func:`development_table` — the common development areas as a table figure.
 * :func:`maturity_map` — a county choropleth of the maturity index.
 
+Figure-level functions own their figure, size it to the data and return it
+(an ``ax=`` given to them is ignored with a warning):
+
+* :func:`maturity_heatmap_figure` — :func:`maturity_heatmap` in a figure
+  whose height follows the number of municipalities.
+* :func:`gap_panels` — small multiples of :func:`gap_bars`, one panel per
+  municipality, on a shared axis.
+
 Example
 -------
 >>> import matplotlib.pyplot as plt
@@ -27,7 +35,9 @@ Example
 
 from __future__ import annotations
 
+import math
 import textwrap
+import warnings
 from collections.abc import Sequence
 
 import matplotlib as mpl
@@ -49,6 +59,9 @@ __all__ = [
     "change_dumbbell",
     "development_table",
     "maturity_map",
+    "maturity_heatmap_figure",
+    "gap_panels",
+    "lika_label",
 ]
 
 _TEXT = {
@@ -140,6 +153,18 @@ def _label(value: str, lang: str) -> str:
     if lang == "en":
         return _DIMENSION_EN.get(value, _AREA_EN.get(value, value))
     return value
+
+
+def lika_label(value: str, lang: str = "sv") -> str:
+    """A LIKA dimension or area as figures show it: as LIKA names it, translated in English.
+
+    Example
+    -------
+    >>> lika_label("Kompetens"), lika_label("Kompetens", "en"), lika_label("Äldreomsorg", "en")
+    ('Kompetens', 'Competence', 'Elderly care')
+    """
+    check_choice("lang", list(_TEXT), lang)
+    return _label(value, lang)
 
 
 def _ordered(values: pd.Series) -> list[str]:
@@ -702,5 +727,145 @@ for _function in (
     development_table,
     maturity_map,
 ):
+    _function.__doc__ = _function.__doc__.format(**_PARAMS)
+del _function
+
+
+# --------------------------------------------------------------------------- figure-level
+
+
+def _ignore_ax(function: str, ax) -> None:
+    if ax is not None:
+        warnings.warn(
+            f"{function} draws its own figure and returns it; the `ax` passed is ignored. "
+            "Use the axes-level function to draw on an Axes of yours.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
+def maturity_heatmap_figure(
+    scores: pd.DataFrame,
+    *,
+    order: Sequence[str] | None = None,
+    value: str = "score",
+    columns: str = "dimension",
+    annotate: bool = True,
+    lang: str = "sv",
+    source: str | None = None,
+    ax=None,
+):
+    """:func:`maturity_heatmap` in a figure of its own, as tall as its municipalities need.
+
+    Parameters
+    ----------
+    scores, order, value, columns, annotate
+        As in :func:`maturity_heatmap`.
+    {lang}
+    {source}
+    ax : ignored
+        A figure-level function draws its own figure (a warning says so).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Example
+    -------
+    >>> s = pd.DataFrame({{"municipality_code": ["1880", "1814"], "dimension": "Ledning",
+    ...                   "score": [0.4, 0.8]}})
+    >>> fig = maturity_heatmap_figure(s, order=["1880", "1814"])
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()], fig.get_size_inches().tolist()
+    (['Örebro', 'Lekeberg'], [7.5, 2.64])
+    """
+    _ignore_ax("maturity_heatmap_figure", ax)
+    _require(scores, "scores", ["municipality_code", columns, value])
+    rows = len(order) if order is not None else scores["municipality_code"].nunique()
+    fig, axes = plt.subplots(figsize=(7.5, 0.42 * rows + 1.8))
+    maturity_heatmap(
+        scores,
+        value=value,
+        columns=columns,
+        order=order,
+        annotate=annotate,
+        lang=lang,
+        ax=axes,
+        source=source,
+    )
+    return fig
+
+
+def gap_panels(
+    gaps: pd.DataFrame,
+    *,
+    order: Sequence[str] | None = None,
+    y: str = "dimension",
+    ncols: int = 3,
+    lang: str = "sv",
+    source: str | None = None,
+    ax=None,
+):
+    """Small multiples of :func:`gap_bars`: one panel per municipality, on a shared axis.
+
+    Parameters
+    ----------
+    gaps : DataFrame
+        :func:`maturity.gaps` of several municipalities: municipality_code,
+        ``y``, gap, optionally gap_low, gap_high and reference.
+    order : sequence of str, optional
+        Municipality codes in panel order (left to right, top to bottom),
+        e.g. sorted by the maturity index; default by code. Codes without
+        rows in ``gaps`` get an empty panel with their name.
+    y : str, default "dimension"
+        The category on each panel's vertical axis.
+    ncols : int, default 3
+        Panels per row.
+    {lang}
+    {source}
+    ax : ignored
+        A figure-level function draws its own figure (a warning says so).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One Axes per municipality titled with its name, then the unused
+        Axes of the last row, switched off.
+
+    Example
+    -------
+    >>> g = pd.DataFrame({{"municipality_code": ["1880", "1880", "1814", "1814"],
+    ...     "dimension": ["Ledning", "Kompetens"] * 2, "gap": [0.1, -0.2, -0.1, 0.2]}})
+    >>> fig = gap_panels(g, order=["1880", "1814"], ncols=2)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['Örebro', 'Lekeberg']
+    """
+    check_choice("lang", list(_TEXT), lang)
+    _ignore_ax("gap_panels", ax)
+    _require(gaps, "gaps", ["municipality_code", y, "gap"])
+    if not isinstance(ncols, int) or isinstance(ncols, bool) or ncols < 1:
+        raise ValueError(f"`ncols` must be a whole number of at least 1, but {ncols!r} was passed.")
+    codes = list(order) if order is not None else sorted(gaps["municipality_code"].unique())
+    if not codes:
+        raise SchemaError("`gaps` has no rows to draw", hint="pass the output of maturity.gaps")
+    nrows = math.ceil(len(codes) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(11, 2.4 * nrows), sharex=True, squeeze=False)
+    names = reference.municipality_names(codes)
+    for panel, code, name in zip(axes.flat, codes, names, strict=False):
+        rows = gaps[gaps["municipality_code"] == code]
+        if len(rows):
+            gap_bars(rows, y=y, lang=lang, ax=panel)
+            panel.get_legend().remove()
+            panel.set_xlabel("")
+        panel.set_title(name)
+    for panel in axes.flat[len(codes) :]:
+        panel.set_axis_off()
+    fig.supxlabel(_TEXT[lang]["gap"])
+    fig.tight_layout(rect=(0, 0.04 if source else 0, 1, 1))  # room for the source line
+    if source:
+        add_source(fig, source, lang=lang)
+    return fig
+
+
+for _function in (maturity_heatmap_figure, gap_panels):
     _function.__doc__ = _function.__doc__.format(**_PARAMS)
 del _function

@@ -81,11 +81,10 @@ def monitor_quarter(
     >>> # monitor_quarter(Path("data/raw/monitoring"), echo=print)
     """
     import matplotlib.pyplot as plt
-    import numpy as np
     import pandas as pd
 
-    from .. import disclosure, load, monitoring
     from .. import history as history_store
+    from .. import load, monitoring
     from ..paths import processed_dir
 
     root = Path(root) if root is not None else project_root()
@@ -114,7 +113,6 @@ def monitor_quarter(
     out = inside(figures_dir(root), county, str(period))
     names = reference.municipalities().set_index("municipality_code")["municipality"]
     titles = catalogue.set_index("metric_id")["title_sv"]
-    kinds = catalogue.set_index("metric_id")["kind"]
     source = "Kommunernas effektuppföljning"
     written: list[Path] = []
     with plots.house_style(context="paper"):
@@ -132,12 +130,17 @@ def monitor_quarter(
             written += plots.save(fig, out / slug(f"monitor_{metric}"))
             plt.close(fig)
     summary = monitoring.quarter_summary(charts, quarter=period)
-    is_count = summary["metric_id"].map(kinds).eq("count").to_numpy()
-    summary["antal"] = np.where(is_count, summary["value"], np.nan)
-    masked = disclosure.suppress(
-        summary, counts=["antal"], mask_with=["value"], groups=[["metric_id"]], status=None
-    ).drop(columns="antal")
-    written += store.write_report_table(masked, "monitor_kvartal", out)
+    # The same table, with the same cells hidden, as notebook 04's.
+    table = monitoring.quarter_table(
+        charts,
+        data=history,
+        catalogue=catalogue,
+        quarter=period,
+        names=names,
+        titles=titles,
+        lang=lang,
+    )
+    written += store.write_report_table(table, "monitor_kvartal", out)
     lines = monitoring.summary_lines(summary, names=names, titles=titles, lang=lang)
     text = ("\n".join(lines) + "\n").encode("utf-8")
     written.append(write_bytes(out / "sammanfattning.txt", text))
