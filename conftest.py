@@ -1,7 +1,7 @@
-"""Shared pytest set-up for tests/ and the doctests in src/: a headless backend, no open figures.
+"""Shared pytest set-up for tests/ and the doctests in src/.
 
-The backend is chosen here, once, for the test process: library modules and their docstring
-examples never call ``matplotlib.use`` (tests/test_import_direction.py checks).
+A headless backend for the whole run (chosen here, never by the library), every figure
+closed after each test, and the helpers several test modules share.
 """
 
 import matplotlib
@@ -16,3 +16,13 @@ import pytest  # noqa: E402
 def _close_figures():
     yield
     plt.close("all")
+
+
+@pytest.fixture
+def axes():
+    """A factory of fresh Axes, each on its own figure: ``ax = axes()``."""
+
+    def new():
+        return plt.figure().add_subplot()
+
+    return new

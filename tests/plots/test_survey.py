@@ -1,26 +1,12 @@
 """Survey figures: lines, tiles, panels, slopes and maps carry the data they are given."""
 
-import matplotlib
+import matplotlib.colors as mcolors
+import numpy as np
+import pandas as pd
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.colors as mcolors  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-
-from ehalsa_analys import compare, plots, reference  # noqa: E402
-from ehalsa_analys.plots import RANK_COLOURS  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
-def _ax():
-    return plt.figure().add_subplot()
+from ehalsa_analys import compare, plots, reference
+from ehalsa_analys.plots import RANK_COLOURS
 
 
 def _hex(colour):
@@ -39,9 +25,9 @@ LEVELS = pd.DataFrame(
 )
 
 
-def test_adoption_curves__lines_labels_and_weighting_note():
+def test_adoption_curves__lines_labels_and_weighting_note(axes):
     ax = plots.adoption_curves(
-        LEVELS, county_code="18", group="över 100 000", title="Nattillsyn", ax=_ax()
+        LEVELS, county_code="18", group="över 100 000", title="Nattillsyn", ax=axes()
     )
     assert [line.get_ydata().tolist() for line in ax.lines] == [[40, 60], [30, 70], [80, 90]]
     assert [line.get_xdata().tolist() for line in ax.lines][0] == [2020, 2022]
@@ -56,21 +42,21 @@ def test_adoption_curves__lines_labels_and_weighting_note():
     assert [t.get_text() for t in ax.get_yticklabels()][:3] == ["0", "20", "40"]
 
 
-def test_adoption_curves__english_unweighted_and_one_indicator_of_several():
+def test_adoption_curves__english_unweighted_and_one_indicator_of_several(axes):
     levels = pd.concat([LEVELS.assign(weighted=False), LEVELS.assign(indicator_id="y")])
     with pytest.raises(ValueError, match=r"several indicators \['x', 'y'\]; pass `indicator=`"):
-        plots.adoption_curves(levels, ax=_ax())
-    ax = plots.adoption_curves(levels, indicator="x", county_code="18", lang="en", ax=_ax())
+        plots.adoption_curves(levels, ax=axes())
+    ax = plots.adoption_curves(levels, indicator="x", county_code="18", lang="en", ax=axes())
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Sweden", "Örebro län"]
     assert ax.get_title().endswith("(unweighted mean of the municipalities)")
     assert ax.get_ylabel() == "Share of municipalities, %"
     with pytest.raises(ValueError, match=r"`county_code` must be one of .* but '99' was passed"):
-        plots.adoption_curves(levels, indicator="x", county_code="99", ax=_ax())
+        plots.adoption_curves(levels, indicator="x", county_code="99", ax=axes())
     with pytest.raises(ValueError, match="`lang`"):
-        plots.adoption_curves(levels, indicator="x", lang="de", ax=_ax())
+        plots.adoption_curves(levels, indicator="x", lang="de", ax=axes())
 
 
-def test_adoption_curves_from_reference_levels():
+def test_adoption_curves_from_reference_levels(axes):
     obs = pd.DataFrame(
         {
             "municipality_code": ["1880", "1814", "0180", "1880", "1814", "0180"],
@@ -82,7 +68,7 @@ def test_adoption_curves_from_reference_levels():
         }
     )
     levels = compare.reference_levels(obs, by=("county", "nation"))
-    ax = plots.adoption_curves(levels, county_code="18", ax=_ax())
+    ax = plots.adoption_curves(levels, county_code="18", ax=axes())
     nation, county = (line.get_ydata() for line in ax.lines)
     np.testing.assert_allclose(nation, [100 / 3, 200 / 3])
     np.testing.assert_allclose(county, [50, 100])
@@ -99,8 +85,8 @@ COLOURS = pd.DataFrame(
 )
 
 
-def test_tile_chart__tiles_where_and_in_which_colour():
-    ax = plots.tile_chart(COLOURS, titles={"a": "Nattillsyn"}, ax=_ax())
+def test_tile_chart__tiles_where_and_in_which_colour(axes):
+    ax = plots.tile_chart(COLOURS, titles={"a": "Nattillsyn"}, ax=axes())
     # rows by code: 1814 Lekeberg (row 0), 1880 Örebro (row 1); columns a (0), b (1)
     tiles = [(p.get_x(), p.get_y(), _hex(p.get_facecolor())) for p in ax.patches]
     assert tiles == [
@@ -127,7 +113,7 @@ def test_rank_colours__one_tone_per_category_of_rank_colour():
     assert not hasattr(compare, "RANK_COLOURS")  # colours live with the figures
 
 
-def test_tile_chart__from_rank_colour_in_english_and_bad_input():
+def test_tile_chart__from_rank_colour_in_english_and_bad_input(axes):
     obs = pd.DataFrame(
         {
             "municipality_code": ["1814", "1860", "1861", "1880", "1881"],
@@ -138,16 +124,16 @@ def test_tile_chart__from_rank_colour_in_english_and_bad_input():
             "status": "",
         }
     )
-    ax = plots.tile_chart(compare.rank_colour(obs), lang="en", ax=_ax())
+    ax = plots.tile_chart(compare.rank_colour(obs), lang="en", ax=axes())
     faces = [_hex(p.get_facecolor()) for p in ax.patches]
     expected = ["red", "red", "yellow", "green", "green"]
     assert faces == [RANK_COLOURS[c].lower() for c in expected]
     assert ax.get_legend().get_texts()[0].get_text() == "Best quarter / Yes"
     two_years = pd.concat([COLOURS, COLOURS.assign(period=2023)])
     with pytest.raises(ValueError, match=r"several years \[2023, 2024\]; pass one year"):
-        plots.tile_chart(two_years, ax=_ax())
+        plots.tile_chart(two_years, ax=axes())
     with pytest.raises(ValueError, match="`colour` must be one of"):
-        plots.tile_chart(COLOURS.assign(colour="blue"), ax=_ax())
+        plots.tile_chart(COLOURS.assign(colour="blue"), ax=axes())
 
 
 def _county_obs(unit="ja/nej", values=(0.0, 1.0, 1.0, 1.0)):
@@ -208,7 +194,7 @@ def test_small_multiples__numeric_uses_the_national_mean():
         plots.survey_small_multiples(obs, levels, indicator="x", county_code="01")
 
 
-def test_slope_chart__lines_colours_and_national_level():
+def test_slope_chart__lines_colours_and_national_level(axes):
     obs = pd.DataFrame(
         {
             "municipality_code": ["1880", "1880", "1814", "1814", "1860"],
@@ -227,7 +213,7 @@ def test_slope_chart__lines_colours_and_national_level():
             "mean": [35.0, 45.0],
         }
     )
-    ax = plots.slope_chart(obs, indicator="x", first=2020, last=2024, levels=levels, ax=_ax())
+    ax = plots.slope_chart(obs, indicator="x", first=2020, last=2024, levels=levels, ax=axes())
     assert [line.get_ydata().tolist() for line in ax.lines] == [
         [35.0, 45.0],
         [30.0, 20.0],
@@ -243,7 +229,7 @@ def test_slope_chart__lines_colours_and_national_level():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Riket"]
 
 
-def test_survey_map__yes_no_colours_and_county_outline():
+def test_survey_map__yes_no_colours_and_county_outline(axes):
     shapes = reference.geometries("municipality", county_code="18")
     obs = pd.DataFrame(
         {
@@ -255,7 +241,7 @@ def test_survey_map__yes_no_colours_and_county_outline():
         }
     )
     ax = plots.survey_map(
-        obs, indicator="x", year=2022, county_code="18", geometries=shapes, ax=_ax()
+        obs, indicator="x", year=2022, county_code="18", geometries=shapes, ax=axes()
     )
     yes, no, missing, outline = ax.collections
     assert _hex(yes.get_facecolor()[0]) == RANK_COLOURS["green"].lower()
@@ -265,7 +251,7 @@ def test_survey_map__yes_no_colours_and_county_outline():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Ja", "Nej", "Uppgift saknas"]
 
 
-def test_survey_map__numeric_through_choropleth():
+def test_survey_map__numeric_through_choropleth(axes):
     shapes = reference.geometries("municipality", county_code="18")
     obs = pd.DataFrame(
         {
@@ -278,14 +264,14 @@ def test_survey_map__numeric_through_choropleth():
     )
     ax = plots.survey_map(
         obs, indicator="larm", year=2022, geometries=shapes, legend_title="Andel, %",
-        lang="en", ax=_ax(),
+        lang="en", ax=axes(),
     )  # fmt: skip
     colourbar = ax.figure.axes[-1]
     assert colourbar is not ax and colourbar.get_ylabel() == "Andel, %"
     np.testing.assert_array_equal(np.sort(ax.collections[0].get_array()), obs["value"])
 
 
-def test_slope_chart__crowded_labels_are_spread_apart():
+def test_slope_chart__crowded_labels_are_spread_apart(axes):
     codes = ["1814", "1860", "1861", "1862", "1880"]
     obs = pd.DataFrame(
         {
@@ -295,7 +281,7 @@ def test_slope_chart__crowded_labels_are_spread_apart():
             "value": [0.0, 10, 20, 30, 40, 95.0, 95.5, 96, 96.2, 96.3],
         }
     )
-    ax = plots.slope_chart(obs, indicator="x", first=2014, last=2024, ax=_ax())
+    ax = plots.slope_chart(obs, indicator="x", first=2014, last=2024, ax=axes())
     heights = np.array([t.get_position()[1] for t in ax.texts])
     assert np.all(np.diff(heights) >= 0.035 * 96.3 - 1e-9)  # order kept, a gap of 3,5 % of range
     assert abs(heights.mean() - 95.8) < 5  # still beside the line ends

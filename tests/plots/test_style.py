@@ -1,18 +1,10 @@
 import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-
-from ehalsa_analys import plots  # noqa: E402
-from ehalsa_analys.errors import SchemaError, UnknownMunicipalityError  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
+from ehalsa_analys import plots
+from ehalsa_analys.errors import SchemaError, UnknownMunicipalityError
 
 
 @pytest.mark.parametrize(

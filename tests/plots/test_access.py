@@ -1,7 +1,6 @@
 """Distance figures: maps, bars and curves carry the numbers they are given."""
 
 import geopandas as gpd
-import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -11,8 +10,6 @@ from ehalsa_analys import access, plots
 from ehalsa_analys.errors import SchemaError
 from ehalsa_analys.plots import access as figures
 
-matplotlib.use("Agg")
-
 # Three points in Örebro (1880) and one in Göteborg, far outside county 18.
 XY = ([515000, 516000, 517000], [6566000, 6567000, 6568000])
 
@@ -21,10 +18,6 @@ XY = ([515000, 516000, 517000], [6566000, 6567000, 6568000])
 def _close():
     yield
     plt.close("all")
-
-
-def _ax():
-    return plt.figure().add_subplot()
 
 
 def _cells():
@@ -50,10 +43,10 @@ def _services():
 # --------------------------------------------------------------------------- maps
 
 
-def test_cell_map_from_nearest_output_in_km_with_the_kinds_services():
+def test_cell_map_from_nearest_output_in_km_with_the_kinds_services(axes):
     distances = access.nearest(_cells(), _services())
     ax = figures.cell_map(
-        distances, kind="apotek", cells=_cells(), services=_services(), county_code="18", ax=_ax()
+        distances, kind="apotek", cells=_cells(), services=_services(), county_code="18", ax=axes()
     )
     cells_drawn, services_drawn = ax.collections[-2], ax.collections[-1]
     expected = distances[distances["kind"] == "apotek"]["distance"].to_numpy() / 1000
@@ -65,11 +58,11 @@ def test_cell_map_from_nearest_output_in_km_with_the_kinds_services():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Servicepunkter"]
 
 
-def test_cell_map_greys_unreachable_and_labels_minutes_in_english():
+def test_cell_map_greys_unreachable_and_labels_minutes_in_english(axes):
     data = pd.DataFrame(
         {"cell_id": ["a", "b", "c"], "unit": "s", "distance": [120.0, np.nan, 600.0]}
     )
-    ax = figures.cell_map(data, cells=_cells(), county_code="18", lang="en", ax=_ax())
+    ax = figures.cell_map(data, cells=_cells(), county_code="18", lang="en", ax=axes())
     coloured, grey = ax.collections[-2], ax.collections[-1]
     assert coloured.get_array().tolist() == [2.0, 10.0]
     assert grey.get_offsets().tolist() == [[516000, 6567000]]
@@ -77,49 +70,49 @@ def test_cell_map_greys_unreachable_and_labels_minutes_in_english():
     assert ax.figure.axes[-1].get_ylabel() == "Travel time by car, minutes"
 
 
-def test_cell_map_titles_the_kind_in_either_language():
+def test_cell_map_titles_the_kind_in_either_language(axes):
     distances = access.nearest(_cells(), _services())
-    ax = figures.cell_map(distances, kind="post", cells=_cells(), county_code="18", ax=_ax())
+    ax = figures.cell_map(distances, kind="post", cells=_cells(), county_code="18", ax=axes())
     assert ax.get_title() == "Avstånd till närmaste postombud"
     one = distances[distances["kind"] == "apotek"].assign(unit="s")
-    ax = figures.cell_map(one, cells=_cells(), county_code="18", lang="en", ax=_ax())
+    ax = figures.cell_map(one, cells=_cells(), county_code="18", lang="en", ax=axes())
     assert ax.get_title() == "Travel time to the nearest pharmacy"
-    ax = figures.cell_map(one, cells=_cells(), county_code="18", title="", ax=_ax())
+    ax = figures.cell_map(one, cells=_cells(), county_code="18", title="", ax=axes())
     assert ax.get_title() == ""
-    assert figures.cell_map(_cells().assign(distance=1.0), ax=_ax()).get_title() == ""
+    assert figures.cell_map(_cells().assign(distance=1.0), ax=axes()).get_title() == ""
 
 
-def test_cell_map_keeps_the_notebook_call_with_converted_values():
+def test_cell_map_keeps_the_notebook_call_with_converted_values(axes):
     mapped = _cells().assign(distance=[1.0, 2.0, 3.0])
-    ax = plots.cell_map(mapped, unit="min", county_code="18", ax=_ax())
+    ax = plots.cell_map(mapped, unit="min", county_code="18", ax=axes())
     assert ax.collections[-1].get_array().tolist() == [1.0, 2.0, 3.0]
     assert ax.figure.axes[-1].get_ylabel() == "Restid med bil, minuter"
 
 
-def test_cell_map_refuses_several_kinds_and_bad_lang():
+def test_cell_map_refuses_several_kinds_and_bad_lang(axes):
     distances = access.nearest(_cells(), _services())
     with pytest.raises(ValueError, match=r"holds the kinds \['apotek', 'post'\]"):
-        figures.cell_map(distances, cells=_cells(), ax=_ax())
+        figures.cell_map(distances, cells=_cells(), ax=axes())
     with pytest.raises(ValueError, match="`lang` must be one of"):
-        figures.cell_map(distances, kind="post", cells=_cells(), lang="de", ax=_ax())
+        figures.cell_map(distances, kind="post", cells=_cells(), lang="de", ax=axes())
     with pytest.raises(SchemaError, match="geometry"):
-        figures.cell_map(distances, kind="post", ax=_ax())
+        figures.cell_map(distances, kind="post", ax=axes())
     with pytest.raises(ValueError, match="no cell_id 'a'"):
-        figures.cell_map(distances, kind="post", cells=_cells().iloc[1:], ax=_ax())
+        figures.cell_map(distances, kind="post", cells=_cells().iloc[1:], ax=axes())
 
 
-def test_score_map_shows_capacity_per_thousand_bright_for_high():
+def test_score_map_shows_capacity_per_thousand_bright_for_high(axes):
     services = _services().assign(capacity=[3.0, 1.0, 1.0])
     reach = access.costs(_cells(), services, kind="apotek", max_cost_m=5000)
     per_cell, _ = access.two_step_fca(_cells(), services, reach, max_cost_m=5000, decay=None)
-    ax = figures.score_map(per_cell, cells=_cells(), county_code="18", ax=_ax())
+    ax = figures.score_map(per_cell, cells=_cells(), county_code="18", ax=axes())
     # Pharmacy x reaches all 60 residents: 3 / 60 per person, 50 per 1 000.
     assert ax.collections[-1].get_array().tolist() == pytest.approx([50.0, 50.0, 50.0])
     assert ax.collections[-1].get_cmap().name == "cividis"
     assert ax.figure.axes[-1].get_ylabel() == "Kapacitet per 1\xa0000 invånare inom räckhåll"
     assert ax.get_title() == "Tillgänglighet (2SFCA)"
     with pytest.raises(ValueError, match="`per` must be positive"):
-        figures.score_map(per_cell, cells=_cells(), per=0, ax=_ax())
+        figures.score_map(per_cell, cells=_cells(), per=0, ax=axes())
 
 
 # --------------------------------------------------------------------------- bars
@@ -138,8 +131,8 @@ def _classes():
     )
 
 
-def test_class_bars_stack_to_100_sorted_by_the_far_class():
-    ax = plots.class_bars(_classes(), ax=_ax())
+def test_class_bars_stack_to_100_sorted_by_the_far_class(axes):
+    ax = plots.class_bars(_classes(), ax=axes())
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Örebro", "Lekeberg"]
     widths = [round(float(p.get_width()), 6) for p in ax.patches]
     assert widths == [90, 40, 10, 20, 0, 40]
@@ -150,7 +143,7 @@ def test_class_bars_stack_to_100_sorted_by_the_far_class():
     assert ax.get_xlabel() == "Andel av befolkningen, %"
 
 
-def test_class_bars_from_distance_classes_with_a_pipos_reference():
+def test_class_bars_from_distance_classes_with_a_pipos_reference(axes):
     d = pd.DataFrame(
         {
             "municipality_code": ["1880", "1880", "1814"],
@@ -162,7 +155,7 @@ def test_class_bars_from_distance_classes_with_a_pipos_reference():
     )
     ours = access.distance_classes(d)
     pipos = ours.assign(population=[0.0, 0.0, 0.0, 5.0, 2.0, 1.0, 1.0, 0.0])
-    ax = figures.class_bars(ours, reference=pipos, lang="en", ax=_ax())
+    ax = figures.class_bars(ours, reference=pipos, lang="en", ax=axes())
     assert len(ax.patches) == 16  # 2 municipalities x 4 classes, ours and Pipos
     ours_bars, pipos_bars = ax.patches[:8], ax.patches[8:]
     # Örebro (1880) is the lower bar: 75 % under 5 min, 25 % in 10–30 min; Pipos 50/25/25.
@@ -174,15 +167,15 @@ def test_class_bars_from_distance_classes_with_a_pipos_reference():
     assert labels == ["under 5 min", "5–10 min", "10–30 min", "over 30 min", "Pipos (thin bar)"]
 
 
-def test_class_bars_needs_one_kind():
+def test_class_bars_needs_one_kind(axes):
     two = pd.concat([_classes(), _classes().assign(kind="apotek")])
     with pytest.raises(ValueError, match="choose one with kind="):
-        plots.class_bars(two, ax=_ax())
-    ax = plots.class_bars(two, kind="apotek", ax=_ax())
+        plots.class_bars(two, ax=axes())
+    ax = plots.class_bars(two, kind="apotek", ax=axes())
     assert len(ax.patches) == 6
 
 
-def test_savings_bars_label_hours():
+def test_savings_bars_label_hours(axes):
     s = pd.DataFrame(
         {
             "municipality_code": ["1880", "1814"],
@@ -190,12 +183,12 @@ def test_savings_bars_label_hours():
             "hours_saved": [24.7, 6.0],
         }
     )
-    ax = plots.savings_bars(s, lang="en", ax=_ax())
+    ax = plots.savings_bars(s, lang="en", ax=axes())
     assert [p.get_width() for p in ax.patches] == [300.0, 1234.0]
     assert [t.get_text().strip() for t in ax.texts] == ["6 h", "25 h"]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Lekeberg", "Örebro"]
     assert ax.get_xlabel() == "Km saved per month"
-    ax = plots.savings_bars(s.assign(km_saved=[12345.0, 1.0]), ax=_ax())
+    ax = plots.savings_bars(s.assign(km_saved=[12345.0, 1.0]), ax=axes())
     assert ax.texts[1].get_text().strip() == "25 tim"
     ax.figure.canvas.draw()
     assert "12\xa0000" in [t.get_text() for t in ax.get_xticklabels()]
@@ -204,7 +197,7 @@ def test_savings_bars_label_hours():
 # --------------------------------------------------------------------------- curves
 
 
-def test_cumulative_curves_end_at_100_and_skip_unreachable():
+def test_cumulative_curves_end_at_100_and_skip_unreachable(axes):
     d = pd.DataFrame(
         {
             "municipality_code": ["1880"] * 3 + ["1814"],
@@ -213,7 +206,7 @@ def test_cumulative_curves_end_at_100_and_skip_unreachable():
             "distance": [60.0, np.nan, 600.0, 300.0],
         }
     )
-    ax = plots.cumulative_curves(d, ax=_ax())
+    ax = plots.cumulative_curves(d, ax=axes())
     lekeberg, orebro = ax.lines  # sorted by code: 1814, 1880
     assert orebro.get_xdata().tolist() == [0, 1, 10]
     assert orebro.get_ydata().tolist() == pytest.approx([0, 100 / 3, 100])
@@ -223,9 +216,9 @@ def test_cumulative_curves_end_at_100_and_skip_unreachable():
     assert ax.get_xlabel() == "Restid med bil, minuter"
 
 
-def test_cumulative_curves_from_nearest_for_one_kind():
+def test_cumulative_curves_from_nearest_for_one_kind(axes):
     distances = access.nearest(_cells(), _services())
-    ax = plots.cumulative_curves(distances, kind="post", lang="en", ax=_ax())
+    ax = plots.cumulative_curves(distances, kind="post", lang="en", ax=axes())
     line = ax.lines[0]
     expected = np.sort(distances[distances["kind"] == "post"]["distance"].to_numpy() / 1000)
     assert line.get_xdata()[1:].tolist() == pytest.approx(expected.tolist())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,12 +18,8 @@ SCORES = pd.DataFrame(
 )
 
 
-def _ax():
-    return plt.figure().add_subplot()
-
-
-def test_maturity_heatmap__sorted_by_mean_in_lika_order_and_annotated():
-    ax = plots.maturity_heatmap(SCORES, ax=_ax())
+def test_maturity_heatmap__sorted_by_mean_in_lika_order_and_annotated(axes):
+    ax = plots.maturity_heatmap(SCORES, ax=axes())
     assert [t.get_text() for t in ax.get_xticklabels()] == [
         "Ledning",
         "Infrastruktur",
@@ -39,21 +34,21 @@ def test_maturity_heatmap__sorted_by_mean_in_lika_order_and_annotated():
     assert image.mask[1, 2] and image[0, 1] == 100
 
 
-def test_maturity_heatmap__explicit_order_and_english():
-    ax = plots.maturity_heatmap(SCORES, order=["1814", "1860", "1880"], lang="en", ax=_ax())
+def test_maturity_heatmap__explicit_order_and_english(axes):
+    ax = plots.maturity_heatmap(SCORES, order=["1814", "1860", "1880"], lang="en", ax=axes())
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Lekeberg", "Laxå", "Örebro"]
     assert ax.get_xticklabels()[0].get_text() == "Leadership"
     assert ax.get_title() == "LIKA assessment by municipality and dimension"
 
 
-def test_maturity_heatmap__bad_input():
+def test_maturity_heatmap__bad_input(axes):
     with pytest.raises(SchemaError, match=r"lacks the column\(s\) \[.score.\]"):
-        plots.maturity_heatmap(SCORES.rename(columns={"score": "x"}), ax=_ax())
+        plots.maturity_heatmap(SCORES.rename(columns={"score": "x"}), ax=axes())
     with pytest.raises(ValueError, match="`lang` must be one of"):
-        plots.maturity_heatmap(SCORES, lang="de", ax=_ax())
+        plots.maturity_heatmap(SCORES, lang="de", ax=axes())
 
 
-def test_gap_bars__widths_intervals_colours_and_title():
+def test_gap_bars__widths_intervals_colours_and_title(axes):
     g = pd.DataFrame(
         {
             "municipality_code": "1880",
@@ -64,7 +59,7 @@ def test_gap_bars__widths_intervals_colours_and_title():
             "reference": "nation",
         }
     )
-    ax = plots.gap_bars(g, ax=_ax())
+    ax = plots.gap_bars(g, ax=axes())
     # Top to bottom in LIKA order: Ledning above Kompetens.
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Kompetens", "Ledning"]
     assert [round(p.get_width(), 6) for p in ax.patches] == [-20, 10]
@@ -74,16 +69,16 @@ def test_gap_bars__widths_intervals_colours_and_title():
     assert ax.get_title() == "Örebro: skillnad mot riket"
 
 
-def test_gap_bars__one_dimension_across_municipalities():
+def test_gap_bars__one_dimension_across_municipalities(axes):
     g = pd.DataFrame({"municipality_code": ["1880", "1814"], "gap": [0.1, -0.1]})
-    ax = plots.gap_bars(g, y="municipality_code", ax=_ax())
+    ax = plots.gap_bars(g, y="municipality_code", ax=axes())
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Lekeberg", "Örebro"]
     with pytest.raises(SchemaError, match="several rows per 'dimension'"):
-        plots.gap_bars(pd.concat([g.assign(dimension="Ledning")] * 2), ax=_ax())
+        plots.gap_bars(pd.concat([g.assign(dimension="Ledning")] * 2), ax=axes())
 
 
-def test_dispersion_strip__means_points_and_highlight():
-    ax = plots.dispersion_strip(SCORES, highlight="Laxå", ax=_ax())
+def test_dispersion_strip__means_points_and_highlight(axes):
+    ax = plots.dispersion_strip(SCORES, highlight="Laxå", ax=axes())
     means = [line.get_ydata()[0] for line in ax.lines]
     assert means == pytest.approx([51.666667, 63.333333, 17.5, 40])  # Kompetens mean skips NaN
     highlighted = ax.collections[1].get_offsets()  # first dimension's highlighted point
@@ -92,7 +87,7 @@ def test_dispersion_strip__means_points_and_highlight():
     assert ax.get_ylim() == (0, 100)
 
 
-def test_change_dumbbell__filled_when_beyond_interval():
+def test_change_dumbbell__filled_when_beyond_interval(axes):
     change = pd.DataFrame(
         {
             "municipality_code": ["1880", "1814", "1860"],
@@ -102,7 +97,7 @@ def test_change_dumbbell__filled_when_beyond_interval():
             "direction": ["up", "down", "none"],
         }
     )
-    ax = plots.change_dumbbell(change, rounds=("2018", "2022"), ax=_ax())
+    ax = plots.change_dumbbell(change, rounds=("2018", "2022"), ax=axes())
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Laxå", "Lekeberg", "Örebro"]
     filled = ax.collections[2]
     assert filled.get_offsets()[:, 0].tolist() == pytest.approx([45, 60])
@@ -114,7 +109,7 @@ def test_change_dumbbell__filled_when_beyond_interval():
     assert labels[0] == "2018" and labels[1].startswith("2022")
 
 
-def test_development_table__rows_in_priority_order():
+def test_development_table__rows_in_priority_order(axes):
     areas = pd.DataFrame(
         {
             "priority": [2, 1],
@@ -126,24 +121,24 @@ def test_development_table__rows_in_priority_order():
             "suggested_activities": [("Ta fram strategi",), ("Utbildning", None, "X")],
         }
     )
-    ax = plots.development_table(areas, ax=_ax())
+    ax = plots.development_table(areas, ax=axes())
     cells = ax.tables[0].get_celld()
     assert cells[(1, 1)].get_text().get_text() == "Kompetens"
     assert cells[(1, 2)].get_text().get_text() == "9 av 12"
     assert cells[(1, 3)].get_text().get_text() == "• Digital kompetens\n• Säkerhet"
     assert cells[(1, 4)].get_text().get_text() == "• Utbildning"
     assert cells[(2, 1)].get_text().get_text() == "Ledning"
-    ax = plots.development_table(areas, max_rows=1, lang="en", ax=_ax())
+    ax = plots.development_table(areas, max_rows=1, lang="en", ax=axes())
     assert (2, 1) not in ax.tables[0].get_celld()
     assert ax.tables[0].get_celld()[(1, 1)].get_text().get_text() == "Competence"
 
 
-def test_maturity_map__one_round_only():
+def test_maturity_map__one_round_only(axes):
     index = pd.DataFrame({"municipality_code": ["1880", "1814"], "index": [0.6, 0.3]})
-    ax = plots.maturity_map(index, county_code="18", ax=_ax())
+    ax = plots.maturity_map(index, county_code="18", ax=axes())
     assert ax.get_title() == "Mognadsindex per kommun"
     colourbar = ax.figure.axes[-1]
     assert colourbar.get_ylabel() == "Mognadsindex (0–100)"
     assert colourbar.get_ylim() == pytest.approx((30, 60))
     with pytest.raises(SchemaError, match="several rows per municipality"):
-        plots.maturity_map(pd.concat([index, index]), ax=_ax())
+        plots.maturity_map(pd.concat([index, index]), ax=axes())

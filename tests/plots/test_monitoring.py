@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import matplotlib.colors as mcolors
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,20 +13,16 @@ from ehalsa_analys.plots.style import PALETTE
 Q = pd.period_range("2024Q1", periods=12, freq="Q")
 
 
-def _ax():
-    return plt.figure().add_subplot()
-
-
 def test_quarter_labels():
     assert plots.quarter_label(pd.Period("2026Q3")) == "2026 K3"
     assert plots.quarter_label(pd.Period("2026Q3"), "en") == "2026 Q3"
     assert plots.quarter_label(2024) == "2024"
 
 
-def test_spc_chart__lines_limits_target_and_signal_colours():
+def test_spc_chart__lines_limits_target_and_signal_colours(axes):
     y = pd.Series([5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 20.0], index=Q)
     chart = monitoring.control_chart(y, chart="i", baseline_end="2025Q4")
-    ax = plots.spc_chart(chart, target=8, higher_is_better=False, ax=_ax())
+    ax = plots.spc_chart(chart, target=8, higher_is_better=False, ax=axes())
     assert ax.lines[0].get_ydata().tolist() == y.tolist()
     assert ax.lines[1].get_ydata().tolist() == pytest.approx([5.5] * 12)
     ucl = chart["ucl"].iloc[0]
@@ -49,10 +44,10 @@ def test_spc_chart__lines_limits_target_and_signal_colours():
     assert ax.get_title() == "Styrdiagram (i)"
 
 
-def test_spc_chart__run_chart_baseline_parts_and_percent_axis():
+def test_spc_chart__run_chart_baseline_parts_and_percent_axis(axes):
     y = pd.Series(np.r_[np.full(6, 0.04), np.full(6, 0.09)], index=Q)
     chart = monitoring.run_chart(y, parts="2025Q3")
-    ax = plots.spc_chart(chart, percent=True, intervention="2025Q3", ax=_ax())
+    ax = plots.spc_chart(chart, percent=True, intervention="2025Q3", ax=axes())
     assert ax.get_title() == "Seriediagram"
     # One centre line per part, a vertical line where the part starts and one for the intervention.
     verticals = [line for line in ax.lines if len(set(line.get_xdata())) == 1]
@@ -76,17 +71,17 @@ def test_spc_small_multiples_one_panel_per_municipality():
     assert fig.texts[-1].get_text() == "Källa: test"
 
 
-def test_its_chart_draws_fitted_segments_and_counterfactual():
+def test_its_chart_draws_fitted_segments_and_counterfactual(axes):
     rng = np.random.default_rng(0)
     y = pd.Series(np.r_[np.full(6, 2.0), np.full(6, 5.0)] + rng.normal(0, 0.1, 12), index=Q)
     result = monitoring.interrupted_time_series(y, intervention="2025Q3")
-    ax = plots.its_chart(result, ax=_ax())
+    ax = plots.its_chart(result, ax=axes())
     dashed = [line for line in ax.lines if line.get_linestyle() == "--"][0]
     assert dashed.get_xdata().tolist() == list(range(6, 12))
     assert dashed.get_ydata() == pytest.approx(result.fitted["counterfactual"].iloc[6:].to_numpy())
 
 
-def test_summary_table_cells():
+def test_summary_table_cells(axes):
     summary = pd.DataFrame(
         {
             "municipality": ["Örebro", "Nora"],
@@ -97,19 +92,19 @@ def test_summary_table_cells():
             "note": ["", "Få observationer"],
         }
     )
-    ax = plots.summary_table(summary, lang="en", ax=_ax())
+    ax = plots.summary_table(summary, lang="en", ax=axes())
     cells = ax.tables[0].get_celld()
     assert cells[(0, 0)].get_text().get_text() == "Municipality"
     assert cells[(2, 5)].get_text().get_text() == "Få observationer"
 
 
-def test_spc_chart__events_from_the_log_are_numbered_and_listed():
+def test_spc_chart__events_from_the_log_are_numbered_and_listed(axes):
     from ehalsa_analys import load
 
     log = load.events("tests/fixtures/monitoring/events.csv")
     orebro = log[log["municipality_code"] == "1880"]
     y = pd.Series(np.arange(12.0), index=Q)
-    ax = plots.spc_chart(monitoring.run_chart(y), events=orebro, ax=_ax())
+    ax = plots.spc_chart(monitoring.run_chart(y), events=orebro, ax=axes())
     markers = [line for line in ax.lines if line.get_marker() == "v"]
     assert [line.get_xdata()[0] for line in markers] == [0, 4]  # 2024Q1 and 2025Q1
     assert any(t.get_text() == "1. Digitala besök införs   2. Ny larmleverantör" for t in ax.texts)

@@ -11,10 +11,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from access import fca as pysal_fca  # PySAL's access, the dev extra's reference
-from access import weights as pysal_weights
 from scipy import sparse
 
+from access import fca as pysal_fca  # PySAL's access, the dev extra's reference
+from access import weights as pysal_weights
 from ehalsa_analys import access
 from ehalsa_analys.access import _engine
 from ehalsa_analys.errors import CRSError, SchemaError

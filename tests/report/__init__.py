@@ -1,0 +1,1 @@
+"""Tests of ehalsa_analys, mirroring the package."""
