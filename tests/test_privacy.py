@@ -110,3 +110,39 @@ def test_a_file_whose_header_or_title_holds_a_number_is_refused(tmp_path, lines,
     assert "export.csv" in message and f"row {row}" in message
     if column:
         assert column in message
+
+
+def test_free_text_is_masked_and_other_text_refused(tmp_path):
+    from ehalsa_analys import load
+
+    lika = tmp_path / "lika.csv"
+    lika.write_text(
+        "Kommun;Datum;Område;Del;Indikator-id;Status;Kommentar\n"
+        "Laxå;2022-05-11;Övergripande;Ledning;OVG-L1;Uppnådd;Ring 811228-9874 om detta\n"
+        "Laxå;2022-05-11;Övergripande;Infrastruktur;OVG-I1;Nästan där;Nytt wifi\n",
+        encoding="utf-8",
+    )
+    responses = load.lika(lika)
+    comments = responses["comment"].dropna().tolist()
+    assert "Ring ÅÅMMDD-XXXX om detta" in comments
+    assert not any("9874" in str(c) for c in responses.astype(str).to_numpy().ravel())
+
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "Datum;Kommun;Händelse\n2024-02-15;Örebro;Larm hos 19121212 1212 åtgärdat\n",
+        encoding="utf-8",
+    )
+    assert load.events(events)["text"].tolist() == ["Larm hos ÅÅÅÅMMDD-XXXX åtgärdat"]
+
+    # In a column that is not free text (here the indicator id) the file is refused.
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "Kommun;Datum;Område;Del;Indikator-id;Status\n"
+        "Laxå;2022-05-11;Övergripande;Ledning;OVG 811228-9874;Uppnådd\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PersonalDataError) as err:
+        load.lika(bad)
+    message = str(err.value)
+    assert "9874" not in message and "bad.csv" in message and "row 2" in message
+    assert "Indikator-id" in message

@@ -445,6 +445,7 @@ def _read_answers(path: Path, *, scale: _Scale, encoding: str | None) -> pd.Data
         required=("indicator_id", "response"),
         aliases=LIKA_ALIASES,
         encoding=encoding,
+        free_text=("comment",),  # a personal number in a comment is masked, not refused
     )
     file = table.attrs["file"]
     headers = table.attrs["columns"]

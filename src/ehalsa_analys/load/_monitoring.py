@@ -626,6 +626,7 @@ def events(path: str | os.PathLike) -> pd.DataFrame:
             "date": ("Datum", "Date", "Dag"),
             "text": ("Händelse", "Text", "Beskrivning", "Event"),
         },
+        free_text=("text",),  # a personal number in an event text is masked, not refused
     )
     file = table.attrs["file"]
     rows = table["source_row"].to_numpy()

@@ -146,9 +146,16 @@ import pandas as pd
 
 from .. import reference
 from ..errors import EhalsaError, InputFileError, UnknownMunicipalityError
-from ..privacy import check_text
+from ..privacy import check_text, find_personal_numbers, mask_personal_numbers
 from .numbers import MISSING_MARKERS, SUPPRESSED_MARKERS, _classify, parse_numbers
-from .personal import check_personal_numbers, personal_number_mask
+from .personal import (
+    LOOKS_LIKE_PERSONAL_NUMBER,
+    check_personal_numbers,
+    personal_number_mask,
+)
+
+#: A cheap first look for a personal number inside a text cell.
+_EMBEDDED = r"[0-9]{6}[-+ ]?[0-9]{4}"
 
 __all__ = [
     "ALIASES",
@@ -1031,6 +1038,7 @@ def read_table(
     resolve_codes: bool = True,
     encoding: str | None = None,
     sep: str | None = None,
+    free_text: str | Iterable[str] = (),
 ) -> pd.DataFrame:
     """Read a Swedish data file into a DataFrame with canonical columns.
 
@@ -1052,6 +1060,10 @@ def read_table(
         like aliases). Every cell must be a number or a missing/suppressed
         marker; anything else is an error naming file, row, column and value.
         Each gets a status column (``<name>_status``; ``status`` for ``value``).
+    free_text : str or list of str, optional
+        Canonical names of free-text columns (comments, event texts): a personal
+        identity number inside their text is masked ("ÅÅMMDD-XXXX"). In every
+        other text column it refuses the file (PersonalDataError).
     counts : str or list of str, optional
         Those of ``numeric`` that hold counts: whole numbers >= 0 ("1,234" is
         an error, not 1.234).
@@ -1139,7 +1151,7 @@ def read_table(
 
     if kind in ("parquet", "geopackage"):
         table, layer = _read_columnar(path, file, kind, sheet)
-        return _finish_columnar(table, layer, kind, options)
+        return _scan_texts(_finish_columnar(table, layer, kind, options), free_text)
 
     if kind == "text":
         grid = _read_text(path, file, encoding=encoding, sep=sep, index=index)
@@ -1181,6 +1193,49 @@ def read_table(
         "encoding": grid.encoding,
         "separator": grid.separator,
     }
+    return _scan_texts(frame, free_text)
+
+
+def _scan_texts(frame: pd.DataFrame, free_text: str | Iterable[str]) -> pd.DataFrame:
+    """Personal numbers inside text cells: masked in free-text columns, refused elsewhere.
+
+    A cell that is nothing but a number is left to the column rule of
+    :mod:`ehalsa_analys.load.personal` (so a column of order numbers passes);
+    a number with other text around it ("Ring 121212-1212") is found here.
+    """
+    free = set(_as_list(free_text))
+    mapping = frame.attrs.get("columns", {})
+    for name in frame.columns:
+        column = frame[name]
+        if not (column.dtype == object or isinstance(column.dtype, pd.StringDtype)):
+            continue
+        text = column.astype(object).where(column.notna(), "").astype("str")
+        hits = text.str.contains(_EMBEDDED, regex=True).to_numpy(dtype=bool, copy=True)
+        if not hits.any():
+            continue
+        hits &= ~text.str.strip().str.fullmatch(LOOKS_LIKE_PERSONAL_NUMBER).to_numpy(dtype=bool)
+        found = np.array(
+            [
+                bool(find_personal_numbers(t)) if h else False
+                for t, h in zip(text, hits, strict=True)
+            ]
+        )
+        if not found.any():
+            continue
+        if name in free:
+            frame[name] = column.mask(
+                pd.Series(found, index=column.index), text.map(mask_personal_numbers)
+            )
+            continue
+        first = int(np.flatnonzero(found)[0])
+        row = int(frame["source_row"].iloc[first]) if "source_row" in frame else None
+        check_text(
+            text.iloc[first],
+            what="cell",
+            file=frame.attrs.get("file"),
+            row=row,
+            column=mapping.get(name, name),
+        )
     return frame
 
 
