@@ -19,10 +19,7 @@ __all__ = ["project_root", "raw_dir", "demo_dir", "processed_dir", "figures_dir"
 
 
 def project_root() -> Path:
-    """The project root: $EHALSA_ROOT, else the nearest parent with data/raw or pyproject.toml.
-
-    Without either, the current directory.
-    """
+    """Return $EHALSA_ROOT, else the nearest parent with data/raw or pyproject.toml, else cwd."""
     env = os.environ.get("EHALSA_ROOT")
     if env:
         return Path(env).resolve()
