@@ -1,9 +1,9 @@
 """Municipality comparisons of survey key figures: reference levels, rank colours, trends, index.
 
-Pure functions over an ``observations`` table (:mod:`ehalsa_analys.schemas`; built by
-:func:`ehalsa_analys.load.socialstyrelsen` or :func:`ehalsa_analys.load.kolada`): one row per
-municipality, indicator and period (a repeated row is a :class:`~ehalsa_analys.errors.SchemaError`),
-a missing answer a NaN ``value`` with its reason in ``status``. Only the 290 municipalities are
+Pure functions over an ``observations`` table (:mod:`ehalsa_analys.schemas`; from the survey
+and Kolada loaders of :mod:`ehalsa_analys.load`): one row per municipality, indicator and period
+(a repeated row is a :class:`~ehalsa_analys.errors.SchemaError`), a missing answer a NaN
+``value`` with its reason in ``status``. Only the 290 municipalities are
 compared: a row counts when its code is four digits not starting with "00", so the nation "0000",
 Kolada's county aggregates "0001"–"0025" and group ids never count as one more municipality.
 Outputs are new frames sorted by their keys with a fresh index. Overview and literature:
