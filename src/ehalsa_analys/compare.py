@@ -11,7 +11,6 @@ docs/methods.md.
 
 Example
 -------
->>> import pandas as pd
 >>> obs = pd.DataFrame({"municipality_code": ["1880", "1814", "0180"], "period": 2022,
 ...     "indicator_id": "digital_nattillsyn", "value": [1.0, 0.0, 1.0], "unit": "ja/nej"})
 >>> reference_levels(obs, by="nation")[["level", "n", "share"]].to_dict("records")
@@ -316,7 +315,6 @@ def reference_levels(
 
     Example
     -------
-    >>> import pandas as pd
     >>> obs = pd.DataFrame({"municipality_code": ["1880", "1814", "0180"], "period": 2022,
     ...     "indicator_id": "x", "value": [2.0, 4.0, 9.0], "unit": "antal", "status": ""})
     >>> reference_levels(obs, by="county")[["key", "mean", "median"]].values.tolist()
@@ -439,7 +437,6 @@ def rank_colour(obs: pd.DataFrame, *, catalogue: pd.DataFrame | None = None) -> 
 
     Example
     -------
-    >>> import pandas as pd
     >>> obs = pd.DataFrame({"municipality_code": ["0114", "0115", "0117", "0120", "0123"],
     ...     "period": 2022, "indicator_id": "x", "value": [1.0, 2, 3, 4, 5], "unit": "%"})
     >>> rank_colour(obs)["colour"].tolist()
@@ -501,7 +498,6 @@ def trend(obs: pd.DataFrame, *, catalogue: pd.DataFrame | None = None) -> pd.Dat
 
     Example
     -------
-    >>> import pandas as pd
     >>> obs = pd.DataFrame({"municipality_code": "1880", "period": [2019, 2020, 2021],
     ...     "indicator_id": "x", "value": [0.0, 1.0, 1.0], "unit": "ja/nej", "status": ""})
     >>> trend(obs)[["first_year", "change", "adopted", "adopted_in", "dropped"]].values.tolist()
@@ -595,7 +591,6 @@ def composite(
 
     Example
     -------
-    >>> import pandas as pd
     >>> obs = pd.DataFrame({"municipality_code": ["1880", "1880", "1814"], "period": 2022,
     ...     "indicator_id": ["x", "y", "x"], "value": [1.0, 0.0, 1.0], "unit": "ja/nej"})
     >>> composite(obs, indicators=["x", "y"])[["municipality_code", "index", "coverage"]]

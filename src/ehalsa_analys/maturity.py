@@ -8,7 +8,6 @@ every mean, never taken as the lowest level. Overview and literature: docs/metho
 
 Example
 -------
->>> import pandas as pd
 >>> r = pd.DataFrame({"municipality_code": "1880", "dimension": ["Ledning", "Ledning", "Kompetens"],
 ...                   "indicator_id": ["L1", "L2", "K1"], "score": [1.0, 0.5, None]})
 >>> scores(r, ci=None)[["dimension", "score", "n_scored", "n_unscored"]]
@@ -464,7 +463,6 @@ def scores(
 
     Example
     -------
-    >>> import pandas as pd
     >>> r = pd.DataFrame({"municipality_code": "1880", "dimension": "Ledning",
     ...                   "indicator_id": ["L1", "L2"], "score": [1.0, 0.25]})
     >>> scores(r, weights={"L1": 3, "L2": 1}, ci=None)[["municipality_code", "score"]]
@@ -549,7 +547,6 @@ def maturity_index(
 
     Example
     -------
-    >>> import pandas as pd
     >>> r = pd.DataFrame({"municipality_code": "1880", "area": "Äldreomsorg",
     ...     "dimension": ["Ledning", "Ledning", "Ledning", "Kompetens"],
     ...     "indicator_id": ["L1", "L2", "L3", "K1"], "score": [1.0, 1.0, 1.0, 0.0]})
@@ -745,7 +742,6 @@ def gaps(
 
     Example
     -------
-    >>> import pandas as pd
     >>> s = pd.DataFrame({"municipality_code": ["1880", "1881"], "dimension": "Ledning",
     ...                   "score": [0.8, 0.4]})
     >>> gaps(s)[["municipality_code", "reference", "reference_value", "gap"]]
@@ -872,7 +868,6 @@ def dispersion(
 
     Example
     -------
-    >>> import pandas as pd
     >>> s = pd.DataFrame({"dimension": "Ledning", "score": [0.2, 0.4, 0.6]})
     >>> dispersion(s)[["dimension", "n", "range", "iqr", "std"]].round(3)
       dimension  n  range  iqr  std
@@ -993,7 +988,6 @@ def weakest_indicators(
 
     Example
     -------
-    >>> import pandas as pd
     >>> r = pd.DataFrame({"municipality_code": ["1880", "1880", "1881", "1881"],
     ...     "area": "Äldreomsorg", "dimension": "Kompetens", "indicator_id": ["K1", "K2"] * 2,
     ...     "score": [0.25, 1.0, 0.5, 0.75]})
@@ -1104,7 +1098,6 @@ def development_areas(
 
     Example
     -------
-    >>> import pandas as pd
     >>> r = pd.DataFrame({"municipality_code": ["1880", "1880", "1881", "1881"],
     ...     "area": "Äldreomsorg", "dimension": ["Ledning", "Kompetens"] * 2,
     ...     "indicator_id": ["L1", "K1"] * 2, "score": [0.75, 0.25, 1.0, 0.5]})
@@ -1234,7 +1227,6 @@ def change(
 
     Example
     -------
-    >>> import pandas as pd
     >>> t0 = pd.DataFrame({"municipality_code": "1880", "dimension": "Ledning",
     ...                    "indicator_id": ["L1", "L2", "L3"], "score": [0.0, 0.25, 0.25]})
     >>> change(t0, t0.assign(score=[1.0, 0.75, 1.0]))[["score_t0", "change", "direction"]].round(3)
@@ -1381,7 +1373,6 @@ def peer_groups(
 
     Example
     -------
-    >>> import pandas as pd
     >>> s = pd.DataFrame({"municipality_code": ["0114", "0115", "0117", "0120"],
     ...                   "dimension": "Ledning", "score": [0.9, 0.85, 0.2, 0.25]})
     >>> peer_groups(s)["peer_group"].tolist()
@@ -1479,7 +1470,6 @@ def peer_profiles(
 
     Example
     -------
-    >>> import pandas as pd
     >>> s = pd.DataFrame({"municipality_code": ["0114", "0115", "0117", "0120"],
     ...                   "dimension": "Ledning", "score": [0.9, 0.8, 0.2, 0.3]})
     >>> peer_profiles(s, peer_groups(s, k=2))

@@ -14,7 +14,6 @@ the first failing rows (column, check, value), never a pandera traceback.
 
 Example
 -------
->>> import pandas as pd
 >>> obs = pd.DataFrame({"municipality_code": ["0180"], "period": [2024],
 ...     "source": ["demo"], "indicator_id": ["night_camera"], "value": [1.0],
 ...     "unit": ["ja/nej"], "status": [""]})
@@ -209,7 +208,6 @@ def validate(
 
     Example
     -------
-    >>> import pandas as pd
     >>> bad = pd.DataFrame({"indicator_id": ["a"], "title_sv": ["A"], "title_en": ["A"],
     ...                     "unit": ["%"], "higher_is_better": [True], "source": [""]})
     >>> validate(bad, "indicators")
@@ -251,7 +249,6 @@ def require_columns(
 
     Example
     -------
-    >>> import pandas as pd
     >>> require_columns(pd.DataFrame({"a": [1]}), "scores", ["a", "score"])
     Traceback (most recent call last):
     ...

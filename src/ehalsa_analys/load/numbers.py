@@ -7,7 +7,6 @@ change a number.
 
 Example
 -------
->>> import pandas as pd
 >>> values, status = parse_numbers(pd.Series(["12 345,6", "45 %", "−3,5", "..", "x"]))
 >>> values.tolist()[:3], status.tolist()
 ([12345.6, 45.0, -3.5], ['', '', '', 'missing', 'suppressed'])

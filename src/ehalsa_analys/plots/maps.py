@@ -179,7 +179,6 @@ def municipality_map(*, county_code: str | None = None, lang: str = "sv", ax=Non
 
     Example
     -------
-    >>> import matplotlib.pyplot as plt
     >>> from ehalsa_analys.plots import house_style
     >>> with house_style():
     ...     ax = municipality_map(county_code="18", ax=plt.figure().add_subplot())
