@@ -1,9 +1,7 @@
 """Numbers as Swedish files write them, and the markers that stand in for a missing value.
 
 :func:`parse_numbers` reads a numeric column (the rules are in its Notes), :func:`marker_status`
-the markers of a text column. Statistics Sweden writes ``–`` for "zero" and ``..`` for "not
-available"; a dash is read as *missing* here, never as zero: a reader that guesses zero would
-change a number.
+the markers of a text column.
 
 Example
 -------
@@ -249,7 +247,9 @@ def parse_numbers(
     groups of exactly three, so ``1,234,5``, ``1.234.567`` and ``1 2345`` are errors. The float is
     the correctly rounded value of the decimal text (``float(Decimal(text))``). A **marker** is one
     of :data:`MISSING_MARKERS` (status "missing"; an empty cell too) or :data:`SUPPRESSED_MARKERS`
-    (status "suppressed": the value exists but is withheld, e.g. a count below 5).
+    (status "suppressed": the value exists but is withheld, e.g. a count below 5). Statistics
+    Sweden writes ``–`` for "zero"; a dash is read as missing, never as zero: a reader that
+    guesses zero would change a number.
 
     Example
     -------
