@@ -1,8 +1,7 @@
 """Atomic file writes: write to a temporary file beside the target, then rename.
 
-A reader never sees a half-written file, and an interrupted run leaves the
-previous version in place. Writing into ``data/raw`` is refused: raw inputs are
-read-only for the pipeline.
+A reader never sees a half-written file, and an interrupted run leaves the previous version in
+place. Writing into ``data/raw`` is refused: raw inputs are read-only for the pipeline.
 
 Example
 -------
@@ -43,8 +42,8 @@ def refuse_raw(path: Path, *, allow_raw: bool = False) -> None:
 def atomic_path(path: str | os.PathLike, *, allow_raw: bool = False) -> Iterator[Path]:
     """Yield a temporary path; on success it replaces ``path`` in one rename.
 
-    The temporary file keeps the target's suffix, so writers that choose a
-    format by extension (matplotlib, pandas) behave as with the real name.
+    The temporary file keeps the target's suffix, so writers that choose a format by extension
+    (matplotlib, pandas) behave as with the real name.
     """
     target = Path(path)
     refuse_raw(target, allow_raw=allow_raw)

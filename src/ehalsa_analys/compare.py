@@ -1,121 +1,19 @@
 """Municipality comparisons of survey key figures: reference levels, rank colours, trends, index.
 
-Every function is pure: it takes an ``observations`` table (see
-:mod:`ehalsa_analys.schemas`; built by :func:`ehalsa_analys.load.socialstyrelsen`
-or :func:`ehalsa_analys.load.kolada.read`), never changes it, and returns a new
-DataFrame with documented columns, sorted by its key columns, with a fresh
-``RangeIndex``. Nothing here reads files.
-
-Inputs
-------
-obs
-    municipality_code, period, indicator_id, value, and optionally unit and
-    status. One row per municipality, indicator and period; a repeated row
-    raises :class:`~ehalsa_analys.errors.SchemaError`. A missing answer is a
-    row with NaN ``value`` and its reason in ``status`` ("missing",
-    "suppressed", "not_applicable").
-catalogue
-    The indicator catalogue (indicator_id, title_sv, title_en, unit,
-    higher_is_better), e.g. :func:`ehalsa_analys.load.indicator_catalogue`.
-    It gives the direction of each figure (``higher_is_better``) and the unit
-    of indicators whose rows carry none. Without a catalogue every figure is
-    taken as higher-is-better. With one, :func:`rank_colour` and
-    :func:`composite` (which need the direction) refuse an indicator of
-    ``obs`` that the catalogue lacks or whose direction is blank, rather than
-    guess it.
-
-Choices this module makes
--------------------------
-Municipalities and aggregates
-    Only the 290 municipalities are compared. A row counts as a municipality
-    when its code is four digits not starting with "00": the national
-    aggregate "0000" (:data:`ehalsa_analys.reference.NATIONAL_CODE`), Kolada's
-    county aggregates "0001"–"0025" and group ids such as "G12345" are left
-    out of every statistic here, never counted as one more municipality.
-Ja/Nej figures
-    An indicator is **binary** when its unit is "ja/nej" (or "yes/no"; case
-    and spaces ignored) in ``obs`` or, where ``obs`` has no unit, in the
-    catalogue; when neither gives a unit, it is binary when all its
-    non-missing values are 0 or 1. A unit other than these makes it numeric
-    even if its values happen to be 0 and 1. Binary values must be 0 or 1,
-    and one indicator must not carry two different units.
-Reference levels
-    Per indicator, year and level (county: the first two digits of the code;
-    nation; group: a grouping passed in). Binary figures get ``share``, the
-    share of the municipalities that answered with 1: the denominator is the
-    municipalities that answered (``n``); missing, suppressed and
-    not-applicable answers are left out of it and counted in ``n_missing``.
-    Numeric figures get ``mean`` and ``median``. Levels are **unweighted**
-    by default, as Kolada's group means are (every municipality counts once).
-    With ``population=`` they are weighted by inhabitants: the share becomes
-    the share of the population living in a municipality that offers the
-    service, the mean ``sum(w x) / sum(w)``, and the median the weighted
-    median (the smallest value whose cumulative weight reaches half the total
-    weight, or the midpoint of it and the next value when it reaches exactly
-    half; SAS's definition, as in ``statsmodels``' ``DescrStatsW.quantile``;
-    with equal weights it is the ordinary median). The ``weighted`` column
-    records which, so a figure can say so.
-Groups and size classes
-    ``groups=`` is any municipality → group mapping: SKR's kommungrupp 2023
-    (:func:`ehalsa_analys.reference.municipality_groups`), the size classes of
-    :func:`size_classes`, or LIKA peer groups. Municipalities without a group
-    are left out of the group levels. The default is the size classes: the
-    five population groups of Socialstyrelsen's yearly report (2022 report,
-    appendix with the answers by municipality size; ../shared/domain facts.md
-    B4): under 10 000, 10 000–20 000, 20 000–50 000, 50 000–100 000 and over
-    100 000 inhabitants. The report does not say to which class a
-    municipality exactly on an edge belongs; our choice is the lower bound
-    inclusive (20 000 is in "20 000–50 000"). Size classes of SKR's KKiK
-    reports were looked for and not found in the stored sources; these are
-    Socialstyrelsen's.
-Rank colours (Kolada style)
-    Per indicator and year among the municipalities in ``obs`` with a value:
-    the best quarter green, the middle half yellow, the worst quarter red, by
-    the quartiles Q1 and Q3 of the values (linear interpolation, numpy's
-    default, Excel's QUARTILE.INC). The 25/50/25 split follows the quartile
-    groups of SKR's KKiK reports (Kolada states no cut-offs; peers.md §1a);
-    it is our choice. Direction follows ``higher_is_better``: for a
-    lower-is-better figure the lowest quarter is green. **Ties**: the colour
-    depends on the value only, so equal values always share a colour. A
-    value exactly on a quartile goes to the outer class (green at Q3, red at
-    Q1), so with few municipalities or many ties more than a quarter can be
-    green or red. When Q1 = Q3 (at least half the values are equal) the values
-    equal to them are yellow, those above green and those below red; a lone
-    municipality is yellow. Ja/Nej figures: the good answer (1, or 0 when
-    lower is better) green, the other red; quartiles mean nothing for them.
-    Missing values are grey, with ``marker`` "suppressed", "not_applicable"
-    or "missing" from ``status``. ``rank`` is 1 for the best value; ties share
-    the best rank (``method="min"``).
-Trends
-    Per municipality and indicator over the years it answered (missing years
-    skipped): first and last year and value, ``change = last - first``. For
-    Ja/Nej figures ``adopted`` is True when the municipality has the service
-    in its last year and lacked it in an earlier one, ``dropped`` when it
-    lacks it in its last year and had it in an earlier one; ``adopted_in`` is
-    the first year with 1 following a 0 (NA when it had it from its first
-    answer, or never). A gap of missing years between a 0 and a 1 dates the
-    adoption at the first answered year with 1. For numeric figures these
-    three are NA.
-Composite index
-    Normalisation: Ja/Nej figures count as they are (0 or 1; 1 − value when
-    lower is better). Numeric figures become their percentile rank among the
-    municipalities in ``obs`` with a value that year: ``(rank - 1) / (n - 1)``
-    with ties at their average rank, 0 the worst and 1 the best in the
-    figure's direction; a lone value (or all values tied) gets 0.5. Ranks,
-    not min–max, so one outlier does not squeeze everybody else together.
-    The index is the weighted mean of the scores the municipality has; a
-    missing indicator is left out (never counted as 0) and ``coverage`` is
-    the share of the total weight present. ``min_coverage`` blanks the index
-    of municipality-years below it.
+Pure functions over an ``observations`` table (:mod:`ehalsa_analys.schemas`; from the survey
+and Kolada loaders of :mod:`ehalsa_analys.load`): one row per municipality, indicator and period
+(a repeated row is a :class:`~ehalsa_analys.errors.SchemaError`), a missing answer a NaN
+``value`` with its reason in ``status``. Only the 290 municipalities are
+compared: a row counts when its code is four digits not starting with "00", so the nation "0000",
+Kolada's county aggregates "0001"–"0025" and group ids never count as one more municipality.
+Outputs are new frames sorted by their keys with a fresh index. Overview and literature:
+docs/methods.md.
 
 Example
 -------
->>> import pandas as pd
 >>> obs = pd.DataFrame({"municipality_code": ["1880", "1814", "0180"], "period": 2022,
-...     "indicator_id": "digital_nattillsyn", "value": [1.0, 0.0, 1.0], "unit": "ja/nej",
-...     "status": ""})
->>> levels = reference_levels(obs, by=("nation",))
->>> levels[["level", "n", "share"]].to_dict("records")
+...     "indicator_id": "digital_nattillsyn", "value": [1.0, 0.0, 1.0], "unit": "ja/nej"})
+>>> reference_levels(obs, by="nation")[["level", "n", "share"]].to_dict("records")
 [{'level': 'nation', 'n': 3, 'share': 0.6666666666666666}]
 """
 
@@ -221,8 +119,9 @@ def _metadata(
 ) -> pd.DataFrame:
     """Per indicator of ``data``: binary (bool) and better (higher_is_better).
 
-    ``direction=False``: the caller needs no direction; the catalogue only
-    lends units and its higher_is_better is not required."""
+    ``direction=False``: the caller needs no direction; the catalogue only lends units and its
+    higher_is_better is not required.
+    """
     indicators = pd.Index(pd.unique(data["indicator_id"]), name="indicator_id")
     units = (
         _normalised_units(data["unit"])
@@ -320,14 +219,18 @@ def size_classes(population: pd.DataFrame | None = None) -> pd.DataFrame:
     Parameters
     ----------
     population : DataFrame, optional
-        municipality_code and population; default
-        :func:`ehalsa_analys.reference.population`.
+        municipality_code and population; default :func:`ehalsa_analys.reference.population`.
 
     Returns
     -------
     DataFrame
-        municipality_code, population, group (categorical, in
-        :data:`SIZE_CLASSES` order; lower bound inclusive).
+        municipality_code, population, group (categorical, in :data:`SIZE_CLASSES` order).
+
+    Notes
+    -----
+    The five population groups of Socialstyrelsen's yearly report (2022, appendix by municipality
+    size; facts.md B4). The report does not say where a municipality on an edge belongs; our choice
+    is the lower bound inclusive (20 000 is in "20 000–50 000").
 
     Example
     -------
@@ -372,32 +275,46 @@ def reference_levels(
     Parameters
     ----------
     obs : DataFrame
-        An observations table; aggregates ("0000", "00xx") are left out.
+        An observations table.
     by : sequence of {"county", "nation", "group"}
-        Which levels to compute (a single string is one level).
+        Which levels to compute (a single string is one level). The county is the first two
+        digits of the code.
     groups : DataFrame, Series or mapping, optional
-        municipality_code → group: a table with municipality_code and group
-        (:func:`size_classes`, LIKA peer groups) or group_name
-        (:func:`ehalsa_analys.reference.municipality_groups`), or a Series or
-        dict keyed by code. Default: :func:`size_classes`.
+        municipality_code → group: a table with municipality_code and group (:func:`size_classes`,
+        LIKA peer groups) or group_name (:func:`ehalsa_analys.reference.municipality_groups`), or a
+        Series or dict keyed by code. Default :func:`size_classes`. Municipalities without a group
+        are left out of the group levels.
     population : DataFrame, Series or mapping, optional
-        municipality_code → inhabitants: weight every level by population.
-        Every municipality with a value must have a positive population.
+        municipality_code → inhabitants: weight every level by population. Every municipality
+        with a value must have a positive population.
     catalogue : DataFrame, optional
         Units for indicators whose rows carry none.
 
     Returns
     -------
     DataFrame
-        indicator_id, period, level, key (county code, "0000" or group label),
-        binary, n (municipalities that answered), n_missing (rows without a
-        value), share (binary figures), mean and median (numeric figures),
-        weighted (bool); sorted by indicator, period, level (in ``by``
-        order) and key.
+        indicator_id, period, level, key (county code, "0000" or group label), binary, n
+        (municipalities that answered), n_missing (rows without a value), share (binary figures),
+        mean and median (numeric figures), weighted (bool); sorted by indicator, period, level (in
+        ``by`` order) and key.
+
+    Notes
+    -----
+    An indicator is binary (Ja/Nej) when its unit is in :data:`BINARY_UNITS` (case and spaces
+    ignored), taken from ``obs`` or, where ``obs`` has none, from the catalogue; with no unit at
+    all, when all its non-missing values are 0 or 1. Any other unit makes it numeric. Binary values
+    must be 0 or 1, and an indicator must not carry two units. Every function here uses this rule.
+
+    ``share`` is the share of the municipalities that answered with 1; missing, suppressed and
+    not-applicable answers are left out of the denominator ``n``. Levels are unweighted, as
+    Kolada's group means, unless ``population`` is given: the share is then the share of the
+    population living in a municipality that answered 1, the mean ``sum(w x) / sum(w)``, and the
+    median the smallest value whose cumulative weight reaches half the total weight, or the midpoint
+    of it and the next value when it reaches exactly half (SAS's definition, as ``statsmodels``'
+    ``DescrStatsW.quantile``; the ordinary median for equal weights).
 
     Example
     -------
-    >>> import pandas as pd
     >>> obs = pd.DataFrame({"municipality_code": ["1880", "1814", "0180"], "period": 2022,
     ...     "indicator_id": "x", "value": [2.0, 4.0, 9.0], "unit": "antal", "status": ""})
     >>> reference_levels(obs, by="county")[["key", "mean", "median"]].values.tolist()
@@ -489,35 +406,39 @@ def reference_levels(
 def rank_colour(obs: pd.DataFrame, *, catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
     """Kolada-style traffic lights per indicator and year among the municipalities.
 
-    The best quarter green, the middle half yellow, the worst quarter red (by
-    the quartiles, linear interpolation); Ja/Nej figures green or red by the
-    answer; grey with a marker for missing, suppressed and not-applicable
-    values. Direction from the catalogue's ``higher_is_better``. Ties and
-    values on a quartile: see the module docstring.
-
     Parameters
     ----------
     obs : DataFrame
-        An observations table; aggregates are left out.
+        An observations table.
     catalogue : DataFrame, optional
-        indicator_id and higher_is_better (default: higher is better), and
-        units for indicators whose rows carry none.
+        indicator_id and higher_is_better, and units for indicators whose rows carry none.
+        Without it every figure is higher-is-better; with it, an indicator it lacks or whose
+        direction is blank is refused rather than guessed.
 
     Returns
     -------
     DataFrame
-        The municipalities' rows of ``obs`` (all its columns) plus ``colour``
-        ("green", "yellow", "red", "grey"), ``marker`` ("", "missing",
-        "suppressed", "not_applicable") and ``rank`` (1 = best, ties share
-        the best rank; NA when missing); sorted by indicator, period and
-        municipality.
+        The municipalities' rows of ``obs`` (all its columns) plus ``colour`` ("green", "yellow",
+        "red", "grey"), ``marker`` ("", "missing", "suppressed", "not_applicable", from
+        ``status``) and ``rank`` (1 = best, ties share the best rank; NA when missing); sorted by
+        indicator, period and municipality.
+
+    Notes
+    -----
+    Among the municipalities with a value that year, by the quartiles Q1 and Q3 (linear
+    interpolation, numpy's default and Excel's QUARTILE.INC) in the figure's direction: the best
+    quarter green, the middle half yellow, the worst quarter red. A value exactly on a quartile goes
+    to the outer class, and the colour depends on the value only, so ties share a colour and with
+    few municipalities more than a quarter can be green or red. When Q1 = Q3 the values equal to
+    them are yellow, better ones green, worse ones red; a lone municipality is yellow. Ja/Nej
+    figures (as in :func:`reference_levels`): the good answer green, the other red. Missing values
+    are grey. The 25/50/25 split follows the quartile groups of SKR's KKiK reports; Kolada states no
+    cut-offs, so it is our choice.
 
     Example
     -------
-    >>> import pandas as pd
     >>> obs = pd.DataFrame({"municipality_code": ["0114", "0115", "0117", "0120", "0123"],
-    ...     "period": 2022, "indicator_id": "x", "value": [1.0, 2, 3, 4, 5], "unit": "%",
-    ...     "status": ""})
+    ...     "period": 2022, "indicator_id": "x", "value": [1.0, 2, 3, 4, 5], "unit": "%"})
     >>> rank_colour(obs)["colour"].tolist()
     ['red', 'red', 'yellow', 'green', 'green']
     """
@@ -557,26 +478,30 @@ def trend(obs: pd.DataFrame, *, catalogue: pd.DataFrame | None = None) -> pd.Dat
     Parameters
     ----------
     obs : DataFrame
-        An observations table; aggregates and missing values are left out.
+        An observations table; missing values are left out.
     catalogue : DataFrame, optional
         Units for indicators whose rows carry none.
 
     Returns
     -------
     DataFrame
-        municipality_code, indicator_id, first_year, last_year, n_years,
-        first, last, change (last − first), adopted, adopted_in, dropped (NA
-        for numeric figures; see the module docstring); sorted by
-        municipality and indicator.
+        municipality_code, indicator_id, first_year, last_year, n_years, first, last, change (last
+        − first), adopted, adopted_in, dropped; sorted by municipality and indicator.
+
+    Notes
+    -----
+    Over the years a municipality answered. For Ja/Nej figures (as in :func:`reference_levels`)
+    ``adopted`` is True when it has the service in its last year and lacked it in an earlier one,
+    ``dropped`` when it lacks it in its last year and had it earlier; ``adopted_in`` is the first
+    answered year with 1 right after a 0 (missing years between are skipped; NA when it had the
+    service from its first answer, or never). The three are NA for numeric figures.
 
     Example
     -------
-    >>> import pandas as pd
     >>> obs = pd.DataFrame({"municipality_code": "1880", "period": [2019, 2020, 2021],
     ...     "indicator_id": "x", "value": [0.0, 1.0, 1.0], "unit": "ja/nej", "status": ""})
-    >>> t = trend(obs)
-    >>> t[["first_year", "last_year", "change", "adopted", "adopted_in", "dropped"]].values.tolist()
-    [[2019, 2021, 1.0, True, 2020, False]]
+    >>> trend(obs)[["first_year", "change", "adopted", "adopted_in", "dropped"]].values.tolist()
+    [[2019, 1.0, True, 2020, False]]
     """
     require_columns(obs, "obs", ["municipality_code", "period", "indicator_id", "value"])
     data = _municipalities_only(obs)
@@ -633,40 +558,41 @@ def composite(
 ) -> pd.DataFrame:
     """An e-health index (0–1) per municipality and year from several key figures.
 
-    Ja/Nej figures count as they are, numeric ones as their percentile rank
-    among the municipalities that year; the index is the weighted mean of the
-    figures a municipality has, never counting a missing one as 0 (see the
-    module docstring).
-
     Parameters
     ----------
     obs : DataFrame
-        An observations table; aggregates are left out.
+        An observations table.
     indicators : sequence of str
         The key figures of the index.
     weights : sequence or mapping of float, optional
-        One positive weight per indicator (in ``indicators`` order, or keyed
-        by indicator); default all 1.
+        One positive weight per indicator (in ``indicators`` order, or keyed by indicator);
+        default all 1.
     catalogue : DataFrame, optional
-        indicator_id and higher_is_better (default: higher is better), and
-        units for indicators whose rows carry none.
+        As in :func:`rank_colour`.
     min_coverage : float, default 0
         The index is NaN where ``coverage`` is below this (0–1).
 
     Returns
     -------
     DataFrame
-        municipality_code, period, index (NaN when no indicator is present or
-        coverage is too low), n_indicators (present), coverage (share of the
-        total weight present); one row per municipality and year that has a
-        row for any of ``indicators``; sorted by municipality and period.
+        municipality_code, period, index (NaN when no indicator is present or coverage is too
+        low), n_indicators (present), coverage (share of the total weight present); one row per
+        municipality and year with a row for any of ``indicators``; sorted by municipality and
+        period.
+
+    Notes
+    -----
+    Ja/Nej figures count as they are (0 or 1; 1 − value when lower is better). A numeric figure
+    becomes its percentile rank among the municipalities with a value that year,
+    ``(rank - 1) / (n - 1)`` with ties at their average rank, 0 the worst and 1 the best in its
+    direction; a lone value gets 0.5. Ranks rather than min–max, so one outlier does not squeeze the
+    others together. The index is the weighted mean of the scores a municipality has: a missing
+    indicator is left out, never counted as 0.
 
     Example
     -------
-    >>> import pandas as pd
     >>> obs = pd.DataFrame({"municipality_code": ["1880", "1880", "1814"], "period": 2022,
-    ...     "indicator_id": ["x", "y", "x"], "value": [1.0, 0.0, 1.0], "unit": "ja/nej",
-    ...     "status": ""})
+    ...     "indicator_id": ["x", "y", "x"], "value": [1.0, 0.0, 1.0], "unit": "ja/nej"})
     >>> composite(obs, indicators=["x", "y"])[["municipality_code", "index", "coverage"]]
       municipality_code  index  coverage
     0              1814    1.0       0.5

@@ -1,14 +1,8 @@
 """One exception hierarchy for everything the package refuses.
 
-Every error carries *where* (file, row, column), *what* (the offending value,
-when it is safe to show) and *what to do* (a hint). ``str()`` turns these into
-one message a user can act on::
-
-    Value '12,3,4' is not a number (file lika_2024.csv, row 17, column Användning).
-      Fix: write one number per cell, with a decimal comma.
-
-Rows are numbered as a person sees them in the file: the first line of a CSV,
-or the first row of a sheet, is row 1.
+Every error carries *where* (file, row, column), *what* (the offending value, when it is safe to
+show) and *what to do* (a hint), and ``str()`` turns them into one message a user can act on.
+Rows are numbered as a person sees the file: its first line, or a sheet's first row, is row 1.
 
 Example
 -------
@@ -127,8 +121,8 @@ class CRSError(EhalsaError):
 class NoDataError(EhalsaError):
     """The data hold nothing for the county or selection asked for.
 
-    A notebook raises it when its source has no rows for the county; the
-    report then leaves that part out with the message instead of failing.
+    A notebook raises it when its source has no rows for the county; the report then leaves that
+    part out with the message instead of failing.
     """
 
 

@@ -1,14 +1,12 @@
 """Numbers and quarters as text, Swedish by default: "12 345,6", "45 %", "2024 K3".
 
-A base module: it imports nothing above :mod:`ehalsa_analys.errors`, so the
-indicators (:mod:`ehalsa_analys.monitoring`) and the figures
-(:mod:`ehalsa_analys.plots`, which re-exports these names) write numbers and
-quarters the same way.
+A base module (it imports only :mod:`ehalsa_analys.errors`), so that the indicators and the
+figures (:mod:`ehalsa_analys.plots` re-exports these names) write numbers and quarters alike.
 
 Example
 -------
->>> format_number(12345.6, decimals=1)
-'12\\xa0345,6'
+>>> format_number(12345.6, decimals=1), quarter_label(pd.Period("2024Q3"))
+('12\\xa0345,6', '2024 K3')
 """
 
 from __future__ import annotations
@@ -41,27 +39,20 @@ def format_number(
     x : float or None
         The number; NaN, NA or None gives "–".
     decimals : int, optional
-        Decimals to show; None shows integers without decimals and other
-        numbers with one.
+        Decimals to show; None shows integers without decimals and other numbers with one.
     lang : {"sv", "en"}, default "sv"
-        Swedish uses a no-break space (U+00A0) as thousands separator and
-        before "%", a decimal comma and the minus sign U+2212; English uses
-        "," and "." and a hyphen-minus.
+        Swedish uses a no-break space (:data:`NBSP`) as thousands separator and before "%", a
+        decimal comma and the minus sign :data:`MINUS` (U+2212); English "," and "." and a
+        hyphen-minus.
     percent : bool, default False
         Append "%" (the value is not multiplied).
-
-    Returns
-    -------
-    str
 
     Example
     -------
     >>> format_number(-1234.56, decimals=1)
     '\\u22121\\xa0234,6'
-    >>> format_number(45, percent=True, lang="en")
-    '45%'
-    >>> format_number(None)
-    '–'
+    >>> format_number(45, percent=True, lang="en"), format_number(None)
+    ('45%', '–')
     """
     check_choice("lang", list(LANGS), lang)
     if x is None or (isinstance(x, float) and math.isnan(x)) or pd.isna(x):
@@ -84,7 +75,6 @@ def format_number(
 def tick_decimals(step: float) -> int:
     """Return how many decimals numbers spaced ``step`` apart need to tell them apart.
 
-    Steps of 1 or more need none, 0,1 needs one, 0,05 and 0,01 need two.
     A zero, negative or non-finite step gives 0.
 
     Example
@@ -98,18 +88,7 @@ def tick_decimals(step: float) -> int:
 
 
 def quarter_label(period, lang: str = "sv") -> str:
-    """Return "2024 K1" (Swedish) or "2024 Q1" for a quarterly Period; other values as text.
-
-    Parameters
-    ----------
-    period : pandas.Period or any
-        A quarterly Period is written as year and quarter; anything else
-        (a year, a string) with ``str``.
-    lang : {"sv", "en"}, default "sv"
-
-    Returns
-    -------
-    str
+    """Return "2024 K1" (Swedish) or "2024 Q1" for a quarterly Period; other values with ``str``.
 
     Example
     -------

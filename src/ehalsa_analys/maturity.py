@@ -1,128 +1,16 @@
 """LIKA maturity: scores, maturity index, gaps, dispersion, development areas, change, peers.
 
-Every function is pure: it takes tidy DataFrames, never changes them, and
-returns a new DataFrame with documented columns in a fixed order, sorted by
-its key columns (areas and dimensions in LIKA's order: Övergripande,
-Individ- och familjeomsorg, Äldreomsorg, Funktionsnedsättning; Ledning,
-Infrastruktur, Kompetens, Användning) and with a fresh ``RangeIndex``.
-Nothing here reads files: the LIKA loader builds ``responses``.
-
-Inputs
-------
-responses
-    A ``lika_responses`` table (see :mod:`ehalsa_analys.schemas`): one row per
-    municipality, assessment date and indicator, with ``score`` in 0–1. The
-    loader maps LIKA's statuses to scores. ``score`` is NaN when the indicator
-    was not scored ("Ej relevant" or left blank). Such rows are kept and
-    counted (``n_unscored``) but left out of every mean. They are never
-    treated as the lowest level. These functions check only the columns they
-    use, and that ``score`` is numeric and within 0–1. Validating the whole
-    table is the loader's job (:func:`ehalsa_analys.schemas.validate`).
-instrument
-    The indicator list, with columns indicator_id and optionally area,
-    dimension, text, suggested_activity and weight. A missing ``weight``
-    column or a NaN weight means 1.
-weights
-    Indicator weights: None (all equal), an instrument table, or a Series or
-    mapping from indicator_id to weight. Weights must be finite and > 0, and
-    every indicator in ``responses`` must have one. A table that does not
-    cover the responses raises an error; it is never patched silently.
-
-Choices this module makes
--------------------------
-Rounds
-    A municipality's round is its ``assessed_on`` date. :func:`scores`,
-    :func:`weakest_indicators` and :func:`development_areas` pool indicators,
-    so they refuse a table in which a municipality has several rounds unless
-    ``"assessed_on"`` is a key. :func:`maturity_index` adds ``assessed_on`` to
-    its output when some municipality has several rounds. :func:`change`
-    compares two rounds passed as two tables.
-Score
-    The weighted mean of the scored indicators: ``sum(w * s) / sum(w)``. A
-    group with no scored indicator has a NaN score.
-Bootstrap interval
-    This is a percentile interval over indicators. Each replicate resamples
-    the group's scored indicators with replacement (as many as there are) and
-    takes their weighted mean. ``ci_low`` and ``ci_high`` are the
-    ``(1 - ci) / 2`` and ``(1 + ci) / 2`` quantiles of ``n_boot`` replicates
-    (linear interpolation, no bias correction). The interval treats the
-    indicators as exchangeable: it shows how much the score depends on which
-    indicators were asked, not rating error. A group needs at least 2 scored
-    indicators for an interval, otherwise the interval is NaN. The draws come
-    from ``numpy.random.default_rng(seed)`` and are vectorised over all
-    groups. Rows are sorted by key, municipality, date and indicator before
-    drawing, so the result does not depend on the row order of the input.
-    ``ci=None`` skips the bootstrap, and the interval columns are then NaN.
-Maturity index
-    There is one number per municipality (and round). Each cell (area ×
-    dimension) is first scored as the indicator-weighted mean of its scored
-    indicators. The index is then the weighted mean of the scored cells, with
-    cell weight ``area_weights[area] * dimension_weights[dimension]``
-    (default 1, so every cell counts equally). This stops an area or
-    dimension with many indicators from dominating. Cells without a scored
-    indicator are left out, and the remaining weights are renormalised. The
-    interval comes from a bootstrap stratified by cell: each cell's
-    indicators are resampled within the cell.
-Gaps
-    ``gap = value - reference_value``, so a negative gap means the
-    municipality is behind. A county is the first two digits of the
-    municipality code. Reference levels are *unweighted* means of the
-    municipalities' values, as Kolada's group means are. They are not
-    weighted by population or by number of indicators, and NaN values are
-    left out. ``gap_low`` and ``gap_high`` are the value's interval minus the
-    reference, with the reference taken as fixed: its own uncertainty is
-    ignored. A "best" reference breaks ties by the lowest municipality code.
-Dispersion
-    ``std`` is the sample standard deviation (ddof=1). ``q1`` and ``q3`` use
-    linear interpolation (numpy's and pandas' default). ``gini`` is the mean
-    absolute difference over all ordered pairs, including each value with
-    itself, divided by twice the mean:
-    ``sum_ij |x_i - x_j| / (2 n**2 mean)``. It is 0 when all values are equal,
-    and NaN when a value is negative or the mean is 0.
-Development areas
-    Municipality scores are weighted by the instrument's weights. The mean is
-    unweighted over the municipalities in ``responses`` (a county's
-    compilation). A municipality is below the threshold when its score is
-    strictly lower than ``threshold``. Priority puts the group with the most
-    municipalities below the threshold first, then the lowest mean score,
-    then LIKA's order. An indicator is weak when its mean over municipalities
-    is low. Ties go to the indicator with more municipalities below the
-    threshold, then to the lower indicator_id.
-Change
-    ``change = score_t1 - score_t0``. The interval comes from independent
-    resamples of each round's indicators. ``exceeds_interval`` is True when
-    the interval excludes 0. ``direction`` is "up" or "down" only when
-    ``exceeds_interval`` is True, and "none" otherwise. It is missing (NA)
-    when the change is NaN. Codes stay in English; labels belong to plots.
-Peer groups
-    Each municipality's profile is the vector of its values over the other
-    key columns, such as its four dimension scores. Values are not
-    standardised, because all scores share the 0–1 scale. A missing value is
-    filled with that column's mean over municipalities. Municipalities with
-    no value at all get no peer group. Clustering is hierarchical, with
-    :func:`scipy.cluster.hierarchy.linkage` (Ward by default) on Euclidean
-    distances, cut with ``fcluster(criterion="maxclust")``. When ``k`` is
-    None, it is the k in 2..min(6, n - 1) with the highest mean silhouette,
-    and ties go to the smaller k. Peer group 1 is the group with the highest
-    mean profile value. ``nearest_peers`` is a tuple of the codes of the 3
-    nearest other municipalities by profile distance, ties broken by the
-    lower code.
-Key columns
-    :func:`gaps` and :func:`peer_groups` treat every column of ``scores``
-    that is not a measure (score, index, ci_low, ci_high, n_scored,
-    n_unscored, ``value``) as a key. Drop other columns, such as a merged
-    municipality name, first. Municipalities are compared within the same
-    keys other than municipality_code and assessed_on.
+Pure functions over a ``lika_responses`` table (:mod:`ehalsa_analys.schemas`, built by
+:func:`ehalsa_analys.load.lika`) or the scores computed from it. Inputs are never changed; each
+output has documented columns, sorted by its keys (areas and dimensions in LIKA's order) with a
+fresh index. A NaN ``score`` ("Ej relevant" or blank) is counted (``n_unscored``) but left out of
+every mean, never taken as the lowest level. Overview and literature: docs/methods.md.
 
 Example
 -------
->>> import pandas as pd
->>> responses = pd.DataFrame({
-...     "municipality_code": ["1880"] * 3, "assessed_on": pd.Timestamp("2024-03-01"),
-...     "area": "Äldreomsorg", "dimension": ["Ledning", "Ledning", "Kompetens"],
-...     "indicator_id": ["L1", "L2", "K1"], "indicator": ["a", "b", "c"],
-...     "response": ["Uppnådd", "Påbörjad", "Ej relevant"], "score": [1.0, 0.5, None]})
->>> scores(responses, ci=None)[["dimension", "score", "n_scored", "n_unscored"]]
+>>> r = pd.DataFrame({"municipality_code": "1880", "dimension": ["Ledning", "Ledning", "Kompetens"],
+...                   "indicator_id": ["L1", "L2", "K1"], "score": [1.0, 0.5, None]})
+>>> scores(r, ci=None)[["dimension", "score", "n_scored", "n_unscored"]]
    dimension  score  n_scored  n_unscored
 0    Ledning   0.75         2           0
 1  Kompetens    NaN         0           1
@@ -416,10 +304,9 @@ def _bootstrap(
 ) -> np.ndarray:
     """Weighted means of ``n_boot`` resamples of each group, as an (n_boot, groups) array.
 
-    ``values`` (and ``weights``) hold the groups one after the other; every
-    size is at least 1. A replicate draws, for each group, ``size`` positions
-    uniformly from the group's own positions; all groups and a block of
-    replicates are drawn in one array operation."""
+    ``values`` (and ``weights``) hold the groups one after the other, each of size >= 1; all
+    groups and a block of replicates are drawn in one array operation.
+    """
     n = int(sizes.sum())
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     out = np.empty((n_boot, sizes.size))
@@ -533,15 +420,18 @@ def scores(
     Parameters
     ----------
     responses : DataFrame
-        A ``lika_responses`` table; ``score`` NaN means not scored.
+        A ``lika_responses`` table. Only the columns used are checked, and that ``score`` is
+        numeric within 0–1; validating the whole table is the loader's job.
     by : str or sequence of str, default ("municipality_code", "dimension")
-        Columns of ``responses`` to group by. Without ``"assessed_on"``, each
-        municipality must have a single assessment date.
+        Group columns. Without "assessed_on", each municipality must have a single assessment
+        date (one round); :func:`change` compares two rounds.
     weights : DataFrame, Series, mapping or None
-        Indicator weights (an instrument table with indicator_id and weight,
-        or weights indexed by indicator_id). None weights all equally.
+        Indicator weights: an instrument table (indicator_id, weight; a missing or NaN weight
+        means 1) or weights keyed by indicator_id; None weighs all alike. Weights must be finite
+        and > 0, and every indicator of ``responses`` needs one: a table that does not cover the
+        responses is an error, never patched silently.
     ci : float or None, default 0.95
-        Coverage of the percentile bootstrap interval; None skips the bootstrap.
+        Coverage of the bootstrap interval; None skips the bootstrap (the interval is then NaN).
     n_boot : int, default 1000
         Bootstrap replicates.
     seed : int, default 0
@@ -550,21 +440,29 @@ def scores(
     Returns
     -------
     DataFrame
-        Columns: *by, score, ci_low, ci_high, n_scored, n_unscored. ``score``
-        is NaN for a group with no scored indicator; the interval is NaN for
-        fewer than 2 scored indicators (or when ``ci`` is None).
+        Columns: *by, score, ci_low, ci_high, n_scored, n_unscored. ``score`` is NaN for a group
+        with no scored indicator, the interval for one with fewer than 2.
 
     Raises
     ------
     ValueError
-        A municipality has several assessed_on dates and "assessed_on" is not
-        in ``by``; or an argument is invalid (the message names it).
+        An invalid argument (the message names it), or several rounds without "assessed_on" in
+        ``by``.
     SchemaError
         ``responses`` lacks a needed column or has scores outside 0–1.
 
+    Notes
+    -----
+    The score is ``sum(w * s) / sum(w)`` over the group's scored indicators. The interval is a
+    percentile bootstrap over indicators: each replicate resamples the group's scored indicators
+    with replacement (as many as there are) and takes their weighted mean; ``ci_low`` and
+    ``ci_high`` are the ``(1 - ci) / 2`` and ``(1 + ci) / 2`` quantiles of the replicates (linear
+    interpolation, no bias correction). It treats the indicators as exchangeable: it shows how
+    much the score depends on which indicators were asked, not rating error. Rows are sorted by
+    key, municipality, date and indicator before drawing, so the input's row order does not matter.
+
     Example
     -------
-    >>> import pandas as pd
     >>> r = pd.DataFrame({"municipality_code": "1880", "dimension": "Ledning",
     ...                   "indicator_id": ["L1", "L2"], "score": [1.0, 0.25]})
     >>> scores(r, weights={"L1": 3, "L2": 1}, ci=None)[["municipality_code", "score"]]
@@ -620,35 +518,35 @@ def maturity_index(
 ) -> pd.DataFrame:
     """Return one maturity index (0–1) per municipality, every area × dimension cell weighted alike.
 
-    The index is the weighted mean of the cell scores (each cell: the
-    indicator-weighted mean of its scored indicators), with cell weight
-    ``area_weights[area] * dimension_weights[dimension]`` (1 when not
-    given), over the cells that have a scored indicator. So a cell with
-    many indicators counts no more than one with few. The interval
-    resamples indicators within each cell (a bootstrap stratified by cell).
-
     Parameters
     ----------
     responses : DataFrame
         A ``lika_responses`` table.
-    weights : DataFrame, Series, mapping or None
+    weights
         Indicator weights within cells, as in :func:`scores`.
     dimension_weights, area_weights : mapping or Series, optional
-        Weight > 0 per dimension / area; the ones left out weigh 1. To leave a
-        dimension out, filter ``responses``.
+        Weight > 0 per dimension / area; the ones left out weigh 1. To leave a dimension out,
+        filter ``responses``.
     ci, n_boot, seed
         As in :func:`scores`.
 
     Returns
     -------
     DataFrame
-        Columns: municipality_code, [assessed_on], index, ci_low, ci_high,
-        n_scored, n_unscored. ``assessed_on`` is there when some municipality
-        has several assessment dates; each row is then one round.
+        Columns: municipality_code, [assessed_on], index, ci_low, ci_high, n_scored, n_unscored.
+        ``assessed_on`` is there when some municipality has several assessment dates; each row is
+        then one round.
+
+    Notes
+    -----
+    Each area × dimension cell is scored as in :func:`scores`. The index is the weighted mean of
+    the cells that have a scored indicator, with cell weight
+    ``area_weights[area] * dimension_weights[dimension]`` renormalised over those cells, so a cell
+    with many indicators counts no more than one with few. The interval is a bootstrap stratified
+    by cell: indicators are resampled within their cell.
 
     Example
     -------
-    >>> import pandas as pd
     >>> r = pd.DataFrame({"municipality_code": "1880", "area": "Äldreomsorg",
     ...     "dimension": ["Ledning", "Ledning", "Ledning", "Kompetens"],
     ...     "indicator_id": ["L1", "L2", "L3", "K1"], "score": [1.0, 1.0, 1.0, 0.0]})
@@ -798,57 +696,52 @@ def gaps(
     exclude_self: bool = False,
     value: str = "score",
 ) -> pd.DataFrame:
-    """Return each municipality's gap to a reference level (negative = behind).
+    """Return each municipality's gap to a reference level, ``gap = value - reference_value``.
 
-    ``gap = value - reference_value``. Municipalities are compared within
-    the same keys other than municipality_code and assessed_on, e.g. the same
-    dimension. References:
+    A negative gap means behind. Municipalities are compared within the same keys other than
+    municipality_code and assessed_on (e.g. the same dimension); the county is the first two digits
+    of the code. Levels computed from ``scores`` are unweighted means of the non-missing values, as
+    Kolada's group means (not weighted by population or by number of indicators). References, with
+    the label in the ``reference`` column:
 
     ``"county"``
-        Unweighted mean of the county's municipalities (county = the first two
-        digits of the code), like Kolada's group means; with
-        ``exclude_self=True`` the mean of the others. Labelled "county" or
-        "county_others".
+        The county's mean ("county"; with ``exclude_self`` the others', "county_others").
     ``"nation"``
-        The ``national`` table's value ("national_table"); when ``national``
-        is None and ``scores`` covers several counties, the unweighted mean
-        of all its municipalities ("all_municipalities", or
-        "all_municipalities_others" with ``exclude_self``).
+        The ``national`` table ("national_table"); without one, when ``scores`` covers several
+        counties, the mean of all its municipalities ("all_municipalities[_others]").
     ``"best"``
-        The highest value in the county ("best_in_county"; with
-        ``exclude_self`` the best other, "best_other_in_county"); ties go
-        to the lowest code. Its code is in ``best_municipality_code``.
+        The county's highest value ("best_in_county"; with ``exclude_self``
+        "best_other_in_county"); ties go to the lowest code, given in ``best_municipality_code``.
     ``"target"``
         The constant ``target`` ("target").
 
     Parameters
     ----------
     scores : DataFrame
-        Output of :func:`scores` or :func:`maturity_index` (one round). Every
-        column that is not a measure is a key.
+        :func:`scores` or :func:`maturity_index` output for one round. Every column that is not a
+        measure (score, index, ci_low, ci_high, n_scored, n_unscored, ``value``) is a key: drop
+        other columns, such as a merged municipality name, first.
     reference : {"county", "nation", "best", "target"}, default "county"
     target : float, optional
         Required for ``reference="target"``, refused otherwise.
     national : DataFrame, optional
-        For ``reference="nation"``: the keys other than municipality_code and
-        assessed_on (e.g. dimension) and ``value``, one row per key.
+        For ``reference="nation"``: the keys other than municipality_code and assessed_on and
+        ``value``, one row per key.
     exclude_self : bool, default False
-        Leave the municipality itself out of county, computed national and
-        best references. Not allowed with a target or a national table.
+        Leave the municipality itself out of county, computed national and best references;
+        refused with a target or a national table.
     value : str, default "score"
         The column compared ("index" for :func:`maturity_index` output).
 
     Returns
     -------
     DataFrame
-        Columns: *keys, ``value``, reference, reference_value, gap, gap_low,
-        gap_high, and for "best" also best_municipality_code. ``gap_low`` /
-        ``gap_high`` are ci_low / ci_high minus the reference taken as fixed
-        (NaN when ``scores`` has no interval).
+        Columns: *keys, ``value``, reference, reference_value, gap, gap_low, gap_high (and
+        best_municipality_code for "best"). ``gap_low``/``gap_high`` are ci_low/ci_high minus the
+        reference taken as fixed, its own uncertainty ignored (NaN without an interval).
 
     Example
     -------
-    >>> import pandas as pd
     >>> s = pd.DataFrame({"municipality_code": ["1880", "1881"], "dimension": "Ledning",
     ...                   "score": [0.8, 0.4]})
     >>> gaps(s)[["municipality_code", "reference", "reference_value", "gap"]]
@@ -964,15 +857,17 @@ def dispersion(
     Returns
     -------
     DataFrame
-        Columns: *by, n, mean, min, max, range, q1, q3, iqr, std, gini.
-        ``n`` counts non-missing values; ``std`` has ddof=1 (NaN for n < 2);
-        q1/q3 interpolate linearly; ``gini`` is
-        ``sum_ij |x_i - x_j| / (2 n**2 mean)`` (NaN with a negative value or a
-        zero mean).
+        Columns: *by, n (non-missing values), mean, min, max, range, q1, q3, iqr, std, gini.
+
+    Notes
+    -----
+    ``std`` has ddof=1 (NaN for n < 2); ``q1`` and ``q3`` interpolate linearly (numpy's and
+    pandas' default). ``gini`` is the mean absolute difference over all ordered pairs, each value
+    with itself included, over twice the mean: ``sum_ij |x_i - x_j| / (2 n**2 mean)``; 0 when all
+    values are equal, NaN with a negative value or a zero mean.
 
     Example
     -------
-    >>> import pandas as pd
     >>> s = pd.DataFrame({"dimension": "Ledning", "score": [0.2, 0.4, 0.6]})
     >>> dispersion(s)[["dimension", "n", "range", "iqr", "std"]].round(3)
       dimension  n  range  iqr  std
@@ -1074,13 +969,12 @@ def weakest_indicators(
     Parameters
     ----------
     responses : DataFrame
-        A ``lika_responses`` table with one round per municipality (e.g. a county's compilation).
+        A ``lika_responses`` table, one round per municipality (e.g. a county's compilation).
     instrument : DataFrame, optional
-        Supplies ``text`` (used where ``indicator`` is blank) and
-        ``suggested_activity``; indicators it lacks get None.
+        The indicator list: indicator_id, optionally text (fills a blank ``indicator``),
+        suggested_activity and weight. Indicators it lacks get None.
     n : int, optional
-        Keep the ``n`` weakest scored indicators per group; None keeps all
-        (unscored ones last).
+        Keep the ``n`` weakest scored indicators per group; None keeps all (unscored ones last).
     by : str or sequence from {"area", "dimension"}, default ("dimension",)
     threshold : float, default 0.5
         ``n_below`` counts municipalities scoring strictly below it.
@@ -1088,17 +982,14 @@ def weakest_indicators(
     Returns
     -------
     DataFrame
-        Columns: indicator_id, indicator, area, dimension, mean_score,
-        n_scored, n_below, suggested_activity. Sorted by ``by`` (LIKA order),
-        then mean_score ascending, n_below descending, indicator_id.
-        ``mean_score`` is the unweighted mean over municipalities that scored it.
+        Columns: indicator_id, indicator, area, dimension, mean_score (unweighted over the
+        municipalities that scored it), n_scored, n_below, suggested_activity. Sorted by ``by``
+        (LIKA order), then mean_score ascending, n_below descending, indicator_id.
 
     Example
     -------
-    >>> import pandas as pd
     >>> r = pd.DataFrame({"municipality_code": ["1880", "1880", "1881", "1881"],
     ...     "area": "Äldreomsorg", "dimension": "Kompetens", "indicator_id": ["K1", "K2"] * 2,
-    ...     "indicator": ["Digital kompetens", "Informationssäkerhet"] * 2,
     ...     "score": [0.25, 1.0, 0.5, 0.75]})
     >>> weakest_indicators(r, n=1)[["indicator_id", "mean_score", "n_below"]]
       indicator_id  mean_score  n_below
@@ -1178,18 +1069,18 @@ def development_areas(
 ) -> pd.DataFrame:
     """Return the common development areas of a county's municipalities, highest priority first.
 
-    Per dimension (and area when ``by`` includes it): the mean of the
-    municipalities' scores, how many fall below ``threshold``, and the
-    weakest indicators with the instrument's suggested activities — the
-    rows of a regional action plan (område / målbild / förslag på aktiviteter).
+    Per dimension (and area when ``by`` has it): the municipalities' mean score, how many fall
+    below ``threshold``, and the weakest indicators (:func:`weakest_indicators`) with the
+    instrument's suggested activities: the rows of a regional action plan (område / målbild /
+    förslag på aktiviteter).
 
     Parameters
     ----------
     responses : DataFrame
         A ``lika_responses`` table, one round per municipality.
     instrument : DataFrame, optional
-        indicator_id, [text, suggested_activity, weight]; its weights (if
-        any) weight the municipality scores, as in :func:`scores`.
+        As in :func:`weakest_indicators`; its weights (if any) weight each municipality's score,
+        as in :func:`scores`.
     threshold : float, default 0.5
         A municipality is below when its score is strictly lower.
     by : str or sequence from {"area", "dimension"}, default ("dimension",)
@@ -1199,16 +1090,14 @@ def development_areas(
     Returns
     -------
     DataFrame
-        Columns: priority, *by, mean_score, n_below, n_municipalities,
-        weakest_indicator_ids, weakest_indicators, suggested_activities.
-        Sorted by priority (1 first): most municipalities below the threshold,
-        then lowest mean_score. The last three columns are tuples in the
-        same order (weakest first); a missing activity is None.
-        ``n_municipalities`` counts municipalities with a score in the group.
+        Columns: priority, *by, mean_score (unweighted over the municipalities), n_below,
+        n_municipalities (with a score in the group), weakest_indicator_ids, weakest_indicators,
+        suggested_activities. Priority 1 has the most municipalities below the threshold, then the
+        lowest mean_score, then LIKA's order. The last three columns are tuples, weakest first; a
+        missing activity is None.
 
     Example
     -------
-    >>> import pandas as pd
     >>> r = pd.DataFrame({"municipality_code": ["1880", "1880", "1881", "1881"],
     ...     "area": "Äldreomsorg", "dimension": ["Ledning", "Kompetens"] * 2,
     ...     "indicator_id": ["L1", "K1"] * 2, "score": [0.75, 0.25, 1.0, 0.5]})
@@ -1321,35 +1210,28 @@ def change(
     Parameters
     ----------
     responses_t0, responses_t1 : DataFrame
-        ``lika_responses`` tables of the earlier and the later round, one
-        round per municipality each. Where both give an assessed_on date, t1
-        must be later.
+        ``lika_responses`` tables of the earlier and the later round, one round per municipality
+        each. Where both give an assessed_on date, t1 must be later.
     by : str or sequence of str, default ("municipality_code", "dimension")
         Group columns; not "assessed_on".
     weights, ci, n_boot, seed
-        As in :func:`scores`. Each round's indicators are resampled
-        independently; the interval is the percentile interval of the
-        replicate differences.
+        As in :func:`scores`. Each round's indicators are resampled independently; the interval is
+        the percentile interval of the replicate differences.
 
     Returns
     -------
     DataFrame
-        Columns: *by, score_t0, score_t1, change, ci_low, ci_high,
-        exceeds_interval, direction, n_scored_t0, n_scored_t1.
-        ``exceeds_interval`` is True when the interval excludes 0;
-        ``direction`` is "up"/"down" when it does, "none" when it does not,
-        missing (NA) when the change is NaN. A group in one round only has a
-        NaN change.
+        Columns: *by, score_t0, score_t1, change (t1 − t0), ci_low, ci_high, exceeds_interval (the
+        interval excludes 0), direction ("up"/"down" when it does, "none" when not, NA when the
+        change is NaN, as for a group in one round only), n_scored_t0, n_scored_t1.
 
     Example
     -------
-    >>> import pandas as pd
     >>> t0 = pd.DataFrame({"municipality_code": "1880", "dimension": "Ledning",
     ...                    "indicator_id": ["L1", "L2", "L3"], "score": [0.0, 0.25, 0.25]})
-    >>> t1 = t0.assign(score=[1.0, 0.75, 1.0])
-    >>> change(t0, t1)[["score_t0", "score_t1", "change", "direction"]].round(3)
-       score_t0  score_t1  change direction
-    0     0.167     0.917    0.75        up
+    >>> change(t0, t0.assign(score=[1.0, 0.75, 1.0]))[["score_t0", "change", "direction"]].round(3)
+       score_t0  change direction
+    0     0.167    0.75        up
     """
     keys = _as_keys("by", by)
     if "assessed_on" in keys:
@@ -1460,46 +1342,41 @@ def peer_groups(
 ) -> pd.DataFrame:
     """Return groups of municipalities with similar maturity profiles, and each one's nearest peers.
 
-    The profile is the municipality's ``value`` over the other key columns
-    (e.g. its four dimension scores); a missing cell is filled with that
-    column's mean. Hierarchical clustering (scipy, ``method`` linkage on
-    Euclidean distances) is cut into ``k`` groups; when ``k`` is None, k is
-    the one in 2..min(6, n - 1) with the highest mean silhouette (ties: the
-    smaller k). Group 1 has the highest mean profile value.
-
     Parameters
     ----------
     scores : DataFrame
-        :func:`scores` output for one round (or any table with
-        municipality_code, keys and ``value``).
+        :func:`scores` output for one round, or any table of municipality_code, keys (as in
+        :func:`gaps`) and ``value``.
     k : int, optional
-        Number of groups (1..n); None chooses it as above.
+        Number of groups (1..n); None chooses it by silhouette (Notes).
     value : str, default "score"
     method : {"ward", "average", "complete", "single"}, default "ward"
     seed : int, default 0
-        Accepted so that every function with a random flavour takes one;
-        hierarchical clustering is deterministic and does not use it.
+        Accepted so that every function with a random flavour takes one; the clustering is
+        deterministic and does not use it.
 
     Returns
     -------
     DataFrame
-        Columns: municipality_code, peer_group (nullable Int64; NA for a
-        municipality with no value), nearest_peers (tuple of up to 3 codes,
-        nearest first). ``attrs`` holds "k", "method" and "silhouette" (a
-        dict k -> mean silhouette of the cuts considered). Group profiles:
-        :func:`peer_profiles`.
+        Columns: municipality_code, peer_group (Int64; group 1 has the highest mean profile value;
+        NA for a municipality with no value), nearest_peers (tuple of up to 3 codes, nearest first,
+        ties to the lower code). ``attrs`` holds "k", "method" and "silhouette" (k -> mean
+        silhouette of the cuts considered). Group profiles: :func:`peer_profiles`.
+
+    Notes
+    -----
+    A municipality's profile is its ``value`` over the other key columns (e.g. its four dimension
+    scores), not standardised since scores share the 0–1 scale; a missing value is filled with the
+    column's mean. Profiles are clustered with :func:`scipy.cluster.hierarchy.linkage` (``method``,
+    Euclidean distances) and cut with ``fcluster(criterion="maxclust")``. With ``k=None`` the cut
+    is the k in 2..min(6, n − 1) with the highest mean silhouette (ties: the smaller k).
 
     Example
     -------
-    >>> import pandas as pd
     >>> s = pd.DataFrame({"municipality_code": ["0114", "0115", "0117", "0120"],
     ...                   "dimension": "Ledning", "score": [0.9, 0.85, 0.2, 0.25]})
-    >>> peer_groups(s)[["municipality_code", "peer_group"]]
-      municipality_code  peer_group
-    0              0114           1
-    1              0115           1
-    2              0117           2
-    3              0120           2
+    >>> peer_groups(s)["peer_group"].tolist()
+    [1, 1, 2, 2]
     """
     _check_value(scores, value)
     require_columns(scores, "scores", ["municipality_code"])
@@ -1588,12 +1465,11 @@ def peer_profiles(
     Returns
     -------
     DataFrame
-        Columns: peer_group, *keys (other than municipality_code and
-        assessed_on), ``value``, n_municipalities (members with a value).
+        Columns: peer_group, *keys (other than municipality_code and assessed_on), ``value``,
+        n_municipalities (members with a value).
 
     Example
     -------
-    >>> import pandas as pd
     >>> s = pd.DataFrame({"municipality_code": ["0114", "0115", "0117", "0120"],
     ...                   "dimension": "Ledning", "score": [0.9, 0.8, 0.2, 0.3]})
     >>> peer_profiles(s, peer_groups(s, k=2))

@@ -1,8 +1,7 @@
 """Where things live: every path is built from the project root, never from the cwd.
 
-The project root is the folder holding ``pyproject.toml`` and ``data/``. It is
-found by walking up from the current directory; set ``EHALSA_ROOT`` to point
-elsewhere (e.g. an analyst's own project folder with its own data/raw).
+The root is found by walking up from the current directory (:func:`project_root`); set
+``EHALSA_ROOT`` to point elsewhere, e.g. an analyst's own folder with its own data/raw.
 
 Example
 -------
@@ -20,8 +19,7 @@ __all__ = ["project_root", "raw_dir", "demo_dir", "processed_dir", "figures_dir"
 
 
 def project_root() -> Path:
-    """Return the project root: $EHALSA_ROOT, else the nearest parent with data/raw or
-    pyproject.toml, else the current directory."""
+    """Return $EHALSA_ROOT, else the nearest parent with data/raw or pyproject.toml, else cwd."""
     env = os.environ.get("EHALSA_ROOT")
     if env:
         return Path(env).resolve()

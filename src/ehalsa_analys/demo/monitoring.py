@@ -1,35 +1,6 @@
-"""Demo effect-monitoring data: five municipalities of Örebro län, 2022Q1–2026Q3.
+"""Demo effect-monitoring data: five municipalities of Örebro län, 2022Q1–2026Q3 (SYNTHETIC).
 
-Written under ``monitoring/``:
-
-``uppfoljning_2022K1-2026K3.csv``
-    Long format as a Swedish export: cp1252, ``;``, decimal comma, a title
-    row and a footnote, quarters written "2022 K1". Metrics (catalogue ids):
-    ``digital_besok_andel`` (share of home-care visits made digitally, with
-    numerator and denominator; target 10 %), ``nattillsyn_brukare`` (users
-    with digital night supervision), ``lakemedel_avvikelser`` (deviations
-    with medicine dispensers: small counts, to exercise suppression).
-``insatstid_2022K1-2026K3.xlsx``
-    ``larm_insatstid`` (median response time to safety alarms, minutes) wide
-    by quarter, as a spreadsheet report would be.
-``events.csv``
-    The log of changes (date, municipality, what happened) that annotates the
-    charts: the two introductions and a change of alarm supplier.
-``nasta_kvartal/uppfoljning_2026K4.csv``
-    The next quarter, in a subfolder so that the first run does not read it:
-    pass it to ``ehalsa monitor --input`` to see a rerun.
-
-The shape (SYNTHETIC, seeded): Örebro introduces digital visits in 2024Q1 and
-Karlskoga in 2024Q3, both with a real shift towards the 10 % target; Kumla
-creeps up slowly without a shift; Nora and Lekeberg do not change. Night
-supervision grows after the introductions; alarm response times fall a
-little in Örebro. Lekeberg is small, so its counts are often below 5.
-
-Example
--------
->>> import tempfile, pathlib
->>> [p.name for p in write(pathlib.Path(tempfile.mkdtemp()), seed=1)][1:4]
-['uppfoljning_2022K1-2026K3.csv', 'insatstid_2022K1-2026K3.xlsx', 'events.csv']
+:func:`measurements` draws the quarterly series, :func:`write` writes them as Swedish exports.
 """
 
 from __future__ import annotations
@@ -76,6 +47,13 @@ SYNTHETIC DEMO DATA – made up by ehalsa_analys; not real measurements.
 
 def measurements(seed: int, quarters: pd.PeriodIndex = QUARTERS) -> pd.DataFrame:
     """The drawn measurements: municipality_code, period, metric_id, numerator, denominator, value.
+
+    Notes
+    -----
+    Örebro introduces digital visits in 2024Q1 and Karlskoga in 2024Q3, both with a real shift
+    towards the 10 % target; Kumla creeps up slowly without a shift; Nora and Lekeberg do not
+    change. Night supervision grows after the introductions; alarm response times fall a little in
+    Örebro. Lekeberg is small, so its counts are often below 5.
 
     Example
     -------
@@ -167,7 +145,24 @@ def _alarm_xlsx(data: pd.DataFrame) -> bytes:
 
 
 def write(directory: Path, *, seed: int) -> list[Path]:
-    """Write the monitoring demo under ``directory / "monitoring"``; return the paths."""
+    """Write the monitoring demo under ``directory / "monitoring"``; return the paths.
+
+    ``uppfoljning_2022K1-2026K3.csv`` is a long Swedish export (cp1252, ``;``, decimal comma, a
+    title row and a footnote, quarters "2022 K1") of ``digital_besok_andel`` (share of home-care
+    visits made digitally, with numerator and denominator; target 10 %), ``nattillsyn_brukare``
+    (users with digital night supervision) and ``lakemedel_avvikelser`` (deviations with medicine
+    dispensers: small counts, to exercise suppression). ``insatstid_2022K1-2026K3.xlsx`` holds
+    ``larm_insatstid`` (median response time to safety alarms, minutes) wide by quarter;
+    ``events.csv`` the log of changes that annotates the charts (the two introductions and a change
+    of alarm supplier); ``nasta_kvartal/uppfoljning_2026K4.csv`` the next quarter, in a subfolder
+    the first run does not read: pass it to ``ehalsa monitor --input`` to see a rerun.
+
+    Example
+    -------
+    >>> import tempfile, pathlib
+    >>> [p.name for p in write(pathlib.Path(tempfile.mkdtemp()), seed=1)][1:4]
+    ['uppfoljning_2022K1-2026K3.csv', 'insatstid_2022K1-2026K3.xlsx', 'events.csv']
+    """
     base = Path(directory) / "monitoring"
     everything = measurements(seed, QUARTERS.append(pd.PeriodIndex([NEXT_QUARTER])))
     now = everything[everything["period"] <= QUARTERS[-1]]

@@ -1,38 +1,7 @@
 """Demo results of Socialstyrelsen's survey 2014–2024 and a Kolada extract (SYNTHETIC).
 
-Written under ``socialstyrelsen/``:
-
-``nyckeltal_2014-2024.xlsx``
-    One sheet per year in the published wide style: two title rows (the second
-    says SYNTETISKA DEMODATA), a blank row, a header, one row per
-    municipality (Kommunkod with the leading zero stripped, as Excel does,
-    Kommun, Län, then one column per key figure), "Ja"/"Nej" answers,
-    percentages with decimal commas, counts with ``x`` below 5, ``..`` for the
-    municipalities that did not answer (about 1 %), and footnotes. The 2019
-    sheet has a two-row header (merged group cells over the questions) and
-    the 2017 sheet asks about night supervision as "Nattillsyn med kamera", a
-    renamed question the catalogue's aliases resolve.
-``kolada/N01951_p1.json``, ``kolada/N01951_p2.json``
-    Inhabitants (Kolada KPI N01951) for the demo county's municipalities, the
-    county and the nation, as a paged v3 response (two pages with next_url);
-    the values are the shipped 2025 population, labelled 2025.
-
-How the answers are drawn (seeded): each municipality has a fixed propensity
-per key figure; it offers the service in a year when the propensity is below
-that year's adoption probability, which rises with the year and with log
-population (steeper for governance figures, where larger municipalities are
-ahead, as the reports say). So adoption is almost always kept; after 2021 a
-few municipalities drop a service (the reported trend break). National shares
-are calibrated to the published levels where facts.md gives them (night
-supervision 78 % in 2022, quality management system covering welfare
-technology 30 % in 2018, 58 % in 2021 and 65 % in 2022, e-service for
-financial assistance 60 % in 2022, e-service in barn och unga 78 % in 2022).
-
-Example
--------
->>> import tempfile, pathlib
->>> [p.name for p in write(pathlib.Path(tempfile.mkdtemp()), seed=1)]
-['nyckeltal_2014-2024.xlsx', 'N01951_p1.json', 'N01951_p2.json']
+:func:`answers` draws the answers, :func:`write` writes them as the published workbook and a
+paged Kolada response.
 """
 
 from __future__ import annotations
@@ -93,6 +62,17 @@ def _share(indicator: str, year: int) -> float:
 
 def answers(seed: int) -> pd.DataFrame:
     """The drawn answers: municipality_code, year, indicator_id, value (NaN: no answer).
+
+    Notes
+    -----
+    Each municipality has a fixed propensity per key figure and offers the service in a year when
+    it is below that year's adoption probability, which rises with the year and with log population
+    (more steeply for governance figures, where larger municipalities are ahead, as the reports
+    say). So adoption is almost always kept; after 2021 a few municipalities drop a service (the
+    reported trend break). National shares are calibrated to the published levels where facts.md
+    gives them (in :data:`TARGETS`: night supervision 78 % in 2022, quality management covering
+    welfare technology 30 % in 2018, 58 % in 2021, 65 % in 2022, e-service for financial assistance
+    60 % and in barn och unga 78 % in 2022).
 
     Example
     -------
@@ -291,7 +271,25 @@ def _kolada_pages() -> list[bytes]:
 
 
 def write(directory: Path, *, seed: int) -> list[Path]:
-    """Write the survey and Kolada demo under ``directory / "socialstyrelsen"``."""
+    """Write the survey and Kolada demo under ``directory / "socialstyrelsen"``.
+
+    ``nyckeltal_2014-2024.xlsx`` has one sheet per year in the published wide style: two title
+    rows (the second says SYNTETISKA DEMODATA), a blank row, a header, one row per municipality
+    (Kommunkod without its leading zero, as Excel strips it, Kommun, Län, one column per key
+    figure), "Ja"/"Nej", percentages with decimal commas, counts with ``x`` below 5, ``..`` for the
+    municipalities that did not answer (about 1 %), and footnotes. The 2019 sheet has a two-row
+    header (merged group cells over the questions), and 2017 asks about night supervision as
+    "Nattillsyn med kamera", a renamed question the catalogue's aliases resolve.
+    ``kolada/N01951_p1.json`` and ``_p2.json`` hold inhabitants (Kolada KPI N01951) of the demo
+    county's municipalities, the county and the nation as a paged v3 response (next_url): the
+    shipped 2025 population, labelled 2025.
+
+    Example
+    -------
+    >>> import tempfile, pathlib
+    >>> [p.name for p in write(pathlib.Path(tempfile.mkdtemp()), seed=1)]
+    ['nyckeltal_2014-2024.xlsx', 'N01951_p1.json', 'N01951_p2.json']
+    """
     base = Path(directory) / "socialstyrelsen"
     catalogue = indicator_catalogue()
     data = answers(seed)

@@ -1,36 +1,13 @@
 """Numbers as Swedish files write them, and the markers that stand in for a missing value.
 
-A cell of a numeric column is one of three things:
-
-* a **number**, written Swedish style or plainly: ``12``, ``12,5``, ``12.5``,
-  ``12 345,6`` (thousands separated by a space, a no-break space U+00A0, a
-  narrow no-break space U+202F or a thin space U+2009), ``−3,5`` (U+2212
-  minus; a hyphen-minus or an en dash directly before the digits works too),
-  ``45 %`` or ``45,0%`` (the number as written: 45.0, not 0.45),
-  ``1,5E-03``;
-* a **missing-value marker** (:data:`MISSING_MARKERS`, status ``"missing"``)
-  or a **suppression marker** (:data:`SUPPRESSED_MARKERS`, status
-  ``"suppressed"``: the value exists but is withheld, e.g. a count below 5);
-* anything else, which is an error naming the file, row, column and value.
-
-Nothing is guessed. A number is read only when it has one reading: at most
-one decimal separator (``,`` or ``.``), and digit groups separated by spaces
-of exactly three digits. ``1,234,5``, ``1.234.567``, ``1 2345`` and ``12,5 %%``
-are errors, not numbers. Parsing is exact: the float is the correctly rounded
-value of the decimal text (``float(Decimal(text))``).
-
-Statistics Sweden writes ``–`` for "zero" and ``..`` for "not available". A
-dash is read as *missing* here, never as zero: a reader that guesses zero
-would change a number.
+:func:`parse_numbers` reads a numeric column (the rules are in its Notes), :func:`marker_status`
+the markers of a text column.
 
 Example
 -------
->>> import pandas as pd
 >>> values, status = parse_numbers(pd.Series(["12 345,6", "45 %", "−3,5", "..", "x"]))
->>> values.tolist()[:3]
-[12345.6, 45.0, -3.5]
->>> status.tolist()
-['', '', '', 'missing', 'suppressed']
+>>> values.tolist()[:3], status.tolist()
+([12345.6, 45.0, -3.5], ['', '', '', 'missing', 'suppressed'])
 """
 
 from __future__ import annotations
@@ -241,38 +218,45 @@ def parse_numbers(
     file, column : optional
         Where the values come from, for the error message.
     rows : list-like of int, optional
-        The file row of each value (1-based, as a person sees the file), for
-        the error message. Without it the message names the position.
+        The file row of each value (1-based, as a person sees the file), for the error message.
+        Without it the message names the position.
     integer : bool
-        The column holds counts: every number must be whole. ``"1,234"`` is
-        then an error (it reads 1.234, not one thousand two hundred and
-        thirty-four), never 1.234 persons.
+        The column holds counts: every number must be whole. ``"1,234"`` is then an error (it
+        reads 1.234, not one thousand two hundred and thirty-four), never 1.234 persons.
     minimum, maximum : float, optional
         The domain (inclusive): a number outside it is an error, never clipped.
 
     Returns
     -------
     (values, status) : tuple of Series
-        ``values`` as float64 (NaN where missing or suppressed) and ``status``
-        as str: ``""`` for a number, ``"missing"`` or ``"suppressed"``.
-        Both keep the input's index.
+        ``values`` as float64 (NaN where missing or suppressed) and ``status`` as str: ``""`` for
+        a number, ``"missing"`` or ``"suppressed"``. Both keep the input's index.
 
     Raises
     ------
     InputFileError
-        For the first cell that is neither a number nor a marker, is infinite,
-        or is outside the domain; the message names the file, row, column and
-        value and says how to fix it.
+        For the first cell that is neither a number nor a marker, is infinite, or is outside the
+        domain; the message names the file, row, column and value and says how to fix it.
+
+    Notes
+    -----
+    A cell is a number, a marker, or an error. A **number** is written Swedish style or plainly:
+    ``12``, ``12,5``, ``12.5``, ``12 345,6`` (thousands separated by one of
+    :data:`THOUSANDS_SEPARATORS`: a space, a no-break, narrow no-break or thin space), ``−3,5``
+    (U+2212; a hyphen-minus or en dash works too), ``45 %`` (read 45.0, not 0.45), ``1,5E-03``. Only
+    a text with one reading is a number: at most one decimal separator, and space-separated digit
+    groups of exactly three, so ``1,234,5``, ``1.234.567`` and ``1 2345`` are errors. The float is
+    the correctly rounded value of the decimal text (``float(Decimal(text))``). A **marker** is one
+    of :data:`MISSING_MARKERS` (status "missing"; an empty cell too) or :data:`SUPPRESSED_MARKERS`
+    (status "suppressed": the value exists but is withheld, e.g. a count below 5). Statistics
+    Sweden writes ``–`` for "zero"; a dash is read as missing, never as zero: a reader that
+    guesses zero would change a number.
 
     Example
     -------
     >>> v, s = parse_numbers(["1 234", "x", "12,5 %"], file="a.csv", column="Antal")
     >>> v.tolist()[0], v.tolist()[2], s.tolist()
     (1234.0, 12.5, ['', 'suppressed', ''])
-    >>> parse_numbers(["1,234,5"], file="a.csv", column="Antal", rows=[7])
-    Traceback (most recent call last):
-    ...
-    ehalsa_analys.errors.InputFileError: Value '1,234,5' is not a number (file a.csv, row 7, ...
     >>> parse_numbers(["12", "1,234"], column="Antal", rows=[2, 3], integer=True, minimum=0)
     Traceback (most recent call last):
     ...
@@ -373,8 +357,8 @@ def check_domain(
 def marker_status(values: Sequence[Any] | pd.Series) -> pd.Series:
     """Return the status of each cell: "missing", "suppressed" or "" (anything else).
 
-    Useful for text columns (e.g. "Ja"/"Nej" answers) whose cells may hold the
-    same markers as numeric ones.
+    For text columns (e.g. "Ja"/"Nej" answers) whose cells may hold the same markers as numeric
+    ones.
 
     Example
     -------

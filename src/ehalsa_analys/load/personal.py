@@ -1,35 +1,10 @@
 """Refuse person-level data: find columns of Swedish personal identity numbers.
 
-The rule
---------
-A cell **looks like** a personal identity number (personnummer) when, after
-stripping, it is
-
-* 10 digits, ``YYMMDDNNNC``, optionally with ``-``, ``+`` or a space before
-  the last four (``121212-1212``; ``+`` is written for people aged 100 or more), or
-* 12 digits, ``YYYYMMDDNNNC``, optionally with ``-`` or a space before the last four, or
-* 9 digits: a 10-digit number whose leading zero Excel stripped (born 2000–09).
-
-It **is valid** when its date part is a real calendar date (month 01–12; day
-01–31, or 61–91 for a samordningsnummer, whose day is the birth day + 60; for
-12 digits the century must be 18, 19 or 20, for 10 digits some century must
-make the date real) *and* its last digit is the Luhn check digit of the
-other nine (the rule of Skatteverket).
-
-A column **holds personal identity numbers** when at least one cell is valid
-and **more than half** of the cells that look like one are valid. Random
-10-digit numbers pass both checks about 0.7 % of the time, and date-shaped
-ones (order numbers such as 2301151234) about 10 % (the Luhn digit matches
-by chance one time in ten), so a column of order numbers, timestamps
-(YYYYMMDDhhmm) or other codes is not refused, while a column of real
-personal numbers (100 % valid, a few typos at most) is. Organisation numbers
-(month 20 or more, e.g. 212000-0142) are never valid. Cells that do not look
-like a personal number (names, text, empty cells) do not count either way; a
-personal number inside a longer text is not searched for. A single valid
-number-shaped cell in a column is refused (1 of 1 is more than half).
-
-The numbers themselves are never stored on the error, logged, warned about
-or shown: only the column's name, the counts and the first row.
+:func:`holds_personal_numbers` decides whether a column holds them (the rule is in its Notes),
+:func:`check_personal_numbers` refuses a table that has such a column, as the shared reader
+does for every file. The numbers themselves are never stored on the error, logged, warned
+about or shown: only the column's name, the counts and the first row. Single texts (headers,
+names) are checked by :mod:`ehalsa_analys.privacy`, where one valid number is enough.
 
 Example
 -------
@@ -59,7 +34,7 @@ __all__ = [
     "check_personal_numbers",
 ]
 
-#: A cell that looks like a personal identity number (see the module docstring).
+#: A cell that looks like a personal identity number (see :func:`holds_personal_numbers`).
 LOOKS_LIKE_PERSONAL_NUMBER = r"[0-9]{6}[-+ ]?[0-9]{4}|[0-9]{8}[- ]?[0-9]{4}|[0-9]{9}"
 #: A column is refused when more than this share of its number-shaped cells is valid.
 PERSONAL_NUMBER_SHARE = 0.5
@@ -68,9 +43,8 @@ PERSONAL_NUMBER_SHARE = 0.5
 def personal_number_mask(values: Sequence[Any] | pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Return (looks_like, valid) boolean arrays for the cells of one column.
 
-    Float and boolean columns never hold personal numbers in this sense (a
-    float has lost any leading zero and separator); integer and text columns
-    are checked on their text.
+    Float and boolean columns never hold personal numbers in this sense (a float has lost any
+    leading zero and separator); integer and text columns are checked on their text.
 
     Example
     -------
@@ -96,7 +70,22 @@ def personal_number_mask(values: Sequence[Any] | pd.Series) -> tuple[np.ndarray,
 
 
 def holds_personal_numbers(values: Sequence[Any] | pd.Series) -> bool:
-    """True when a column holds personal identity numbers by the module's rule.
+    """True when a column holds personal identity numbers.
+
+    Notes
+    -----
+    A cell **looks like** a personal identity number when, stripped, it matches
+    :data:`LOOKS_LIKE_PERSONAL_NUMBER`: 10 digits ``YYMMDDNNNC``, optionally with "-", "+" or a
+    space before the last four; 12 digits ``YYYYMMDDNNNC``, optionally with "-" or a space; or 9
+    digits (a 10-digit number whose leading zero Excel stripped). It **is valid** when
+    :func:`is_personal_number` accepts it (a real date, day + 60 for a samordningsnummer, and the
+    Luhn check digit). A column holds personal numbers when at least one cell is valid and more than
+    half (:data:`PERSONAL_NUMBER_SHARE`) of the cells that look like one are valid; a single valid
+    cell is enough (1 of 1). Random 10-digit numbers are valid about 0.7 % of the time and
+    date-shaped ones (order numbers such as 2301151234, timestamps YYYYMMDDhhmm) about 10 %, so such
+    columns are not refused, while real personal numbers (100 % valid, a few typos at most) are.
+    Organisation numbers (month 20 or more) are never valid. Other cells (names, text, empty) count
+    neither way; a number inside a longer text is not searched for.
 
     Example
     -------
@@ -122,12 +111,12 @@ def check_personal_numbers(
     Parameters
     ----------
     columns : DataFrame or mapping of column -> values
-        Every column is scanned (see the module docstring for the rule).
+        Every column is scanned (rule: :func:`holds_personal_numbers`).
     file : optional
         The file, for the message.
     labels : mapping or callable, optional
-        How to name each column in the message (e.g. its header text), by the
-        keys of ``columns``; default ``str(key)``.
+        How to name each column in the message (e.g. its header text), by the keys of
+        ``columns``; default ``str(key)``.
     rows : list-like of int, optional
         The file row of each value, to name the first offending row.
 

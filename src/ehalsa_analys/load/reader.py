@@ -1,124 +1,15 @@
 """The one shared reader for Swedish data files: :func:`read_table`.
 
-Every loader (LIKA, Socialstyrelsen, Kolada, effect monitoring, population
-grids) reads its files through :func:`read_table`, which turns what Swedish
-sources export into one predictable DataFrame:
-
-* **formats** — .csv/.txt/.tsv, .xlsx/.xlsm/.xls/.ods (read with
-  python-calamine), .parquet/.geoparquet and .gpkg (GeoDataFrames keep their
-  geometry and CRS). Spreadsheet cells are read as their stored values: a
-  number cell formatted as "45 %" holds 0.45, while the text "45 %" reads as 45;
-* **text files** — the encoding is UTF-8 with BOM, UTF-16 with BOM (Excel's
-  "Unicode text"), else UTF-8, else Windows-1252 (which reads Latin-1 text
-  the same); anything else is an error naming the byte offset. The
-  separator is the one of ``;``, tab and ``,`` whose split of the first 200
-  lines finds the most known column names, then the one giving the most
-  consistent table (lines x fields), then ``;`` before tab before ``,``.
-  Quoted fields (``"12,5"`` in a comma-separated file) work;
-* **layout** — title rows above the table, footnotes below it, merged and
-  two-row headers (see "Header" and "End of the table" below);
-* **columns** — matched to canonical names through :data:`ALIASES`,
-  case-, space-, punctuation- and diacritic-insensitively;
-* **values** — read as text first, so codes keep their leading zeros;
-  municipality codes and names become 4-character codes; numeric columns
-  become float64 with a status column (see :mod:`.numbers` for the number
-  rules and missing-value markers);
-* **privacy** — every column of a text or spreadsheet file is scanned for
-  Swedish personal identity numbers before anything else is done with the
-  values (rule in :mod:`.personal`); such a column stops the read with
-  :class:`~ehalsa_analys.errors.PersonalDataError`.
-
-Header
-------
-The header row is searched among the first 100 rows. Every cell is turned
-into a key (:func:`column_key`: case-folded, diacritics and everything but
-letters and digits removed, so "Kommun-kod", "kommun_kod" and "KOMMUNKOD"
-are one key) and looked up among the aliases. The header is the first row
-that matches the largest number of distinct canonical names. When no row
-matches any alias, it is the first row with the most non-empty cells. Rows
-above it are title rows (kept in ``attrs["title"]``). ``header_row=`` sets it
-by hand.
-
-A header may span two rows:
-
-* the row directly *above* the found row is a parent row when it has text in
-  a column to the right of the header's first column (a title row has text in
-  its first cell only, or in one cell merged across the sheet);
-* the row directly *below* is a child row when the found row has an empty
-  cell between named ones (or, in a spreadsheet, a cell merged across
-  columns), the row below has text in every such gap, and none of its cells
-  is a number or a missing-value marker.
-
-A parent cell covers the columns it is merged across (spreadsheets); when the
-parent row has no merged cells, a parent covers the empty cells to its right
-up to the next parent. A column is then named by its child cell alone when
-that identifies it, and "parent child" when it does not: the combined name is
-used when it matches an alias ("Kommun" over "Kod" -> municipality_code), the
-child alone when it matches an alias, the parent when the child cell is empty
-(a header merged over both rows), "parent child" when the child text occurs
-more than once in the child row ("Hemtjänst Antal", "Särskilt boende
-Antal"), and the child text otherwise.
-
-End of the table
-----------------
-Data rows start below the header. The table ends at the first row whose first
-non-empty cell starts like a footnote (:data:`FOOTNOTE_PATTERN`: "Källa",
-"Källor", "Anm.", "Anmärkning", "Fotnot", "Not:", "Kommentar", "Förklaring",
-"Uppdaterad", "Source", "Note", "*", "1)", "(1)", a superscript digit, or a
-legend such as "x = färre än 5"), or after the last row that has text beyond
-its first cell, whichever comes first. So rows with text in the first cell
-only after the table (with or without a blank row between) are footnotes;
-a record at the very end of the table with a value in its first column only
-cannot be told from a footnote and is treated as one (exports write ".." for
-missing values, which avoids this). For a one-column table only the footnote
-pattern ends the table. Blank rows inside the table are skipped. Footnote
-rows are kept in ``attrs["footnotes"]``. The header text repeated inside the
-table (two tables in one sheet) is an error.
-
-Columns
--------
-A column whose header key matches an alias of a canonical name gets that
-name; the caller's ``aliases`` are tried before :data:`ALIASES`, so a caller
-can claim a header (``aliases={"kpi_id": ["Kod"]}`` keeps "Kod" from meaning
-municipality_code). When two columns match the same canonical name, the one
-whose alias comes first in the list wins and the other keeps its header
-text. Other columns keep their header text (whitespace collapsed); duplicates
-get "_2", "_3"; a column with data but no header is named "unnamed_<n>" (n
-is its 1-based position in the file).
-
-Output
-------
-A DataFrame (a GeoDataFrame for geodata) with a fresh RangeIndex and, in the
-file's column order:
-
-* text columns as pandas ``str`` (stripped; empty cells are NaN; markers
-  such as ".." are kept as written, see :func:`.numbers.marker_status`);
-* ``municipality_code`` as 4-character strings ("0180"), resolved with
-  :func:`ehalsa_analys.reference.resolve_municipality` from a code column, or
-  derived from a municipality name column when there is no code column (it
-  is then placed before that column); "Riket", "Hela riket", "Sverige" and
-  "0000" become the national code "0000";
-* ``county_code`` as 2-character strings ("01");
-* every numeric column as float64, followed by its status column
-  ``<column>_status`` (``"missing"``, ``"suppressed"`` or ``""`` when the
-  value is present). The status of a column named ``value`` is called
-  ``status``, as in the tidy tables;
-* ``source_row`` (int64) last: the row of each record as a person sees the
-  file (1-based; title rows count; for Parquet/GeoPackage the record number).
-
-``df.attrs`` holds ``file``, ``format``, ``sheet`` (the sheet or layer name,
-None for text files), ``header_row`` (1-based, the last header row),
-``header_rows``, ``title`` (one string per title row), ``title_cells`` (a
-list of ``(row, [cell texts])`` per non-empty title row, row 1-based as in
-``source_row``, for labelled cells such as "Kommun:" | "Askersund" above a
-table), ``footnotes``, ``columns`` (output name -> header
-text in the file), ``encoding`` and ``separator`` (text files).
+Every loader (LIKA, Socialstyrelsen, Kolada, effect monitoring, population grids) reads its
+files through :func:`read_table`, which turns what Swedish sources export (title rows, two-row
+headers, footnotes, ``;`` and decimal commas, cp1252, codes whose leading zero Excel stripped)
+into one predictable DataFrame; :func:`where`, :func:`column_numbers` and :func:`column_words`
+let loaders name a cell and read optional columns by the same rules. Overview: docs/methods.md,
+"Reading the sources".
 
 Example
 -------
 >>> df = read_table("tests/fixtures/reader/two_row_header.csv", auto_numeric=True)
->>> df.columns.tolist()[:4]
-['municipality_code', 'municipality', 'Hemtjänst Antal', 'Hemtjänst Antal_status']
 >>> df[["municipality_code", "Hemtjänst Antal", "Hemtjänst Antal_status", "source_row"]]
   municipality_code  Hemtjänst Antal Hemtjänst Antal_status  source_row
 0              0180            100.0                                  5
@@ -416,8 +307,7 @@ def _decode(data: bytes, file: str, encoding: str | None) -> tuple[str, str]:
 
 
 def _sniff_separator(text: str, index: _AliasIndex) -> str:
-    """Pick ``;``, tab or ``,``: the one whose split finds the most known column names,
-    then the one giving the most consistent table, then in that order of preference."""
+    """Pick ``;``, tab or ``,`` by the rule in :func:`read_table`'s Notes."""
     sample = [line for line in text.splitlines()[:_SNIFF_LINES] if line.strip()]
     best: tuple[int, int, int] = (0, 0, -len(_SEPARATORS))
     chosen = ";"
@@ -1042,73 +932,107 @@ def read_table(
 ) -> pd.DataFrame:
     """Read a Swedish data file into a DataFrame with canonical columns.
 
-    The rules for header, footnotes, column names and output are in the
-    module docstring (:mod:`ehalsa_analys.load.reader`); numbers and
-    missing-value markers in :mod:`ehalsa_analys.load.numbers`; personal
-    identity numbers in :mod:`ehalsa_analys.load.personal`.
-
     Parameters
     ----------
     path : str or PathLike
         A .csv/.txt/.tsv, .xlsx/.xlsm/.xls/.ods, .parquet/.geoparquet or .gpkg file.
     required : str or list of str, optional
-        Canonical names that must be present ("municipality_code" is satisfied
-        by a municipality name column). A missing one is an error listing the
-        header and the accepted aliases.
+        Canonical names that must be present ("municipality_code" is satisfied by a municipality
+        name column). A missing one is an error listing the header and the accepted aliases.
     numeric : str or list of str, optional
-        Columns to read as numbers, by canonical name or header text (matched
-        like aliases). Every cell must be a number or a missing/suppressed
-        marker; anything else is an error naming file, row, column and value.
-        Each gets a status column (``<name>_status``; ``status`` for ``value``).
-    free_text : str or list of str, optional
-        Canonical names of free-text columns (comments, event texts): a personal
-        identity number inside their text is masked ("ÅÅMMDD-XXXX"). In every
-        other text column it refuses the file (PersonalDataError).
+        Columns to read as numbers, by canonical name or header text (matched like aliases).
+        Every cell must be a number or a missing/suppressed marker
+        (:func:`ehalsa_analys.load.numbers.parse_numbers`); anything else is an error naming
+        file, row, column and value.
     counts : str or list of str, optional
-        Those of ``numeric`` that hold counts: whole numbers >= 0 ("1,234" is
-        an error, not 1.234).
+        Those of ``numeric`` that hold counts: whole numbers >= 0 ("1,234" is an error, not
+        1.234).
+    free_text : str or list of str, optional
+        Free-text columns (comments, event texts): a personal identity number inside their
+        text is masked ("ÅÅMMDD-XXXX"); inside any other text cell it refuses the file.
     auto_numeric : bool, default False
-        Also read as numbers every other non-key column whose cells are all
-        numbers or markers (with at least one number). Never an error.
+        Also read as numbers every other non-key column whose cells are all numbers or markers
+        (with at least one number). Never an error.
     aliases : mapping of str to str or list of str, optional
-        Extra ``canonical name -> header texts`` for the caller's own columns;
-        tried before :data:`ALIASES`.
+        Extra ``canonical name -> header texts`` for the caller's own columns; tried before
+        :data:`ALIASES`, so a caller can claim a header (``aliases={"kpi_id": ["Kod"]}`` keeps
+        "Kod" from meaning municipality_code).
     sheet : str or int, default 0
-        Spreadsheet sheet (name or 0-based index) or GeoPackage layer;
-        ignored for text and Parquet files.
+        Spreadsheet sheet (name or 0-based index) or GeoPackage layer; ignored for text and
+        Parquet files.
     header_row : int, optional
-        The (last) header row, 1-based as seen in the file, when detection
-        picks the wrong one.
+        The (last) header row, 1-based as seen in the file, when detection picks the wrong one.
     resolve_codes : bool, default True
-        Resolve municipality codes/names to 4-character codes and county codes
-        to 2 characters. With False, code columns are kept as stripped text.
-    encoding : str, optional
-        Text files only: the encoding, when detection is not wanted.
-    sep : str, optional
-        Text files only: the separator, when sniffing is not wanted.
+        Resolve municipality codes/names to 4-character codes and county codes to 2 characters.
+        With False, code columns are kept as stripped text.
+    encoding, sep : str, optional
+        Text files only: the encoding and separator, when detection is not wanted.
 
     Returns
     -------
     pandas.DataFrame or geopandas.GeoDataFrame
-        Columns in file order with canonical names; numeric columns as float64
-        each followed by its status column; ``source_row`` last. ``attrs``
-        holds file, format, sheet, header_row, header_rows, title, footnotes,
-        columns, encoding and separator.
+        A fresh RangeIndex and, in the file's column order: text columns as pandas ``str``
+        (stripped; empty cells NaN; markers such as ".." kept as written); ``municipality_code``
+        as 4-character strings (:func:`ehalsa_analys.reference.resolve_municipality`), from a code
+        column or else a name column (placed before it), with :data:`NATIONAL_NAMES` as "0000";
+        ``county_code`` as 2 characters; each numeric column as float64 followed by its status
+        ``<column>_status`` ("missing", "suppressed", or "" when present; ``status`` for a column
+        named ``value``); ``source_row`` (int64) last, the row as a person sees the file (1-based,
+        title rows counted; the record number for Parquet/GeoPackage). Geodata keep geometry and
+        CRS. ``attrs`` holds ``file``, ``format``, ``sheet`` (None for text), ``header_row`` (the
+        last header row), ``header_rows``, ``title`` (one string per title row), ``title_cells``
+        (``(row, [cell texts])`` per non-empty title row, for labelled cells such as "Kommun:" |
+        "Askersund"), ``footnotes``, ``columns`` (output name -> header text), ``encoding`` and
+        ``separator``.
 
     Raises
     ------
     InputFileError
-        Unsupported suffix, unreadable or undecodable file, missing columns,
-        a cell that is not a number in a numeric column, a repeated header.
+        Unsupported suffix, unreadable or undecodable file, missing columns, a cell that is not a
+        number in a numeric column, a repeated header.
     PersonalDataError
-        A column holds Swedish personal identity numbers.
+        A column, header, title row or footnote holds Swedish personal identity numbers
+        (:func:`ehalsa_analys.load.personal.holds_personal_numbers`); checked before anything else
+        is done with the values.
     UnknownMunicipalityError
         A municipality or county code/name that does not resolve.
 
+    Notes
+    -----
+    **Reading.** Spreadsheets (python-calamine) give their stored values: a number cell formatted
+    "45 %" holds 0.45, the text "45 %" reads as 45. A text file is UTF-8 with BOM, UTF-16 with BOM
+    (Excel's "Unicode text"), else UTF-8, else Windows-1252; anything else is an error naming the
+    byte offset. Its separator is the one of ``;``, tab and ``,`` whose split of the first 200 lines
+    finds the most known column names, then the most consistent table (lines × fields), then in that
+    order; quoted fields work. Cells are read as text first, so codes keep their leading zeros.
+
+    **Header.** Among the first 100 rows, the first that matches the most distinct canonical names
+    (each cell keyed by :func:`column_key`), else the first with the most non-empty cells; rows
+    above it are title rows. The row above is a parent row when it has text right of the header's
+    first column (a title row has text in its first cell only, or one cell merged across the sheet);
+    the row below is a child row when the found row has an empty (or merged) cell between named
+    ones, the row below has text in every such gap, and none of its cells is a number or marker. A
+    parent covers the columns it is merged across, else the empty cells to its right up to the next
+    parent. Such a column is named "parent child" when that matches an alias ("Kommun" over "Kod" ->
+    municipality_code), else the child when it matches one, the parent when the child is empty,
+    "parent child" when the child text repeats in its row ("Hemtjänst Antal"), else the child.
+
+    **End of the table.** At the first row whose first non-empty cell starts like a footnote
+    (:data:`FOOTNOTE_PATTERN`: "Källa", "Anm.", "Not:", "*", "1)", a superscript digit, a legend
+    such as "x = färre än 5", …) or after the last row with text beyond its first cell, whichever
+    comes first (only the pattern for a one-column table). A last record with a value in its first
+    column only is therefore taken as a footnote; exports write ".." for missing values, which
+    avoids this. Blank rows inside are skipped; the header repeated inside the table is an error.
+
+    **Columns.** A header whose key matches an alias gets the canonical name. When two columns match
+    one name, the one whose alias comes first wins and the other keeps its header text. Other
+    columns keep their header text (whitespace collapsed); duplicates get "_2", "_3"; a column with
+    data but no header is "unnamed_<n>" (n its 1-based position).
+
     Example
     -------
-    A cp1252, ``;``-separated export with two title rows, codes without
-    their leading zero, decimal commas, ``x`` and ``..``, and footnotes:
+    A cp1252, ``;``-separated export with two title rows, codes without their leading zero, decimal
+    commas, ``x`` and ``..``, and footnotes:
 
     >>> df = read_table("tests/fixtures/reader/semicolon_cp1252_titles_footnotes.csv",
     ...                 required=["municipality_code"], numeric=["Brukare, antal"])
@@ -1316,8 +1240,8 @@ def _finish_columnar(table: pd.DataFrame, layer: str | None, kind: str, options:
 def where(table: pd.DataFrame, name: str, position: int | None = None) -> dict:
     """``file``, ``row`` and ``column`` of a cell of a table from :func:`read_table`.
 
-    For the keyword arguments of an :class:`~ehalsa_analys.errors.EhalsaError`:
-    the column as the file names it, the row as a person sees the file.
+    For the keyword arguments of an :class:`~ehalsa_analys.errors.EhalsaError`: the column as the
+    file names it, the row as a person sees the file.
 
     Example
     -------
@@ -1343,10 +1267,9 @@ def column_numbers(
 ) -> np.ndarray:
     """An optional column of a read table as numbers: Swedish spellings, markers as NaN.
 
-    The same rules as ``read_table(numeric=...)`` for a column that need not
-    be there: "6 398 000", "12,5" and "1 200" are numbers, ".." and "x" NaN;
-    any other text is an InputFileError naming the file, row and column, as
-    is a number outside the domain (``integer``, ``minimum``, ``maximum``).
+    The rules of ``read_table(numeric=...)`` for a column that need not be there: "6 398 000",
+    "12,5" and "1 200" are numbers, ".." and "x" NaN; other text, or a number outside the domain
+    (``integer``, ``minimum``, ``maximum``), is an InputFileError naming file, row and column.
 
     Example
     -------
@@ -1373,9 +1296,9 @@ def column_words(
 ) -> np.ndarray:
     """An optional column of a read table as one of a few values, given their spellings.
 
-    ``words`` maps each value to its spellings (lower case; "1.0" is read as
-    "1"); an empty cell gives ``blank``. Any other text is an InputFileError
-    with ``message`` (formatted with ``value``) naming the file, row and column.
+    ``words`` maps each value to its spellings (lower case; "1.0" is read as "1"); an empty cell
+    gives ``blank``. Other text is an InputFileError with ``message`` (formatted with ``value``)
+    naming the file, row and column.
 
     Example
     -------

@@ -1,21 +1,8 @@
 """Figures of distance to service: cell maps, class bars, cumulative curves, scores, savings.
 
-Each takes the tidy output of :mod:`ehalsa_analys.access` and returns the
-Axes it drew on. Distances in metres are shown in km and times in seconds in
-minutes; Swedish labels by default (``lang="en"`` for English), Swedish
-numbers (12 345,6), colours from the house palette: the sequential
-``cividis`` for values (reversed for distances, so far is dark) and
-Okabe–Ito for lines.
-
-Example
--------
->>> import matplotlib.pyplot as plt
->>> import pandas as pd
->>> c = pd.DataFrame({"municipality_code": "1880", "kind": "apotek", "lower": [0.0, 5.0],
-...     "upper": [5.0, float("inf")], "unit": "min", "population": [80.0, 20.0]})
->>> ax = class_bars(c, ax=plt.figure().add_subplot())
->>> [round(float(p.get_width()), 1) for p in ax.patches]
-[80.0, 20.0]
+Each takes the tidy output of :mod:`ehalsa_analys.access` and returns the Axes it drew on.
+Distances in metres are shown in km and times in seconds in minutes; values are coloured with
+``cividis`` (reversed for distances, so far is dark), lines with the Okabe–Ito palette.
 """
 
 from __future__ import annotations
@@ -217,27 +204,22 @@ def cell_map(
     Parameters
     ----------
     data : DataFrame or GeoDataFrame
-        Output of :func:`access.nearest` (with ``cells=`` for the points),
-        or cell points with a ``value`` column. NaN is drawn as grey
-        crosses, "not reachable by road".
+        Output of :func:`access.nearest` (with ``cells=`` for the points), or cell points with a
+        ``value`` column. NaN is drawn as grey crosses, "not reachable by road".
     value : str, default "distance"
         Column to colour by.
     unit : str, optional
-        Colour-bar label key ("km", "min") or text. None: taken from a
-        ``unit`` column ("m" is shown in km, "s" in minutes), else "km".
-    kind : str, optional
-        The service kind to show, when ``data`` holds several.
-    cells : GeoDataFrame, optional
-        Cells with cell_id and points, when ``data`` has no geometry.
+        Colour-bar label key ("km", "min") or text. None: taken from a ``unit`` column ("m" is
+        shown in km, "s" in minutes), else "km".
+    {kind}
+    {cells}
     services : GeoDataFrame, optional
         Service points drawn as black triangles (of ``kind`` when given).
     {county_code}
-    vmax : float, optional
-        Top of the colour scale (default the 98th percentile).
+    {vmax}
     title : str, optional
-        The title; by default "Restid till närmaste apotek" (or "Avstånd …",
-        in English "Travel time to the nearest pharmacy") when the rows are
-        of one kind and the unit is km or min; "" for none.
+        By default "Restid till närmaste apotek" (or "Avstånd …"; in English "Travel time to the
+        nearest pharmacy") when the rows are of one kind and the unit is km or min; "" for none.
     {lang}
     {ax}
     {source}
@@ -308,17 +290,15 @@ def score_map(
     Parameters
     ----------
     data : DataFrame or GeoDataFrame
-        The per-cell table of :func:`access.two_step_fca` (cell_id, score),
-        with ``cells=`` for the points, or points with a ``score`` column.
-    cells : GeoDataFrame, optional
-        Cells with cell_id and points, when ``data`` has no geometry.
+        The per-cell table of :func:`access.two_step_fca` (cell_id, score), with ``cells=`` for
+        the points, or points with a ``score`` column.
+    {cells}
     services : GeoDataFrame, optional
         Service points drawn as black triangles.
     per : float, default 1000
         Scores are shown as capacity per this many residents.
     {county_code}
-    vmax : float, optional
-        Top of the colour scale (default the 98th percentile).
+    {vmax}
     {lang}
     {ax}
     {source}
@@ -390,22 +370,18 @@ def class_bars(
 ):
     """Stacked bars: each municipality's population share per distance class.
 
-    Municipalities are sorted so that the one with the largest share in the
-    farthest class is at the top. A Pipos table given as ``reference`` is
-    drawn as a thin hatched bar under each municipality's bar, in the same
-    classes, so both sit in one chart.
+    The municipality with the largest share in the farthest class is at the top. A Pipos table
+    given as ``reference`` is drawn as a thin hatched bar under each municipality's bar, in the
+    same classes, so both sit in one chart.
 
     Parameters
     ----------
     data : DataFrame
-        Output of :func:`access.distance_classes` (by, lower, upper, unit,
-        population).
-    by : str, default "municipality_code"
-    kind : str, optional
-        The service kind, when ``data`` holds several.
+        Output of :func:`access.distance_classes` (by, lower, upper, unit, population).
+    {by}
+    {kind}
     reference : DataFrame, optional
-        A table of the same shape, e.g. :func:`load.pipos`, with the same
-        class edges.
+        A table of the same shape and class edges, e.g. :func:`load.pipos`.
     {lang}
     {ax}
     {source}
@@ -413,6 +389,14 @@ def class_bars(
     Returns
     -------
     matplotlib.axes.Axes
+
+    Example
+    -------
+    >>> c = pd.DataFrame({{"municipality_code": "1880", "kind": "apotek", "lower": [0.0, 5.0],
+    ...     "upper": [5.0, float("inf")], "unit": "min", "population": [80.0, 20.0]}})
+    >>> ax = class_bars(c, ax=plt.figure().add_subplot())
+    >>> [round(float(p.get_width()), 1) for p in ax.patches]
+    [80.0, 20.0]
     """
     check_choice("lang", list(_TEXT), lang)
     require_columns(data, "data", [by, "lower", "upper", "unit", "population"])
@@ -496,17 +480,16 @@ def cumulative_curves(
 ):
     """Cumulative share of the population within each distance, one line per municipality.
 
-    A line rises from 0 to 100 % of the people with a route; one that
-    flattens late has a long rural tail.
+    A line rises from 0 to 100 % of the people with a route; one that flattens late has a long
+    rural tail.
 
     Parameters
     ----------
     data : DataFrame
-        Output of :func:`access.nearest` (unit "m" is shown in km, "s" in
-        minutes); cells without a route are left out.
-    by : str, default "municipality_code"
-    kind : str, optional
-        The service kind, when ``data`` holds several.
+        Output of :func:`access.nearest` (unit "m" is shown in km, "s" in minutes); cells without
+        a route are left out.
+    {by}
+    {kind}
     {lang}
     {ax}
     {source}
@@ -579,7 +562,7 @@ def savings_bars(
     ----------
     data : DataFrame
         Output of :func:`access.travel_savings`.
-    by : str, default "municipality_code"
+    {by}
     {lang}
     {ax}
     {source}
@@ -623,6 +606,14 @@ def savings_bars(
     return ax
 
 
+_DOC_PARAMS = {
+    **_PARAMS,
+    "by": 'by : str, default "municipality_code"\n        The column of the bars or lines.',
+    "kind": "kind : str, optional\n        The service kind to show, when ``data`` holds several.",
+    "cells": "cells : GeoDataFrame, optional\n        Cells with cell_id and points, when ``data`` "
+    "has no geometry.",
+    "vmax": "vmax : float, optional\n        Top of the colour scale (default: 98th percentile).",
+}
 for _function in (cell_map, score_map, class_bars, cumulative_curves, savings_bars):
-    _function.__doc__ = _function.__doc__.format(**_PARAMS)
+    _function.__doc__ = _function.__doc__.format(**_DOC_PARAMS)
 del _function

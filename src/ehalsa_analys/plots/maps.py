@@ -1,13 +1,4 @@
-"""Maps: a choropleth of any municipality value and a plain municipality map.
-
-Example
--------
->>> import matplotlib.pyplot as plt
->>> from ehalsa_analys.plots import house_style
->>> with house_style():
-...     fig, ax = plt.subplots()
-...     ax = municipality_map(county_code="18", ax=ax)
-"""
+"""Maps: a choropleth of any municipality value, a plain municipality map, and a size that fits."""
 
 from __future__ import annotations
 
@@ -37,14 +28,11 @@ def map_figsize(
     max_height: float = 9.0,
     colorbar: bool = True,
 ) -> tuple[float, float]:
-    """A figure size (inches) that fits the county's shape: ``width`` wide at most.
+    """A figure size (inches) that gives the map's axes the county's own aspect, ``width`` at most.
 
-    A fixed size leaves a wide county (Västernorrland) floating in white
-    space; this gives the map's axes the county's own aspect within the
-    subplot margins of the current style (room for the title and the source
-    line), with a colour bar's share of the width set aside when
-    ``colorbar``. A tall county (Örebro län, Sweden) is made narrower rather
-    than taller than ``max_height``. Call it inside ``house_style()``.
+    Within the subplot margins of the current style (call it inside ``house_style()``), with a
+    colour bar's share of the width set aside when ``colorbar``; a tall county is made narrower
+    rather than taller than ``max_height``.
 
     Example
     -------
@@ -188,6 +176,14 @@ def municipality_map(*, county_code: str | None = None, lang: str = "sv", ax=Non
     Returns
     -------
     matplotlib.axes.Axes
+
+    Example
+    -------
+    >>> from ehalsa_analys.plots import house_style
+    >>> with house_style():
+    ...     ax = municipality_map(county_code="18", ax=plt.figure().add_subplot())
+    >>> ax.get_title(loc="left")
+    'Kommunerna i Örebro län'
     """
     check_choice("lang", list(LABELS), lang)
     if ax is None:

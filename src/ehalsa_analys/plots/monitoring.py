@@ -1,21 +1,8 @@
 """Figures of effect monitoring: run and control charts, small multiples, ITS, quarter table.
 
-The chart frames of :mod:`ehalsa_analys.monitoring` in, Axes out. Quarters
-are labelled "2024 K1" in Swedish and "2024 Q1" in English. A point that
-caused a signal (outside the limits, or part of an unusually long run) is
-drawn large; with ``higher_is_better`` it is blue when the signal is an
-improvement and orange-red when it is a deterioration, otherwise orange.
-
-Example
--------
->>> import matplotlib.pyplot as plt
->>> import pandas as pd
->>> from ehalsa_analys import monitoring
->>> y = pd.Series([5, 6, 5, 7, 6, 5, 9, 10, 11, 10],
-...               index=pd.period_range("2024Q1", periods=10, freq="Q"))
->>> ax = spc_chart(monitoring.run_chart(y), target=10, ax=plt.figure().add_subplot())
->>> ax.get_xticklabels()[0].get_text()
-'2024 K1'
+The chart frames of :mod:`ehalsa_analys.monitoring` in, Axes out. Quarters are labelled
+"2024 K1" in Swedish and "2024 Q1" in English; a point that caused a signal (outside the
+limits, or part of an unusually long run) is drawn large.
 """
 
 from __future__ import annotations
@@ -97,20 +84,20 @@ def spc_chart(
     Parameters
     ----------
     chart : DataFrame
-        One series' chart frame (columns x, y, cl, lcl, ucl, baseline, part,
-        include, sigma_signal, shift_point).
+        One series' chart frame (columns x, y, cl, lcl, ucl, baseline, part, include,
+        sigma_signal, shift_point).
     title : str, optional
         Default "Seriediagram" or "Styrdiagram (…)".
     target : float, optional
         Drawn as a dotted line.
     higher_is_better : bool, optional
-        Colours signals as improvement (blue) or deterioration (orange-red).
+        Colours a signal blue when it is an improvement and orange-red when it is a
+        deterioration; without it signals are orange.
     intervention : period, optional
         Marked with a vertical line and a label.
     events : DataFrame, optional
-        A log of changes (:func:`ehalsa_analys.load.events`: period, text):
-        each event in the chart's range is marked with a numbered triangle
-        above its quarter and listed under the chart.
+        A log of changes (:func:`ehalsa_analys.load.events`: period, text): each event in the
+        chart's range gets a numbered triangle above its quarter and a line under the chart.
     percent : bool, default False
         The values are proportions (0–1): show the axis in percent.
     decimals : int, optional
@@ -130,8 +117,8 @@ def spc_chart(
     ...               index=pd.period_range("2024Q1", periods=8, freq="Q"))
     >>> ax = spc_chart(monitoring.control_chart(y, chart="i"), higher_is_better=True,
     ...                ax=plt.figure().add_subplot())
-    >>> ax.lines[0].get_ydata().tolist()[-1]
-    9.0
+    >>> ax.lines[0].get_ydata().tolist()[-1], ax.get_xticklabels()[0].get_text()
+    (9.0, '2024 K1')
     """
     check_choice("lang", list(_TEXT), lang)
     require_columns(chart, "chart", ["x", "y", "cl", "lcl", "ucl", "part", "baseline"])
@@ -348,8 +335,7 @@ def spc_small_multiples(
     {source}
     sharey : bool, default True
     events : DataFrame, optional
-        A log of changes with a ``by`` column (municipality_code): each panel
-        shows its own events (:func:`spc_chart`).
+        As in :func:`spc_chart`, with a ``by`` column: each panel shows its own events.
 
     Returns
     -------
@@ -488,10 +474,9 @@ def summary_table(
     Parameters
     ----------
     summary : DataFrame
-        Columns named in ``columns``, already formatted as text where needed.
+        The columns named in ``columns``, already formatted as text where needed.
     columns : sequence of str
-        The six columns shown, in order; headers are Swedish (English with
-        ``lang="en"``).
+        The six columns shown, in order; headers are Swedish (English with ``lang="en"``).
     {lang}
     {ax}
     {source}

@@ -1,24 +1,9 @@
 """Figures of Socialstyrelsen's survey: adoption curves, tile chart, small multiples, slopes, map.
 
-They draw the tables of :mod:`ehalsa_analys.compare`: ``reference_levels``
-(adoption curves, the national line of the small multiples and the slope
-chart), ``rank_colour`` (tile chart) and the observations themselves. Ja/Nej
-figures are shown as percentages of municipalities (0–100); the adoption
-curve says in its title whether the levels are unweighted (Kolada's way) or
-weighted by inhabitants. The tile chart uses Kolada's traffic lights in the
-tones of :data:`ehalsa_analys.plots.RANK_COLOURS` with "x" on suppressed
-and "–" on not-applicable tiles; the Ja/Nej map uses the same green and red.
-
-Example
--------
->>> import matplotlib.pyplot as plt
->>> import pandas as pd
->>> levels = pd.DataFrame({"indicator_id": "x", "period": [2020, 2022] * 2,
-...     "level": ["nation"] * 2 + ["county"] * 2, "key": ["0000"] * 2 + ["18"] * 2,
-...     "share": [0.4, 0.6, 0.3, 0.7]})
->>> ax = adoption_curves(levels, county_code="18", ax=plt.figure().add_subplot())
->>> [t.get_text() for t in ax.get_legend().get_texts()]
-['Riket', 'Örebro län']
+They draw the tables of :mod:`ehalsa_analys.compare` (``reference_levels``, ``rank_colour``) and
+the observations themselves, without the national and county aggregates. Ja/Nej figures are
+shown as percentages of municipalities (0–100) or in Kolada's green and red
+(:data:`ehalsa_analys.plots.RANK_COLOURS`).
 """
 
 from __future__ import annotations
@@ -144,18 +129,17 @@ def adoption_curves(
     Parameters
     ----------
     levels : DataFrame
-        :func:`ehalsa_analys.compare.reference_levels` of a Ja/Nej figure
-        (period, level, key, share; optionally indicator_id and weighted).
+        :func:`ehalsa_analys.compare.reference_levels` of a Ja/Nej figure (period, level, key,
+        share; optionally indicator_id and weighted).
     indicator : str, optional
         The indicator to draw when ``levels`` holds several.
     county_code : str, optional
         The county line to draw (e.g. "18").
     group : str, optional
-        The group line to draw (the ``key`` of a "group" level, e.g. a size
-        class or an SKR kommungrupp).
+        The group line to draw (the ``key`` of a "group" level, e.g. a size class).
     title : str, optional
-        First title line (default "Andel kommuner som erbjuder tjänsten"); the
-        second says whether the levels are weighted.
+        First title line (default "Andel kommuner som erbjuder tjänsten"); the second says
+        whether the levels are weighted by inhabitants or not (Kolada's way).
     {lang}
     {ax}
     {source}
@@ -163,8 +147,7 @@ def adoption_curves(
     Returns
     -------
     matplotlib.axes.Axes
-        The nation dashed grey, the county blue, the group orange, in
-        percent (0–100).
+        The nation dashed grey, the county blue, the group orange, in percent (0–100).
 
     Example
     -------
@@ -229,16 +212,14 @@ def tile_chart(
 ):
     """Municipality × indicator tiles in Kolada colours for one year.
 
-    Rows are municipalities (by code, labelled by name), columns indicators
-    (in their order of appearance); "x" marks a suppressed value and "–" one
-    that does not apply.
+    Rows are municipalities (by code, labelled by name), columns indicators in their order of
+    appearance; "x" marks a suppressed value and "–" one that does not apply.
 
     Parameters
     ----------
     colours : DataFrame
-        :func:`ehalsa_analys.compare.rank_colour` for one year
-        (municipality_code, indicator_id, colour, optionally marker and
-        period).
+        :func:`ehalsa_analys.compare.rank_colour` for one year (municipality_code, indicator_id,
+        colour, optionally marker and period).
     titles : dict, optional
         indicator_id -> short title for the columns.
     {lang}
@@ -337,19 +318,15 @@ def survey_small_multiples(
 ):
     """One panel per municipality of the county: its value by year and the national level.
 
-    Figure-level: it makes its own figure (there is no ``ax``). Ja/Nej
-    answers are drawn as steps between 0 and 100 against the national share
-    in percent; numeric figures against the national mean.
+    Figure-level: it makes its own figure (there is no ``ax``). Ja/Nej answers are drawn as steps
+    between 0 and 100 against the national share in percent, numeric figures against the national
+    mean.
 
     Parameters
     ----------
-    obs : DataFrame
-        An observations table (municipality_code, period, indicator_id,
-        value, unit).
-    levels : DataFrame
-        :func:`ehalsa_analys.compare.reference_levels` with the "nation" level.
-    indicator : str
-        The key figure to draw.
+    {obs}
+    {levels}
+    {indicator}
     county_code : str
         The county whose municipalities get a panel each (e.g. "18").
     ncols : int, default 4
@@ -362,8 +339,8 @@ def survey_small_multiples(
     Returns
     -------
     matplotlib.figure.Figure
-        Panels titled by municipality name, sharing x and y; in each, the
-        national line first (dashed grey), then the municipality's.
+        Panels titled by municipality name, sharing x and y; in each, the national line first
+        (dashed grey), then the municipality's.
 
     Example
     -------
@@ -466,20 +443,18 @@ def slope_chart(
 ):
     """Each municipality's value in the first and the last year, joined by a line.
 
-    Rising lines are blue, falling ones orange-red; a municipality without a
-    value in either year is left out. With ``levels`` the national level is
-    drawn as a dashed grey line first.
+    Rising lines are blue, falling ones orange-red; a municipality without a value in either year
+    is left out.
 
     Parameters
     ----------
-    obs : DataFrame
-        An observations table (municipality_code, period, indicator_id, value).
-    indicator : str
-        The key figure to draw.
+    {obs}
+    {indicator}
     first, last : int
         The two years.
     levels : DataFrame, optional
-        :func:`ehalsa_analys.compare.reference_levels` with the "nation" level.
+        :func:`ehalsa_analys.compare.reference_levels` with the "nation" level, drawn first as a
+        dashed grey line.
     {lang}
     {ax}
     {source}
@@ -563,25 +538,19 @@ def survey_map(
 ):
     """National choropleth of one key figure in one year, with the county outlined.
 
-    A Ja/Nej figure is drawn in two colours (Ja green, Nej red, as in the
-    tile chart) with a legend; a numeric one with
-    :func:`ehalsa_analys.plots.maps.choropleth` (cividis, colour bar in
-    Swedish numbers). Municipalities without a value are hatched grey.
+    A Ja/Nej figure is drawn Ja green and Nej red, with a legend; a numeric one with
+    :func:`ehalsa_analys.plots.maps.choropleth`. Municipalities without a value are hatched grey.
 
     Parameters
     ----------
-    obs : DataFrame
-        An observations table; aggregates are left out.
-    indicator : str
-        The key figure to draw.
+    {obs}
+    {indicator}
     year : int
         The year to draw.
     county_code : str, optional
-        The county to outline (thick line).
-    title : str, optional
-        Map title.
-    legend_title : str, optional
-        Colour bar label of a numeric figure (default the indicator id).
+        The county to outline.
+    title, legend_title : str, optional
+        Map title, and colour bar label of a numeric figure (default the indicator id).
     {lang}
     {ax}
     {source}
@@ -656,6 +625,14 @@ def survey_map(
     return ax
 
 
+_DOC_PARAMS = {
+    **_PARAMS,
+    "obs": "obs : DataFrame\n        An observations table (municipality_code, period, "
+    "indicator_id, value, unit).",
+    "levels": "levels : DataFrame\n        :func:`ehalsa_analys.compare.reference_levels` with the "
+    '"nation" level.',
+    "indicator": "indicator : str\n        The key figure to draw.",
+}
 for _function in (adoption_curves, tile_chart, survey_small_multiples, slope_chart, survey_map):
-    _function.__doc__ = _function.__doc__.format(**_PARAMS)
+    _function.__doc__ = _function.__doc__.format(**_DOC_PARAMS)
 del _function

@@ -1,9 +1,8 @@
 """The regional report and the quarterly monitoring rerun: notebooks in, figures and HTML out.
 
-Three modules, one job each: :mod:`.runner` runs the notebooks of :data:`PARTS`
-(:mod:`.parts`) with papermill and swaps the results in (:func:`run`, behind
-``ehalsa report``), :mod:`.render` writes report.html from a Jinja2 template
-file (:func:`write_html`), and :mod:`.quarterly` is ``ehalsa monitor``
+:mod:`.runner` runs the notebooks of :data:`PARTS` (:mod:`.parts`) with papermill and swaps the
+results in (:func:`run`, behind ``ehalsa report``), :mod:`.render` writes report.html from a
+Jinja2 template (:func:`write_html`), :mod:`.quarterly` is ``ehalsa monitor``
 (:func:`monitor_quarter`). Everything public is re-exported here.
 
 Example

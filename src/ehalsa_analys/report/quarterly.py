@@ -43,13 +43,11 @@ def monitor_quarter(
 ) -> dict[str, Path]:
     """The quarterly rerun behind ``ehalsa monitor``: history, charts, summary, manifest.
 
-    Reads ``input_path`` (a file or folder of quarterly measurements), adds it
-    to the history in data/processed (:func:`ehalsa_analys.history.append_history`: nothing
-    changes on a rerun with the same data; changed quarters stop the run
-    unless ``replace``), recomputes every chart from the whole history,
-    writes one figure per metric, the quarter's summary (CSV/xlsx with small
-    counts masked, and ``sammanfattning.txt``) and a manifest to
-    ``figures/<county>/<quarter>/``, and returns their paths.
+    Adds ``input_path`` to the history in data/processed
+    (:func:`ehalsa_analys.history.append_history`: a rerun with the same data changes nothing),
+    recomputes every chart from the whole history, and writes one figure per metric, the quarter's
+    summary (CSV/xlsx with small counts masked, and ``sammanfattning.txt``) and a manifest to
+    ``figures/<county>/<quarter>/``.
 
     Parameters
     ----------
@@ -64,8 +62,8 @@ def monitor_quarter(
         ``audit.parquet``); without it such data stop the run with
         :class:`~ehalsa_analys.history.HistoryConflictError`.
     county_code : str, optional
-        Names the output folder (default: the county of the municipalities
-        when there is one, else "monitor").
+        Names the output folder (default: the municipalities' county when there is one, else
+        "monitor").
     lang : {"sv", "en"}, default "sv"
     echo : callable
         Receives progress lines and the summary (``print`` on the command line).
@@ -73,8 +71,7 @@ def monitor_quarter(
     Returns
     -------
     dict
-        "figures" (the output folder), "history" (the history file) and
-        "manifest".
+        "figures" (the output folder), "history" (the history file) and "manifest".
 
     Example
     -------

@@ -1,17 +1,7 @@
 """The HTML report: figures, captions and short texts rendered from a Jinja2 template file.
 
-The page is laid out by ``templates/report.html.j2`` (autoescaped: captions,
-sources, reasons and names are text, never markup) and filled here from the
-figures' PNGs and caption files.
-
-Example
--------
->>> import tempfile, pathlib
->>> folder = pathlib.Path(tempfile.mkdtemp())
->>> path = write_html(folder, folder / "r.html", ran={}, skipped={"lika": "<inga> data"},
-...                   county="Örebro län", period="2024", synthetic=True)
->>> "Ingår inte i rapporten: &lt;inga&gt; data." in path.read_text(encoding="utf-8")
-True
+The page is laid out by ``templates/report.html.j2``, autoescaped (captions, sources, reasons
+and names are text, never markup), and filled here from the figures' PNGs and caption files.
 """
 
 from __future__ import annotations
@@ -73,9 +63,8 @@ _HTML_TEXT = {
 def _escape(value: Any) -> Markup:
     """Escape a value for the page as :func:`html.escape` does (``&quot;``, ``&#x27;``).
 
-    Used as the environment's ``finalize``: autoescaping then leaves the
-    :class:`~markupsafe.Markup` it returns alone, so the page keeps the
-    entities it has always had and stays byte-identical to earlier reports.
+    The environment's ``finalize``: autoescaping leaves the :class:`~markupsafe.Markup` it returns
+    alone, so the page keeps its entities and stays byte-identical to earlier reports.
     """
     if isinstance(value, Markup):
         return value
@@ -131,20 +120,18 @@ def write_html(
 ) -> Path:
     """Write the self-contained HTML report from the figures' PNGs and caption files.
 
-    Sections follow :data:`~ehalsa_analys.report.PARTS`; each figure is
-    embedded as a PNG (base64) with its caption and source line; skipped parts
-    get one line saying why. The page is rendered from the template
-    :data:`TEMPLATE` with autoescaping, so every caption, source, reason and
-    name is shown as text. Nothing in the file depends on the clock, so it is
-    byte-identical for the same figures.
+    Sections follow :data:`~ehalsa_analys.report.PARTS`: each figure embedded as a PNG (base64)
+    with its caption and source line, a skipped part as one line saying why, a table of contents,
+    a note on the data and no code. Nothing depends on the clock, so the file is byte-identical for
+    the same figures.
 
     Parameters
     ----------
     figures : Path
-        Folder of the figures: ``<name>.png`` and its caption file
-        ``<name>.json`` (name, caption, source, and optionally order).
+        Folder of ``<name>.png`` and its caption file ``<name>.json`` (name, caption, source, and
+        optionally order).
     target : Path
-        The HTML file to write (atomically).
+        The HTML file to write (atomically); returned.
     ran : dict
         Part key -> names of the figures it made, for the parts that ran.
     skipped : dict
@@ -154,23 +141,18 @@ def write_html(
     period : str
         The period shown; "latest" is written as the latest available data.
     synthetic : bool
-        Whether the report is built on the synthetic demo data (said twice,
-        at the top and under "Om underlaget").
+        The report is built on the synthetic demo data (said at the top and under "Om
+        underlaget").
     lang : {"sv", "en"}, default "sv"
         Language of the page's own text; the part introductions are Swedish only.
-
-    Returns
-    -------
-    Path
-        ``target``.
 
     Example
     -------
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> path = write_html(folder, folder / "r.html", ran={}, skipped={"lika": "inga data"},
+    >>> path = write_html(folder, folder / "r.html", ran={}, skipped={"lika": "<inga> data"},
     ...                   county="Örebro län", period="2024", synthetic=True)
-    >>> "inga data" in path.read_text(encoding="utf-8")
+    >>> "Ingår inte i rapporten: &lt;inga&gt; data." in path.read_text(encoding="utf-8")
     True
     """
     check_choice("lang", list(_HTML_TEXT), lang)

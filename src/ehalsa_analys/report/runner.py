@@ -115,34 +115,26 @@ def run(
 ) -> dict[str, Path]:
     """Run the report's notebooks for one county; return where the outputs went.
 
-    ``ehalsa report --county 18`` calls this. The notebooks of
-    :data:`~ehalsa_analys.report.PARTS` run in :data:`~ehalsa_analys.report.RUN_ORDER`
-    with papermill, and what they save through :class:`ehalsa_analys.store.Outputs`
-    is collected:
-
-    * ``reports/<county>/<period>/``: the executed notebooks and ``report.html``
-      (:func:`~ehalsa_analys.report.write_html`), one self-contained file
-      (figures embedded) with a table of contents, captions, source lines,
-      short Swedish text, a note on the data and on synthetic data when the
-      demo is used, and no code;
-    * ``figures/<county>/<period>/``: every figure as PNG and SVG with stable
-      names (``lika_heatmap.png``), its caption in ``<name>.json``, the tables
-      under ``tabeller/`` as CSV (``;``, decimal comma) and xlsx, and
-      ``manifest.json`` (input hashes, versions, parameters, output hashes).
-
-    ``<period>`` is the quarter when given, else the year, else "latest".
+    ``ehalsa report --county 18`` calls this. The notebooks of :data:`~ehalsa_analys.report.PARTS`
+    run in :data:`~ehalsa_analys.report.RUN_ORDER` with papermill. What they save through
+    :class:`ehalsa_analys.store.Outputs` goes to ``figures/<county>/<period>/`` (figures as PNG and
+    SVG with stable names and a ``<name>.json`` caption file, tables as CSV and xlsx under
+    ``tabeller/``, ``manifest.json`` with input and output hashes, versions and parameters); the
+    executed notebooks and ``report.html`` (:func:`~ehalsa_analys.report.write_html`) go to
+    ``reports/<county>/<period>/``. ``<period>`` is the quarter when given, else the year, else
+    "latest".
 
     Parameters
     ----------
     root : Path, optional
-        Project folder (default :func:`paths.project_root`).
+        Project folder (default :func:`~ehalsa_analys.paths.project_root`).
     county_code : str
         County code or name ("18", "Örebro län").
     year, quarter : optional
         Passed to the notebooks that take them; name the period folder.
     data_dir : Path, optional
-        Folder of raw exports with one subfolder per source (default
-        data/raw, or data/raw/demo when data/raw has no user data).
+        Folder of raw exports with one subfolder per source (default data/raw, or data/raw/demo
+        when data/raw has no user data).
     out_dir : Path, optional
         Figures folder (default figures/).
     lang : {"sv", "en"}
@@ -159,28 +151,23 @@ def run(
     Raises
     ------
     ReportError
-        A notebook failed: the message gives the failing cell's error and the
-        executed notebook's path; the previous report is left in place.
+        A notebook failed: the message gives the failing cell's error and the executed notebook's
+        path; the previous report is left in place.
     EhalsaError
         The county is unknown, or the notebooks folder cannot be found.
 
     Notes
     -----
-    * **Data.** The parts read ``<data>/<folder>`` (``lika``, ``socialstyrelsen``,
-      ``avstand``, ``monitoring``). When data/raw holds no user data the
-      synthetic demo is written to data/raw/demo and used, and the report says
-      so on its first page.
-    * **Skipping.** A part whose data folder is missing or empty, whose
-      notebook does not exist, or whose notebook raises
-      :class:`~ehalsa_analys.errors.NoDataError` (no rows for the county) is
-      left out with one line in the output and in the report; the summary
-      notebook runs when at least one part ran.
-    * **Safety.** Everything is built in temporary folders beside the targets
-      (``.<period>.building``) and swapped in with renames only when every
-      notebook succeeded.
-    * **Determinism.** Figures, tables, report.html and the manifest are
-      byte-identical for the same inputs (no clock time anywhere in them). The
-      executed notebooks carry papermill's timings and are not hashed.
+    The parts read ``<data>/<folder>`` (``lika``, ``socialstyrelsen``, ``avstand``,
+    ``monitoring``). When data/raw holds no user data the synthetic demo is written to data/raw/demo
+    and used, and the report says so on its first page. A part whose folder is missing or empty,
+    whose notebook does not exist, or whose notebook raises
+    :class:`~ehalsa_analys.errors.NoDataError` (no rows for the county) is left out with one line in
+    the output and in the report; the summary runs when at least one part ran. Everything is built
+    in temporary folders beside the targets (``.<period>.building``) and swapped in with renames
+    only when every notebook succeeded. Figures, tables, report.html and the manifest are
+    byte-identical for the same inputs; the executed notebooks carry papermill's timings and are not
+    hashed.
 
     Example
     -------
