@@ -74,9 +74,8 @@ print(captions.monitoring_intro(data, quarter=quarter, lang=lang))
 # %%
 signals = captions.metric_signals(charts, quarter=quarter, titles=titles, lang=lang)
 with plots.house_style(context="paper"):
-    figures = notebook.spc_figures(
-        charts, titles=titles, events=events, lang=lang, source=nb.source
-    )
+    shown = monitoring.hide_small_counts(charts, data=data, catalogue=catalogue)
+    figures = notebook.spc_figures(shown, titles=titles, events=events, lang=lang, source=nb.source)
     nb.save_figures(figures, names=notebook.monitor_figure_names(figures), captions=signals)
     plt.show()
 print("\n".join(signals.values()))

@@ -314,3 +314,46 @@ def test_metric_with_target__catalogue_order_and_none():
     charts = pd.DataFrame({"metric_id": ["insats", "besok"]})
     assert monitoring.metric_with_target(charts, _catalogue()) == "besok"
     assert monitoring.metric_with_target(charts[charts["metric_id"] == "x"], _catalogue()) is None
+
+
+def test_chart_points_on_small_counts_are_hidden_and_the_chart_says_so(axes):
+    from ehalsa_analys import plots
+
+    cat = pd.DataFrame(
+        {
+            "metric_id": ["andel", "antal"],
+            "unit": ["%", "antal"],
+            "kind": ["proportion", "count"],
+            "higher_is_better": [True, True],
+            "target": [np.nan, np.nan],
+            "baseline_end": [pd.NaT, pd.NaT],
+        }
+    )
+    q = pd.period_range("2024Q1", periods=5, freq="Q")
+    share = pd.DataFrame(
+        {
+            "municipality_code": "1880",
+            "metric_id": "andel",
+            "period": q,
+            "numerator": [40.0, 3, 35, 0, 50],
+            "denominator": [100.0] * 5,
+            "value": [40.0, 3, 35, 0, 50],
+            "status": "",
+        }
+    )
+    count = share.assign(
+        metric_id="antal", numerator=np.nan, denominator=np.nan, value=[7.0, 2, 9, 8, 1]
+    )
+    count.loc[3, ["value", "status"]] = [np.nan, "suppressed"]
+    data = pd.concat([share, count], ignore_index=True)
+    shown = monitoring.hide_small_counts(
+        monitoring.charts_for(data, cat), data=data, catalogue=cat
+    )
+    hidden = shown.set_index(["metric_id", "x"])["suppressed"]
+    assert hidden["andel"].tolist() == [False, True, False, False, False]  # 3 hidden, 0 shown
+    assert hidden["antal"].tolist() == [False, True, False, True, True]  # 2, marked, 1
+    assert shown.loc[shown["suppressed"], "y"].isna().all()
+    ax = plots.spc_chart(shown[shown["metric_id"] == "antal"], ax=axes())
+    drawn = ax.lines[0].get_ydata()
+    assert np.isnan(drawn[[1, 3, 4]]).all() and list(drawn[[0, 2]]) == [7.0, 9.0]
+    assert "Dolda punkter: 3 (antal under 5)" in [t.get_text() for t in ax.texts]

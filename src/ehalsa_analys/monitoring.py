@@ -110,6 +110,7 @@ __all__ = [
     "quarter_summary",
     "summary_lines",
     "quarter_table",
+    "hide_small_counts",
     "target_attainments",
     "largest_change_its",
     "metric_with_target",
@@ -1218,6 +1219,55 @@ _QUARTER_TEXT = {
 }
 #: Chart types whose values are proportions (0–1), shown as percentages.
 _PERCENT_CHARTS = ("p", "pp")
+
+
+def hide_small_counts(
+    charts: pd.DataFrame,
+    *,
+    data: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    limit: int = SUPPRESSION_LIMIT,
+) -> pd.DataFrame:
+    """The chart rows fit to publish: points resting on a small count are hidden.
+
+    A point is hidden when its quarter's numerator (of a share or rate), or the
+    value of a metric of kind "count", is from 1 to ``limit − 1``, or when the
+    source already marked it suppressed: the same primary rule as
+    :func:`quarter_table`. Its ``y`` becomes NaN, its signals are cleared, and
+    ``suppressed`` is True, so a figure draws neither the point nor its signal
+    and says how many it left out (:func:`ehalsa_analys.plots.spc_chart`).
+    Centre lines and limits stay as computed from every point.
+
+    Example
+    -------
+    >>> cat = pd.DataFrame({"metric_id": ["m"], "kind": ["count"], "higher_is_better": [True]})
+    >>> d = pd.DataFrame({"municipality_code": "1880", "metric_id": "m",
+    ...     "period": pd.period_range("2024Q1", periods=4, freq="Q"), "value": [9.0, 3, 0, 12]})
+    >>> out = hide_small_counts(charts_for(d, cat), data=d, catalogue=cat)
+    >>> out["y"].tolist(), out["suppressed"].tolist()
+    ([9.0, nan, 0.0, 12.0], [False, True, False, False])
+    """
+    require_columns(charts, "charts", ["municipality_code", "metric_id", "x", "y"])
+    require_columns(data, "data", ["municipality_code", "metric_id", "period", "value"])
+    kinds = catalogue.set_index("metric_id")["kind"]
+    keys = data[["municipality_code", "metric_id", "period"]].rename(columns={"period": "x"})
+    numerator = data["numerator"] if "numerator" in data else pd.Series(np.nan, index=data.index)
+    count = numerator.where(
+        numerator.notna(), data["value"].where(data["metric_id"].map(kinds).eq("count"))
+    )
+    status = data["status"] if "status" in data else pd.Series("", index=data.index)
+    small = (count >= 1) & (count < limit) | status.eq("suppressed")
+    hidden = keys.assign(hidden=small.to_numpy(dtype=bool)).drop_duplicates(
+        ["municipality_code", "metric_id", "x"]
+    )
+    out = charts.merge(hidden, on=["municipality_code", "metric_id", "x"], how="left")
+    mask = out.pop("hidden").fillna(False).to_numpy(dtype=bool)
+    out.loc[mask, "y"] = np.nan
+    for column in ("sigma_signal", "shift_point", "trend_point"):
+        if column in out and out[column].dtype == bool:
+            out.loc[mask, column] = False
+    out["suppressed"] = mask
+    return out
 
 
 def quarter_table(

@@ -16,6 +16,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from .. import reference
+from ..disclosure import SUPPRESSION_LIMIT
 from ..errors import check_choice
 from ..formatting import quarter_label
 from ..schemas import require_columns
@@ -41,6 +42,7 @@ _TEXT = {
         "counterfactual": "Utan förändringen",
         "its": "Avbruten tidsserie",
         "summary": "Läget i kvartalet",
+        "hidden": "Dolda punkter: {n} (antal under {limit})",
         "columns": ["Kommun", "Mått", "Senaste", "Mål", "Signal", "Kommentar"],
     },
     "en": {
@@ -60,6 +62,7 @@ _TEXT = {
         "counterfactual": "Without the change",
         "its": "Interrupted time series",
         "summary": "The quarter at a glance",
+        "hidden": "Hidden points: {n} (counts under {limit})",
         "columns": ["Municipality", "Metric", "Latest", "Target", "Signal", "Note"],
     },
 }
@@ -182,6 +185,17 @@ def spc_chart(
         excluded = ~data["include"].to_numpy(bool)
         ax.scatter(
             pos[excluded], y[excluded], s=40, facecolor="white", edgecolor="#555555", zorder=5
+        )
+    if "suppressed" in data and data["suppressed"].any():
+        hidden = int(data["suppressed"].sum())
+        ax.text(
+            0.01,
+            0.02,
+            text["hidden"].format(n=hidden, limit=SUPPRESSION_LIMIT),
+            transform=ax.transAxes,
+            fontsize="x-small",
+            color="#555555",
+            va="bottom",
         )
     if intervention is not None:
         match = np.flatnonzero(data["x"].astype(str).to_numpy() == str(pd.Period(intervention)))

@@ -78,10 +78,9 @@ def monitor_quarter(
     >>> # monitor_quarter(Path("data/raw/monitoring"), echo=print)
     """
     import matplotlib.pyplot as plt
-    import pandas as pd
 
     from .. import history as history_store
-    from .. import load, monitoring
+    from .. import load, monitoring, notebook
     from ..paths import processed_dir
 
     root = Path(root) if root is not None else project_root()
@@ -110,20 +109,18 @@ def monitor_quarter(
     out = inside(figures_dir(root), county, str(period))
     names = reference.municipalities().set_index("municipality_code")["municipality"]
     titles = catalogue.set_index("metric_id")["title_sv"]
-    source = "Kommunernas effektuppföljning"
+    source = "Kommunernas effektuppföljning" if lang == "sv" else "The municipalities' monitoring"
     written: list[Path] = []
+    # The notebook's figures: small counts hidden, the metric's title as heading.
+    shown = monitoring.hide_small_counts(charts, data=history, catalogue=catalogue)
     with plots.house_style(context="paper"):
-        for metric, group in charts.groupby("metric_id", sort=True):
-            first = group.iloc[0]
-            fig = plots.spc_small_multiples(
-                group[group["x"] <= period],
-                target=first["target"] if pd.notna(first["target"]) else None,
-                higher_is_better=bool(first["higher_is_better"]),
-                percent=first["chart"] in ("p", "pp"),
-                lang=lang,
-                source=source,
-            )
-            fig.suptitle(titles.get(metric, metric), x=0.01, ha="left", fontweight="bold")
+        figures = notebook.spc_figures(
+            shown[shown["x"] <= period],
+            titles=notebook.titles(catalogue, key="metric_id", lang=lang),
+            lang=lang,
+            source=source,
+        )
+        for metric, fig in figures.items():
             written += plots.save(fig, out / slug(f"monitor_{metric}"))
             plt.close(fig)
     summary = monitoring.quarter_summary(charts, quarter=period)
