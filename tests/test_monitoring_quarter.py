@@ -353,6 +353,8 @@ def test_chart_points_on_small_counts_are_hidden_and_the_chart_says_so(axes):
     assert hidden["andel"].tolist() == [False, True, False, False, False]  # 3 hidden, 0 shown
     assert hidden["antal"].tolist() == [False, True, False, True, True]  # 2, marked, 1
     assert shown.loc[shown["suppressed"], "y"].isna().all()
+    # The centre line with the visible points would give the hidden ones back.
+    assert shown[["cl", "lcl", "ucl"]].isna().all().all()
     ax = plots.spc_chart(shown[shown["metric_id"] == "antal"], ax=axes())
     drawn = ax.lines[0].get_ydata()
     assert np.isnan(drawn[[1, 3, 4]]).all() and list(drawn[[0, 2]]) == [7.0, 9.0]

@@ -1235,8 +1235,9 @@ def hide_small_counts(
     source already marked it suppressed: the same primary rule as
     :func:`quarter_table`. Its ``y`` becomes NaN, its signals are cleared, and
     ``suppressed`` is True, so a figure draws neither the point nor its signal
-    and says how many it left out (:func:`ehalsa_analys.plots.spc_chart`).
-    Centre lines and limits stay as computed from every point.
+    and says how many it left out (:func:`ehalsa_analys.plots.spc_chart`). A
+    series with a hidden point also loses its centre line and limits, which
+    together with the visible points would give the hidden values back.
 
     Example
     -------
@@ -1266,6 +1267,18 @@ def hide_small_counts(
     for column in ("sigma_signal", "shift_point", "trend_point"):
         if column in out and out[column].dtype == bool:
             out.loc[mask, column] = False
+    # A centre line is a mean or median of the points, hidden ones included: with the
+    # visible points it would give the hidden ones back. A series with a hidden point
+    # keeps its points only.
+    touched = (
+        pd.Series(mask, index=out.index)
+        .groupby([out["municipality_code"], out["metric_id"]], sort=False)
+        .transform("any")
+        .to_numpy(dtype=bool)
+    )
+    for column in ("cl", "lcl", "ucl"):
+        if column in out:
+            out.loc[touched, column] = np.nan
     out["suppressed"] = mask
     return out
 

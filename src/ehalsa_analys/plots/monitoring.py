@@ -188,13 +188,14 @@ def spc_chart(
         )
     if "suppressed" in data and data["suppressed"].any():
         hidden = int(data["suppressed"].sum())
-        ax.text(
-            0.01,
-            0.02,
+        ax.text(  # above the panel, right: clear of the data and of a left-aligned title
+            1.0,
+            1.02,
             text["hidden"].format(n=hidden, limit=SUPPRESSION_LIMIT),
             transform=ax.transAxes,
             fontsize="x-small",
             color="#555555",
+            ha="right",
             va="bottom",
         )
     if intervention is not None:
