@@ -7,7 +7,7 @@ under ``ehalsa_analys``; ``ehalsa_analys/__init__.py`` itself is base):
 layer          modules                                                     may import
 =============  ==========================================================  =======================
 base           errors, reference, schemas, paths, _atomic, formatting,     base
-               disclosure, privacy, safe (and ``__version__``)
+               disclosure, privacy, safe, clock (and ``__version__``)
 load           load/                                                       base, load
 indicators     maturity, compare, access, monitoring                       base, load; *not each
                                                                            other*
@@ -46,6 +46,7 @@ LAYERS: dict[str, set[str]] = {
         "disclosure",
         "privacy",
         "safe",
+        "clock",
     },
     "load": {"load"},
     "indicators": {"maturity", "compare", "access", "monitoring"},

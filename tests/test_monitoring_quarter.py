@@ -346,9 +346,7 @@ def test_chart_points_on_small_counts_are_hidden_and_the_chart_says_so(axes):
     )
     count.loc[3, ["value", "status"]] = [np.nan, "suppressed"]
     data = pd.concat([share, count], ignore_index=True)
-    shown = monitoring.hide_small_counts(
-        monitoring.charts_for(data, cat), data=data, catalogue=cat
-    )
+    shown = monitoring.hide_small_counts(monitoring.charts_for(data, cat), data=data, catalogue=cat)
     hidden = shown.set_index(["metric_id", "x"])["suppressed"]
     assert hidden["andel"].tolist() == [False, True, False, False, False]  # 3 hidden, 0 shown
     assert hidden["antal"].tolist() == [False, True, False, True, True]  # 2, marked, 1

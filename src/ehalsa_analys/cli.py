@@ -52,6 +52,7 @@ def _monitor(args: argparse.Namespace) -> int:
         replace=args.replace,
         county_code=args.county,
         lang=args.lang,
+        allow_future=args.allow_future,
         echo=print,
     )
     return 0
@@ -126,6 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     monitor.add_argument("--county", default=None, help="county code for the output folder")
     monitor.add_argument("--lang", choices=["sv", "en"], default="sv")
+    monitor.add_argument(
+        "--allow-future",
+        action="store_true",
+        help="accept quarters after today's (refused by default: the history keeps every row)",
+    )
     with_root(monitor)
     monitor.set_defaults(func=_monitor)
 

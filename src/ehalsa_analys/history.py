@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ._atomic import write_bytes
+from .clock import run_date
 from .errors import EhalsaError
 from .paths import processed_dir
 
@@ -212,6 +213,7 @@ def append_history(
     directory: str | os.PathLike | None = None,
     replace: bool = False,
     timeout: float = LOCK_TIMEOUT_S,
+    allow_future: bool = False,
 ) -> HistoryResult:
     """Add monitoring rows to the quarterly history without touching what is already there.
 
@@ -234,6 +236,9 @@ def append_history(
         Overwrite stored quarters that the new rows change.
     timeout : float
         Seconds to wait for another run's lock before :class:`HistoryLockedError`.
+    allow_future : bool
+        Let quarters after today's (:func:`ehalsa_analys.clock.run_date`) in;
+        by default they are refused, since the history never forgets a row.
 
     Notes
     -----
@@ -262,6 +267,19 @@ def append_history(
         raise ValueError(f"`new` lacks the column(s) {missing}; pass a monitoring table.")
     folder = _folder(directory)
     path = folder / _HISTORY
+    if not allow_future:
+        now = pd.Period(run_date(), "Q")
+        late = new["period"] > now
+        if late.any():
+            first = new[late].iloc[0]
+            raise EhalsaError(
+                f"{int(late.sum())} row(s) lie after the current quarter {now}, first "
+                f"{first['municipality_code']} {first['period']} {first['metric_id']}; "
+                "nothing was added to the history",
+                file=str(path),
+                hint="check the quarters; to store planned values on purpose, run with "
+                "--allow-future",
+            )
     keys, values = list(HISTORY_KEYS), list(HISTORY_VALUES)
     incoming = new[keys + values].copy()
     incoming["numerator"] = incoming["numerator"].astype(float)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from ehalsa_analys import cli
 from ehalsa_analys import history as hist
 from ehalsa_analys.demo import monitoring as demo_monitoring
+from ehalsa_analys.errors import EhalsaError
 
 
 def test_monitor_command_quarterly_cycle(tmp_path, capsys):
@@ -91,3 +93,40 @@ def test_monitor_uses_the_projects_own_catalogue_and_keeps_paths_inside(tmp_path
     assert "data/raw/monitoring/metrics.csv" in manifest  # the project's catalogue was read
     written = {p.resolve() for p in tmp_path.rglob("*") if p.is_file()}
     assert all(tmp_path.resolve() in p.parents for p in written)
+
+
+def test_a_future_quarter_never_enters_the_history(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01: 2026Q1 is "now"
+    data = tmp_path / "in.csv"
+    data.write_text(
+        "Kommun;Kvartal;Mått;Värde\nÖrebro;2025 K4;nattillsyn_brukare;40\n"
+        "Örebro;2062 K1;nattillsyn_brukare;41\n",
+        encoding="utf-8",
+    )
+    root = ["--root", str(tmp_path)]
+    assert cli.main(["monitor", "--input", str(data), *root]) == 2
+    err = capsys.readouterr().err
+    assert "2062Q1 lies after today (2026-01-01)" in err and "row 3" in err
+    assert "--allow-future" in err
+    assert not (tmp_path / "data" / "processed" / "monitoring").exists()
+    assert cli.main(["monitor", "--input", str(data), "--allow-future", *root]) == 0
+    periods = hist.read_history(tmp_path / "data" / "processed")["period"].astype(str)
+    assert periods.tolist() == ["2025Q4", "2062Q1"]
+
+
+def test_the_history_itself_refuses_a_future_quarter(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    rows = pd.DataFrame(
+        {
+            "municipality_code": ["1880"],
+            "period": pd.PeriodIndex(["2026Q2"], freq="Q"),
+            "metric_id": ["m"],
+            "numerator": [float("nan")],
+            "denominator": [float("nan")],
+            "value": [1.0],
+            "status": [""],
+        }
+    )
+    with pytest.raises(EhalsaError, match="after the current quarter 2026Q1"):
+        hist.append_history(rows, directory=tmp_path)
+    assert hist.read_history(tmp_path).empty

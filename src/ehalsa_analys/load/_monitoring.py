@@ -62,6 +62,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..clock import run_date
 from ..errors import InputFileError, PersonalDataError
 from ..paths import raw_dir
 from ..schemas import validate
@@ -453,6 +454,32 @@ def _check_value_domain(cells, values, metric_ids, catalogue, file, column, rows
     )
 
 
+def refuse_future(data: pd.DataFrame, *, column: str) -> None:
+    """Raise for the first row whose quarter (or date) lies after today's.
+
+    ``data`` has ``file`` and ``source_row``. Today is the run's own date
+    (``SOURCE_DATE_EPOCH`` when set, as for reproducible builds).
+    """
+    today = run_date()
+    values = data[column]
+    if isinstance(values.dtype, pd.PeriodDtype):
+        late = (values > pd.Period(today, "Q")).to_numpy(dtype=bool)
+    else:
+        late = (pd.to_datetime(values) > pd.Timestamp(today)).to_numpy(dtype=bool)
+    if late.any():
+        row = data[late].iloc[0]
+        raise InputFileError(
+            f"{row[column]} lies after today ({today:%Y-%m-%d}); "
+            f"{int(late.sum())} row(s) are in the future",
+            file=row.get("file"),
+            row=int(row["source_row"]),
+            column=column,
+            value=str(row[column]),
+            hint="check the year (2062 for 2026?); to load planned values on purpose, "
+            "pass allow_future=True (ehalsa monitor --allow-future)",
+        )
+
+
 def _metric_ids_keys(catalogue: pd.DataFrame) -> list[str]:
     return [column_key(v) for v in (*catalogue["metric_id"], *catalogue["title_sv"])]
 
@@ -512,6 +539,7 @@ def monitoring(
     path: str | os.PathLike,
     *,
     catalogue: pd.DataFrame | str | os.PathLike | None = None,
+    allow_future: bool = False,
 ) -> pd.DataFrame:
     """Read quarterly monitoring measurements into the tidy ``monitoring`` table.
 
@@ -525,6 +553,9 @@ def monitoring(
     catalogue : DataFrame, path or None
         The metric catalogue (:func:`metric_catalogue`); None: the project's
         or the shipped one.
+    allow_future : bool
+        Accept quarters after today's (a planned value, or a typo such as
+        2062 for 2026, is refused by default).
 
     Returns
     -------
@@ -555,6 +586,8 @@ def monitoring(
     frames = [_read_one(f, cat) for f in _files(Path(path))]
     data = pd.concat(frames, ignore_index=True)
     data = _check_values(data, cat)
+    if not allow_future:
+        refuse_future(data, column="period")
     key = ["municipality_code", "period", "metric_id"]
     dup = data.duplicated(key, keep=False)
     if dup.any():

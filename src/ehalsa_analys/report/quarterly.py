@@ -39,6 +39,7 @@ def monitor_quarter(
     replace: bool = False,
     county_code: str | None = None,
     lang: str = "sv",
+    allow_future: bool = False,
     echo: Callable[[str], None] = lambda _text: None,
 ) -> dict[str, Path]:
     """The quarterly rerun behind ``ehalsa monitor``: history, charts, summary, manifest.
@@ -65,6 +66,9 @@ def monitor_quarter(
         Names the output folder (default: the municipalities' county when there is one, else
         "monitor").
     lang : {"sv", "en"}, default "sv"
+    allow_future : bool, default False
+        Accept quarters after today's; by default they stop the run before anything is
+        written (``ehalsa monitor --allow-future``).
     echo : callable
         Receives progress lines and the summary (``print`` on the command line).
 
@@ -90,8 +94,10 @@ def monitor_quarter(
         county_code = _county(county_code)
     own = raw_dir(root) / "monitoring" / "metrics.csv"  # the project's own catalogue, if any
     catalogue = load.metric_catalogue(own if own.is_file() else None)
-    data = load.monitoring(input_path, catalogue=catalogue)
-    result = history_store.append_history(data, directory=processed_dir(root), replace=replace)
+    data = load.monitoring(input_path, catalogue=catalogue, allow_future=allow_future)
+    result = history_store.append_history(
+        data, directory=processed_dir(root), replace=replace, allow_future=allow_future
+    )
     echo(
         f"Historik {result.path}: {len(result.added)} nya rader, {result.unchanged} oförändrade"
         + (
