@@ -968,3 +968,12 @@ def test_xlsx__percent_cells_hold_their_stored_fraction(tmp_path):
     path = tmp_path / "p.xlsx"
     wb.save(path)
     assert read_table(path, numeric=["Andel"])["Andel"].tolist() == [0.45]
+
+
+def test_municipality_code_and_name_that_disagree_are_refused(tmp_path):
+    path = write(tmp_path, "k.csv", ["Kommunkod;Kommun;Antal", "1880;Örebro;4", "1880;Kumla;5"])
+    with pytest.raises(UnknownMunicipalityError, match="Code 1880 and name 'Kumla'") as err:
+        read_table(path, numeric=["Antal"])
+    assert "row 3" in str(err.value) and "column Kommun" in str(err.value)
+    agree = write(tmp_path, "ok.csv", ["Kommunkod;Kommun", "1880;Örebro kommun", "0180;Riket?"])
+    assert read_table(agree)["municipality_code"].tolist() == ["1880", "0180"]

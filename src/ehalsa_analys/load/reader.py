@@ -664,6 +664,16 @@ def _status_name(column: str) -> str:
     return "status" if column == "value" else f"{column}_status"
 
 
+def _code_or_none(name: Any) -> str | None:
+    """The code a name resolves to, or None (a name beside a code need not be one we know)."""
+    if name is None or (not isinstance(name, str) and pd.isna(name)) or not str(name).strip():
+        return None
+    try:
+        return reference.resolve_municipality(str(name))
+    except UnknownMunicipalityError:
+        return None
+
+
 def _resolve_codes(values: pd.Series, rows: np.ndarray, *, file: str, column: str) -> pd.Series:
     text = values.astype(object).where(values.notna(), None).reset_index(drop=True)
     uniques = [u for u in pd.unique(text) if u is not None]
@@ -757,12 +767,33 @@ def _finish(
         data["municipality_code"] = _resolve_codes(
             data["municipality_code"], rows, file=file, column=label("municipality_code")
         )
-        if "municipality" in data and bool(data["municipality_code"].isna().any()):
-            # A record without a code but with a name (e.g. "Riket") gets the name's code.
-            gap = data["municipality_code"].isna().to_numpy()
-            names_only = data["municipality"].reset_index(drop=True).where(gap, None)
-            from_names = _resolve_codes(names_only, rows, file=file, column=label("municipality"))
-            data["municipality_code"] = data["municipality_code"].fillna(from_names)
+        if "municipality" in data:
+            # A name beside a code must name the same municipality (code 1880 is not
+            # "Kumla"); a record without a code but with a name (e.g. "Riket") gets its code.
+            codes = data["municipality_code"].reset_index(drop=True)
+            spelled = data["municipality"].reset_index(drop=True)
+            gap = codes.isna().to_numpy()
+            named = _resolve_codes(
+                spelled.where(gap, None), rows, file=file, column=label("municipality")
+            )
+            known = {name: _code_or_none(name) for name in pd.unique(spelled[~gap])}
+            named = named.where(gap, spelled.map(known))
+            clash = (codes.notna() & named.notna() & (codes != named)).to_numpy(dtype=bool)
+            if clash.any():
+                i = int(np.flatnonzero(clash)[0])
+                raise UnknownMunicipalityError(
+                    f"Code {codes.iloc[i]} and name {data['municipality'].iloc[i]!r} are two "
+                    f"different municipalities ({named.iloc[i]} is "
+                    f"{data['municipality'].iloc[i]!r})",
+                    file=file,
+                    row=int(rows[i]),
+                    column=label("municipality"),
+                    value=data["municipality"].iloc[i],
+                    hint="correct the code or the name so that they agree",
+                )
+            data["municipality_code"] = codes.fillna(named).set_axis(
+                data["municipality_code"].index
+            )
     elif resolve_codes and "municipality" in data:
         data["municipality_code"] = _resolve_codes(
             data["municipality"], rows, file=file, column=label("municipality")
