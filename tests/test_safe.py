@@ -123,3 +123,14 @@ def test_outputs_figure__name_is_slugged(tmp_path):
         "monitor_Besok.json",
     }
     assert all(p.parent == tmp_path for p in paths)
+
+
+def test_svg_text_stays_escaped(tmp_path, axes):
+    from ehalsa_analys import plots
+
+    ax = axes()
+    ax.set_title('--><script>alert(1)</script><!-- =HYPERLINK("x")')
+    paths = plots.save(ax.figure, tmp_path / "hostile")
+    svg = next(p for p in paths if p.suffix == ".svg").read_bytes()
+    assert b"<script" not in svg and b"&lt;script&gt;" in svg  # kept, escaped
+    assert svg.count(b"-->") == svg.count(b"<!--")  # the title cannot close its comment
