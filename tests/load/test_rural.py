@@ -132,7 +132,7 @@ def test_services_kinds_and_unknown_kind(tmp_path):
     with pytest.raises(InputFileError, match=r"'tolv' is not a number.*row 3, column Kapacitet"):
         load.services(spaced)
     bad = tmp_path / "s.csv"
-    bad.write_text("Typ;X;Y\nApotek;1;1\nBank;2;2\n", encoding="utf-8")
+    bad.write_text("Typ;X;Y\nApotek;515400;6566300\nBank;515500;6566300\n", encoding="utf-8")
     with pytest.raises(InputFileError) as err:
         load.services(bad, crs="EPSG:3006")
     assert (
@@ -149,6 +149,10 @@ def test_pipos_classes():
     assert p["kind"].tolist()[3] == "apotek"
 
 
+#: Where the hand-drawn road networks are placed: inside Sweden, as every road must be.
+X0, Y0 = 500_000, 6_600_000
+
+
 def test_roads_graph_from_a_hand_drawn_network(tmp_path):
     lines = gpd.GeoDataFrame(
         {"vägklass": [3, 3, 9], "riktning": [0, 1, 0], "hastighet": [np.nan, 30, np.nan]},
@@ -159,17 +163,20 @@ def test_roads_graph_from_a_hand_drawn_network(tmp_path):
         ],
         crs=3006,
     )
+    lines = lines.set_geometry(lines.translate(X0, Y0))  # a hand-drawn network, in Sweden
     path = tmp_path / "roads.gpkg"
     lines.to_file(path)
     g = load.roads(path)
     assert g.n_nodes == 5
     dense = g.length.toarray()
     node = {(x, y): i for i, (x, y) in enumerate(zip(g.x, g.y, strict=True))}
-    a, b, c = node[(2000, 0)], node[(2000, 500)], node[(0, 500)]
+    a, b, c = node[(X0 + 2000, Y0 + 0)], node[(X0 + 2000, Y0 + 500)], node[(X0 + 0, Y0 + 500)]
     assert dense[a, b] == 500 and dense[b, a] == 0  # one-way
     assert dense[b, c] == 2000 and dense[c, b] == 2000
     time = g.time.toarray()
-    assert time[node[(0, 0)], node[(1000, 0)]] == pytest.approx(1000 / (70 / 3.6))  # class 3
+    assert time[node[(X0 + 0, Y0 + 0)], node[(X0 + 1000, Y0 + 0)]] == pytest.approx(
+        1000 / (70 / 3.6)
+    )  # class 3
     assert time[a, b] == pytest.approx(500 / (30 / 3.6))  # own speed
     assert time[b, c] == pytest.approx(2000 / (20 / 3.6))  # class 9
     with pytest.raises(InputFileError, match="GeoPackage or GeoParquet"):
@@ -178,7 +185,7 @@ def test_roads_graph_from_a_hand_drawn_network(tmp_path):
 
 def _road_file(tmp_path, **columns):
     n = len(next(iter(columns.values())))
-    lines = [shapely.LineString([(1000 * i, 0), (1000 * (i + 1), 0)]) for i in range(n)]
+    lines = [shapely.LineString([(X0 + 1000 * i, Y0), (X0 + 1000 * (i + 1), Y0)]) for i in range(n)]
     path = tmp_path / "roads.gpkg"
     gpd.GeoDataFrame(columns, geometry=lines, crs=3006).to_file(path)
     return path
@@ -188,7 +195,7 @@ def test_roads_directions_in_words_and_osm_style(tmp_path):
     path = _road_file(tmp_path, oneway=["yes", "nej", "-1", None], hastighet=[50.0] * 4)
     g = load.roads(path)
     dense = g.length.toarray()
-    node = {x: i for i, x in enumerate(g.x)}
+    node = {x - X0: i for i, x in enumerate(g.x)}
     assert dense[node[0], node[1000]] == 1000 and dense[node[1000], node[0]] == 0  # yes
     assert dense[node[1000], node[2000]] == dense[node[2000], node[1000]] == 1000  # nej
     assert dense[node[2000], node[3000]] == 0 and dense[node[3000], node[2000]] == 1000  # -1
@@ -268,3 +275,52 @@ def test_counts_and_amounts_outside_their_domain_are_refused(
         read(path, **options)
     message = str(err.value)
     assert "in.csv" in message and f"row {row}" in message and f"column {column}" in message
+
+
+@pytest.mark.parametrize(
+    ("geometry", "crs", "error", "match"),
+    [
+        ([shapely.Point(500_000, 6_600_000)], 3006, InputFileError, "not lines, the first a Point"),
+        ([shapely.LineString([(15.2, 59.3), (15.3, 59.4)])], 3006, CRSError, "outside Sweden"),
+        (
+            [shapely.LineString([(500_000, 6_600_000), (np.nan, 6_600_100)])],
+            3006,
+            InputFileError,
+            "vertex without coordinates",
+        ),
+        ([], 3006, InputFileError, "holds no roads"),
+    ],
+)
+def test_roads_that_are_not_a_swedish_line_network_are_refused(
+    tmp_path, geometry, crs, error, match
+):
+    path = tmp_path / "vagar.gpkg"
+    gpd.GeoDataFrame({"hastighet": [50.0] * len(geometry)}, geometry=geometry, crs=crs).to_file(
+        path
+    )
+    with pytest.raises(error, match=match) as err:
+        load.roads(path)
+    assert "vagar.gpkg" in str(err.value)
+    if geometry:
+        assert "row 1" in str(err.value)
+
+
+def test_services_outside_sweden_or_without_a_kind_are_refused(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("Namn;Typ;X;Y\nA;Apotek;515400;6566300\nB;Apotek;6566300;515400\n")
+    with pytest.raises(CRSError, match="outside Sweden") as err:
+        load.services(path, crs="EPSG:3006")  # x and y swapped in row 3
+    assert "row 3" in str(err.value)
+    path.write_text("Namn;Typ;X;Y\nA;;515400;6566300\n")
+    with pytest.raises(InputFileError, match="kind of service is empty.*row 2, column Typ"):
+        load.services(path, crs="EPSG:3006")
+
+
+def test_kolada_missing_or_empty_sources_are_input_errors(tmp_path):
+    with pytest.raises(InputFileError, match="No such file or folder"):
+        load.kolada.read(tmp_path / "nope.json")
+    with pytest.raises(InputFileError, match="no Kolada pages"):
+        load.kolada.read(tmp_path)
+    (tmp_path / "bad.json").write_bytes(b"\xff\xfe{")
+    with pytest.raises(InputFileError, match="not UTF-8"):
+        load.kolada.read(tmp_path / "bad.json")

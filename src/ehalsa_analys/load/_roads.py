@@ -103,6 +103,56 @@ _ROAD_ALIASES = {
 }
 
 
+def _check_geometry(table, file) -> None:
+    """Roads must be lines with finite vertices inside Sweden; an empty layer is no network."""
+    import shapely
+
+    from ..errors import InputFileError
+    from .rural import check_extent
+
+    rows = table["source_row"].to_numpy() if "source_row" in table else None
+
+    def row(i):
+        return None if rows is None else int(rows[i])
+
+    if len(table) == 0:
+        raise InputFileError(
+            "The road file holds no roads", file=file, hint="check the layer (layer=) and filters"
+        )
+    kinds = table.geom_type.to_numpy(dtype=object)
+    lines = np.isin(kinds, ["LineString", "MultiLineString"])
+    if not lines.all():
+        i = int(np.flatnonzero(~lines)[0])
+        raise InputFileError(
+            f"{int((~lines).sum())} feature(s) are not lines, the first a {kinds[i]}",
+            file=file,
+            row=row(i),
+            column="geometry",
+            hint="a road network is a layer of lines (LineString); export the roads, not points "
+            "or areas",
+        )
+    coords, owner = shapely.get_coordinates(
+        table.geometry.to_numpy(), include_z=False, return_index=True
+    )
+    bad = ~np.isfinite(coords).all(axis=1)
+    if bad.any():
+        i = int(owner[np.flatnonzero(bad)[0]])
+        raise InputFileError(
+            "A road has a vertex without coordinates (NaN)",
+            file=file,
+            row=row(i),
+            column="geometry",
+            hint="repair or drop the road (e.g. in QGIS: Vector > Geometry tools > Check validity)",
+        )
+    check_extent(
+        table.to_crs("EPSG:3006").geometry.bounds.to_numpy(),
+        file=file,
+        rows=rows,
+        what="road",
+        declared=table.crs.to_string() if table.crs is not None else None,
+    )
+
+
 def roads(
     path,
     *,
@@ -137,6 +187,7 @@ def roads(
     >>> lines = gpd.GeoDataFrame({"hastighet": [50, 90]}, geometry=[
     ...     shapely.LineString([(0, 0), (1000, 0)]), shapely.LineString([(1000, 0), (1000, 3000)])],
     ...     crs=3006)
+    >>> lines = lines.set_geometry(lines.translate(500_000, 6_600_000))  # inside Sweden
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "v.gpkg"
     >>> lines.to_file(path)
     >>> g = roads(path)
@@ -166,6 +217,7 @@ def roads(
         if crs is None:
             raise CRSError("The road file has no CRS", file=file, hint="pass crs=")
         table = table.set_crs(crs)
+    _check_geometry(table, file)
     kmh = np.full(len(table), np.nan)
     if "speed" in table:
         kmh = column_numbers(table, "speed")

@@ -64,9 +64,28 @@ def _pages(source: Any) -> list[tuple[str, dict]]:
         return [page for item in source for page in _pages(item)]
     path = Path(source)
     if path.is_dir():
-        return [page for p in sorted(path.glob("*.json")) for page in _pages(p)]
+        files = sorted(path.glob("*.json"))
+        if not files:
+            raise InputFileError(
+                "The folder holds no Kolada pages (.json)",
+                file=str(path),
+                hint="save each API response as a .json file here, or run load.kolada.fetch",
+            )
+        return [page for p in files for page in _pages(p)]
+    if not path.is_file():
+        raise InputFileError(
+            "No such file or folder",
+            file=str(path),
+            hint="give a saved Kolada page (.json) or a folder of them",
+        )
     try:
         return [(str(path), json.loads(path.read_text(encoding="utf-8")))]
+    except UnicodeDecodeError as err:
+        raise InputFileError(
+            f"Not a Kolada JSON response: not UTF-8 text (byte {err.start})",
+            file=str(path),
+            hint="save the API's response as it came (UTF-8 JSON, one page per file)",
+        ) from None
     except json.JSONDecodeError as err:
         raise InputFileError(
             f"Not a Kolada JSON response: {err.msg}",

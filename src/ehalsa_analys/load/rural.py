@@ -175,6 +175,37 @@ def _points(table: pd.DataFrame, crs, *, cell_size: float) -> gpd.GeoDataFrame:
     )
 
 
+#: Where points and roads of a Swedish analysis can lie, in EPSG:3006 metres: the CRS's area of
+#: use (Sweden, pyproj) widened by 50 km for roads and services just across a border.
+SWEDEN_EXTENT_3006 = (131_896.0, 6_040_353.0, 1_136_313.0, 7_739_478.0)
+
+
+def check_extent(
+    bounds: np.ndarray, *, file, rows=None, what: str = "point", declared=None
+) -> None:
+    """Refuse geometries outside Sweden's extent in EPSG:3006; ``bounds`` is (n, 4).
+
+    Coordinates in degrees labelled as metres (15.2, 59.3), swapped x and y, or
+    another country's grid land far outside and would give distances of
+    thousands of kilometres without a word.
+    """
+    xmin, ymin, xmax, ymax = SWEDEN_EXTENT_3006
+    b = np.asarray(bounds, dtype=float).reshape(-1, 4)
+    outside = ~((b[:, 0] >= xmin) & (b[:, 2] <= xmax) & (b[:, 1] >= ymin) & (b[:, 3] <= ymax))
+    if not outside.any():
+        return
+    i = int(np.flatnonzero(outside)[0])
+    raise CRSError(
+        f"{int(outside.sum())} {what}(s) lie outside Sweden, the first at "
+        f"({b[i, 0]:.6g}, {b[i, 1]:.6g}) in EPSG:3006"
+        + (f" (the file says {declared})" if declared else ""),
+        file=file,
+        row=None if rows is None else int(np.asarray(rows)[i]),
+        hint="check the CRS: degrees (15.2, 59.3) need crs='EPSG:4326', and a file labelled "
+        "EPSG:3006 must hold metres (x about 200 000–900 000, y about 6 100 000–7 700 000)",
+    )
+
+
 #: Spellings of the ``urban`` flag (tätort or not); blank is unknown.
 _URBAN = {
     True: ("ja", "j", "true", "1", "tätort", "yes", "y", "t"),
@@ -278,6 +309,8 @@ def services(path: str | os.PathLike, *, kind: str | None = None, crs=None) -> g
     table = read_table(path, aliases=_ALIASES, resolve_codes=False)
     file = table.attrs.get("file")
     frame = _points(table, crs, cell_size=1000.0)
+    rows = frame["source_row"].to_numpy() if "source_row" in frame else None
+    check_extent(frame.geometry.bounds.to_numpy(), file=file, rows=rows, what="service")
     if kind is not None:
         raw = pd.Series(kind, index=frame.index)
     elif "kind" in frame:
@@ -289,8 +322,11 @@ def services(path: str | os.PathLike, *, kind: str | None = None, crs=None) -> g
     kinds = raw.map(lambda v: _KIND_KEYS.get(column_key(v)))
     if kinds.isna().any():
         i = int(np.flatnonzero(kinds.isna().to_numpy())[0])
+        empty = pd.isna(raw.iloc[i]) or str(raw.iloc[i]).strip() in ("", "nan", "None", "<NA>")
         raise InputFileError(
-            f"Unknown kind of service {raw.iloc[i]!r}; known: {', '.join(KINDS)}",
+            "The kind of service is empty"
+            if empty
+            else f"Unknown kind of service {raw.iloc[i]!r}; known: {', '.join(KINDS)}",
             **where(table, "kind", i),
             value=raw.iloc[i],
             hint="use one of the known kinds (Swedish spellings are accepted)",
