@@ -54,3 +54,21 @@ def test_personal_data_error_never_keeps_the_value():
     )
     assert err.value is None
     assert "1212" not in str(err) and "1212" not in repr(err)
+
+
+def test_no_error_ever_carries_a_personal_number():
+    from ehalsa_analys.errors import InputFileError, UnknownMunicipalityError
+
+    err = UnknownMunicipalityError(
+        "Not a municipality: 'Örebro 19121212-1212'",
+        file="/data/brukare_811228-9874.csv",
+        row=3,
+        column="Kommun 121212-1212",
+        value="Örebro 19121212-1212",
+        hint="not 19121212 1212",
+    )
+    text = str(err) + repr(err.args) + str(err.value) + str(err.file) + str(err.column)
+    for digits in ("1212-1212", "1212 1212", "9874"):
+        assert digits not in text
+    assert "ÅÅÅÅMMDD-XXXX" in str(err) and err.row == 3
+    assert InputFileError("x", column=7).column == 7  # non-text fields keep their type

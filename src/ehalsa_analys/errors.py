@@ -57,13 +57,19 @@ class EhalsaError(Exception):
         value: Any = None,
         hint: str | None = None,
     ) -> None:
+        # No error ever carries a personal identity number: whatever text reaches here
+        # (a cell, a header, a path) is masked once, in this one place.
+        from .privacy import mask_personal_numbers as mask
+
+        message = mask(message)
         super().__init__(message)
         self.message = message
-        self.file = None if file is None else str(file)
+        self.file = None if file is None else mask(str(file))
         self.row = row
-        self.column = column
-        self.value = value if self.show_value else None
-        self.hint = hint
+        self.column = mask(column) if isinstance(column, str) else column
+        value = value if self.show_value else None
+        self.value = mask(value) if isinstance(value, str) else value
+        self.hint = None if hint is None else mask(hint)
 
     def __str__(self) -> str:
         where = ", ".join(

@@ -746,6 +746,7 @@ def _finish(
     resolve_codes: bool,
     header_row: int | None,
     counts: list[str] = (),
+    free_text: list[str] = (),
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     names, original = _match_columns(headers, index)
     data = dict(zip(names, columns, strict=True))
@@ -760,6 +761,12 @@ def _finish(
 
     def label(name: str) -> str:
         return original.get(name) or name
+
+    # Privacy before anything else reads a cell (code resolution would quote it).
+    for name in names:
+        data[name] = _scan_text_column(
+            data[name], free=name in free_text, file=file, column=label(name), rows=rows
+        )
 
     # Municipality codes.
     derived_before: str | None = None
@@ -1100,13 +1107,14 @@ def read_table(
         required=required_list,
         numeric=numeric_list + [c for c in _as_list(counts) if c not in numeric_list],
         counts=_as_list(counts),
+        free_text=_as_list(free_text),
         auto_numeric=auto_numeric,
         resolve_codes=resolve_codes,
     )
 
     if kind in ("parquet", "geopackage"):
         table, layer = _read_columnar(path, file, kind, sheet)
-        return _scan_texts(_finish_columnar(table, layer, kind, options), free_text)
+        return _finish_columnar(table, layer, kind, options)
 
     if kind == "text":
         grid = _read_text(path, file, encoding=encoding, sep=sep, index=index)
@@ -1148,50 +1156,36 @@ def read_table(
         "encoding": grid.encoding,
         "separator": grid.separator,
     }
-    return _scan_texts(frame, free_text)
+    return frame
 
 
-def _scan_texts(frame: pd.DataFrame, free_text: str | Iterable[str]) -> pd.DataFrame:
-    """Personal numbers inside text cells: masked in free-text columns, refused elsewhere.
+def _scan_text_column(
+    values: pd.Series, *, free: bool, file: str, column: str, rows: np.ndarray
+) -> pd.Series:
+    """Personal numbers inside a text column: masked when it is free text, refused otherwise.
 
     A cell that is nothing but a number is left to the column rule of
     :mod:`ehalsa_analys.load.personal` (so a column of order numbers passes);
     a number with other text around it ("Ring 121212-1212") is found here.
     """
-    free = set(_as_list(free_text))
-    mapping = frame.attrs.get("columns", {})
-    for name in frame.columns:
-        column = frame[name]
-        if not (column.dtype == object or isinstance(column.dtype, pd.StringDtype)):
-            continue
-        text = column.astype(object).where(column.notna(), "").astype("str")
-        hits = text.str.contains(_EMBEDDED, regex=True).to_numpy(dtype=bool, copy=True)
-        if not hits.any():
-            continue
-        hits &= ~text.str.strip().str.fullmatch(LOOKS_LIKE_PERSONAL_NUMBER).to_numpy(dtype=bool)
-        found = np.array(
-            [
-                bool(find_personal_numbers(t)) if h else False
-                for t, h in zip(text, hits, strict=True)
-            ]
-        )
-        if not found.any():
-            continue
-        if name in free:
-            frame[name] = column.mask(
-                pd.Series(found, index=column.index), text.map(mask_personal_numbers)
-            )
-            continue
-        first = int(np.flatnonzero(found)[0])
-        row = int(frame["source_row"].iloc[first]) if "source_row" in frame else None
-        check_text(
-            text.iloc[first],
-            what="cell",
-            file=frame.attrs.get("file"),
-            row=row,
-            column=mapping.get(name, name),
-        )
-    return frame
+    if not (values.dtype == object or isinstance(values.dtype, pd.StringDtype)):
+        return values
+    text = values.astype(object).where(values.notna(), "").astype("str")
+    hits = text.str.contains(_EMBEDDED, regex=True).to_numpy(dtype=bool, copy=True)
+    if not hits.any():
+        return values
+    hits &= ~text.str.strip().str.fullmatch(LOOKS_LIKE_PERSONAL_NUMBER).to_numpy(dtype=bool)
+    found = np.zeros(len(text), dtype=bool)
+    found[hits] = [bool(find_personal_numbers(t)) for t in text[hits]]
+    if not found.any():
+        return values
+    if free:
+        return values.mask(pd.Series(found, index=values.index), text.map(mask_personal_numbers))
+    first = int(np.flatnonzero(found)[0])
+    check_text(
+        text.iloc[first], what="cell", file=file, row=int(np.asarray(rows)[first]), column=column
+    )
+    return values  # not reached: check_text raises for a found number
 
 
 def _check_layout_texts(grid: _Grid, layout: _Layout, file: str) -> None:
