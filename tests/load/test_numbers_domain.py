@@ -45,3 +45,22 @@ def test_markers_and_whole_numbers_pass_a_count_column():
     values, status = parse_numbers(["12 345", "x", "..", "0"], integer=True, minimum=0)
     assert values.fillna(-1).tolist() == [12345.0, -1, -1, 0.0]
     assert status.tolist() == ["", "suppressed", "missing", ""]
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "what"),
+    [
+        ("Andel brukare med digitalt trygghetslarm, %", "120", "above 100"),
+        ("Andel brukare med digitalt trygghetslarm, %", "-2", "below 0"),
+        ("Brukare med digital nattillsyn, antal", "1,234", "whole"),
+        ("Brukare med digital nattillsyn, antal", "-3", "below 0"),
+    ],
+)
+def test_survey_figures_stay_within_their_units_domain(tmp_path, header, cell, what):
+    from ehalsa_analys import load
+
+    path = tmp_path / "enkat_2023.csv"
+    path.write_text(f"År;Kommunkod;{header}\n2023;1880;40\n2023;1814;{cell}\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match=what) as err:
+        load.socialstyrelsen(path)
+    assert "row 3" in str(err.value) and "enkat_2023.csv" in str(err.value)

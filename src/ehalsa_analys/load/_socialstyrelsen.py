@@ -149,7 +149,15 @@ def _values(
                 hint="write Ja or Nej (or 1/0), or x/.. for suppressed or missing",
             )
         return number, status.where(rest, "")
-    return parse_numbers(values, file=file, column=column, rows=rows)
+    return parse_numbers(values, file=file, column=column, rows=rows, **_DOMAINS.get(unit, {}))
+
+
+#: The domain of a survey figure by its catalogue unit: shares 0–100, counts whole and >= 0.
+_DOMAINS = {
+    "%": {"minimum": 0, "maximum": 100},
+    "andel": {"minimum": 0, "maximum": 1},
+    "antal": {"integer": True, "minimum": 0},
+}
 
 
 def _year_of(texts: list[str], default: int | None) -> int | None:
