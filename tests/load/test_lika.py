@@ -380,3 +380,18 @@ def test_lika_instrument__bad_rows(tmp_path):
     with pytest.raises(InputFileError) as err:
         load.lika_instrument(weight)
     assert "row 2" in str(err.value) and "column weight" in str(err.value)
+
+
+def test_an_assessment_date_after_today_is_refused_unless_asked_for(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    path = tmp_path / "lika.csv"
+    path.write_text(
+        "Kommun;Datum;Område;Del;Indikator-id;Status\n"
+        "Laxå;2025-05-11;Övergripande;Ledning;OVG-L1;Uppnådd\n"
+        "Nora;2062-05-11;Övergripande;Ledning;OVG-L1;Uppnådd\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileError, match="'2062-05-11' lies after today") as err:
+        load.lika(path)
+    assert "row 3" in str(err.value) and "column Datum" in str(err.value)
+    assert len(load.lika(path, allow_future=True)) == 2

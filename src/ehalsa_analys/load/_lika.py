@@ -74,6 +74,7 @@ import numpy as np
 import pandas as pd
 
 from .. import reference
+from ..clock import run_date
 from ..errors import InputFileError
 from ..schemas import AREAS, DIMENSIONS, validate
 from .numbers import parse_numbers
@@ -416,7 +417,9 @@ def _labelled_cell(title_cells: list[tuple[int, list[str]]], labels: set[str]):
     return None
 
 
-def _dates(values: pd.Series, *, file: str, rows: np.ndarray, column: str) -> pd.Series:
+def _dates(
+    values: pd.Series, *, file: str, rows: np.ndarray, column: str, allow_future: bool = False
+) -> pd.Series:
     text = values.fillna("").astype(str).str.strip()
     parsed = pd.to_datetime(text.where(text != ""), format="ISO8601", errors="coerce")
     compact = parsed.isna() & text.str.fullmatch(r"\d{8}")
@@ -436,10 +439,23 @@ def _dates(values: pd.Series, *, file: str, rows: np.ndarray, column: str) -> pd
             value=text.iloc[i],
             hint="write the date as 2022-05-11 (a date cell in Excel works too)",
         )
+    late = parsed > pd.Timestamp(run_date())
+    if late.any() and not allow_future:
+        i = int(np.flatnonzero(late.to_numpy())[0])
+        raise InputFileError(
+            f"The assessment date {text.iloc[i]!r} lies after today ({run_date():%Y-%m-%d})",
+            file=file,
+            row=int(rows[i]),
+            column=column,
+            value=text.iloc[i],
+            hint="check the year; to read a planned assessment on purpose, pass allow_future=True",
+        )
     return parsed.dt.normalize().astype("datetime64[ns]")
 
 
-def _read_answers(path: Path, *, scale: _Scale, encoding: str | None) -> pd.DataFrame:
+def _read_answers(
+    path: Path, *, scale: _Scale, encoding: str | None, allow_future: bool = False
+) -> pd.DataFrame:
     table = read_table(
         path,
         required=("indicator_id", "response"),
@@ -485,6 +501,7 @@ def _read_answers(path: Path, *, scale: _Scale, encoding: str | None) -> pd.Data
             file=file,
             rows=rows,
             column=headers.get("assessed_on", "assessed_on"),
+            allow_future=allow_future,
         )
     else:
         cell = _labelled_cell(table.attrs["title_cells"], _DATE_LABELS)
@@ -496,7 +513,13 @@ def _read_answers(path: Path, *, scale: _Scale, encoding: str | None) -> pd.Data
                 hint='add a "Datum:" cell above the table, or a Datum column',
             )
         row, label, value = cell
-        date = _dates(pd.Series([value]), file=file, rows=np.array([row]), column=label)
+        date = _dates(
+            pd.Series([value]),
+            file=file,
+            rows=np.array([row]),
+            column=label,
+            allow_future=allow_future,
+        )
         out["assessed_on"] = np.repeat(date.to_numpy(), n)
 
     for column, names in (("area", _AREA_NAMES), ("dimension", _DIMENSION_NAMES)):
@@ -594,6 +617,7 @@ def lika(
     scale: str | tuple[int, int] | Mapping[str, float | None] | None = None,
     *,
     encoding: str | None = None,
+    allow_future: bool = False,
 ) -> pd.DataFrame:
     """Read LIKA self-assessment results into a ``lika_responses`` table.
 
@@ -609,6 +633,9 @@ def lika(
         How answers become scores; default LIKA's statuses (module docstring).
     encoding : str, optional
         Force the text encoding of csv files (detected otherwise).
+    allow_future : bool
+        Accept assessment dates after today's (refused by default: a typo in
+        the year would otherwise make a "latest" round of the future).
 
     Returns
     -------
@@ -652,7 +679,9 @@ def lika(
     for column, default in (("text", pd.NA), ("area", pd.NA), ("dimension", pd.NA)):
         if column not in inst:
             inst[column] = default
-    parts = [_read_answers(f, scale=scale_, encoding=encoding) for f in files]
+    parts = [
+        _read_answers(f, scale=scale_, encoding=encoding, allow_future=allow_future) for f in files
+    ]
     data = pd.concat(parts, ignore_index=True)
     data = _apply_instrument(data, inst)
     _check_duplicates(data)
