@@ -8,7 +8,7 @@ import pytest
 from shapely.geometry import Point
 
 from ehalsa_analys import demo, load, notebook
-from ehalsa_analys.errors import NoDataError, UnknownMunicipalityError
+from ehalsa_analys.errors import EhalsaError, NoDataError, UnknownMunicipalityError
 
 
 def test_setup__county_by_code_name_or_number():
@@ -108,7 +108,14 @@ def test_in_county__no_rows_names_the_county_and_the_folder(tmp_path):
     assert err.value.file == str(tmp_path / "lika")
     english = notebook.setup("avstand", county_code="18", data_dir="in", lang="en")
     with pytest.raises(NoDataError, match=r"No population cells for county 18 \(Örebro län\)"):
-        english.in_county(_table(), municipality_code=["0180"])
+        english.in_county(_table(), municipality_code=["1861"])  # in the county, no rows
+
+
+def test_in_county__a_municipality_of_another_county_is_an_error():
+    nb = notebook.setup("monitoring", county_code="18", data_dir="in")
+    with pytest.raises(EhalsaError, match=r"0180 ligger inte i Örebro län \(18\)") as err:
+        nb.in_county(_table(), municipality_code=["1880", "0180"])
+    assert not isinstance(err.value, NoDataError)  # the report must not skip it silently
 
 
 def test_in_county__keeps_a_geodataframe():

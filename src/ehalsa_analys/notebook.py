@@ -40,7 +40,7 @@ from typing import Any
 import pandas as pd
 
 from . import demo, reference
-from .errors import InputFileError, NoDataError, check_choice
+from .errors import EhalsaError, InputFileError, NoDataError, check_choice
 from .paths import demo_dir
 from .schemas import require_columns
 from .store import Outputs
@@ -250,10 +250,28 @@ class Notebook:
         ... except NoDataError as err:
         ...     print(err.message)
         Inga mätvärden för län 18 (Örebro län) med metric_id ['x']
+        >>> nb.in_county(d, municipality_code=["0180"])
+        Traceback (most recent call last):
+        ...
+        ehalsa_analys.errors.EhalsaError: 0180 ligger inte i Örebro län (18) (column ...
         """
         require_columns(data, "data", ["municipality_code", *selections])
         keep = data["municipality_code"].astype("str").str[:2] == self.county_code
         chosen = {column: list(values) for column, values in selections.items() if values}
+        elsewhere = [
+            str(code)
+            for code in chosen.get("municipality_code", [])
+            if str(code)[:2] != self.county_code
+        ]
+        if elsewhere:  # asked for by name, so an error rather than a silent empty panel
+            raise EhalsaError(
+                f"{', '.join(elsewhere)} "
+                + ("ligger inte i" if self.lang == "sv" else "is not in")
+                + f" {self.county} ({self.county_code})",
+                column="municipalities",
+                value=elsewhere,
+                hint="choose municipalities of the county, or run the notebook for their county",
+            )
         for column, values in chosen.items():
             keep &= data[column].isin(values)
         if not keep.any():
