@@ -107,3 +107,11 @@ def test_a_personal_number_in_a_text_cell_is_refused(tmp_path, name, number):
     cells[column] = f"{cells[column]} {number}"
     message = _refused(read, _write(tmp_path, [header, ";".join(cells)]), number, 2)
     assert "column" in message
+
+
+def test_a_file_named_with_a_personal_number_is_refused(tmp_path):
+    path = tmp_path / "brukare_19121212-1212.csv"
+    path.write_text("Kommun;Kvartal;Mått;Värde\nÖrebro;2024 K1;m;4\n", encoding="utf-8")
+    with pytest.raises(PersonalDataError, match="file name") as err:
+        load.monitoring(path)
+    assert "1212-1212" not in str(err.value) and str(tmp_path) in str(err.value)

@@ -1082,6 +1082,8 @@ def read_table(
     (4, 'cp1252', ';')
     """
     path = Path(path)
+    # A file named for a person ("brukare_19121212-1212.csv") would reach the manifest.
+    check_text(path.name, what="file name", file=path.parent)
     file = str(path)
     suffix = path.suffix.lower()
     kind = SUPPORTED_SUFFIXES.get(suffix)
