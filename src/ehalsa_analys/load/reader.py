@@ -1173,12 +1173,15 @@ def _scan_text_column(
     if not (values.dtype == object or isinstance(values.dtype, pd.StringDtype)):
         return values
     text = values.astype(object).where(values.notna(), "").astype("str")
-    hits = text.str.contains(_EMBEDDED, regex=True).to_numpy(dtype=bool, copy=True)
+    codes, uniques = pd.factorize(text)  # names and ids repeat: look at each text once
+    unique = pd.Series(uniques, dtype="str")
+    hits = unique.str.contains(_EMBEDDED, regex=True).to_numpy(dtype=bool, copy=True)
     if not hits.any():
         return values
-    hits &= ~text.str.strip().str.fullmatch(LOOKS_LIKE_PERSONAL_NUMBER).to_numpy(dtype=bool)
-    found = np.zeros(len(text), dtype=bool)
-    found[hits] = [bool(find_personal_numbers(t)) for t in text[hits]]
+    hits &= ~unique.str.strip().str.fullmatch(LOOKS_LIKE_PERSONAL_NUMBER).to_numpy(dtype=bool)
+    verdict = np.zeros(len(unique), dtype=bool)
+    verdict[hits] = [bool(find_personal_numbers(t)) for t in unique[hits]]
+    found = verdict[codes]
     if not found.any():
         return values
     if free:
