@@ -291,6 +291,7 @@ def test_counts_and_amounts_outside_their_domain_are_refused(
         ([], 3006, InputFileError, "holds no roads"),
     ],
 )
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")  # the NaN vertex
 def test_roads_that_are_not_a_swedish_line_network_are_refused(
     tmp_path, geometry, crs, error, match
 ):
