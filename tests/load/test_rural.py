@@ -283,7 +283,7 @@ def test_counts_and_amounts_outside_their_domain_are_refused(
         ([shapely.Point(500_000, 6_600_000)], 3006, InputFileError, "not lines, the first a Point"),
         ([shapely.LineString([(15.2, 59.3), (15.3, 59.4)])], 3006, CRSError, "outside Sweden"),
         (
-            [shapely.LineString([(500_000, 6_600_000), (np.nan, 6_600_100)])],
+            "nan",  # built in the test: shapely warns about a NaN vertex when it is made
             3006,
             InputFileError,
             "vertex without coordinates",
@@ -295,6 +295,8 @@ def test_counts_and_amounts_outside_their_domain_are_refused(
 def test_roads_that_are_not_a_swedish_line_network_are_refused(
     tmp_path, geometry, crs, error, match
 ):
+    if geometry == "nan":
+        geometry = [shapely.LineString([(500_000, 6_600_000), (np.nan, 6_600_100)])]
     path = tmp_path / "vagar.gpkg"
     gpd.GeoDataFrame({"hastighet": [50.0] * len(geometry)}, geometry=geometry, crs=crs).to_file(
         path
