@@ -121,10 +121,17 @@ def _lookup(catalogue: pd.DataFrame) -> dict[str, str]:
     return lookup
 
 
+def _keys(values: pd.Series) -> pd.Series:
+    """:func:`column_key` of every cell, computed once per distinct text."""
+    codes, uniques = pd.factorize(values.fillna("").astype("str"))
+    keys = np.array([column_key(u) for u in uniques], dtype=object)
+    return pd.Series(keys[codes] if len(uniques) else [], index=values.index, dtype=object)
+
+
 def _values(
     values: pd.Series, unit: str, *, file: str, rows: np.ndarray, column: str
 ) -> tuple[pd.Series, pd.Series]:
-    keys = values.fillna("").astype("str").map(column_key)
+    keys = _keys(values)
     not_applicable = keys.isin(_NOT_APPLICABLE)
     if not_applicable.any():
         value, status = _values(
@@ -132,7 +139,6 @@ def _values(
         )
         return value.where(~not_applicable), status.where(~not_applicable, "not_applicable")
     if unit == "ja/nej":
-        keys = values.fillna("").astype("str").map(column_key)
         yes, no = keys.isin(_YES), keys.isin(_NO)
         rest = ~(yes | no)
         number, status = parse_numbers(values.where(rest, "0"), file=file, column=column, rows=rows)

@@ -762,11 +762,20 @@ def _finish(
     def label(name: str) -> str:
         return original.get(name) or name
 
-    # Privacy before anything else reads a cell (code resolution would quote it).
-    for name in names:
-        data[name] = _scan_text_column(
-            data[name], free=name in free_text, file=file, column=label(name), rows=rows
-        )
+    # Privacy before anything else reads a cell (code resolution would quote it). One pass
+    # over the distinct texts of the whole table first: most tables hold no number at all.
+    texts = [
+        data[n]
+        for n in names
+        if data[n].dtype == object or isinstance(data[n].dtype, pd.StringDtype)
+    ]
+    if texts:
+        distinct = pd.Series(pd.unique(pd.concat(texts, ignore_index=True).dropna().astype("str")))
+        if distinct.str.contains(_EMBEDDED, regex=True).any():
+            for name in names:
+                data[name] = _scan_text_column(
+                    data[name], free=name in free_text, file=file, column=label(name), rows=rows
+                )
 
     # Municipality codes.
     derived_before: str | None = None
