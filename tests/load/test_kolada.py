@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from ehalsa_analys import load
-from ehalsa_analys.errors import InputFileError
+from ehalsa_analys.errors import InputFileError, PersonalDataError, UnknownMunicipalityError
 from ehalsa_analys.load import KoladaError
 from ehalsa_analys.load.kolada import fetch
 
@@ -80,3 +80,113 @@ def test_fetch_offline_is_a_clear_error(tmp_path):
         )
     assert waits == [1.0, 2.0]  # exponential backoff
     assert "read offline with load.kolada" in str(err.value)
+
+
+# --- The same rules as every other source (issue 14) -----------------------------------------
+
+
+def _page(tmp_path, name, items):
+    """A hand-made v3 data page: items are (municipality, period, value[, extra fields])."""
+    values = []
+    for municipality, period, value, *extra in items:
+        item = {
+            "kpi": "N01951",
+            "municipality": municipality,
+            "period": period,
+            "values": [
+                {"gender": "T", "value": value, "count": 1, "status": "", "isdeleted": False}
+            ],
+        }
+        item.update(*extra)
+        values.append(item)
+    path = tmp_path / name
+    # json.dumps writes float("inf") as Infinity, which Python's json (and so read) accepts.
+    path.write_text(json.dumps({"count": len(values), "values": values, "next_url": None}), "utf-8")
+    return path
+
+
+def test_codes_go_through_the_shared_resolution_and_aggregates_stay_apart(tmp_path):
+    path = _page(
+        tmp_path,
+        "p.json",
+        [
+            ("0000", 2024, 1),
+            ("0001", 2024, 2),
+            ("0025", 2024, 3),
+            ("G33402", 2024, 4),
+            ("180", 2024, 5),
+            ("1880", 2024, 6),
+        ],
+    )
+    obs = load.kolada.read(path)
+    areas = dict(zip(obs["municipality_code"], obs["area_type"], strict=True))
+    assert areas == {
+        "0000": "nation",
+        "0001": "county",
+        "0025": "county",
+        "G33402": "group",
+        "0180": "municipality",  # Stockholm, its leading zero restored
+        "1880": "municipality",
+    }
+
+
+@pytest.mark.parametrize("code", ["9999", "0026", "Narnia"])
+def test_an_unknown_municipality_id_names_the_file_and_the_value(tmp_path, code):
+    path = _page(tmp_path, "okand.json", [("1880", 2024, 1), (code, 2024, 2)])
+    with pytest.raises(UnknownMunicipalityError) as err:
+        load.kolada.read(path)
+    text = str(err.value)
+    assert "okand.json" in text and code in text and "Kolada item 1" in text
+    assert "Fix:" in text and err.value.column == "municipality"
+
+
+def test_an_infinite_value_is_refused_naming_the_item(tmp_path):
+    path = _page(tmp_path, "inf.json", [("1880", 2024, 1.5), ("1814", 2024, float("inf"))])
+    assert "Infinity" in path.read_text("utf-8")
+    with pytest.raises(InputFileError) as err:
+        load.kolada.read(path)
+    text = str(err.value)
+    assert "is infinite" in text and "inf.json" in text and "column value" in text
+    assert "Kolada item 1 (KPI N01951, municipality 1814, period 2024)" in text
+
+
+def test_a_negative_count_or_share_is_refused_other_units_only_finite(tmp_path):
+    path = _page(tmp_path, "neg.json", [("1880", 2024, -3)])
+    assert load.kolada.read(path)["value"].tolist() == [-3.0]  # no unit known: a change may be < 0
+    assert load.kolada.read(path, units={"N01951": "kr"})["value"].tolist() == [-3.0]
+    for unit in ("antal", "%"):
+        with pytest.raises(InputFileError) as err:
+            load.kolada.read(path, units={"N01951": unit})
+        text = str(err.value)
+        assert "is below 0" in text and "neg.json" in text and f"unit is {unit!r}" in text
+        assert "municipality 1880" in text and "Fix:" in text
+
+
+def test_a_value_that_is_not_a_number_is_refused(tmp_path):
+    path = _page(tmp_path, "text.json", [("1880", 2024, "mycket")])
+    with pytest.raises(InputFileError, match="'mycket'.*is not a number|not a number.*mycket"):
+        load.kolada.read(path)
+
+
+def test_identical_repeats_collapse_conflicting_ones_name_both_pages(tmp_path):
+    first = _page(tmp_path, "a.json", [("1880", 2024, 5), ("1814", 2024, 7)])
+    same = _page(tmp_path, "b.json", [("1880", 2024, 5)])
+    obs = load.kolada.read([first, same])
+    assert obs["municipality_code"].tolist() == ["1814", "1880"]
+    assert obs["value"].tolist() == [7.0, 5.0]
+    other = _page(tmp_path, "c.json", [("1880", 2024, 6)])
+    with pytest.raises(InputFileError) as err:
+        load.kolada.read([first, other])
+    text = str(err.value)
+    assert "given twice with different contents" in text
+    assert "a.json" in text and "c.json" in text and "1880" in text and "Fix:" in text
+    # The same municipality in another period is no repeat.
+    later = _page(tmp_path, "d.json", [("1880", 2025, 6)])
+    assert len(load.kolada.read([first, later])) == 3
+
+
+def test_texts_with_a_personal_number_are_refused(tmp_path):
+    path = _page(tmp_path, "pnr.json", [("1880", 2024, 5, {"title": "Kontakt 19121212-1212"})])
+    with pytest.raises(PersonalDataError) as err:
+        load.kolada.read(path)
+    assert "pnr.json" in str(err.value) and "1212-1212" not in str(err.value)

@@ -977,3 +977,76 @@ def test_municipality_code_and_name_that_disagree_are_refused(tmp_path):
     assert "row 3" in str(err.value) and "column Kommun" in str(err.value)
     agree = write(tmp_path, "ok.csv", ["Kommunkod;Kommun", "1880;Örebro kommun", "0180;Riket?"])
     assert read_table(agree)["municipality_code"].tolist() == ["1880", "0180"]
+
+
+# --- Formula cells (issue 14): Excel's stored value, or an error when there is none ----------
+
+
+def _formula_workbook(tmp_path: Path, other: list[list] = ()) -> Path:
+    """Sheet "Data" has a formula in B3 (openpyxl stores no value); "Annat" holds ``other``."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    for row in (["kommunkod", "värde"], ["1880", 3], ["1881", "=B2*2"]):
+        ws.append(row)
+    annat = wb.create_sheet("Annat")
+    for row in other:
+        annat.append(row)
+    path = tmp_path / "formler.xlsx"
+    wb.save(path)
+    return path
+
+
+def _edit_member(path: Path, member: str, old: bytes, new: bytes) -> None:
+    """Replace ``old`` by ``new`` in one member of the zip (as Excel's saving would)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    assert old in members[member]
+    members[member] = members[member].replace(old, new)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def test_xlsx__formula_without_stored_value_names_the_cell_and_says_to_save_in_excel(tmp_path):
+    path = _formula_workbook(tmp_path)
+    with pytest.raises(InputFileError) as err:
+        read_table(path, sheet="Data")
+    text = str(err.value)
+    assert "formler.xlsx" in text and "Sheet 'Data'" in text and "(B3)" in text
+    assert "row 3" in text and "column B" in text
+    assert "open the file in Excel and save it" in text
+    assert err.value.row == 3 and err.value.column == "B"
+
+
+def test_xlsx__formula_with_stored_value_gives_the_value(tmp_path):
+    path = _formula_workbook(tmp_path)
+    _edit_member(path, "xl/worksheets/sheet1.xml", b"<f>B2*2</f><v />", b"<f>B2*2</f><v>6</v>")
+    table = read_table(path, sheet="Data", numeric="value")
+    assert table["municipality_code"].tolist() == ["1880", "1881"]
+    assert table["value"].tolist() == [3, 6]
+
+
+def test_xlsx__formula_giving_an_empty_text_is_a_stored_value(tmp_path):
+    path = _formula_workbook(tmp_path)
+    _edit_member(
+        path,
+        "xl/worksheets/sheet1.xml",
+        b'<c r="B3"><f>B2*2</f><v />',
+        b'<c r="B3" t="str"><f>""</f><v />',
+    )
+    table = read_table(path, sheet="Data")  # no error: Excel stored "" as the formula's value
+    assert table["municipality_code"].tolist()[0] == "1880"
+
+
+def test_xlsx__only_the_sheet_being_read_is_checked_for_formulas(tmp_path):
+    path = _formula_workbook(tmp_path, other=[["kommunkod", "värde"], ["1880", "=1+1"]])
+    _edit_member(path, "xl/worksheets/sheet1.xml", b"<f>B2*2</f><v />", b"<f>B2*2</f><v>6</v>")
+    assert read_table(path, sheet="Data", numeric="value")["value"].tolist() == [3, 6]
+    with pytest.raises(InputFileError, match=r"Sheet 'Annat' has 1 formula cell\(s\)") as err:
+        read_table(path, sheet=1)
+    assert err.value.row == 2 and err.value.column == "B"

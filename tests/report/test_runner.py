@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from ehalsa_analys import cli, report
+from ehalsa_analys import cli, report, store
 from ehalsa_analys.errors import EhalsaError
 from ehalsa_analys.report import ReportError, runner
 
@@ -175,3 +178,122 @@ def test_report__public_names():
     assert [p.key for p in report.PARTS] == ["summary", "lika", "survey", "access", "monitoring"]
     assert sorted(report.RUN_ORDER) == sorted(p.key for p in report.PARTS)
     assert callable(report.write_html) and callable(report.monitor_quarter)
+
+
+# --- The figures and the report folder change together (issue 14) --------------------------
+
+_KILLED_RUN = """
+import os, sys
+from pathlib import Path
+from ehalsa_analys import report
+
+root = Path(sys.argv[2])
+county = {root / "figures" / "18", root / "reports" / "18"}
+real, calls = os.replace, [0]
+
+def replace(src, dst):
+    if Path(dst).parent in county:  # the journal and the swaps, not the files inside a build
+        calls[0] += 1
+        if calls[0] == int(sys.argv[1]):
+            os._exit(9)
+    real(src, dst)
+
+os.replace = replace
+report.run(root=root, year=2024)
+"""
+
+
+def _same_run(project: Path) -> str:
+    """The caption of the figure, after checking figures and report come from the same run."""
+    figures, reports = project / "figures" / "18" / "2024", project / "reports" / "18" / "2024"
+    manifest = json.loads((figures / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["outputs"]["report.html"] == store.file_hash(reports / "report.html")
+    caption = json.loads((figures / "lika_test.json").read_text(encoding="utf-8"))["caption"]
+    assert caption in (reports / "report.html").read_text(encoding="utf-8")
+    return caption
+
+
+def _leftovers(project: Path) -> list[str]:
+    return sorted(
+        p.name
+        for folder in (project / "figures" / "18", project / "reports" / "18")
+        for p in folder.iterdir()
+        if p.name != "2024"
+    )
+
+
+@pytest.fixture(scope="module")
+def reported(tmp_path_factory):
+    """A project whose report for 2024 was built from one input file."""
+    root = tmp_path_factory.mktemp("reported")
+    _notebook(root / "notebooks" / "01_lika_mognad.ipynb", GOOD)
+    (root / "data" / "raw" / "lika").mkdir(parents=True)
+    (root / "data" / "raw" / "lika" / "a.csv").write_text("x", encoding="utf-8")
+    report.run(root=root, year=2024)
+    return root
+
+
+@pytest.mark.parametrize("step", range(1, 7))
+def test_report__a_kill_at_any_step_leaves_figures_and_report_together(reported, tmp_path, step):
+    """Kill the run before its n-th rename beside the targets (journal, four swaps) or never.
+
+    The killed run (two input files) replaces a report built from one file. After the kill is
+    repaired, and after the next run, figures and report come from the same run.
+    """
+    project = tmp_path / "project"
+    shutil.copytree(reported, project)
+    assert _same_run(project) == "1 filer."
+    (project / "data" / "raw" / "lika" / "b.csv").write_text("y", encoding="utf-8")
+    killed = subprocess.run([sys.executable, "-c", _KILLED_RUN, str(step), str(project)])
+    assert killed.returncode == (9 if step < 6 else 0)
+    journal = project / "reports" / "18" / ".2024.swap.json"
+    assert journal.is_file() == (1 < step < 6)
+    recovered = runner._recover_swap(journal)
+    assert (recovered is not None) == (1 < step < 6)
+    # Before the journal nothing changed; from the journal on the new run is completed.
+    assert _same_run(project) == ("1 filer." if step == 1 else "2 filer.")
+    assert not any(name.endswith(".old") for name in _leftovers(project))
+    lines = []
+    report.run(root=project, year=2024, echo=lines.append)
+    assert _same_run(project) == "2 filer."
+    assert _leftovers(project) == []
+    assert not any("avbröts" in line for line in lines)  # already repaired above
+
+
+def test_report__the_next_run_completes_a_swap_and_says_so(reported, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(reported, project)
+    (project / "data" / "raw" / "lika" / "b.csv").write_text("y", encoding="utf-8")
+    killed = subprocess.run([sys.executable, "-c", _KILLED_RUN, "3", str(project)])
+    assert killed.returncode == 9
+    _notebook(project / "notebooks" / "01_lika_mognad.ipynb", 'raise ValueError("trasig")')
+    lines = []
+    with pytest.raises(ReportError):
+        report.run(root=project, year=2024, echo=lines.append)
+    assert any("avbröts mitt i bytet" in line and "samma körning" in line for line in lines)
+    assert _same_run(project) == "2 filer."  # completed before the failing notebook ran
+    assert not (project / "reports" / "18" / ".2024.swap.json").exists()
+
+
+def test_report__a_failed_rename_is_reported_truthfully(project, monkeypatch):
+    report.run(root=project, year=2024)
+    monkeypatch.setattr(runner, "_roll_forward", _second_pair_fails(runner._roll_forward))
+    with pytest.raises(ReportError) as err:
+        report.run(root=project, year=2024)
+    text = str(err.value)
+    assert "only partly moved into place" in text and "different runs" in text
+    assert ".2024.swap.json" in text and "run `ehalsa report` again" in text
+    monkeypatch.undo()
+    lines = []
+    report.run(root=project, year=2024, echo=lines.append)
+    assert any("avbröts mitt i bytet" in line for line in lines)
+    assert not list((project / "figures" / "18").glob(".*"))
+    assert not list((project / "reports" / "18").glob(".*"))
+
+
+def _second_pair_fails(real):
+    def roll_forward(pairs):
+        real(pairs[:1])
+        raise PermissionError(13, "Permission denied", str(pairs[1][1]))
+
+    return roll_forward

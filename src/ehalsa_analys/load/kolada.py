@@ -10,8 +10,14 @@ whose items are ``{"kpi", "municipality", "period", "values": [{"gender",
 koladapy). It returns the tidy ``observations`` table for one gender (T,
 total, by default), with Kolada's status kept and ``isdeleted`` rows left
 out. Kolada's aggregates are kept apart from municipalities in an
-``area_type`` column: "nation" for "0000", "county" for "00NN" (regions),
-"municipality" otherwise.
+``area_type`` column: "nation" for "0000", "county" for "0001"–"0025"
+(regions), "group" for municipality groups ("G…"), "municipality" otherwise.
+Values go through the same rules as every other source: municipality codes
+through :func:`ehalsa_analys.reference.resolve_municipality` (an unknown code
+is an error), numbers through :func:`~ehalsa_analys.load.numbers.check_domain`
+(infinite refused; negative refused for a KPI whose unit is a count or a
+share), texts scanned for personal identity numbers, and a value given twice
+with different contents is an error naming both pages.
 
 :func:`fetch` calls the live API (``/v3/data/kpi/{kpi}/municipality/{ids}/year/{years}``),
 follows ``next_url`` until it is null, retries failed requests with
@@ -44,9 +50,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import reference
 from .._atomic import write_bytes
-from ..errors import EhalsaError, InputFileError
+from ..errors import EhalsaError, InputFileError, UnknownMunicipalityError
 from ..paths import raw_dir
+from ..privacy import check_text
+from .numbers import check_domain, parse_numbers
 
 __all__ = ["KoladaError", "read", "fetch", "BASE_URL"]
 
@@ -95,15 +104,138 @@ def _pages(source: Any) -> list[tuple[str, dict]]:
         ) from None
 
 
+#: Kolada's aggregate ids: the nation and the 21 regions (ids "0001"–"0025").
+_NATION = "0000"
+_COUNTIES = {f"{n:04d}" for n in range(1, 26)}
+#: Units (of the indicator catalogue) whose values are counts or shares: never negative.
+_NON_NEGATIVE_UNITS = {"antal", "st", "stycken", "personer", "%", "procent", "andel", "‰"}
+_KEY = ["indicator_id", "municipality_code", "period"]
+
+
 def _area_type(code: str) -> str:
-    if code == "0000":
+    if code == _NATION:
         return "nation"
-    if code.startswith("00"):
+    if code in _COUNTIES:
         return "county"
+    if code.startswith("G"):
+        return "group"
     return "municipality"
 
 
-def read(source: Any, *, gender: str = "T") -> pd.DataFrame:
+def _is_aggregate(code: str) -> bool:
+    return code == _NATION or code in _COUNTIES or code.startswith("G")
+
+
+def _catalogue_units() -> dict[str, str]:
+    """Unit of each KPI the indicator catalogue maps to Kolada (``kolada_kpi``); {} without one."""
+    from ._socialstyrelsen import indicator_catalogue
+
+    try:
+        catalogue = indicator_catalogue()
+    except EhalsaError:
+        return {}
+    known = catalogue.dropna(subset=["kolada_kpi"])
+    return {
+        str(kpi).strip(): str(unit).strip()
+        for kpi, unit in zip(known["kolada_kpi"], known["unit"], strict=True)
+        if str(kpi).strip()
+    }
+
+
+def _describe(item: tuple) -> str:
+    return f"Kolada item {item[0]} (KPI {item[1]}, municipality {item[2]}, period {item[3]})"
+
+
+def _resolve_codes(raw: list[str], items: list[tuple], file: str) -> list[str]:
+    """Aggregate and group ids as they are; every other id through the shared resolution."""
+    out = []
+    for code, item in zip(raw, items, strict=True):
+        if _is_aggregate(code):
+            out.append(code)
+            continue
+        try:
+            resolved = reference.resolve_municipality(code, file=file, column="municipality")
+        except UnknownMunicipalityError as err:
+            raise UnknownMunicipalityError(
+                f"{err.message}, in {_describe(item)}",
+                file=file,
+                column="municipality",
+                value=code,
+                hint=f"{err.hint}; Kolada's aggregates are 0000 (the nation), 0001–0025 (the "
+                "regions) and G… (municipality groups)"
+                if err.hint
+                else "give Kolada's 4-digit municipality id, or 0000, 0001–0025 or a G… group",
+            ) from None
+        out.append(resolved)
+    return out
+
+
+def _check_values(
+    raw: list[Any], items: list[tuple], units: dict[str, str], file: str
+) -> np.ndarray:
+    """The values as floats, through the shared number and domain rules."""
+    cells = pd.Series(raw, dtype=object)
+    numbered = np.arange(1, len(raw) + 1)
+    try:
+        floats, _status = parse_numbers(cells, file=file, column="value", rows=numbered)
+        floats = floats.to_numpy(dtype=float)
+        minimum = np.array(
+            [
+                0.0 if units.get(item[1], "").lower() in _NON_NEGATIVE_UNITS else np.nan
+                for item in items
+            ]
+        )
+        check_domain(cells, floats, minimum=minimum, file=file, column="value", rows=numbered)
+    except InputFileError as err:
+        item = items[err.row - 1] if err.row else None
+        unit = units.get(item[1], "") if item else ""
+        raise InputFileError(
+            err.message
+            + (f" in {_describe(item)}" if item else "")
+            + (f" (the KPI's unit is {unit!r})" if unit and "below" in err.message else ""),
+            file=file,
+            column="value",
+            value=err.value,
+            hint=err.hint,
+        ) from None
+    return floats
+
+
+def _contents(row: pd.Series) -> str:
+    def show(x: Any) -> str:
+        return "missing" if x is None or pd.isna(x) else f"{float(x):g}"
+
+    status = f", status {row['kolada_status']!r}" if row["kolada_status"] else ""
+    return f"value {show(row['value'])} (count {show(row['count'])}{status})"
+
+
+def _collapse_duplicates(out: pd.DataFrame) -> pd.DataFrame:
+    """Identical repeats of a value collapse; repeats that differ are an error naming both pages."""
+    repeated = out.duplicated(_KEY, keep=False)
+    if not repeated.any():
+        return out
+    compared = ["value", "kolada_status", "count"]
+    for _key, group in out[repeated].groupby(_KEY, sort=False):
+        first = group.iloc[0]
+        for _, other in group.iloc[1:].iterrows():
+            same = all(
+                (pd.isna(first[c]) and pd.isna(other[c])) or first[c] == other[c] for c in compared
+            )
+            if not same:
+                raise InputFileError(
+                    f"KPI {first['indicator_id']}, municipality {first['municipality_code']}, "
+                    f"period {first['period']} is given twice with different contents: "
+                    f"{_contents(first)} in {first['file']}, {_contents(other)} in "
+                    f"{other['file']}",
+                    file=str(other["file"]),
+                    column="value",
+                    hint="the pages come from different downloads: keep only the latest "
+                    "download's pages (run load.kolada.fetch again into an empty folder)",
+                )
+    return out.drop_duplicates(_KEY, keep="first")
+
+
+def read(source: Any, *, gender: str = "T", units: dict[str, str] | None = None) -> pd.DataFrame:
     """Read saved Kolada v3 data responses into observations.
 
     Parameters
@@ -112,6 +244,10 @@ def read(source: Any, *, gender: str = "T") -> pd.DataFrame:
         One or several saved pages (a paged response saved page by page).
     gender : {"T", "K", "M"}, default "T"
         Total, women or men.
+    units : dict, optional
+        Unit of each KPI id ("antal", "%", ...): a KPI whose unit is a count or a share may not
+        be negative. Default: the units of the indicator catalogue's ``kolada_kpi`` column; a KPI
+        without a unit is only checked to be finite.
 
     Returns
     -------
@@ -119,6 +255,17 @@ def read(source: Any, *, gender: str = "T") -> pd.DataFrame:
         municipality_code, period, source ("kolada"), indicator_id (the KPI
         id), value, unit (""), status ("" or "missing"; Kolada's own status
         text in ``kolada_status``), count, area_type, file.
+
+    Raises
+    ------
+    InputFileError
+        A page that is not a v3 data response; a value that is not a number, is infinite, or is
+        negative for a count or a share; one KPI, municipality and period given twice with
+        different contents (naming both pages).
+    UnknownMunicipalityError
+        A municipality id that is neither a municipality nor one of Kolada's aggregates.
+    PersonalDataError
+        A text of a page (KPI id, title, status) holds a personal identity number.
 
     Example
     -------
@@ -130,15 +277,24 @@ def read(source: Any, *, gender: str = "T") -> pd.DataFrame:
         raise ValueError(
             f"The value for `gender` must be one of ['T', 'K', 'M'], but {gender!r} was passed."
         )
+    if units is None:
+        units = _catalogue_units()
     rows = []
     for file, page in _pages(source):
-        if not isinstance(page, dict) or "values" not in page:
+        if not isinstance(page, dict) or not isinstance(page.get("values"), list):
             raise InputFileError(
                 "Not a Kolada data response (no 'values' list at the top level)",
                 file=file,
                 hint="save the response of /v3/data/... as it came",
             )
+        items, codes, values, kept = [], [], [], []
         for i, item in enumerate(page["values"]):
+            if not isinstance(item, dict):
+                raise InputFileError(
+                    f"Kolada item {i} is not an object",
+                    file=file,
+                    hint="this does not look like a v3 data response",
+                )
             for field in ("kpi", "municipality", "period", "values"):
                 if field not in item:
                     raise InputFileError(
@@ -147,20 +303,34 @@ def read(source: Any, *, gender: str = "T") -> pd.DataFrame:
                         column=field,
                         hint="this does not look like a v3 data response",
                     )
+            for field in ("kpi", "municipality", "title"):
+                if isinstance(item.get(field), str):
+                    check_text(item[field], what=f"Kolada {field}", file=file, column=field)
+            try:
+                period = int(item["period"])
+            except (TypeError, ValueError):
+                raise InputFileError(
+                    f"Kolada item {i} has the period {item['period']!r}, not a year",
+                    file=file,
+                    column="period",
+                    value=item["period"],
+                    hint="this does not look like a v3 data response",
+                ) from None
+            code = str(item["municipality"]).strip()
+            code = code.zfill(4) if code.isdigit() else code
             for v in item["values"]:
+                if isinstance(v.get("status"), str):
+                    check_text(v["status"], what="Kolada status", file=file, column="status")
                 if v.get("gender", "T") != gender or v.get("isdeleted"):
                     continue
-                rows.append(
-                    (
-                        str(item["municipality"]).zfill(4),
-                        int(item["period"]),
-                        str(item["kpi"]),
-                        np.nan if v.get("value") is None else float(v["value"]),
-                        v.get("status") or "",
-                        v.get("count"),
-                        file,
-                    )
-                )
+                items.append((i, str(item["kpi"]), code, period))
+                codes.append(code)
+                values.append(v.get("value"))
+                kept.append((v.get("status") or "", v.get("count")))
+        resolved = _resolve_codes(codes, items, file)
+        floats = _check_values(values, items, units, file)
+        for item, code, value, (status, count) in zip(items, resolved, floats, kept, strict=True):
+            rows.append((code, item[3], item[1], float(value), status, count, file))
     out = pd.DataFrame(
         rows,
         columns=[
@@ -177,7 +347,7 @@ def read(source: Any, *, gender: str = "T") -> pd.DataFrame:
     out["unit"] = ""
     out["status"] = np.where(out["value"].isna(), "missing", "")
     out["area_type"] = out["municipality_code"].map(_area_type)
-    out = out.drop_duplicates(["municipality_code", "period", "indicator_id"], keep="last")
+    out = _collapse_duplicates(out)
     columns = [
         "municipality_code",
         "period",

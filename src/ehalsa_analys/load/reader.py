@@ -385,6 +385,97 @@ def _cell_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PACKAGE_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+#: Any formula element in a sheet's XML, with or without a namespace prefix.
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+#: Cell types whose empty <v> is a stored value (an empty text); for numbers it is none.
+_TEXT_TYPES = {"str", "inlineStr", "s"}
+
+
+def _sheet_xml(archive: Any, name: str) -> str | None:
+    """The path inside an xlsx archive of the sheet called ``name``, or None."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        workbook = ET.fromstring(archive.read("xl/workbook.xml"))
+        rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ET.ParseError):
+        return None
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(_PACKAGE_RELS)}
+    for element in workbook.iter(f"{_MAIN_NS}sheet"):
+        if element.get("name") == name:
+            target = targets.get(element.get(f"{_REL_NS}id"), "")
+            if not target:
+                return None
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
+
+
+def _formulas_without_values(path: Path, name: str) -> list[str]:
+    """References ("B7") of formula cells in sheet ``name`` of an xlsx that store no value.
+
+    Excel stores each formula's computed value beside it; files written by programs (openpyxl,
+    some exports) store only the formula, and the value is then missing for every reader. Only the
+    sheet being read is scanned, and only when its XML holds a formula at all.
+    """
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            member = _sheet_xml(archive, name)
+            if member is None:
+                return []
+            data = archive.read(member)
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return []  # not an xlsx package (xls, ods): calamine has read it
+    if not _FORMULA_TAG.search(data):
+        return []
+    missing: list[str] = []
+    try:
+        for _event, cell in ET.iterparse(io.BytesIO(data)):
+            if cell.tag.rsplit("}", 1)[-1] != "c":
+                continue
+            children = {child.tag.rsplit("}", 1)[-1]: child for child in cell}
+            if "f" in children:
+                value = children.get("v")
+                stored = value is not None and (
+                    bool(value.text) or cell.get("t", "n") in _TEXT_TYPES
+                )
+                if not stored and "is" not in children:
+                    missing.append(cell.get("r", "?"))
+            cell.clear()
+    except ET.ParseError:
+        return missing
+    return missing
+
+
+def _split_reference(reference: str) -> tuple[str, int | None]:
+    match = re.fullmatch(r"([A-Z]+)(\d+)", reference)
+    return (match.group(1), int(match.group(2))) if match else (reference, None)
+
+
+def _refuse_formulas_without_values(path: Path, file: str, name: str) -> None:
+    missing = _formulas_without_values(path, name)
+    if not missing:
+        return
+    column, row = _split_reference(missing[0])
+    shown = ", ".join(missing[:10]) + (
+        f" … and {len(missing) - 10} more" if len(missing) > 10 else ""
+    )
+    raise InputFileError(
+        f"Sheet {name!r} has {len(missing)} formula cell(s) without a stored value ({shown}): "
+        "their values would be read as empty",
+        file=file,
+        row=row,
+        column=column,
+        hint="open the file in Excel and save it (Excel stores each formula's computed value), "
+        "or replace the formulas by their values",
+    )
+
+
 def _read_spreadsheet(path: Path, file: str, *, sheet: str | int) -> _Grid:
     from python_calamine import CalamineError, CalamineWorkbook
 
@@ -417,6 +508,7 @@ def _read_spreadsheet(path: Path, file: str, *, sheet: str | int) -> _Grid:
             value=sheet,
             hint="pass sheet= one of " + ", ".join(repr(n) for n in names) + " or an index from 0",
         ) from None
+    _refuse_formulas_without_values(path, file, name)
     raw = worksheet.to_python(skip_empty_area=False)
     rows = [[_cell_text(v) for v in row] for row in raw]
     merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (worksheet.merged_cell_ranges or [])]
@@ -1047,11 +1139,14 @@ def read_table(
     Notes
     -----
     **Reading.** Spreadsheets (python-calamine) give their stored values: a number cell formatted
-    "45 %" holds 0.45, the text "45 %" reads as 45. A text file is UTF-8 with BOM, UTF-16 with BOM
-    (Excel's "Unicode text"), else UTF-8, else Windows-1252; anything else is an error naming the
-    byte offset. Its separator is the one of ``;``, tab and ``,`` whose split of the first 200 lines
-    finds the most known column names, then the most consistent table (lines × fields), then in that
-    order; quoted fields work. Cells are read as text first, so codes keep their leading zeros.
+    "45 %" holds 0.45, the text "45 %" reads as 45. A formula cell gives the value Excel stored
+    with it; an xlsx whose sheet has formula cells without a stored value (written by a program,
+    never saved in Excel) is an error naming the cells. A text file is UTF-8 with BOM, UTF-16 with
+    BOM (Excel's "Unicode text"), else UTF-8, else Windows-1252; anything else is an error naming
+    the byte offset. Its separator is the one of ``;``, tab and ``,`` whose split of the first 200
+    lines finds the most known column names, then the most consistent table (lines × fields), then
+    in that order; quoted fields work. Cells are read as text first, so codes keep their leading
+    zeros.
 
     **Header.** Among the first 100 rows, the first that matches the most distinct canonical names
     (each cell keyed by :func:`column_key`), else the first with the most non-empty cells; rows

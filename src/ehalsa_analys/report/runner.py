@@ -7,6 +7,7 @@ Example
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import demo, reference, store
+from .._atomic import write_bytes
 from ..errors import EhalsaError, UnknownMunicipalityError
 from ..paths import demo_dir, figures_dir, project_root, raw_dir, reports_dir
 from .parts import PARTS, RUN_ORDER
@@ -69,6 +71,85 @@ def _swap(built: Path, final: Path) -> None:
     os.replace(built, final)
     if old.exists():
         shutil.rmtree(old)
+
+
+def _journal_path(final_reports: Path) -> Path:
+    """The swap journal of one report: ``reports/<county>/.<period>.swap.json``."""
+    return final_reports.with_name(f".{final_reports.name}.swap.json")
+
+
+def _old(final: Path) -> Path:
+    return final.with_name(f".{final.name}.old")
+
+
+def _roll_forward(pairs: list[tuple[Path, Path]]) -> None:
+    """Move every built folder still waiting into place; a pair already swapped is left alone.
+
+    For each pair the states a kill can leave are: built and the previous final (nothing done),
+    built and ``.old`` without final (the previous one moved aside), final and ``.old`` without
+    built (swapped). Each step below takes one of them to the next, so this can itself be
+    interrupted and run again.
+    """
+    for built, final in pairs:
+        if not built.exists():
+            continue  # this pair is already in place
+        final.parent.mkdir(parents=True, exist_ok=True)
+        old = _old(final)
+        if final.exists():
+            if old.exists():
+                shutil.rmtree(old)  # an old folder left by an earlier, finished run
+            os.replace(final, old)
+        os.replace(built, final)
+
+
+def _drop_old(pairs: list[tuple[Path, Path]]) -> None:
+    for _built, final in pairs:
+        old = _old(final)
+        if old.exists():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _swap_together(pairs: list[tuple[Path, Path]], journal: Path) -> None:
+    """Swap every built folder in as one change: journal first, renames, journal removed.
+
+    The journal (written atomically) is the commit: a run killed before it leaves the previous
+    folders in place (the ``.building`` folders are rebuilt by the next run); a run killed after
+    it is completed by :func:`_recover_swap` at the start of the next run, so figures and report
+    always come from the same run.
+    """
+    record = {"pairs": [[str(built), str(final)] for built, final in pairs]}
+    write_bytes(journal, json.dumps(record, ensure_ascii=False).encode("utf-8"))
+    _roll_forward(pairs)
+    journal.unlink()
+    _drop_old(pairs)
+
+
+def _recover_swap(journal: Path) -> str | None:
+    """Complete a swap a killed run left half done; return what was done, for the output.
+
+    With a journal the swap was committed: it is rolled forward. Without one, ``.old`` folders
+    beside the targets are leftovers of a finished swap and are removed; ``.building`` folders are
+    replaced when the report is built again.
+    """
+    for stray in journal.parent.glob(f".{journal.stem}.*.tmp*"):
+        stray.unlink(missing_ok=True)  # a journal whose writing was interrupted: not committed
+    if not journal.is_file():
+        return None
+    try:
+        record = json.loads(journal.read_text(encoding="utf-8"))
+        pairs = [(Path(built), Path(final)) for built, final in record["pairs"]]
+    except (ValueError, KeyError, TypeError) as err:
+        raise ReportError(
+            f"The swap journal of the previous report run cannot be read ({err})",
+            file=str(journal),
+            hint="check that the figures folder and the report folder beside it come from the "
+            "same run (manifest.json lists the hash of report.html), then delete the journal "
+            "and run `ehalsa report` again",
+        ) from None
+    _roll_forward(pairs)
+    journal.unlink()
+    _drop_old(pairs)
+    return ", ".join(str(final) for _built, final in pairs)
 
 
 class _NoData(Exception):
@@ -165,7 +246,11 @@ def run(
     :class:`~ehalsa_analys.errors.NoDataError` (no rows for the county) is left out with one line in
     the output and in the report; the summary runs when at least one part ran. Everything is built
     in temporary folders beside the targets (``.<period>.building``) and swapped in with renames
-    only when every notebook succeeded. Figures, tables, report.html and the manifest are
+    only when every notebook succeeded. The two swaps are one change: a journal
+    (``reports/<county>/.<period>.swap.json``) is written before the first rename and removed after
+    the last, and a run killed in between is completed at the start of the next run, so the
+    figures folder and the report folder always come from the same run (the manifest holds the
+    hash of report.html). Figures, tables, report.html and the manifest are
     byte-identical for the same inputs; the executed notebooks carry papermill's timings and are not
     hashed.
 
@@ -195,6 +280,13 @@ def run(
     data_dir = Path(data_dir)
     final_figures = (Path(out_dir) if out_dir else figures_dir(root)) / county_code / period
     final_reports = reports_dir(root) / county_code / period
+    journal = _journal_path(final_reports)
+    recovered = _recover_swap(journal)
+    if recovered:
+        echo(
+            "Förra körningen avbröts mitt i bytet av mappar: slutförde det, så att figurer och "
+            f"rapport i {recovered} kommer från samma körning"
+        )
     build_figures = _fresh(final_figures.with_name(f".{period}.building"))
     build_reports = _fresh(final_reports.with_name(f".{period}.building"))
     notebooks = _notebooks_dir(root)
@@ -276,8 +368,25 @@ def run(
         for p in outputs
     }
     store.write_manifest(entry, build_figures / "manifest.json")
-    _swap(build_figures, final_figures)
-    _swap(build_reports, final_reports)
+    pairs = [(build_figures, final_figures), (build_reports, final_reports)]
+    try:
+        _swap_together(pairs, journal)
+    except OSError as err:
+        if not journal.is_file():
+            raise ReportError(
+                f"The new report could not be moved into place ({err}); the previous figures "
+                "and report are left in place, unchanged",
+                file=str(final_reports),
+                hint="check that the figures and reports folders are writable and not open in "
+                "another program, then run again",
+            ) from None
+        raise ReportError(
+            f"The new report was only partly moved into place ({err}): figures and report may "
+            "now come from different runs until the change is completed",
+            file=str(journal),
+            hint="check that the figures and reports folders are writable and not open in "
+            "another program, then run `ehalsa report` again: it completes the change first",
+        ) from None
     echo(f"Klart på {time.perf_counter() - start:.1f} s.")
     echo(f"  figurer och tabeller: {final_figures}")
     echo(f"  rapport:              {final_reports / 'report.html'}")
