@@ -297,3 +297,17 @@ def _second_pair_fails(real):
         raise PermissionError(13, "Permission denied", str(pairs[1][1]))
 
     return roll_forward
+
+
+@pytest.mark.parametrize(
+    ("options", "match"),
+    [
+        ({"quarter": "../../etc"}, "is not a quarter"),
+        ({"quarter": "2026Q5"}, "is not a quarter"),
+        ({"year": 19}, "is not a year"),
+    ],
+)
+def test_report__period_is_checked_before_anything_is_written(project, options, match):
+    with pytest.raises(EhalsaError, match=match):
+        report.run(root=project, **options)
+    assert not (project / "figures").exists() and not (project / "reports").exists()

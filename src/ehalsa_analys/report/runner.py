@@ -18,6 +18,7 @@ from .. import demo, reference, store
 from .._atomic import write_bytes
 from ..errors import EhalsaError, UnknownMunicipalityError
 from ..paths import demo_dir, figures_dir, project_root, raw_dir, reports_dir
+from ..safe import slug
 from .parts import PARTS, RUN_ORDER
 from .render import write_html
 
@@ -268,7 +269,15 @@ def run(
             hint="give a county code such as 18 (Örebro län) or the county's name",
         ) from err
     county = reference.counties().set_index("county_code").loc[county_code, "county"]
-    period = str(quarter) if quarter else str(year) if year else "latest"
+    if quarter:  # every documented spelling, checked before anything is written
+        from ..load import parse_quarter
+
+        quarter = str(parse_quarter([quarter], column="--quarter").iloc[0])
+    if year is not None and not (isinstance(year, int) and 2000 <= year <= 2100):
+        raise EhalsaError(
+            f"{year!r} is not a year", column="--year", value=year, hint="give a year, e.g. 2024"
+        )
+    period = slug(quarter if quarter else str(year) if year else "latest")
     synthetic = data_dir is None and not demo.has_user_data(root)
     if data_dir is None and synthetic:
         written = demo.ensure_demo(root, seed=seed)
