@@ -35,7 +35,8 @@ synthetic = None  # True när data_dir är demodata, utan värde gäller det nä
 # serier på samma sida om mittlinjen (Anhøjs regler) är **signaler** om en verklig
 # förändring – blå när förändringen går åt rätt håll, orange när den går åt fel håll. Det
 # grå fältet är baslinjen, den prickade gröna linjen målet och de numrerade trianglarna
-# händelser ur kommunernas logg (events.csv). Små antal (under 5) visas inte i tabellerna.
+# händelser ur kommunernas logg (events.csv). Små antal (1–4) visas varken i tabellerna eller
+# i styrdiagrammen, där en serie med dolda punkter också saknar mittlinje och gränser.
 
 # %%
 import matplotlib.pyplot as plt
