@@ -62,12 +62,14 @@ def _catalogue(metrics: list[str]) -> pd.DataFrame:
         {
             "metric_id": metrics,
             "title_sv": [f"Mått {i + 1} ({k})" for i, k in enumerate(kinds)],
-            "unit": ["%" if k == "proportion" else "antal" if k == "count" else "minuter"
-                     for k in kinds],
+            "unit": [
+                "%" if k == "proportion" else "antal" if k == "count" else "minuter" for k in kinds
+            ],
             "kind": kinds,
             "higher_is_better": ["true" if i % 2 else "false" for i in range(len(metrics))],
-            "target": [10.0 if k == "proportion" and i % 4 == 0 else np.nan
-                       for i, k in enumerate(kinds)],
+            "target": [
+                10.0 if k == "proportion" and i % 4 == 0 else np.nan for i, k in enumerate(kinds)
+            ],
             "baseline_end": "2020Q4",
         }
     )
@@ -86,8 +88,11 @@ def _table(metrics: list[str], kinds: list[str]) -> pd.DataFrame:
     counts = rng.poisson(np.tile(np.repeat(rng.uniform(0.5, 60, m), q), c) * size).astype(float)
     measure = np.round(rng.normal(25, 3, n), 1)
     proportion = kind == "proportion"
-    value = np.where(proportion, np.round(100 * numerator / denominator, 3),
-                     np.where(kind == "count", counts, measure))
+    value = np.where(
+        proportion,
+        np.round(100 * numerator / denominator, 3),
+        np.where(kind == "count", counts, measure),
+    )
     return pd.DataFrame(
         {
             "Kommun": np.repeat(codes, m * q),

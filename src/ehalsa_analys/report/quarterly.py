@@ -7,6 +7,7 @@ Example
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,8 @@ __all__ = ["monitor_quarter", "MAX_PANELS"]
 #: Without ``--county``, data of several counties get figures only when they hold at most this
 #: many municipalities: a panel per municipality of 290 is unreadable and takes a minute a figure.
 MAX_PANELS = 30
+#: From this many figures on they are drawn in parallel processes (Linux).
+MIN_PARALLEL = 8
 
 
 def _peak_memory_mb() -> float | None:
@@ -34,13 +37,15 @@ def _peak_memory_mb() -> float | None:
     return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes on macOS, else KiB
 
 
-def _progress(items, *, enabled: bool, desc: str, unit: str):
+def _progress(items, *, enabled: bool, desc: str, unit: str, total: int | None = None):
     """``items`` with a tqdm bar on stderr when ``enabled`` (the bar never touches the outputs)."""
     if not enabled:
         return items
     from tqdm import tqdm
 
-    return tqdm(items, desc=desc, unit=unit, file=sys.stderr, leave=False, dynamic_ncols=True)
+    return tqdm(
+        items, desc=desc, unit=unit, total=total, file=sys.stderr, leave=False, dynamic_ncols=True
+    )
 
 
 def _county(value: str) -> str:
@@ -207,10 +212,42 @@ def monitor_quarter(
     return {"figures": out, "history": result.path, "manifest": manifest}
 
 
-def _figures(charts, data, catalogue, out: Path, *, period, lang: str, source: str, progress: bool):
-    """One figure per metric of ``charts`` up to ``period`` (small counts hidden), each saved and
-    closed before the next is drawn."""
+def _draw(job) -> list[Path]:
+    """Draw, save and close one metric's figure (in this process or a worker)."""
     import matplotlib.pyplot as plt
+
+    from .. import notebook
+
+    metric, charts, title, path, lang, source = job
+    with plots.house_style(context="paper"):
+        fig = notebook.spc_figure(charts, metric_id=metric, title=title, lang=lang, source=source)
+        try:
+            return plots.save(fig, path)
+        finally:
+            plt.close(fig)
+
+
+def _workers(jobs: int) -> int:
+    """Processes to draw in: the cores there are, up to 4, when forking is cheap (Linux)."""
+    import multiprocessing
+
+    if jobs < MIN_PARALLEL or sys.platform != "linux":
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(4, cores or 1))
+
+
+def _figures(charts, data, catalogue, out: Path, *, period, lang: str, source: str, progress: bool):
+    """One figure per metric of ``charts`` up to ``period`` (small counts hidden).
+
+    Each figure is drawn, saved and closed before the next; with many figures they are drawn
+    in parallel processes (each file is written whole by one process, so the bytes do not
+    depend on how many there are).
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     from .. import monitoring, notebook
 
@@ -218,17 +255,16 @@ def _figures(charts, data, catalogue, out: Path, *, period, lang: str, source: s
     shown = monitoring.hide_small_counts(charts, data=data, catalogue=catalogue)
     shown = shown[shown["x"] <= period]
     titles = dict(notebook.titles(catalogue, key="metric_id", lang=lang))
-    written: list[Path] = []
-    groups = dict(list(shown.groupby("metric_id", sort=True)))
-    with plots.house_style(context="paper"):
-        for metric in _progress(sorted(groups), enabled=progress, desc="Figurer", unit="figur"):
-            fig = notebook.spc_figure(
-                groups[metric],
-                metric_id=metric,
-                title=titles.get(metric, metric),
-                lang=lang,
-                source=source,
-            )
-            written += plots.save(fig, out / slug(f"monitor_{metric}"))
-            plt.close(fig)
-    return written
+    jobs = [
+        (metric, group, titles.get(metric, metric), out / slug(f"monitor_{metric}"), lang, source)
+        for metric, group in shown.groupby("metric_id", sort=True)
+    ]
+    bar = {"enabled": progress, "desc": "Figurer", "unit": "figur"}
+    workers = _workers(len(jobs))
+    if workers == 1:
+        done = [_draw(job) for job in _progress(jobs, **bar, total=len(jobs))]
+    else:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            done = list(_progress(pool.map(_draw, jobs), **bar, total=len(jobs)))
+    return [path for paths in done for path in paths]
