@@ -183,3 +183,5 @@ def test_figures_show_the_county_asked_and_several_counties_need_one(tmp_path, m
     count = len(drawn)
     quarterly.monitor_quarter(data, root=tmp_path / "c", echo=lines.append)
     assert len(drawn) == count and any("ange --county" in line for line in lines)
+    quarterly.monitor_quarter(data, root=tmp_path / "d", county_code="01", echo=lines.append)
+    assert len(drawn) == count and "Inga figurer: data saknas för kommunerna i län 01." in lines

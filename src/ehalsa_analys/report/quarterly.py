@@ -168,9 +168,14 @@ def monitor_quarter(
             f"Inga figurer: data från {len(counties)} län ({codes.nunique()} kommuner); "
             "ange --county för att rita ett läns kommuner."
         )
+    ours = charts
+    if drawn is not False and drawn is not None:
+        ours = charts[(charts["municipality_code"].str[:2] == county).to_numpy()]
+        if ours.empty:
+            drawn = False
+            echo(f"Inga figurer: data saknas för kommunerna i län {county}.")
     if drawn is not False:
         part = history if drawn is None else history[drawn]
-        ours = charts if drawn is None else charts[charts["municipality_code"].str[:2] == county]
         written += _figures(
             ours,
             part,
