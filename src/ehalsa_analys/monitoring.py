@@ -1122,36 +1122,46 @@ def quarter_summary(charts: pd.DataFrame, *, quarter: Any = None) -> pd.DataFram
         charts["higher_is_better"], charts["y"] > charts["cl"], charts["y"] < charts["cl"]
     )
     direction = np.where(signal_at, np.where(better, "improvement", "deterioration"), "")
+    keys = ["municipality_code", "metric_id"]
     frame = charts.assign(_signal=direction)
-    rows = []
-    for (code, metric), group in frame.groupby(["municipality_code", "metric_id"], sort=True):
-        now = group[group["x"] == quarter]
-        if now.empty:
-            continue
-        before = group[group["x"] == quarter - 1]
-        point = now.iloc[0]
-        previous = before["_signal"].iloc[0] if len(before) else ""
-        target = point.get("target", np.nan)
-        hib = bool(point.get("higher_is_better", True))
-        met = (
-            bool(point["y"] >= target if hib else point["y"] <= target)
-            if pd.notna(target)
-            else None
-        )
-        rows.append(
-            {
-                "municipality_code": code,
-                "metric_id": metric,
-                "quarter": quarter,
-                "value": point["y"],
-                "target": target,
-                "target_met": met,
-                "signal": point["_signal"],
-                "new_signal": bool(point["_signal"] and point["_signal"] != previous),
-                "against_direction": bool(point["_signal"] == "deterioration"),
-            }
-        )
-    return pd.DataFrame(rows)
+    # The first row of each series in the quarter (and in the quarter before), one pass each.
+    now = frame[(frame["x"] == quarter).to_numpy()].drop_duplicates(keys)
+    if now.empty:
+        return pd.DataFrame([])
+    now = now.sort_values(keys, kind="stable")
+    before = frame[(frame["x"] == quarter - 1).to_numpy()].drop_duplicates(keys)
+    previous = (
+        now[keys]
+        .merge(before[[*keys, "_signal"]], on=keys, how="left")["_signal"]
+        .fillna("")
+        .to_numpy(dtype=object)
+    )
+    y = now["y"].to_numpy()
+    target = now["target"].to_numpy() if "target" in now else np.full(len(now), np.nan)
+    hib = (
+        np.array([bool(v) for v in now["higher_is_better"]], dtype=bool)
+        if "higher_is_better" in now
+        else np.ones(len(now), dtype=bool)
+    )
+    has_target = pd.notna(target)
+    with np.errstate(invalid="ignore"):
+        reached = np.where(hib, y >= target, y <= target)
+    signal = now["_signal"].to_numpy(dtype=object)
+    return pd.DataFrame(
+        {
+            "municipality_code": now["municipality_code"].tolist(),
+            "metric_id": now["metric_id"].tolist(),
+            "quarter": [quarter] * len(now),
+            "value": y.tolist(),
+            "target": target.tolist(),
+            "target_met": [
+                bool(r) if t else None for r, t in zip(reached, has_target, strict=True)
+            ],
+            "signal": signal.tolist(),
+            "new_signal": [bool(s and s != p) for s, p in zip(signal, previous, strict=True)],
+            "against_direction": [bool(s == "deterioration") for s in signal],
+        }
+    )
 
 
 def summary_lines(

@@ -130,3 +130,58 @@ def test_the_history_itself_refuses_a_future_quarter(tmp_path, monkeypatch):
     with pytest.raises(EhalsaError, match="after the current quarter 2026Q1"):
         hist.append_history(rows, directory=tmp_path)
     assert hist.read_history(tmp_path).empty
+
+
+def test_progress_bars_and_peak_memory_change_no_output(tmp_path, capsys, monkeypatch):
+    from ehalsa_analys.report import quarterly
+
+    demo_monitoring.write(tmp_path / "in", seed=20261123)
+    folder = tmp_path / "in" / "monitoring"
+    outputs = {}
+    for progress in (True, False):
+        root = tmp_path / f"progress_{progress}"
+        lines: list[str] = []
+        # with the bars, the figures are drawn in worker processes (Linux), without in this one
+        monkeypatch.setattr(quarterly, "MIN_PARALLEL", 1 if progress else 1000)
+        result = quarterly.monitor_quarter(folder, root=root, echo=lines.append, progress=progress)
+        err = capsys.readouterr().err
+        assert ("Figurer" in err and "figur" in err) is progress, err  # the bar, on stderr only
+        assert lines[0].startswith("Historik") and "Kvartal 2026 K3." in lines
+        assert lines[-1].startswith("Största minnesanvändning: ") and lines[-1].endswith(" MB.")
+        assert not any("Figurer:" in line and "%" in line for line in lines)  # no bar in echo
+        outputs[progress] = {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*"))
+            if p.is_file() and "figures" in p.relative_to(root).parts
+        }
+        assert result["figures"] == root / "figures" / "18" / "2026Q3"
+    assert outputs[True].keys() == outputs[False].keys()
+    assert len(outputs[True]) > 8
+    assert outputs[True] == outputs[False]  # byte-identical with and without bars and workers
+
+
+def test_figures_show_the_county_asked_and_several_counties_need_one(tmp_path, monkeypatch):
+    from ehalsa_analys.report import quarterly
+
+    rows = [
+        f"{kommun};2025 K{q};nattillsyn_brukare;{10 + q}"
+        for kommun in ("Örebro", "Kumla", "Uppsala")
+        for q in (1, 2, 3, 4)
+    ]
+    data = tmp_path / "in.csv"
+    data.write_text("Kommun;Kvartal;Mått;Värde\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    drawn = []
+    monkeypatch.setattr(quarterly, "_figures", lambda charts, *a, **k: drawn.append(charts) or [])
+    lines: list[str] = []
+    quarterly.monitor_quarter(data, root=tmp_path / "a", county_code="18", echo=lines.append)
+    assert sorted(drawn[-1]["municipality_code"].unique()) == ["1880", "1881"]
+    table = tmp_path / "a" / "figures" / "18" / "2025Q4" / "monitor_kvartal.csv"
+    assert "0380" in table.read_text(encoding="utf-8-sig")  # the table keeps every municipality
+    quarterly.monitor_quarter(data, root=tmp_path / "b", echo=lines.append)
+    assert sorted(drawn[-1]["municipality_code"].unique()) == ["0380", "1880", "1881"]
+    monkeypatch.setattr(quarterly, "MAX_PANELS", 2)
+    count = len(drawn)
+    quarterly.monitor_quarter(data, root=tmp_path / "c", echo=lines.append)
+    assert len(drawn) == count and any("ange --county" in line for line in lines)
+    quarterly.monitor_quarter(data, root=tmp_path / "d", county_code="01", echo=lines.append)
+    assert len(drawn) == count and "Inga figurer: data saknas för kommunerna i län 01." in lines

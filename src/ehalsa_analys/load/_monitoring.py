@@ -52,6 +52,7 @@ Example
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import warnings
@@ -298,7 +299,8 @@ def _metric_ids(names: pd.Series, catalogue: pd.DataFrame) -> pd.Series:
     lookup |= {
         column_key(t): m for t, m in zip(catalogue["title_sv"], catalogue["metric_id"], strict=True)
     }
-    keys = names.astype("str").map(column_key)
+    # A column holds a few metric names over and over: each distinct one is keyed once.
+    keys = names.astype("str").map(functools.lru_cache(maxsize=None)(column_key))
     return keys.map(lookup).fillna(names.astype("str").str.strip())
 
 

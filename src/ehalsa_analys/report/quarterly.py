@@ -7,6 +7,8 @@ Example
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +18,34 @@ from ..errors import EhalsaError, UnknownMunicipalityError
 from ..paths import figures_dir, project_root, raw_dir
 from ..safe import inside, slug
 
-__all__ = ["monitor_quarter"]
+__all__ = ["monitor_quarter", "MAX_PANELS"]
+
+#: Without ``--county``, data of several counties get figures only when they hold at most this
+#: many municipalities: a panel per municipality of 290 is unreadable and takes a minute a figure.
+MAX_PANELS = 30
+#: From this many figures on they are drawn in parallel processes (Linux).
+MIN_PARALLEL = 8
+
+
+def _peak_memory_mb() -> float | None:
+    """The process's largest resident memory so far in MB (None where the OS cannot tell)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes on macOS, else KiB
+
+
+def _progress(items, *, enabled: bool, desc: str, unit: str, total: int | None = None):
+    """``items`` with a tqdm bar on stderr when ``enabled`` (the bar never touches the outputs)."""
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(
+        items, desc=desc, unit=unit, total=total, file=sys.stderr, leave=False, dynamic_ncols=True
+    )
 
 
 def _county(value: str) -> str:
@@ -41,6 +70,7 @@ def monitor_quarter(
     lang: str = "sv",
     allow_future: bool = False,
     echo: Callable[[str], None] = lambda _text: None,
+    progress: bool | None = None,
 ) -> dict[str, Path]:
     """The quarterly rerun behind ``ehalsa monitor``: history, charts, summary, manifest.
 
@@ -49,6 +79,11 @@ def monitor_quarter(
     recomputes every chart from the whole history, and writes one figure per metric, the quarter's
     summary (CSV/xlsx with small counts masked, and ``sammanfattning.txt``) and a manifest to
     ``figures/<county>/<quarter>/``.
+
+    The figures show the county's municipalities (``county_code``, else the one county of the
+    data); data of several counties without ``county_code`` get figures only when they hold at
+    most :data:`MAX_PANELS` municipalities (else ``echo`` says to give ``--county``). The
+    summary and the table always cover every municipality in the history.
 
     Parameters
     ----------
@@ -70,7 +105,11 @@ def monitor_quarter(
         Accept quarters after today's; by default they stop the run before anything is
         written (``ehalsa monitor --allow-future``).
     echo : callable
-        Receives progress lines and the summary (``print`` on the command line).
+        Receives progress lines and the summary (``print`` on the command line), and last the
+        process's peak memory.
+    progress : bool, optional
+        Show tqdm progress bars on stderr while drawing figures; default when stderr is a
+        terminal. The bars change no output file.
 
     Returns
     -------
@@ -81,10 +120,8 @@ def monitor_quarter(
     -------
     >>> # monitor_quarter(Path("data/raw/monitoring"), echo=print)
     """
-    import matplotlib.pyplot as plt
-
     from .. import history as history_store
-    from .. import load, monitoring, notebook
+    from .. import load, monitoring
     from ..paths import processed_dir
 
     root = Path(root) if root is not None else project_root()
@@ -117,18 +154,38 @@ def monitor_quarter(
     titles = catalogue.set_index("metric_id")["title_sv"]
     source = "Kommunernas effektuppföljning" if lang == "sv" else "The municipalities' monitoring"
     written: list[Path] = []
-    # The notebook's figures: small counts hidden, the metric's title as heading.
-    shown = monitoring.hide_small_counts(charts, data=history, catalogue=catalogue)
-    with plots.house_style(context="paper"):
-        figures = notebook.spc_figures(
-            shown[shown["x"] <= period],
-            titles=notebook.titles(catalogue, key="metric_id", lang=lang),
+    if progress is None:
+        progress = sys.stderr.isatty()
+    # The figures: the county's municipalities (a coordinator's view; 290 panels are unreadable).
+    codes = history["municipality_code"]
+    if county != "monitor":
+        drawn = codes.str[:2].to_numpy() == county
+    elif codes.nunique() <= MAX_PANELS:
+        drawn = None
+    else:
+        drawn = False
+        echo(
+            f"Inga figurer: data från {len(counties)} län ({codes.nunique()} kommuner); "
+            "ange --county för att rita ett läns kommuner."
+        )
+    ours = charts
+    if drawn is not False and drawn is not None:
+        ours = charts[(charts["municipality_code"].str[:2] == county).to_numpy()]
+        if ours.empty:
+            drawn = False
+            echo(f"Inga figurer: data saknas för kommunerna i län {county}.")
+    if drawn is not False:
+        part = history if drawn is None else history[drawn]
+        written += _figures(
+            ours,
+            part,
+            catalogue,
+            out,
+            period=period,
             lang=lang,
             source=source,
+            progress=progress,
         )
-        for metric, fig in figures.items():
-            written += plots.save(fig, out / slug(f"monitor_{metric}"))
-            plt.close(fig)
     summary = monitoring.quarter_summary(charts, quarter=period)
     # The same table, with the same cells hidden, as notebook 04's.
     table = monitoring.quarter_table(
@@ -154,4 +211,65 @@ def monitor_quarter(
     for line in lines:
         echo(line)
     echo(f"Figurer, tabell och sammanfattning: {out}")
+    peak = _peak_memory_mb()
+    if peak is not None:
+        echo(f"Största minnesanvändning: {peak:,.0f} MB.".replace(",", "\u00a0"))
     return {"figures": out, "history": result.path, "manifest": manifest}
+
+
+def _draw(job) -> list[Path]:
+    """Draw, save and close one metric's figure (in this process or a worker)."""
+    import matplotlib.pyplot as plt
+
+    from .. import notebook
+
+    metric, charts, title, path, lang, source = job
+    with plots.house_style(context="paper"):
+        fig = notebook.spc_figure(charts, metric_id=metric, title=title, lang=lang, source=source)
+        try:
+            return plots.save(fig, path)
+        finally:
+            plt.close(fig)
+
+
+def _workers(jobs: int) -> int:
+    """Processes to draw in: the cores there are, up to 4, when forking is cheap (Linux)."""
+    import multiprocessing
+
+    if jobs < MIN_PARALLEL or sys.platform != "linux":
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(4, cores or 1))
+
+
+def _figures(charts, data, catalogue, out: Path, *, period, lang: str, source: str, progress: bool):
+    """One figure per metric of ``charts`` up to ``period`` (small counts hidden).
+
+    Each figure is drawn, saved and closed before the next; with many figures they are drawn
+    in parallel processes (each file is written whole by one process, so the bytes do not
+    depend on how many there are).
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .. import monitoring, notebook
+
+    # The notebook's figures: small counts hidden, the metric's title as heading.
+    shown = monitoring.hide_small_counts(charts, data=data, catalogue=catalogue)
+    shown = shown[shown["x"] <= period]
+    titles = dict(notebook.titles(catalogue, key="metric_id", lang=lang))
+    jobs = [
+        (metric, group, titles.get(metric, metric), out / slug(f"monitor_{metric}"), lang, source)
+        for metric, group in shown.groupby("metric_id", sort=True)
+    ]
+    bar = {"enabled": progress, "desc": "Figurer", "unit": "figur"}
+    workers = _workers(len(jobs))
+    if workers == 1:
+        done = [_draw(job) for job in _progress(jobs, **bar, total=len(jobs))]
+    else:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            done = list(_progress(pool.map(_draw, jobs), **bar, total=len(jobs)))
+    return [path for paths in done for path in paths]
