@@ -357,3 +357,32 @@ def test_chart_points_on_small_counts_are_hidden_and_the_chart_says_so(axes):
     drawn = ax.lines[0].get_ydata()
     assert np.isnan(drawn[[1, 3, 4]]).all() and list(drawn[[0, 2]]) == [7.0, 9.0]
     assert "Dolda punkter: 3 (antal under 5)" in [t.get_text() for t in ax.texts]
+
+
+def test_its_shows_only_a_municipality_whose_every_point_may_be_published():
+    cat = pd.DataFrame(
+        {
+            "metric_id": ["m"],
+            "unit": ["%"],
+            "kind": ["proportion"],
+            "higher_is_better": [True],
+            "baseline_end": [pd.Period("2023Q2", "Q")],
+        }
+    )
+    q = list(pd.period_range("2022Q1", periods=12, freq="Q"))
+    big = [2.0, 2.2] * 3 + [9.0, 9.2] * 3  # 1880 improves most ...
+    small = [2.0, 2.2] * 3 + [5.0, 5.2] * 3
+    data = pd.DataFrame(
+        {
+            "municipality_code": ["1880"] * 12 + ["1814"] * 12,
+            "metric_id": "m",
+            "period": q * 2,
+            "numerator": [n * 10 for n in big] + [n * 10 for n in small],
+            "denominator": 1000.0,
+            "value": big + small,
+            "status": "",
+        }
+    )
+    assert monitoring.largest_change_its(data, cat, metric_id="m")[0] == "1880"
+    data.loc[3, "numerator"] = 3.0  # ... but one of its quarters rests on 3 people
+    assert monitoring.largest_change_its(data, cat, metric_id="m")[0] == "1814"

@@ -1483,8 +1483,13 @@ def largest_change_its(
     metric_id: str,
     hac_lags: int | None = 2,
     lang: str = "sv",
+    limit: int = SUPPRESSION_LIMIT,
 ) -> tuple[str, ITSResult] | None:
     """The interrupted time series of the municipality whose ``metric_id`` improved most.
+
+    Only municipalities without a small count in the metric's series (numerator or count of
+    1 to ``limit − 1``, or a value suppressed at the source) are candidates, since the figure
+    shows every point.
 
     The change of a municipality is its mean after the catalogue's
     ``baseline_end`` minus its mean up to it; the largest rise is chosen
@@ -1520,6 +1525,17 @@ def largest_change_its(
         return None
     end = meta.loc[metric_id, "baseline_end"]
     rows = data[data["metric_id"] == metric_id]
+    # Only a series whose every point may be published: a fitted line with the visible
+    # points would give a hidden one back (see :func:`hide_small_counts`).
+    if "kind" in meta:
+        publishable = hide_small_counts(
+            rows.rename(columns={"period": "x"}).assign(y=rows["value"]),
+            data=rows,
+            catalogue=catalogue,
+            limit=limit,
+        )
+        small = publishable.groupby("municipality_code")["suppressed"].any()
+        rows = rows[~rows["municipality_code"].map(small).fillna(False).to_numpy(dtype=bool)]
     wide = rows.pivot(index="period", columns="municipality_code", values="value").sort_index()
     change = (wide[wide.index > end].mean() - wide[wide.index <= end].mean()).dropna()
     if change.empty:
