@@ -78,7 +78,7 @@ from ..clock import run_date
 from ..errors import InputFileError
 from ..schemas import AREAS, DIMENSIONS, validate
 from .numbers import parse_numbers
-from .reader import SUPPORTED_SUFFIXES, column_key, read_table
+from .reader import column_key, data_files, read_table
 
 __all__ = [
     "LIKA_STATUSES",
@@ -381,30 +381,13 @@ def lika_instrument(path: str | os.PathLike | None = None) -> pd.DataFrame:
 
 
 def _files(path: Path) -> list[Path]:
-    if path.is_file():
-        return [path]
-    if not path.is_dir():
-        raise InputFileError(
-            "No such file or folder",
-            file=str(path),
-            hint="give a LIKA export, a combined file or a folder of workbooks",
-        )
-    files = sorted(
-        p
-        for p in path.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in SUPPORTED_SUFFIXES
-        and not p.name.startswith((".", "~$"))
-        and column_key(p.stem) not in _SKIPPED
-        and p.suffix.lower() not in {".parquet", ".geoparquet", ".gpkg"}
+    return data_files(
+        path,
+        what="LIKA files (csv, xlsx, xls or ods)",
+        skip=_SKIPPED,
+        recursive=True,
+        hint="give a LIKA export, a combined file, or a folder with one workbook per municipality",
     )
-    if not files:
-        raise InputFileError(
-            "The folder holds no LIKA files (csv, xlsx, xls or ods)",
-            file=str(path),
-            hint="put one workbook per municipality, or one combined file, in the folder",
-        )
-    return files
 
 
 def _labelled_cell(title_cells: list[tuple[int, list[str]]], labels: set[str]):

@@ -68,7 +68,7 @@ from ..errors import InputFileError, PersonalDataError
 from ..paths import raw_dir
 from ..schemas import validate
 from .numbers import check_domain, parse_numbers
-from .reader import SUPPORTED_SUFFIXES, column_key, read_table
+from .reader import SUPPORTED_SUFFIXES, column_key, data_files, read_table
 
 __all__ = [
     "MonitoringMetricWarning",
@@ -261,25 +261,13 @@ def metric_catalogue(path: str | os.PathLike | None = None) -> pd.DataFrame:
 
 
 def _files(path: Path) -> list[Path]:
-    if path.is_file():
-        return [path]
-    if not path.is_dir():
-        raise InputFileError("No such file or folder", file=str(path))
-    files = sorted(
-        p
-        for p in path.iterdir()
-        if p.is_file()
-        and p.suffix.lower() in SUPPORTED_SUFFIXES
-        and not p.name.startswith((".", "~$"))
-        and column_key(p.stem) not in {"metrics", "events", "readme", "lasmig"}
+    return data_files(
+        path,
+        what="monitoring files (csv or xlsx)",
+        skip=("metrics", "events", "readme", "lasmig"),
+        suffixes=SUPPORTED_SUFFIXES,
+        hint="put the quarterly exports directly in the folder (subfolders are not read)",
     )
-    if not files:
-        raise InputFileError(
-            "The folder holds no monitoring files (csv or xlsx)",
-            file=str(path),
-            hint="put the quarterly exports directly in the folder (subfolders are not read)",
-        )
-    return files
 
 
 def _refuse_person_columns(table: pd.DataFrame) -> None:
@@ -371,7 +359,7 @@ def _read_one(path: Path, catalogue: pd.DataFrame) -> pd.DataFrame:
                     {
                         "municipality_code": table["municipality_code"],
                         "period": _one_quarter(str(headers[column])),
-                        "metric_id": _metric_ids(table["metric"], catalogue),
+                        "metric_id": ids,
                         "source_row": rows,
                         "numerator": np.nan,
                         "denominator": np.nan,
@@ -403,7 +391,7 @@ def _read_one(path: Path, catalogue: pd.DataFrame) -> pd.DataFrame:
                     {
                         "municipality_code": table["municipality_code"],
                         "period": periods,
-                        "metric_id": _metric_ids(pd.Series([headers[column]]), catalogue).iloc[0],
+                        "metric_id": metric,
                         "source_row": rows,
                         "numerator": np.nan,
                         "denominator": np.nan,

@@ -45,7 +45,7 @@ from ..errors import InputFileError
 from ..paths import raw_dir
 from ..schemas import validate
 from .numbers import parse_numbers
-from .reader import column_key, read_table
+from .reader import column_key, data_files, read_table
 
 __all__ = ["SurveyColumnWarning", "indicator_catalogue", "socialstyrelsen"]
 
@@ -370,26 +370,14 @@ def socialstyrelsen(
     return data
 
 
-#: File stems in a survey folder that are not survey results (compared by :func:`column_key`).
-_NOT_RESULTS = {column_key(v) for v in ("indicators", "readme", "läs mig", "las_mig")}
-
-
 def _folder(path: Path, *, year, catalogue: pd.DataFrame, sheet) -> pd.DataFrame:
     """Every survey file directly in the folder ``path``, read and stacked."""
-    files = sorted(
-        p
-        for p in path.iterdir()
-        if p.is_file()
-        and p.suffix.lower() in {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods"}
-        and not p.name.startswith((".", "~$"))
-        and column_key(p.stem) not in _NOT_RESULTS
+    files = data_files(
+        path,
+        what="survey files (csv or xlsx)",
+        skip=("indicators", "readme", "läs mig", "las_mig"),
+        hint="put Socialstyrelsen's exports directly in the folder (subfolders are not read)",
     )
-    if not files:
-        raise InputFileError(
-            "The folder holds no survey files (csv or xlsx)",
-            file=str(path),
-            hint="put Socialstyrelsen's exports directly in the folder (subfolders are not read)",
-        )
     parts = [socialstyrelsen(f, year=year, catalogue=catalogue, sheet=sheet) for f in files]
     data = pd.concat(parts, ignore_index=True)
     key = ["municipality_code", "period", "indicator_id"]

@@ -58,6 +58,7 @@ __all__ = [
     "read_table",
     "where",
     "column_numbers",
+    "data_files",
     "column_words",
 ]
 
@@ -1389,6 +1390,52 @@ def where(table: pd.DataFrame, name: str, position: int | None = None) -> dict:
         "row": None if rows is None or position is None else int(rows[position]),
         "column": table.attrs.get("columns", {}).get(name, name),
     }
+
+
+#: File types a folder of table exports is read for (no GeoPackage or Parquet layers).
+TABLE_SUFFIXES = tuple(k for k, v in SUPPORTED_SUFFIXES.items() if v in ("text", "spreadsheet"))
+
+
+def data_files(
+    path: str | os.PathLike,
+    *,
+    what: str,
+    skip: Iterable[str] = (),
+    recursive: bool = False,
+    suffixes: Iterable[str] = TABLE_SUFFIXES,
+    hint: str,
+) -> list[Path]:
+    """The data files a loader reads: ``path`` itself, or those in the folder, sorted by path.
+
+    Hidden files, Excel's lock files ("~$…") and files whose stem is one of
+    ``skip`` (compared by :func:`column_key`, e.g. "readme", "metrics") are
+    left out. A missing path, or a folder with no such file, is an
+    InputFileError saying ``what`` was looked for, with ``hint``.
+
+    Example
+    -------
+    >>> [p.name for p in data_files("tests/fixtures/monitoring", what="monitoring files",
+    ...                             skip=["events"], hint="put the exports in the folder")]
+    ['long.csv']
+    """
+    path = Path(path)
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise InputFileError("No such file or folder", file=str(path), hint=hint)
+    skipped = {column_key(s) for s in skip}
+    allowed = {s.lower() for s in suffixes}
+    files = sorted(
+        p
+        for p in (path.rglob("*") if recursive else path.iterdir())
+        if p.is_file()
+        and p.suffix.lower() in allowed
+        and not p.name.startswith((".", "~$"))
+        and column_key(p.stem) not in skipped
+    )
+    if not files:
+        raise InputFileError(f"The folder holds no {what}", file=str(path), hint=hint)
+    return files
 
 
 def column_numbers(
