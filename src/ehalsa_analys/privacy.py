@@ -33,13 +33,17 @@ __all__ = [
     "check_text",
     "MASK_10",
     "MASK_12",
+    "PERSONAL_NUMBER_SHAPE",
 ]
 
 #: What a number is replaced by in every message and masked text.
 MASK_10 = "ÅÅMMDD-XXXX"
 MASK_12 = "ÅÅÅÅMMDD-XXXX"
 
-_IN_TEXT = re.compile(r"(?<![0-9])([0-9]{6}|[0-9]{8})([-+ ]?)([0-9]{4})(?![0-9])", re.ASCII)
+#: The shape of a personal number inside a text (validity is checked after): for a quick
+#: first look over many cells, e.g. ``Series.str.contains(PERSONAL_NUMBER_SHAPE)``.
+PERSONAL_NUMBER_SHAPE = r"(?<![0-9])(?:[0-9]{6}|[0-9]{8})[-+ ]?[0-9]{4}(?![0-9])"
+_IN_TEXT = re.compile(PERSONAL_NUMBER_SHAPE, re.ASCII)
 
 
 def _luhn_ok(ten: str) -> bool:
@@ -109,8 +113,7 @@ def find_personal_numbers(text: Any) -> list[tuple[int, int]]:
         return []
     spans = []
     for match in _IN_TEXT.finditer(str(text)):
-        sep = "-" if match.group(2) == " " else match.group(2)
-        if is_personal_number(match.group(1) + sep + match.group(3)):
+        if is_personal_number(match.group(0)):  # it reads "-", "+", a space or nothing
             spans.append(match.span())
     return spans
 

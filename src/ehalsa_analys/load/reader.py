@@ -37,16 +37,18 @@ import pandas as pd
 
 from .. import reference
 from ..errors import EhalsaError, InputFileError, UnknownMunicipalityError
-from ..privacy import check_text, find_personal_numbers, mask_personal_numbers
+from ..privacy import (
+    PERSONAL_NUMBER_SHAPE,
+    check_text,
+    find_personal_numbers,
+    mask_personal_numbers,
+)
 from .numbers import MISSING_MARKERS, SUPPRESSED_MARKERS, _classify, parse_numbers
 from .personal import (
     LOOKS_LIKE_PERSONAL_NUMBER,
     check_personal_numbers,
     personal_number_mask,
 )
-
-#: A cheap first look for a personal number inside a text cell.
-_EMBEDDED = r"[0-9]{6}[-+ ]?[0-9]{4}"
 
 __all__ = [
     "ALIASES",
@@ -864,7 +866,7 @@ def _finish(
     ]
     if texts:
         distinct = pd.Series(pd.unique(pd.concat(texts, ignore_index=True).dropna().astype("str")))
-        if distinct.str.contains(_EMBEDDED, regex=True).any():
+        if distinct.str.contains(PERSONAL_NUMBER_SHAPE, regex=True).any():
             for name in names:
                 data[name] = _scan_text_column(
                     data[name], free=name in free_text, file=file, column=label(name), rows=rows
@@ -1280,7 +1282,7 @@ def _scan_text_column(
     text = values.astype(object).where(values.notna(), "").astype("str")
     codes, uniques = pd.factorize(text)  # names and ids repeat: look at each text once
     unique = pd.Series(uniques, dtype="str")
-    hits = unique.str.contains(_EMBEDDED, regex=True).to_numpy(dtype=bool, copy=True)
+    hits = unique.str.contains(PERSONAL_NUMBER_SHAPE, regex=True).to_numpy(dtype=bool, copy=True)
     if not hits.any():
         return values
     hits &= ~unique.str.strip().str.fullmatch(LOOKS_LIKE_PERSONAL_NUMBER).to_numpy(dtype=bool)
