@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ._atomic import write_bytes
-from .clock import run_date
+from .clock import after_today, run_date
 from .errors import EhalsaError
 from .paths import processed_dir
 
@@ -269,7 +269,7 @@ def append_history(
     path = folder / _HISTORY
     if not allow_future:
         now = pd.Period(run_date(), "Q")
-        late = new["period"] > now
+        late = after_today(new["period"])
         if late.any():
             first = new[late].iloc[0]
             raise EhalsaError(

@@ -74,7 +74,7 @@ import numpy as np
 import pandas as pd
 
 from .. import reference
-from ..clock import run_date
+from ..clock import after_today, run_date
 from ..errors import InputFileError
 from ..schemas import AREAS, DIMENSIONS, validate
 from .numbers import parse_numbers
@@ -422,9 +422,9 @@ def _dates(
             value=text.iloc[i],
             hint="write the date as 2022-05-11 (a date cell in Excel works too)",
         )
-    late = parsed > pd.Timestamp(run_date())
+    late = after_today(parsed)
     if late.any() and not allow_future:
-        i = int(np.flatnonzero(late.to_numpy())[0])
+        i = int(np.flatnonzero(late)[0])
         raise InputFileError(
             f"The assessment date {text.iloc[i]!r} lies after today ({run_date():%Y-%m-%d})",
             file=file,

@@ -63,7 +63,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..clock import run_date
+from ..clock import after_today, run_date
 from ..errors import InputFileError, PersonalDataError
 from ..paths import raw_dir
 from ..schemas import validate
@@ -451,11 +451,7 @@ def refuse_future(data: pd.DataFrame, *, column: str) -> None:
     (``SOURCE_DATE_EPOCH`` when set, as for reproducible builds).
     """
     today = run_date()
-    values = data[column]
-    if isinstance(values.dtype, pd.PeriodDtype):
-        late = (values > pd.Period(today, "Q")).to_numpy(dtype=bool)
-    else:
-        late = (pd.to_datetime(values) > pd.Timestamp(today)).to_numpy(dtype=bool)
+    late = after_today(data[column])
     if late.any():
         row = data[late].iloc[0]
         raise InputFileError(
