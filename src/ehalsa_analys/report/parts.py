@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Part", "PARTS", "RUN_ORDER"]
+__all__ = ["Part", "PARTS", "RUN_ORDER", "county_argument"]
 
 
 @dataclass(frozen=True)
@@ -73,3 +73,25 @@ PARTS = (
 )
 #: The order in which notebooks run (the summary last, after the parts it summarises).
 RUN_ORDER = ("lika", "survey", "access", "monitoring", "summary")
+
+
+def county_argument(value) -> str:
+    """The county code of a command's ``--county`` (a code, as text or int, or a name).
+
+    Example
+    -------
+    >>> county_argument(18), county_argument("Örebro län")
+    ('18', '18')
+    """
+    from .. import reference
+    from ..errors import EhalsaError, UnknownMunicipalityError
+
+    try:
+        return reference.resolve_county(value)
+    except UnknownMunicipalityError as err:
+        raise EhalsaError(
+            f"Unknown county {value!r}",
+            column="--county",
+            value=value,
+            hint="give a county code such as 18 (Örebro län) or the county's name",
+        ) from err

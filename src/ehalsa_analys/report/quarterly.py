@@ -14,9 +14,9 @@ from pathlib import Path
 
 from .. import plots, reference, store
 from .._atomic import write_bytes
-from ..errors import EhalsaError, UnknownMunicipalityError
 from ..paths import figures_dir, project_root, raw_dir
 from ..safe import inside, slug
+from .parts import county_argument
 
 __all__ = ["monitor_quarter", "MAX_PANELS"]
 
@@ -46,18 +46,6 @@ def _progress(items, *, enabled: bool, desc: str, unit: str, total: int | None =
     return tqdm(
         items, desc=desc, unit=unit, total=total, file=sys.stderr, leave=False, dynamic_ncols=True
     )
-
-
-def _county(value: str) -> str:
-    try:
-        return reference.resolve_county(value)
-    except UnknownMunicipalityError as err:
-        raise EhalsaError(
-            f"Unknown county {value!r}",
-            column="--county",
-            value=value,
-            hint="give a county code such as 18 (Örebro län) or the county's name",
-        ) from err
 
 
 def monitor_quarter(
@@ -128,7 +116,7 @@ def monitor_quarter(
     # Everything the user typed is checked before anything is written.
     asked = load.parse_quarter([quarter], column="--quarter").iloc[0] if quarter else None
     if county_code is not None:
-        county_code = _county(county_code)
+        county_code = county_argument(county_code)
     own = raw_dir(root) / "monitoring" / "metrics.csv"  # the project's own catalogue, if any
     catalogue = load.metric_catalogue(own if own.is_file() else None)
     data = load.monitoring(input_path, catalogue=catalogue, allow_future=allow_future)

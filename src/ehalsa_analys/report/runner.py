@@ -16,10 +16,10 @@ from pathlib import Path
 
 from .. import demo, reference, store
 from .._atomic import write_bytes
-from ..errors import EhalsaError, UnknownMunicipalityError
+from ..errors import EhalsaError
 from ..paths import demo_dir, figures_dir, project_root, raw_dir, reports_dir
 from ..safe import slug
-from .parts import PARTS, RUN_ORDER
+from .parts import PARTS, RUN_ORDER, county_argument
 from .render import write_html
 
 __all__ = ["ReportError", "run"]
@@ -260,14 +260,7 @@ def run(
     >>> # paths = run(county_code="18", echo=print)
     """
     root = Path(root) if root is not None else project_root()
-    try:
-        county_code = reference.resolve_county(county_code)
-    except UnknownMunicipalityError as err:
-        raise EhalsaError(
-            f"Unknown county {county_code!r}",
-            value=county_code,
-            hint="give a county code such as 18 (Örebro län) or the county's name",
-        ) from err
+    county_code = county_argument(county_code)
     county = reference.counties().set_index("county_code").loc[county_code, "county"]
     if quarter:  # every documented spelling, checked before anything is written
         from ..load import parse_quarter
