@@ -1,22 +1,8 @@
 """The quarterly monitoring history: append-only, locked, all-or-nothing, recoverable.
 
-``<processed>/monitoring/`` holds ``history.parquet`` (every quarter ever
-loaded), ``audit.parquet`` (rows that ``replace=True`` overwrote) and
-``history.previous.parquet`` (the history before the last change). A run
-holds a file lock for its whole read-and-write, so two runs at the same time
-queue instead of losing a quarter; history, audit and previous generation
-change together through a small redo journal, so a run killed at any step
-leaves either the old state or the new one, never a mix.
-
-Example
--------
->>> import tempfile, pandas as pd
->>> d = pd.DataFrame({"municipality_code": ["1880"], "period": [pd.Period("2024Q1", "Q")],
-...     "metric_id": ["m"], "numerator": [None], "denominator": [None], "value": [3.0],
-...     "status": [""]})
->>> folder = tempfile.mkdtemp()
->>> len(append_history(d, directory=folder).added), len(read_history(folder))
-(1, 1)
+``<processed>/monitoring/`` holds ``history.parquet`` (every quarter ever loaded),
+``audit.parquet`` (rows that ``replace=True`` overwrote) and ``history.previous.parquet``
+(the history before the last change); :func:`append_history` says how they change together.
 """
 
 from __future__ import annotations
