@@ -146,7 +146,8 @@ if data is not None:
         summary = monitoring.quarter_summary(charts)
         caption = captions.improvements(summary, metric_id=metric, title=titles[metric], lang=lang)
         with plots.house_style(context="paper"):
-            fig = notebook.spc_figure(charts, metric_id=metric, lang=lang, source=source)
+            shown = monitoring.hide_small_counts(charts, data=data, catalogue=catalogue)
+            fig = notebook.spc_figure(shown, metric_id=metric, lang=lang, source=source)
             nb.outputs.figure(fig, "sammanfattning_uppfoljning", caption=caption, source=source)
             plt.show()
         print(caption)

@@ -257,7 +257,15 @@ def _charts():
             "value": [30.0, 31, 29, 30, 5, 6, 5, 6, 10, 9, 11, 10, 7, 7, 8, 7],
         }
     )
-    return monitoring.charts_for(data, catalogue)
+    charts = monitoring.charts_for(data, catalogue)
+    return monitoring.hide_small_counts(charts, data=data, catalogue=catalogue)
+
+
+def test_spc_figure__refuses_charts_that_skipped_the_small_count_guard():
+    from ehalsa_analys.errors import SchemaError
+
+    with pytest.raises(SchemaError, match="suppressed"):
+        notebook.spc_figure(_charts().drop(columns="suppressed"), metric_id="besok")
 
 
 def test_spc_figure__reads_target_and_scale_from_the_charts():

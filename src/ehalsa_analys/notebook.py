@@ -920,7 +920,8 @@ def spc_figure(
 
     The target, direction and percent scale are read from the chart rows
     (:func:`monitoring.charts_for`); with ``title`` the figure gets it as its
-    heading.
+    heading. The rows must have been through :func:`monitoring.hide_small_counts`
+    (a ``suppressed`` column): a figure is published, so small counts stay hidden.
 
     Example
     -------
@@ -929,13 +930,15 @@ def spc_figure(
     >>> cat = pd.DataFrame({"metric_id": ["m"], "kind": ["count"], "higher_is_better": [True]})
     >>> d = pd.DataFrame({"municipality_code": "1880", "metric_id": "m",
     ...     "period": pd.period_range("2024Q1", periods=4, freq="Q"), "value": [4.0, 6, 5, 5]})
-    >>> fig = spc_figure(monitoring.charts_for(d, cat), metric_id="m", title="Brukare")
+    >>> charts = monitoring.hide_small_counts(monitoring.charts_for(d, cat), data=d, catalogue=cat)
+    >>> fig = spc_figure(charts, metric_id="m", title="Brukare")
     >>> fig.texts[0].get_text(), [ax.get_title() for ax in fig.axes if ax.get_title()]
     ('Brukare', ['Örebro'])
     """
     from . import plots
 
-    require_columns(charts, "charts", ["metric_id", "chart", "higher_is_better"])
+    # A figure leaves the package: only charts that went through the small-count guard.
+    require_columns(charts, "charts", ["metric_id", "chart", "higher_is_better", "suppressed"])
     shown = charts[charts["metric_id"] == metric_id]
     if shown.empty:
         raise ValueError(f"`charts` has no rows for the metric {metric_id!r}.")
