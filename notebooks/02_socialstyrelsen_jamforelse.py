@@ -53,6 +53,7 @@ nb = notebook.setup(
 )
 catalogue = load.indicator_catalogue()
 obs = load.socialstyrelsen(nb.data_dir, catalogue=catalogue)  # every survey file in the folder
+obs = compare.publishable(obs, catalogue=catalogue)  # counts of 1-4 people masked, levels too
 county_obs = nb.in_county(obs)
 first_year, year = notebook.survey_years(obs, year=year)
 titles = notebook.titles(catalogue, key="indicator_id", lang=lang)

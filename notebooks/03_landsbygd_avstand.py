@@ -70,9 +70,10 @@ distances = access.nearest(
     snap_speed_kmh=snap_speed_kmh,
 )
 summary = access.summarise(distances, thresholds_km=thresholds_km, thresholds_min=thresholds_min)
-nb.outputs.table(summary.round(4), "avstand_sammanfattning")
+published = access.publishable_summary(summary)  # small counts and what gives them back masked
+nb.outputs.table(published.round(4), "avstand_sammanfattning")
 print(captions.unreachable(distances, lang=lang))
-summary.head()
+published.head()
 
 # %% [markdown]
 # ## Karta: restid till närmaste dagligvarubutik
@@ -110,7 +111,7 @@ print(caption)
 # i underlaget jämförs den med vår beräkning.
 
 # %%
-classes = access.distance_classes(shown)
+classes = access.publishable_classes(access.distance_classes(shown), summary=published)
 caption = captions.access_figure("avstand_klasser", kind=kind, time=inputs.by_time, lang=lang)
 with plots.house_style():
     fig, ax = plt.subplots(figsize=(8, 0.35 * classes["municipality_code"].nunique() + 1.5))

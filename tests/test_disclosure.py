@@ -3,8 +3,10 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ehalsa_analys.disclosure import suppress
+from ehalsa_analys.disclosure import SUPPRESSION_LIMIT, coarsen_steps, suppress
 
 
 def _grid():
@@ -56,3 +58,34 @@ def test_no_candidate_left_for_secondary():
     t = pd.DataFrame({"g": ["x", "x"], "n": [2.0, np.nan]})
     out = suppress(t, counts=["n"], groups=[["g"]])
     assert out["suppression"].tolist() == ["primary", ""]
+
+
+def test_two_small_counts_adding_up_to_a_small_sum_get_a_third_mask():
+    # 1 and 2 masked alone: the published total would give their sum, 3, back
+    t = pd.DataFrame({"n": [1.0, 2.0, 10.0, 20.0]})
+    out = suppress(t, counts=["n"], groups=[[]])
+    assert out["suppression"].tolist() == ["primary", "primary", "secondary", ""]
+
+
+def test_a_zero_is_never_chosen_to_protect_a_small_count():
+    t = pd.DataFrame({"n": [3.0, 0.0, 8.0]})
+    out = suppress(t, counts=["n"], groups=[[]])
+    assert out["suppression"].tolist() == ["primary", "", "secondary"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=40), max_size=12))
+def test_coarsened_steps_are_zero_or_at_least_the_limit(steps):
+    keep = coarsen_steps(steps)
+    total = sum(steps)
+    if 1 <= total < SUPPRESSION_LIMIT:
+        assert not keep.any()
+        return
+    if not steps:
+        return
+    shown = np.cumsum(steps)[keep].astype(float)
+    shown[-1] = total  # the last kept point carries the total
+    rises = np.diff(np.r_[0.0, shown])
+    assert all(r == 0 or r >= SUPPRESSION_LIMIT for r in rises)
+    # no kept point is off its true running total by more than limit - 1 people
+    assert abs(np.cumsum(steps)[keep][-1] - total) < SUPPRESSION_LIMIT

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from . import reference
+from .disclosure import SUPPRESSION_LIMIT
 from .errors import SchemaError, check_choice
 from .formatting import format_number, quarter_label
 from .plots.maturity import lika_label
@@ -494,6 +495,12 @@ def far_from_service(
     ...                   "beyond_5min": [50.0, 90.0], "beyond_30min": [10.0, 20.0]})
     >>> far_from_service(s, kind="apotek", county="Örebro län", time=True)
     '7,5\\xa0% av invånarna i Örebro län har mer än 30 minuter till närmaste apotek.'
+
+    A county total of 1 to 4 people is not given (nor its share):
+
+    >>> far_from_service(s.assign(beyond_30min=[1.0, 2.0]), kind="apotek", county="Örebro län",
+    ...                  time=True)
+    'Färre än 5 av invånarna i Örebro län har mer än 30 minuter till närmaste apotek.'
     """
     _lang(lang)
     require_columns(summary, "summary", ["kind", "group", "population"])
@@ -508,7 +515,10 @@ def far_from_service(
     last = columns[-1]
     limit = last.removeprefix("beyond_").removesuffix(unit)
     rows = summary[(summary["kind"] == kind) & (summary["group"] == "all")]
-    share = _pct(rows[last].sum() / rows["population"].sum(), lang, decimals=1)
+    people = float(rows[last].sum())
+    share = _pct(people / rows["population"].sum(), lang, decimals=1)
+    if 1 <= people < SUPPRESSION_LIMIT:  # the share with the county's population gives it back
+        share = {"sv": "Färre än", "en": "Fewer than"}[lang] + f" {SUPPRESSION_LIMIT}"
     if lang == "sv":
         words = "minuter" if time else "km"
         return f"{share} av invånarna i {county} har mer än {limit} {words} till närmaste {kind}."

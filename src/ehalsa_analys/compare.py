@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from . import reference
+from .disclosure import SUPPRESSION_LIMIT
 from .errors import SchemaError, check_choice
 from .schemas import require_columns
 
@@ -37,6 +38,7 @@ __all__ = [
     "rank_colour",
     "trend",
     "composite",
+    "publishable",
 ]
 
 #: Socialstyrelsen's population size classes: (label, lower bound, inclusive).
@@ -651,3 +653,67 @@ def composite(
             "coverage": coverage,
         }
     ).reset_index()
+
+
+#: Units of indicators that count people (compared lower-case, spaces removed).
+COUNT_UNITS = frozenset({"antal", "count"})
+
+
+def publishable(
+    obs: pd.DataFrame,
+    *,
+    catalogue: pd.DataFrame | None = None,
+    limit: int = SUPPRESSION_LIMIT,
+) -> pd.DataFrame:
+    """The observations with counts of people from 1 to ``limit − 1`` masked.
+
+    Parameters
+    ----------
+    obs : DataFrame
+        An observations table (indicator_id, value, status, and unit or a catalogue).
+    catalogue : DataFrame, optional
+        Units for indicators whose rows carry none.
+    limit : int, default 5
+
+    Returns
+    -------
+    DataFrame
+        A copy: the value of a count indicator (unit "antal") from 1 to ``limit − 1`` is NaN
+        with status "suppressed". Other rows are unchanged.
+
+    Notes
+    -----
+    Compute every published statistic from the returned table: county, national and group
+    levels (:func:`reference_levels`) then leave masked municipalities out (their ``n``
+    shows it) and cannot give them back, so no secondary suppression is needed; a mean of
+    the raw values beside the masked table would. Zero is published (it reveals no one).
+    Shares are not masked here: the survey gives no numerator to test.
+
+    Example
+    -------
+    >>> o = pd.DataFrame({"municipality_code": ["1880", "1881"], "period": 2025,
+    ...     "indicator_id": "brukare_antal", "value": [3.0, 12.0], "unit": "antal", "status": ""})
+    >>> publishable(o)[["value", "status"]].values.tolist()
+    [[nan, 'suppressed'], [12.0, '']]
+    """
+    require_columns(obs, "obs", ["indicator_id", "value"])
+    if limit < 1:
+        raise ValueError(f"`limit` must be at least 1, but {limit!r} was passed.")
+    out = obs.copy()
+    units = (
+        _normalised_units(out["unit"])
+        if "unit" in out
+        else pd.Series(pd.NA, index=out.index, dtype="string")
+    )
+    if catalogue is not None and "unit" in catalogue:
+        listed = catalogue.drop_duplicates("indicator_id").set_index("indicator_id")["unit"]
+        units = units.fillna(_normalised_units(out["indicator_id"].map(listed)))
+    counting = units.isin(COUNT_UNITS).fillna(False).to_numpy(bool)
+    value = pd.to_numeric(out["value"], errors="coerce").to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        small = counting & (np.round(value, 6) >= 1) & (np.round(value, 6) < limit)
+    out.loc[small, "value"] = np.nan
+    if "status" not in out:
+        out["status"] = ""
+    out.loc[small, "status"] = "suppressed"
+    return out

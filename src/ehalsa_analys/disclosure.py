@@ -15,10 +15,14 @@ Secondary suppression
     A masked count can be recovered by subtraction when the total of its
     group is published (e.g. the county total of a quarter). For each
     grouping in ``groups`` (lists of columns whose rows add up to a published
-    total), a group with exactly one masked row also gets its smallest
-    remaining count masked (ties: the first in row order). This repeats over
-    all groupings until no group has exactly one masked row, since a new
-    mask in one grouping can expose a cell in another.
+    total), the masked rows of a group can be recovered together from that
+    total: their sum must not itself be a small count, and one masked row
+    alone would be given back exactly. So while a group has exactly one
+    masked row, or masked rows whose count adds up to 1 to ``limit − 1``,
+    its smallest remaining positive count is masked too (ties: the first in
+    row order; a zero protects nothing, so it is never chosen). This repeats
+    over all groupings until every group holds, since a new mask in one
+    grouping can expose a cell in another.
 
 Example
 -------
@@ -40,7 +44,7 @@ import pandas as pd
 
 from .schemas import require_columns
 
-__all__ = ["SUPPRESSION_LIMIT", "suppress"]
+__all__ = ["SUPPRESSION_LIMIT", "suppress", "coarsen_steps"]
 
 #: Counts from 1 to this minus one are masked in report outputs.
 SUPPRESSION_LIMIT = 5
@@ -96,8 +100,9 @@ def suppress(
         small = ((values >= 1) & (values < limit)).any(axis=1)
     reason = np.where(small, "primary", "").astype(object)
     masked = small.copy()
-    size = np.nan_to_num(values, nan=np.inf).min(axis=1)  # smallest count of each row
-    available = np.isfinite(values).any(axis=1)
+    known = np.nan_to_num(values)
+    size = np.where(known > 0, known, np.inf).min(axis=1)  # smallest positive count of each row
+    available = np.isfinite(size)
     changed = True
     while changed:
         changed = False
@@ -109,7 +114,9 @@ def suppress(
             )
             for label in np.unique(labels):
                 rows = np.flatnonzero(labels == label)
-                if masked[rows].sum() != 1:
+                hidden = known[rows[masked[rows]]].sum(axis=0)
+                exposed = ((hidden >= 1) & (hidden < limit)).any()
+                if masked[rows].sum() != 1 and not exposed:
                     continue
                 candidates = rows[~masked[rows] & available[rows]]
                 if candidates.size == 0:
@@ -126,3 +133,48 @@ def suppress(
         out.loc[masked, status] = "suppressed"
     out["suppression"] = reason
     return out
+
+
+def coarsen_steps(steps: Sequence[float], *, limit: int = SUPPRESSION_LIMIT) -> np.ndarray:
+    """Which points of a running total may be shown, so that no step between them is small.
+
+    A cumulative curve (the share of the people within each distance) rises
+    by the people at each value: a rise of 3 people, read with the area's
+    population, says where 3 people live. Points are kept so that each rise
+    between two kept points is zero or at least ``limit`` people: a small
+    step is drawn together with the next one (its people shown a little
+    farther out). The last kept point carries the total: when the people
+    after it are fewer than ``limit``, they are drawn with it (a little
+    nearer), so no point moves more than ``limit − 1`` people.
+
+    Parameters
+    ----------
+    steps : sequence of float
+        People at each successive value (in the curve's order).
+    limit : int, default 5
+
+    Returns
+    -------
+    ndarray of bool
+        True for the points that may be shown; draw each with its running
+        total, the last one with the total. All False when the total itself
+        is small.
+
+    Example
+    -------
+    >>> coarsen_steps([10, 2, 2, 3, 20]).tolist()
+    [True, False, False, True, True]
+    >>> coarsen_steps([10, 2, 30, 1]).tolist()  # the last 1 is drawn with the 32 at index 2
+    [True, False, True, False]
+    """
+    steps = np.asarray(steps, dtype=float)
+    running = np.cumsum(steps)
+    keep = np.zeros(len(steps), dtype=bool)
+    if not len(steps) or 1 <= round(running[-1], 6) < limit:
+        return keep
+    anchor = 0.0
+    for i, value in enumerate(running):
+        if not 1 <= round(value - anchor, 6) < limit:
+            keep[i] = True
+            anchor = value
+    return keep

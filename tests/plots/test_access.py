@@ -202,7 +202,7 @@ def test_cumulative_curves_end_at_100_and_skip_unreachable(axes):
         {
             "municipality_code": ["1880"] * 3 + ["1814"],
             "unit": "s",
-            "population": [1.0, 1.0, 2.0, 5.0],
+            "population": [10.0, 10.0, 20.0, 50.0],
             "distance": [60.0, np.nan, 600.0, 300.0],
         }
     )
@@ -214,6 +214,26 @@ def test_cumulative_curves_end_at_100_and_skip_unreachable(axes):
     assert orebro.get_drawstyle() == "steps-post"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Lekeberg", "Örebro"]
     assert ax.get_xlabel() == "Restid med bil, minuter"
+
+
+def test_cumulative_curves_rise_only_in_steps_of_five_people_or_more(axes):
+    # 10 people at 1 km, 2 at 2 km, 2 at 3 km, 30 at 4 km and 1 at 9 km: the two 2s are drawn
+    # with the 30 at 4 km, the last 1 with them (nearer, not 34 people farther out); an area of
+    # 3 people gets no line.
+    d = pd.DataFrame(
+        {
+            "municipality_code": ["1880"] * 5 + ["1814"],
+            "unit": "m",
+            "population": [10.0, 2.0, 2.0, 30.0, 1.0, 3.0],
+            "distance": [1000.0, 2000.0, 3000.0, 4000.0, 9000.0, 500.0],
+        }
+    )
+    ax = plots.cumulative_curves(d, ax=axes())
+    (line,) = ax.lines
+    assert line.get_xdata().tolist() == [0, 1, 4]
+    assert line.get_ydata().tolist() == pytest.approx([0, 100 * 10 / 45, 100])
+    people = np.diff(np.asarray(line.get_ydata()) / 100 * 45)
+    assert all(p == pytest.approx(0) or p >= 5 for p in people)
 
 
 def test_cumulative_curves_from_nearest_for_one_kind(axes):

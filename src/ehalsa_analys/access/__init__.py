@@ -9,7 +9,9 @@ does. The measures only read those tables: :func:`summarise` and
 :func:`distance_classes` (Pipos' shape) and :func:`travel_savings` read the
 nearest table, :func:`two_step_fca` the cost table, so imported travel
 times can stand in for ours. Each method is described in its function's
-Notes; the search engine (KD-trees, dask chunks, Dijkstra) is private.
+Notes; :func:`publishable_summary` and :func:`publishable_classes` mask the
+small counts of both tables before they are published; the search engine
+(KD-trees, dask chunks, Dijkstra) is private.
 
 Example
 -------
@@ -32,6 +34,7 @@ Name: score, dtype: float64
 
 from ._costs import costs, nearest
 from ._fca import two_step_fca
+from ._published import publishable_classes, publishable_summary
 from ._savings import travel_savings
 from ._summaries import (
     GROUPS,
@@ -47,6 +50,8 @@ __all__ = [
     "costs",
     "summarise",
     "distance_classes",
+    "publishable_summary",
+    "publishable_classes",
     "two_step_fca",
     "travel_savings",
     "TIME_CLASSES_MIN",

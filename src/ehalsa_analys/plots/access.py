@@ -15,7 +15,8 @@ import shapely
 from matplotlib.patches import Patch
 
 from .. import reference
-from ..errors import check_choice
+from ..disclosure import coarsen_steps
+from ..errors import SchemaError, check_choice
 from ..schemas import require_columns
 from .style import _PARAMS, PALETTE, SEQUENTIAL, add_source, format_number, number_formatter
 
@@ -44,6 +45,7 @@ _TEXT = {
         "score": "Kapacitet per {per} invånare inom räckhåll",
         "score_title": "Tillgänglighet (2SFCA)",
         "reference": "Pipos (tunn stapel)",
+        "hidden": "Dolt (färre än 5 i en klass)",
         "under": "under {hi}",
         "over": "över {lo}",
         "between": "{lo}–{hi}",
@@ -63,6 +65,7 @@ _TEXT = {
         "score": "Capacity per {per} residents within reach",
         "score_title": "Accessibility (2SFCA)",
         "reference": "Pipos (thin bar)",
+        "hidden": "Hidden (fewer than 5 in a class)",
         "under": "under {hi}",
         "over": "over {lo}",
         "between": "{lo}–{hi}",
@@ -352,7 +355,20 @@ def _class_label(lower: float, upper: float, unit: str, lang: str) -> str:
 
 
 def _shares(classes: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Share per class (0–1), wide; masked classes NaN (their ``share`` is then needed)."""
     data = classes.assign(lower=classes["lower"].astype(float))
+    if data["population"].isna().any():
+        if "share" not in data:
+            raise SchemaError(
+                "`data` has masked classes (population NaN) but no `share` column",
+                column="share",
+                hint="pass access.publishable_classes of access.distance_classes",
+            )
+        wide = data.pivot_table(index=by, columns="lower", values="share", aggfunc="sum")
+        hidden = data.pivot_table(
+            index=by, columns="lower", values="population", aggfunc=lambda v: v.isna().any()
+        ).astype(bool)
+        return wide.where(~hidden).fillna(0).where(~hidden)
     total = data.groupby(by)["population"].transform("sum")
     data = data.assign(share=np.where(total > 0, data["population"] / total, 0.0))
     return data.pivot_table(index=by, columns="lower", values="share", aggfunc="sum").fillna(0)
@@ -370,7 +386,10 @@ def class_bars(
 ):
     """Stacked bars: each municipality's population share per distance class.
 
-    The municipality with the largest share in the farthest class is at the top. A Pipos table
+    The municipality with the largest share in the farthest class is at the top. Classes masked
+    by :func:`access.publishable_classes` (population NaN) are drawn together as one grey
+    hatched segment at the end of the bar: their sum is the rest of the bar anyway, so the
+    figure gives away no more than the table. A Pipos table
     given as ``reference`` is drawn as a thin hatched bar under each municipality's bar, in the
     same classes, so both sit in one chart.
 
@@ -405,7 +424,10 @@ def class_bars(
     if ax is None:
         ax = plt.gca()
     wide = _shares(data, by)
+    hidden = wide.isna()
+    wide = wide.fillna(0)
     wide = wide.sort_values(list(wide.columns[::-1]), ascending=True, kind="stable")
+    hidden = hidden.loc[wide.index]
     bounds = data.assign(lower=data["lower"].astype(float)).drop_duplicates("lower")
     bounds = bounds.set_index("lower")["upper"].astype(float)
     unit = str(data["unit"].iloc[0])
@@ -430,6 +452,19 @@ def class_bars(
             label=_class_label(lower, bounds[lower], unit, lang),
         )
         left += share
+    if hidden.any(axis=None):
+        rest = np.where(hidden.any(axis=1), 100 - left, 0.0)
+        ax.barh(
+            positions,
+            rest,
+            left=left,
+            color="#d9d9d9",
+            hatch="xx",
+            edgecolor="white",
+            linewidth=0,
+            height=height,
+            label=text["hidden"],
+        )
     if other is not None:
         left = np.zeros(len(other))
         for colour, lower in zip(colours, other.columns, strict=True):
@@ -481,7 +516,10 @@ def cumulative_curves(
     """Cumulative share of the population within each distance, one line per municipality.
 
     A line rises from 0 to 100 % of the people with a route; one that flattens late has a long
-    rural tail.
+    rural tail. Each line rises only in steps of zero or at least 5 people
+    (:func:`ehalsa_analys.disclosure.coarsen_steps`): a smaller step would say where those few
+    people live, so it is drawn together with the next (the last few with the one before);
+    a municipality whose people with a route are fewer than 5 gets no line.
 
     Parameters
     ----------
@@ -500,7 +538,7 @@ def cumulative_curves(
 
     Example
     -------
-    >>> d = pd.DataFrame({{"municipality_code": "1880", "unit": "m", "population": [1.0, 3.0],
+    >>> d = pd.DataFrame({{"municipality_code": "1880", "unit": "m", "population": [10.0, 30.0],
     ...     "distance": [1000.0, 3000.0]}})
     >>> ax = cumulative_curves(d, ax=plt.figure().add_subplot())
     >>> ax.lines[0].get_ydata().tolist()
@@ -525,10 +563,17 @@ def cumulative_curves(
     ends = np.r_[starts[1:], len(keys)] if len(keys) else []
     for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
         share = np.cumsum(weights[start:end]) / weights[start:end].sum() * 100
+        # one step per distinct value, and no step of 1–4 people (it would say where they live)
+        last = np.r_[values[start + 1 : end] != values[start : end - 1], True]
+        shown = np.flatnonzero(last)
+        steps = np.diff(np.r_[0.0, np.cumsum(weights[start:end])[shown]])
+        shown = shown[coarsen_steps(steps)]
+        if not shown.size:
+            continue
         key = keys[start]
         ax.plot(
-            np.r_[0, values[start:end]],
-            np.r_[0, share],
+            np.r_[0, values[start:end][shown]],
+            np.r_[0, share[shown][:-1], 100.0],  # the last point carries the total
             color=PALETTE[i % len(PALETTE)],
             linewidth=1.4,
             drawstyle="steps-post",
