@@ -504,3 +504,27 @@ def test_not_applicable_answers_keep_their_own_status_and_marker(tmp_path):
     assert np.isnan(obs["value"].iloc[0]) and obs["value"].iloc[1] == 1.0
     colours = compare.rank_colour(obs)
     assert set(colours["marker"]) == {"", "not_applicable"}
+
+
+def test_publishable_masks_small_counts_of_count_indicators_only():
+    obs = pd.DataFrame(
+        {
+            "municipality_code": ["1880", "1881", "1882", "1880", "1881"],
+            "period": 2025,
+            "indicator_id": ["brukare_antal"] * 3 + ["larm"] * 2,
+            "value": [3.0, 12.0, 0.0, 1.0, 0.0],
+            "status": "",
+        }
+    )
+    catalogue = pd.DataFrame(
+        {"indicator_id": ["brukare_antal", "larm"], "unit": ["Antal", "ja/nej"]}
+    )
+    out = compare.publishable(obs, catalogue=catalogue)
+    assert out["value"].isna().tolist() == [True, False, False, False, False]
+    assert out["status"].tolist() == ["suppressed", "", "", "", ""]
+    # the county level is computed without the masked municipality, and says so in n
+    level = compare.reference_levels(out, by="county")
+    row = level[level["indicator_id"] == "brukare_antal"].iloc[0]
+    assert row["n"] == 2 and row["mean"] == 6.0
+    with pytest.raises(ValueError, match="limit"):
+        compare.publishable(obs, catalogue=catalogue, limit=0)
