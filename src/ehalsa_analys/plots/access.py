@@ -12,13 +12,23 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import shapely
+from matplotlib import patheffects
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .. import reference
 from ..disclosure import coarsen_steps
 from ..errors import SchemaError, check_choice
 from ..schemas import require_columns
-from .style import _PARAMS, PALETTE, SEQUENTIAL, add_source, format_number, number_formatter
+from .style import (
+    _PARAMS,
+    PALETTE,
+    SEQUENTIAL,
+    add_source,
+    colour_bar,
+    format_number,
+    number_formatter,
+)
 
 __all__ = [
     "cell_map",
@@ -100,6 +110,19 @@ _SCALE = {"m": (1000.0, "km"), "s": (60.0, "min")}
 _MISSING = "#bbbbbb"
 
 
+def _service_label(kind: str | None, lang: str) -> str | None:
+    """The legend entry of a kind's service points ("Dagligvarubutik"), None for no kind."""
+    if kind is None:
+        return None
+    name = KIND_NAMES[lang].get(kind, kind)
+    return name[:1].upper() + name[1:]
+
+
+def _with_period(title: str, period: str | None) -> str:
+    """``title`` followed by its period ("…, 2025") when one is given."""
+    return f"{title}, {period}" if period else title
+
+
 def _names(codes) -> list[str]:
     table = reference.municipalities().set_index("municipality_code")["municipality"]
     return [table.get(c, c) for c in codes]
@@ -136,52 +159,158 @@ def _with_geometry(data, cells, name: str):
     return shapely.get_x(points).astype(float), shapely.get_y(points).astype(float)
 
 
-def _point_map(
-    x, y, values, *, cmap, label, services, county_code, vmax, lang, ax, source, missing
+def _cell_size(x: np.ndarray, y: np.ndarray, cell_size: float | None) -> float:
+    """The grid's square size: ``cell_size``, else the smallest spacing of the centres (1 km)."""
+    if cell_size is not None:
+        if not cell_size > 0:
+            raise ValueError(f"`cell_size` must be positive, but {cell_size!r} was passed.")
+        return float(cell_size)
+    steps = [np.diff(np.unique(v)) for v in (x, y) if len(np.unique(v)) > 1]
+    steps = [s[s > 0].min() for s in steps if (s > 0).any()]
+    return float(min(steps)) if steps else 1000.0
+
+
+def _raster(x, y, values, size):
+    """Cell centres on a regular grid as an image array (NaN where no cell) and its extent."""
+    col = np.rint((x - x.min()) / size).astype(int)
+    row = np.rint((y - y.min()) / size).astype(int)
+    image = np.full((row.max() + 1, col.max() + 1), np.nan)
+    image[row, col] = values
+    left, bottom = x.min() - size / 2, y.min() - size / 2
+    extent = (left, left + image.shape[1] * size, bottom, bottom + image.shape[0] * size)
+    return image, extent
+
+
+def label_municipalities(ax, shapes, *, fontsize: float = 7.0):
+    """Write each municipality's name at a point inside it, skipping names that would collide.
+
+    Larger municipalities are named first; a name whose box would overlap one already written
+    is left out, so no name sits on another. Returns the Text artists written.
+    """
+    renderer = ax.figure.canvas.get_renderer()
+    placed, boxes = [], []
+    order = shapes.assign(_area=shapes.geometry.area).sort_values(
+        ["_area", "municipality_code"], ascending=[False, True], kind="stable"
+    )
+    for name, point in zip(order["municipality"], order.geometry.representative_point(), strict=True):
+        label = ax.text(
+            point.x,
+            point.y,
+            name,
+            ha="center",
+            va="center",
+            fontsize=fontsize,
+            color="#222222",
+            zorder=5,
+            path_effects=[patheffects.withStroke(linewidth=2, foreground="white")],
+        )
+        box = label.get_window_extent(renderer).padded(1)
+        if any(box.overlaps(other) for other in boxes):
+            label.remove()
+            continue
+        placed.append(label)
+        boxes.append(box)
+    return placed
+
+
+def _cell_raster(
+    x,
+    y,
+    values,
+    *,
+    cmap,
+    label,
+    services,
+    county_code,
+    vmax,
+    lang,
+    ax,
+    source,
+    missing,
+    cell_size,
+    names,
+    services_label=None,
 ):
     text = _TEXT[lang]
     if ax is None:
         ax = plt.gca()
     shapes = reference.geometries("municipality", county_code=county_code)
-    shapes.plot(ax=ax, facecolor="#f4f4f4", edgecolor="#999999", linewidth=0.4)
+    shapes.plot(ax=ax, facecolor="#f4f4f4", edgecolor="none", linewidth=0)
     ok = np.isfinite(values)
-    top = vmax if vmax is not None else (float(np.nanpercentile(values, 98)) if ok.any() else 1.0)
-    norm = mpl.colors.Normalize(0, top if top > 0 else 1.0)
-    ax.scatter(x[ok], y[ok], c=values[ok], cmap=cmap, norm=norm, s=2, linewidths=0, zorder=2)
-    if missing and (~ok).any():
-        ax.scatter(
-            x[~ok],
-            y[~ok],
-            color=_MISSING,
-            s=3,
-            marker="x",
-            linewidths=0.5,
+    handles = []
+    norm, _bar = colour_bar(
+        ax,
+        values[ok],
+        cmap=cmap,
+        label=label,
+        vmin=0,
+        vmax=vmax,
+        clip_percentile=None if vmax is not None else 98,
+        lang=lang,
+    )
+    if len(x):
+        size = _cell_size(x, y, cell_size)
+        image, extent = _raster(x, y, np.where(ok, values, np.nan), size)
+        ax.imshow(
+            np.ma.masked_invalid(image),
+            cmap=cmap,
+            norm=norm,
+            extent=extent,
+            origin="lower",
+            interpolation="nearest",
             zorder=2,
-            label=text["missing"],
         )
+        if missing and (~ok).any():
+            flags, extent = _raster(x, y, np.where(ok, np.nan, 1.0), size)
+            ax.imshow(
+                np.ma.masked_invalid(flags),
+                cmap=mpl.colors.ListedColormap([_MISSING]),
+                extent=extent,
+                origin="lower",
+                interpolation="nearest",
+                zorder=2,
+            )
+            handles.append(Patch(facecolor=_MISSING, label=text["missing"]))
+    shapes.boundary.plot(ax=ax, color="#666666", linewidth=0.5, zorder=3)
     if services is not None and len(services):
         minx, miny, maxx, maxy = shapes.total_bounds
         shown = services.cx[minx:maxx, miny:maxy]  # only those on the map
         ax.scatter(
             shown.geometry.x,
             shown.geometry.y,
-            color="black",
+            facecolor=PALETTE[5],
+            edgecolor="white",
             marker="^",
-            s=10,
-            zorder=3,
-            label=text["services"],
+            s=22,
+            linewidths=0.5,
+            zorder=4,
         )
-    bar = ax.figure.colorbar(
-        mpl.cm.ScalarMappable(norm=norm, cmap=cmap),
-        ax=ax,
-        shrink=0.6,
-        format=number_formatter(lang),
-    )
-    bar.set_label(label)
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="lower right", frameon=False, fontsize="small", markerscale=2)
+        handles.insert(
+            0,
+            Line2D(
+                [],
+                [],
+                marker="^",
+                linestyle="",
+                markerfacecolor=PALETTE[5],
+                markeredgecolor="white",
+                markersize=7,
+                label=services_label or text["services"],
+            ),
+        )
     ax.set_axis_off()
     ax.set_aspect("equal")
+    if handles:
+        ax.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(0.0, 0.0),
+            frameon=False,
+            fontsize="small",
+            ncols=len(handles),
+        )
+    if names and county_code is not None:
+        label_municipalities(ax, shapes)
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
@@ -198,17 +327,24 @@ def cell_map(
     county_code: str | None = None,
     vmax: float | None = None,
     title: str | None = None,
+    period: str | None = None,
+    cell_size: float | None = None,
+    names: bool = True,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
 ):
-    """Map of population cells coloured by distance (or time) to a kind, with its services.
+    """Map of population squares coloured by distance (or time) to a kind, with its services.
+
+    Each populated square is drawn filled, as a raster on the grid of the cell centres; the
+    colour bar has round ticks and ends at the largest value, or (``vmax``, default the 98th
+    percentile rounded up) with a triangle and "≥ …" when farther squares share its colour.
 
     Parameters
     ----------
     data : DataFrame or GeoDataFrame
         Output of :func:`access.nearest` (with ``cells=`` for the points), or cell points with a
-        ``value`` column. NaN is drawn as grey crosses, "not reachable by road".
+        ``value`` column. NaN is drawn as grey squares, "not reachable by road".
     value : str, default "distance"
         Column to colour by.
     unit : str, optional
@@ -217,12 +353,15 @@ def cell_map(
     {kind}
     {cells}
     services : GeoDataFrame, optional
-        Service points drawn as black triangles (of ``kind`` when given).
+        Service points drawn as orange triangles (of ``kind`` when given).
     {county_code}
     {vmax}
     title : str, optional
         By default "Restid till närmaste apotek" (or "Avstånd …"; in English "Travel time to the
         nearest pharmacy") when the rows are of one kind and the unit is km or min; "" for none.
+    {period}
+    {cell_size}
+    {names}
     {lang}
     {ax}
     {source}
@@ -238,9 +377,11 @@ def cell_map(
     ...     geometry=gpd.points_from_xy([515000, 520000], [6566000, 6570000]), crs=3006)
     >>> d = pd.DataFrame({{"cell_id": ["a", "b"], "kind": "apotek", "unit": "s",
     ...     "distance": [60.0, 480.0]}})
-    >>> ax = cell_map(d, cells=c, county_code="18", ax=plt.figure().add_subplot())
-    >>> ax.collections[-1].get_array().tolist(), ax.get_title()
-    ([1.0, 8.0], 'Restid till närmaste apotek')
+    >>> ax = cell_map(d, cells=c, county_code="18", period="2025", cell_size=1000,
+    ...               ax=plt.figure().add_subplot())
+    >>> raster = ax.images[0].get_array()
+    >>> raster.compressed().tolist(), raster.shape, ax.get_title()
+    ([1.0, 8.0], (5, 6), 'Restid till närmaste apotek, 2025')
     """
     check_choice("lang", list(_TEXT), lang)
     require_columns(data, "data", [value])
@@ -252,7 +393,7 @@ def cell_map(
     x, y = _with_geometry(data, cells, "data")
     if services is not None and kind is not None and "kind" in services:
         services = services[services["kind"].astype(str) == kind]
-    ax = _point_map(
+    ax = _cell_raster(
         x,
         y,
         values,
@@ -265,6 +406,9 @@ def cell_map(
         ax=ax,
         source=source,
         missing=True,
+        cell_size=cell_size,
+        names=names,
+        services_label=_service_label(kind, lang),
     )
     shown = kind or (
         str(data["kind"].iloc[0]) if "kind" in data and data["kind"].nunique() == 1 else None
@@ -272,7 +416,7 @@ def cell_map(
     if title is None and shown is not None and unit in _TITLE[lang]:
         title = _TITLE[lang][unit].format(kind=KIND_NAMES[lang].get(shown, shown))
     if title:
-        ax.set_title(title)
+        ax.set_title(_with_period(title, period))
     return ax
 
 
@@ -284,11 +428,14 @@ def score_map(
     per: float = 1000,
     county_code: str | None = None,
     vmax: float | None = None,
+    period: str | None = None,
+    cell_size: float | None = None,
+    names: bool = True,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
 ):
-    """Accessibility-score map: cells coloured by their 2SFCA score, bright where it is high.
+    """Accessibility-score map: squares coloured by their 2SFCA score, bright where it is high.
 
     Parameters
     ----------
@@ -297,11 +444,14 @@ def score_map(
         the points, or points with a ``score`` column.
     {cells}
     services : GeoDataFrame, optional
-        Service points drawn as black triangles.
+        Service points drawn as orange triangles.
     per : float, default 1000
         Scores are shown as capacity per this many residents.
     {county_code}
     {vmax}
+    {period}
+    {cell_size}
+    {names}
     {lang}
     {ax}
     {source}
@@ -316,7 +466,7 @@ def score_map(
     >>> c = gpd.GeoDataFrame({{"cell_id": ["a", "b"], "score": [0.002, 0.0005]}},
     ...     geometry=gpd.points_from_xy([515000, 520000], [6566000, 6570000]), crs=3006)
     >>> ax = score_map(c, county_code="18", ax=plt.figure().add_subplot())
-    >>> ax.collections[-1].get_array().tolist()
+    >>> ax.images[0].get_array().compressed().tolist()
     [2.0, 0.5]
     """
     check_choice("lang", list(_TEXT), lang)
@@ -325,7 +475,7 @@ def score_map(
         raise ValueError(f"`per` must be positive, but {per!r} was passed.")
     x, y = _with_geometry(data, cells, "data")
     values = data["score"].to_numpy(float) * per
-    ax = _point_map(
+    ax = _cell_raster(
         x,
         y,
         values,
@@ -338,8 +488,11 @@ def score_map(
         ax=ax,
         source=source,
         missing=False,
+        cell_size=cell_size,
+        names=names,
+        services_label=_service_label("hemtjänst", lang),
     )
-    ax.set_title(_TEXT[lang]["score_title"])
+    ax.set_title(_with_period(_TEXT[lang]["score_title"], period))
     return ax
 
 
@@ -657,7 +810,14 @@ _DOC_PARAMS = {
     "kind": "kind : str, optional\n        The service kind to show, when ``data`` holds several.",
     "cells": "cells : GeoDataFrame, optional\n        Cells with cell_id and points, when ``data`` "
     "has no geometry.",
-    "vmax": "vmax : float, optional\n        Top of the colour scale (default: 98th percentile).",
+    "vmax": "vmax : float, optional\n        Top of the colour scale (default: the 98th percentile, "
+    "rounded up).",
+    "period": "period : str, optional\n        The period of the data, written after the title "
+    '(e.g. "befolkning 2025").',
+    "cell_size": "cell_size : float, optional\n        Side of the squares in metres (default: "
+    "the spacing of the cell centres).",
+    "names": "names : bool, default True\n        Write the municipalities' names (those that fit "
+    "without overlapping) on a county map.",
 }
 for _function in (cell_map, score_map, class_bars, cumulative_curves, savings_bars):
     _function.__doc__ = _function.__doc__.format(**_DOC_PARAMS)
