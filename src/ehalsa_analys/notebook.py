@@ -65,6 +65,7 @@ __all__ = [
     "access_inputs",
     "service_kinds",
     "map_kind",
+    "access_period",
     "pipos_comparison",
     "home_care_bases",
     "home_care_clients",
@@ -775,6 +776,41 @@ def access_inputs(folder: str | os.PathLike, *, method: str = "network") -> Acce
         method=method,
         weight="time" if method == "network" else "length",
     )
+
+
+_PERIOD_WORD = {"sv": "befolkning {year}", "en": "population {year}"}
+
+
+def access_period(
+    folder: str | os.PathLike, *, synthetic: bool = False, lang: str = "sv"
+) -> str | None:
+    """The period of a distance folder's population grid, for figure titles ("befolkning 2024").
+
+    The year is read from the grid's file name (``befolkning_2024_1km.csv``); the synthetic
+    demo, spread over the municipalities' population of 31 December 2025
+    (:func:`ehalsa_analys.reference.population`), gives that year. None when neither says
+    (the titles then name no period rather than a guessed one).
+
+    Example
+    -------
+    >>> import pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "befolkning_2024_1km.csv").write_text("")
+    >>> access_period(d), access_period(d, lang="en")
+    ('befolkning 2024', 'population 2024')
+    >>> access_period(tempfile.mkdtemp()), access_period(tempfile.mkdtemp(), synthetic=True)
+    (None, 'befolkning 2025')
+    """
+    import re
+
+    check_choice("lang", list(LANGUAGES), lang)
+    for grid in sorted(p for p in Path(folder).glob("befolkning_*") if p.is_file()):
+        found = re.search(r"(?<!\d)(19|20)\d{2}(?!\d)", grid.stem)
+        if found:
+            return _PERIOD_WORD[lang].format(year=found.group(0))
+    if synthetic:
+        return _PERIOD_WORD[lang].format(year=int(reference.population()["year"].max()))
+    return None
 
 
 def service_kinds(services, *, kinds=None) -> list[str]:

@@ -20,7 +20,15 @@ Example
 """
 
 from ..formatting import format_number, quarter_label
-from .access import cell_map, class_bars, cumulative_curves, savings_bars, score_map
+from .access import (
+    cell_map,
+    class_bars,
+    cumulative_curves,
+    cumulative_panels,
+    label_municipalities,
+    savings_bars,
+    score_map,
+)
 from .maps import choropleth, map_figsize, municipality_map
 from .maturity import (
     change_dumbbell,
@@ -87,6 +95,8 @@ __all__ = [
     "cell_map",
     "class_bars",
     "cumulative_curves",
+    "cumulative_panels",
+    "label_municipalities",
     "savings_bars",
     "score_map",
     "adoption_curves",

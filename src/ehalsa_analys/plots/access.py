@@ -7,6 +7,9 @@ Distances in metres are shown in km and times in seconds in minutes; values are 
 
 from __future__ import annotations
 
+import math
+import warnings
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
@@ -35,7 +38,9 @@ __all__ = [
     "score_map",
     "class_bars",
     "cumulative_curves",
+    "cumulative_panels",
     "savings_bars",
+    "label_municipalities",
     "KIND_NAMES",
 ]
 
@@ -46,11 +51,12 @@ _TEXT = {
         "share": "Andel av befolkningen, %",
         "cumulative": "Andel av befolkningen inom avståndet, %",
         "services": "Servicepunkter",
-        "classes": "Befolkning per avståndsklass",
-        "curves": "Hur många bor inom ett visst avstånd",
         "savings": "Sparade kilometer och timmar per månad",
         "km_saved": "Sparade km per månad",
         "hours": "tim",
+        "per": "per {per} invånare",
+        "municipality": "Kommunen",
+        "county": "Hela länet",
         "missing": "Nås inte via vägnätet",
         "score": "Kapacitet per {per} invånare inom räckhåll",
         "score_title": "Tillgänglighet (2SFCA)",
@@ -66,11 +72,12 @@ _TEXT = {
         "share": "Share of the population, %",
         "cumulative": "Share of the population within the distance, %",
         "services": "Service points",
-        "classes": "Population by distance class",
-        "curves": "How many live within a given distance",
         "savings": "Kilometres and hours saved per month",
         "km_saved": "Km saved per month",
         "hours": "h",
+        "per": "per {per} inhabitants",
+        "municipality": "The municipality",
+        "county": "The whole county",
         "missing": "Not reachable by road",
         "score": "Capacity per {per} residents within reach",
         "score_title": "Accessibility (2SFCA)",
@@ -106,8 +113,41 @@ _TITLE = {
     "sv": {"km": "Avstånd till närmaste {kind}", "min": "Restid till närmaste {kind}"},
     "en": {"km": "Distance to the nearest {kind}", "min": "Travel time to the nearest {kind}"},
 }
+#: Titles of the class bars and the curves by unit, with and without a kind.
+_FIGURE_TITLE = {
+    "sv": {
+        "classes": {"km": "Befolkning per avståndsklass", "min": "Befolkning per restidsklass"},
+        "curves": {
+            "km": "Andel av befolkningen inom ett visst avstånd",
+            "min": "Andel av befolkningen inom en viss restid",
+        },
+        "kind": " till närmaste {kind}",
+    },
+    "en": {
+        "classes": {"km": "Population by distance class", "min": "Population by travel-time class"},
+        "curves": {
+            "km": "Share of the population within a given distance",
+            "min": "Share of the population within a given travel time",
+        },
+        "kind": " to the nearest {kind}",
+    },
+}
 _SCALE = {"m": (1000.0, "km"), "s": (60.0, "min")}
+#: At most this many colours in one panel without direct labels.
+_MAX_COLOURS = 6
 _MISSING = "#bbbbbb"
+
+
+def _figure_title(figure: str, unit: str, data: pd.DataFrame, kind: str | None, lang: str):
+    """ "Befolkning per restidsklass till närmaste apotek": the figure, the unit and the kind."""
+    words = _FIGURE_TITLE[lang]
+    title = words[figure].get(unit, words[figure]["km"])
+    shown = kind or (
+        str(data["kind"].iloc[0]) if "kind" in data and data["kind"].nunique() == 1 else None
+    )
+    if shown is not None:
+        title += words["kind"].format(kind=KIND_NAMES[lang].get(shown, shown))
+    return title
 
 
 def _service_label(kind: str | None, lang: str) -> str | None:
@@ -192,7 +232,9 @@ def label_municipalities(ax, shapes, *, fontsize: float = 7.0):
     order = shapes.assign(_area=shapes.geometry.area).sort_values(
         ["_area", "municipality_code"], ascending=[False, True], kind="stable"
     )
-    for name, point in zip(order["municipality"], order.geometry.representative_point(), strict=True):
+    for name, point in zip(
+        order["municipality"], order.geometry.representative_point(), strict=True
+    ):
         label = ax.text(
             point.x,
             point.y,
@@ -533,6 +575,7 @@ def class_bars(
     by: str = "municipality_code",
     kind: str | None = None,
     reference: pd.DataFrame | None = None,
+    period: str | None = None,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
@@ -554,6 +597,7 @@ def class_bars(
     {kind}
     reference : DataFrame, optional
         A table of the same shape and class edges, e.g. :func:`load.pipos`.
+    {period}
     {lang}
     {ax}
     {source}
@@ -651,58 +695,34 @@ def class_bars(
         frameon=False,
         fontsize="small",
     )
-    ax.set_title(text["classes"])
+    unit_key = {"km": "km", "min": "min", "m": "km", "s": "min"}.get(unit, "km")
+    ax.set_title(_with_period(_figure_title("classes", unit_key, data, kind, lang), period))
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
 
 
-def cumulative_curves(
-    data: pd.DataFrame,
-    *,
-    by: str = "municipality_code",
-    kind: str | None = None,
-    lang: str = "sv",
-    ax=None,
-    source: str | None = None,
-):
-    """Cumulative share of the population within each distance, one line per municipality.
+def _steps(values: np.ndarray, weights: np.ndarray):
+    """One group's cumulative curve (x, y in %), rising only in steps of 0 or at least 5 people.
 
-    A line rises from 0 to 100 % of the people with a route; one that flattens late has a long
-    rural tail. Each line rises only in steps of zero or at least 5 people
-    (:func:`ehalsa_analys.disclosure.coarsen_steps`): a smaller step would say where those few
-    people live, so it is drawn together with the next (the last few with the one before);
-    a municipality whose people with a route are fewer than 5 gets no line.
-
-    Parameters
-    ----------
-    data : DataFrame
-        Output of :func:`access.nearest` (unit "m" is shown in km, "s" in minutes); cells without
-        a route are left out.
-    {by}
-    {kind}
-    {lang}
-    {ax}
-    {source}
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-
-    Example
-    -------
-    >>> d = pd.DataFrame({{"municipality_code": "1880", "unit": "m", "population": [10.0, 30.0],
-    ...     "distance": [1000.0, 3000.0]}})
-    >>> ax = cumulative_curves(d, ax=plt.figure().add_subplot())
-    >>> ax.lines[0].get_ydata().tolist()
-    [0.0, 25.0, 100.0]
+    ``values`` sorted. A step of 1–4 people would say where they live, so it is drawn together
+    with the next (the last few with the one before) by
+    :func:`ehalsa_analys.disclosure.coarsen_steps`; None when the group has fewer than 5.
     """
-    check_choice("lang", list(_TEXT), lang)
+    share = np.cumsum(weights) / weights.sum() * 100
+    last = np.r_[values[1:] != values[:-1], True]  # one step per distinct value
+    shown = np.flatnonzero(last)
+    steps = np.diff(np.r_[0.0, np.cumsum(weights)[shown]])
+    shown = shown[coarsen_steps(steps)]
+    if not shown.size:
+        return None
+    return np.r_[0, values[shown]], np.r_[0, share[shown][:-1], 100.0]  # the last is the total
+
+
+def _curves(data: pd.DataFrame, by: str, kind: str | None):
+    """Per group: its curve (x, y) or None; the unit's label key; groups in code order."""
     require_columns(data, "data", [by, "distance", "unit", "population"])
     data = _one_kind(data, kind, "data")
-    text = _TEXT[lang]
-    if ax is None:
-        ax = plt.gca()
     unit = str(data["unit"].iloc[0]) if len(data) else "m"
     scale, label = _SCALE[unit]
     ok = data["distance"].notna() & (data["population"] > 0)
@@ -714,53 +734,234 @@ def cumulative_curves(
     keys, values, weights = keys[order], values[order], weights[order]
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else []
     ends = np.r_[starts[1:], len(keys)] if len(keys) else []
-    for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
-        share = np.cumsum(weights[start:end]) / weights[start:end].sum() * 100
-        # one step per distinct value, and no step of 1–4 people (it would say where they live)
-        last = np.r_[values[start + 1 : end] != values[start : end - 1], True]
-        shown = np.flatnonzero(last)
-        steps = np.diff(np.r_[0.0, np.cumsum(weights[start:end])[shown]])
-        shown = shown[coarsen_steps(steps)]
-        if not shown.size:
-            continue
-        key = keys[start]
-        ax.plot(
-            np.r_[0, values[start:end][shown]],
-            np.r_[0, share[shown][:-1], 100.0],  # the last point carries the total
-            color=PALETTE[i % len(PALETTE)],
-            linewidth=1.4,
-            drawstyle="steps-post",
-            label=_names([key])[0] if by == "municipality_code" else key,
-        )
+    curves = {keys[a]: _steps(values[a:b], weights[a:b]) for a, b in zip(starts, ends, strict=True)}
+    whole = None
+    if len(values):
+        order = np.argsort(values, kind="stable")
+        whole = _steps(values[order], weights[order])
+    return curves, whole, label
+
+
+def _label_of(key: str, by: str) -> str:
+    return _names([key])[0] if by == "municipality_code" else key
+
+
+def _curve_axes(ax, label: str, lang: str) -> None:
+    text = _TEXT[lang]
     ax.set_xlabel(text[label])
-    ax.set_ylabel(text["cumulative"])
     ax.set_ylim(0, 100)
     ax.set_xlim(left=0)
     ax.xaxis.set_major_formatter(number_formatter(lang))
     ax.yaxis.set_major_formatter(number_formatter(lang, decimals=0))
+
+
+def cumulative_curves(
+    data: pd.DataFrame,
+    *,
+    by: str = "municipality_code",
+    kind: str | None = None,
+    period: str | None = None,
+    lang: str = "sv",
+    ax=None,
+    source: str | None = None,
+):
+    """Cumulative share of the population within each distance, one line per municipality.
+
+    A line rises from 0 to 100 % of the people with a route; one that flattens late has a long
+    rural tail. Each line rises only in steps of zero or at least 5 people
+    (:func:`ehalsa_analys.disclosure.coarsen_steps`): a smaller step would say where those few
+    people live, so it is drawn together with the next (the last few with the one before);
+    a municipality whose people with a route are fewer than 5 gets no line. At most six lines
+    (six colours a reader can tell apart): for more, use :func:`cumulative_panels`.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Output of :func:`access.nearest` (unit "m" is shown in km, "s" in minutes); cells without
+        a route are left out.
+    {by}
+    {kind}
+    {period}
+    {lang}
+    {ax}
+    {source}
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        ``data`` holds more than six groups.
+
+    Example
+    -------
+    >>> d = pd.DataFrame({{"municipality_code": "1880", "unit": "m", "population": [10.0, 30.0],
+    ...     "distance": [1000.0, 3000.0]}})
+    >>> ax = cumulative_curves(d, ax=plt.figure().add_subplot())
+    >>> ax.lines[0].get_ydata().tolist()
+    [0.0, 25.0, 100.0]
+    """
+    check_choice("lang", list(_TEXT), lang)
+    curves, _whole, label = _curves(data, by, kind)
+    if len(curves) > _MAX_COLOURS:
+        raise ValueError(
+            f"`data` holds {len(curves)} groups of `{by}`; a chart of more than {_MAX_COLOURS} "
+            "lines has colours a reader cannot tell apart. Use plots.cumulative_panels "
+            "(one panel per group) or choose at most six."
+        )
+    text = _TEXT[lang]
+    if ax is None:
+        ax = plt.gca()
+    for i, (key, curve) in enumerate(curves.items()):
+        if curve is None:
+            continue
+        ax.plot(
+            *curve,
+            color=PALETTE[i],
+            linewidth=1.4,
+            drawstyle="steps-post",
+            label=_label_of(key, by),
+        )
+    _curve_axes(ax, label, lang)
+    ax.set_ylabel(text["cumulative"])
     if ax.lines:
-        ax.legend(loc="lower right", frameon=False, fontsize="x-small", ncol=2)
-    ax.set_title(text["curves"])
+        ax.legend(loc="lower right", frameon=False, fontsize="small")
+    ax.set_title(_with_period(_figure_title("curves", label, data, kind, lang), period))
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
+
+
+def cumulative_panels(
+    data: pd.DataFrame,
+    *,
+    by: str = "municipality_code",
+    kind: str | None = None,
+    ncols: int = 4,
+    period: str | None = None,
+    lang: str = "sv",
+    source: str | None = None,
+    ax=None,
+):
+    """Small multiples of :func:`cumulative_curves`: one panel per municipality, two colours.
+
+    Each panel draws its municipality's curve (blue) over the whole county's (grey), on shared
+    axes, so twelve municipalities need no twelve colours. Both rise only in steps of zero or
+    at least 5 people (:func:`ehalsa_analys.disclosure.coarsen_steps`); a municipality whose
+    people with a route are fewer than 5 gets an empty panel with its name. Figure-level: it
+    draws its own figure (an ``ax`` passed is ignored with a warning).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Output of :func:`access.nearest` with a population column.
+    {by}
+    {kind}
+    ncols : int, default 4
+        Panels per row.
+    {period}
+    {lang}
+    {source}
+    ax : ignored
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One Axes per group in code order (title: its name), then the unused Axes, switched off.
+
+    Example
+    -------
+    >>> d = pd.DataFrame({{"municipality_code": ["1880", "1880", "1814"], "unit": "m",
+    ...     "population": [10.0, 30.0, 20.0], "distance": [1000.0, 3000.0, 2000.0]}})
+    >>> fig = cumulative_panels(d, ncols=2)
+    >>> [a.get_title() for a in fig.axes if a.axison]
+    ['Lekeberg', 'Örebro']
+    >>> fig.axes[1].lines[-1].get_ydata().tolist()     # Örebro over the county (grey)
+    [0.0, 25.0, 100.0]
+    """
+    check_choice("lang", list(_TEXT), lang)
+    if ax is not None:
+        warnings.warn(
+            "cumulative_panels draws its own figure and returns it; the `ax` passed is ignored.",
+            UserWarning,
+            stacklevel=2,
+        )
+    if not isinstance(ncols, int) or isinstance(ncols, bool) or ncols < 1:
+        raise ValueError(f"`ncols` must be a whole number of at least 1, but {ncols!r} was passed.")
+    curves, whole, label = _curves(data, by, kind)
+    if not curves:
+        raise SchemaError("`data` has no distances to draw", hint="pass access.nearest's output")
+    text = _TEXT[lang]
+    keys = list(curves)
+    nrows = math.ceil(len(keys) / ncols)
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(2.6 * ncols, 2.1 * nrows + 1.2),
+        sharex=True,
+        sharey=True,
+        squeeze=False,
+    )
+    for panel, key in zip(axes.flat, keys, strict=False):
+        if whole is not None:
+            panel.plot(*whole, color="#999999", linewidth=1.2, drawstyle="steps-post")
+        if curves[key] is not None:
+            panel.plot(*curves[key], color=PALETTE[0], linewidth=1.6, drawstyle="steps-post")
+        panel.set_title(_label_of(key, by), fontsize="small")
+        _curve_axes(panel, label, lang)
+        panel.set_xlabel("")
+        panel.yaxis.set_major_locator(mpl.ticker.FixedLocator([0, 50, 100]))
+    for panel in axes.flat[len(keys) :]:
+        panel.set_axis_off()
+    fig.supxlabel(text[label], fontsize="small")
+    fig.supylabel(text["share"], fontsize="small")
+    title = _with_period(_figure_title("curves", label, data, kind, lang), period)
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    fig.legend(
+        handles=[
+            Line2D([], [], color=PALETTE[0], linewidth=1.6, label=text["municipality"]),
+            Line2D([], [], color="#999999", linewidth=1.2, label=text["county"]),
+        ],
+        loc="upper right",
+        ncols=2,
+        frameon=False,
+        fontsize="small",
+    )
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    if source:
+        add_source(fig, source, lang=lang)
+    return fig
 
 
 def savings_bars(
     data: pd.DataFrame,
     *,
     by: str = "municipality_code",
+    per: float | None = None,
+    population: pd.DataFrame | None = None,
+    period: str | None = None,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
 ):
     """Horizontal bars of km saved per month by municipality, staff hours written at the bars.
 
+    Totals favour the largest municipality by its size alone; with ``per=1000`` the bars and
+    hours are per 1 000 inhabitants, which compares municipalities of different sizes.
+
     Parameters
     ----------
     data : DataFrame
         Output of :func:`access.travel_savings`.
     {by}
+    per : float, optional
+        Show km and hours per this many inhabitants (e.g. 1000); None shows totals.
+    population : DataFrame, optional
+        municipality_code and population (with ``per``); default
+        :func:`ehalsa_analys.reference.population` (31 December 2025).
+    {period}
     {lang}
     {ax}
     {source}
@@ -776,29 +977,59 @@ def savings_bars(
     >>> ax = savings_bars(s, ax=plt.figure().add_subplot())
     >>> [float(p.get_width()) for p in ax.patches]
     [300.0, 900.0]
+    >>> people = pd.DataFrame({{"municipality_code": ["1880", "1814"],
+    ...                        "population": [90_000, 6_000]}})
+    >>> ax = savings_bars(s, per=1000, population=people, ax=plt.figure().add_subplot())
+    >>> [float(p.get_width()) for p in ax.patches], ax.get_xlabel()
+    ([10.0, 50.0], 'Sparade km per månad per 1\xa0000 invånare')
     """
     check_choice("lang", list(_TEXT), lang)
     require_columns(data, "data", [by, "km_saved", "hours_saved"])
     text = _TEXT[lang]
     if ax is None:
         ax = plt.gca()
-    shown = data.sort_values("km_saved", kind="stable")
+    shown = data.copy()
+    xlabel, title = text["km_saved"], text["savings"]
+    if per is not None:
+        if not per > 0:
+            raise ValueError(f"`per` must be positive, but {per!r} was passed.")
+        if by != "municipality_code":
+            raise ValueError("`per` needs by='municipality_code' (population by municipality).")
+        people = population if population is not None else reference.population()
+        require_columns(people, "population", ["municipality_code", "population"])
+        size = people.set_index(people["municipality_code"].astype(str))["population"]
+        size = shown[by].astype(str).map(size).to_numpy(float)
+        if np.isnan(size).any() or (size <= 0).any():
+            missing = shown[by].astype(str).to_numpy()[~(size > 0)][0]
+            raise SchemaError(
+                f"`population` has no population for {missing!r}",
+                column="population",
+                value=missing,
+                hint="pass a population table with every municipality of `data`",
+            )
+        shown["km_saved"] = shown["km_saved"] / size * per
+        shown["hours_saved"] = shown["hours_saved"] / size * per
+        each = text["per"].format(per=format_number(per, lang=lang))
+        xlabel, title = f"{xlabel} {each}", f"{title} {each}"
+    shown = shown.sort_values("km_saved", kind="stable")
     positions = np.arange(len(shown))
     ax.barh(positions, shown["km_saved"], color=PALETTE[0], height=0.6)
+    decimals = 0 if per is None or shown["hours_saved"].max() >= 10 else 1
     for y, km, hours in zip(positions, shown["km_saved"], shown["hours_saved"], strict=True):
         ax.text(
             km,
             y,
-            f"  {format_number(hours, decimals=0, lang=lang)} {text['hours']}",
+            f"  {format_number(hours, decimals=decimals, lang=lang)} {text['hours']}",
             va="center",
             fontsize="small",
         )
     labels = _names(shown[by]) if by == "municipality_code" else list(shown[by])
     ax.set_yticks(positions, labels)
-    ax.set_xlabel(text["km_saved"])
-    ax.xaxis.set_major_formatter(number_formatter(lang, decimals=0))
+    ax.set_xlabel(xlabel)
+    ax.xaxis.set_major_formatter(number_formatter(lang))
+    ax.set_xlim(0, float(shown["km_saved"].max()) * 1.18 if len(shown) else 1.0)
     ax.grid(axis="y", visible=False)
-    ax.set_title(text["savings"])
+    ax.set_title(_with_period(title, period))
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
@@ -810,8 +1041,8 @@ _DOC_PARAMS = {
     "kind": "kind : str, optional\n        The service kind to show, when ``data`` holds several.",
     "cells": "cells : GeoDataFrame, optional\n        Cells with cell_id and points, when ``data`` "
     "has no geometry.",
-    "vmax": "vmax : float, optional\n        Top of the colour scale (default: the 98th percentile, "
-    "rounded up).",
+    "vmax": "vmax : float, optional\n        Top of the colour scale (default: the 98th "
+    "percentile, rounded up).",
     "period": "period : str, optional\n        The period of the data, written after the title "
     '(e.g. "befolkning 2025").',
     "cell_size": "cell_size : float, optional\n        Side of the squares in metres (default: "
@@ -819,6 +1050,13 @@ _DOC_PARAMS = {
     "names": "names : bool, default True\n        Write the municipalities' names (those that fit "
     "without overlapping) on a county map.",
 }
-for _function in (cell_map, score_map, class_bars, cumulative_curves, savings_bars):
+for _function in (
+    cell_map,
+    score_map,
+    class_bars,
+    cumulative_curves,
+    cumulative_panels,
+    savings_bars,
+):
     _function.__doc__ = _function.__doc__.format(**_DOC_PARAMS)
 del _function

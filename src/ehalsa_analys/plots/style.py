@@ -289,8 +289,10 @@ def colour_bar(
     data = data[np.isfinite(data)]
     low = float(data.min()) if data.size else 0.0
     high = float(data.max()) if data.size else 1.0
-    top = high if clip_percentile is None or not data.size else float(
-        np.percentile(data, clip_percentile)
+    top = (
+        high
+        if clip_percentile is None or not data.size
+        else float(np.percentile(data, clip_percentile))
     )
     start = low if vmin is None else float(vmin)
     end = top if vmax is None else float(vmax)
