@@ -143,6 +143,7 @@ if data is not None:
     metric = monitoring.metric_with_target(charts, catalogue)
     if metric is not None:
         titles = notebook.titles(catalogue, key="metric_id", lang=lang)
+        units = notebook.units(catalogue, key="metric_id", lang=lang)
         summary = monitoring.quarter_summary(charts)
         caption = captions.improvements(summary, metric_id=metric, title=titles[metric], lang=lang)
         with plots.house_style(context="paper"):

@@ -29,6 +29,7 @@ from .style import (
     SEQUENTIAL,
     add_source,
     colour_bar,
+    figure_legend,
     format_number,
     number_formatter,
 )
@@ -919,15 +920,14 @@ def cumulative_panels(
     fig.supylabel(text["share"], fontsize="small")
     title = _with_period(_figure_title("curves", label, data, kind, lang), period)
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
-    fig.legend(
-        handles=[
+    figure_legend(
+        fig,
+        [
             Line2D([], [], color=PALETTE[0], linewidth=1.6, label=text["municipality"]),
             Line2D([], [], color="#999999", linewidth=1.2, label=text["county"]),
         ],
         loc="upper right",
         ncols=2,
-        frameon=False,
-        fontsize="small",
     )
     fig.tight_layout(rect=(0, 0, 1, 0.95))
     if source:

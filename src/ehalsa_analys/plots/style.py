@@ -35,6 +35,7 @@ __all__ = [
     "number_formatter",
     "add_source",
     "place_source",
+    "figure_legend",
     "colour_bar",
     "nice_limits",
     "save",
@@ -218,6 +219,37 @@ def place_source(fig: mpl.figure.Figure) -> None:
     y = float(min(0.0, (bottom - pad) / (fig.bbox.height or 1.0)))
     for line in lines:
         line.set_y(y)
+
+
+def figure_legend(fig, handles, labels=None, *, loc: str = "lower center", ncols: int = 1):
+    """A legend for the whole figure, pinned to the figure's own frame.
+
+    ``fig.legend(loc=...)`` alone anchors to the figure's box, which saving with
+    ``bbox_inches="tight"`` replaces by the cropped one: a legend at the bottom then slides
+    down onto the source line. Pinning it in figure coordinates keeps it where it was laid out.
+    ``loc`` is "lower center" (under the panels), "upper right" or "upper left".
+
+    Example
+    -------
+    >>> import matplotlib.pyplot as plt
+    >>> from matplotlib.lines import Line2D
+    >>> fig, ax = plt.subplots()
+    >>> legend = figure_legend(fig, [Line2D([], [], label="Riket")], loc="upper right")
+    >>> [t.get_text() for t in legend.get_texts()]
+    ['Riket']
+    """
+    anchors = {"lower center": (0.5, 0.0), "upper right": (1.0, 1.0), "upper left": (0.0, 1.0)}
+    check_choice("loc", list(anchors), loc)
+    options = {"handles": handles} if labels is None else {"handles": handles, "labels": labels}
+    return fig.legend(
+        **options,
+        loc=loc,
+        bbox_to_anchor=anchors[loc],
+        bbox_transform=fig.transFigure,
+        ncols=ncols,
+        frameon=False,
+        fontsize="small",
+    )
 
 
 def nice_limits(low: float, high: float, *, nbins: int = 5) -> np.ndarray:
