@@ -15,7 +15,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import shapely
-from matplotlib import patheffects
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
@@ -23,6 +22,7 @@ from .. import reference
 from ..disclosure import coarsen_steps
 from ..errors import SchemaError, check_choice
 from ..schemas import require_columns
+from .maps import label_municipalities
 from .style import (
     _PARAMS,
     PALETTE,
@@ -220,40 +220,6 @@ def _raster(x, y, values, size):
     left, bottom = x.min() - size / 2, y.min() - size / 2
     extent = (left, left + image.shape[1] * size, bottom, bottom + image.shape[0] * size)
     return image, extent
-
-
-def label_municipalities(ax, shapes, *, fontsize: float = 7.0):
-    """Write each municipality's name at a point inside it, skipping names that would collide.
-
-    Larger municipalities are named first; a name whose box would overlap one already written
-    is left out, so no name sits on another. Returns the Text artists written.
-    """
-    renderer = ax.figure.canvas.get_renderer()
-    placed, boxes = [], []
-    order = shapes.assign(_area=shapes.geometry.area).sort_values(
-        ["_area", "municipality_code"], ascending=[False, True], kind="stable"
-    )
-    for name, point in zip(
-        order["municipality"], order.geometry.representative_point(), strict=True
-    ):
-        label = ax.text(
-            point.x,
-            point.y,
-            name,
-            ha="center",
-            va="center",
-            fontsize=fontsize,
-            color="#222222",
-            zorder=5,
-            path_effects=[patheffects.withStroke(linewidth=2, foreground="white")],
-        )
-        box = label.get_window_extent(renderer).padded(1)
-        if any(box.overlaps(other) for other in boxes):
-            label.remove()
-            continue
-        placed.append(label)
-        boxes.append(box)
-    return placed
 
 
 def _cell_raster(
