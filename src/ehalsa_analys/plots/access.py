@@ -882,7 +882,8 @@ def cumulative_panels(
         panel.yaxis.set_major_locator(mpl.ticker.FixedLocator([0, 50, 100]))
     for panel in axes.flat[len(keys) :]:
         panel.set_axis_off()
-    fig.supxlabel(text[label], fontsize="small")
+    height = fig.get_figheight()
+    fig.supxlabel(text[label], fontsize="small", y=0.4 / height, va="bottom")
     fig.supylabel(text["share"], fontsize="small")
     title = _with_period(_figure_title("curves", label, data, kind, lang), period)
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
@@ -892,10 +893,10 @@ def cumulative_panels(
             Line2D([], [], color=PALETTE[0], linewidth=1.6, label=text["municipality"]),
             Line2D([], [], color="#999999", linewidth=1.2, label=text["county"]),
         ],
-        loc="upper right",
+        loc="lower center",
         ncols=2,
     )
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    fig.tight_layout(rect=(0, 0.75 / height, 1, 1 - 0.45 / height))
     if source:
         add_source(fig, source, lang=lang)
     return fig

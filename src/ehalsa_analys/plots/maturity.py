@@ -915,7 +915,8 @@ def gap_panels(
         ha="left",
         fontweight="bold",
     )
-    fig.supxlabel(text["gap"])
+    height = fig.get_figheight()
+    fig.supxlabel(text["gap"], y=0.4 / height, va="bottom")
     handles = [
         mpl.patches.Patch(color=PALETTE[0], label=text["ahead"]),
         mpl.patches.Patch(color=PALETTE[5], label=text["behind"]),
@@ -924,8 +925,8 @@ def gap_panels(
         handles.append(
             Line2D([], [], color="#333333", marker="|", markersize=8, label=text["interval"])
         )
-    figure_legend(fig, handles, loc="upper right", ncols=len(handles))
-    fig.tight_layout(rect=(0, 0, 1, 1 - 0.5 / fig.get_figheight()))
+    figure_legend(fig, handles, loc="lower center", ncols=len(handles))
+    fig.tight_layout(rect=(0, 0.8 / height, 1, 1 - 0.45 / height))
     if source:
         add_source(fig, source, lang=lang)
     return fig

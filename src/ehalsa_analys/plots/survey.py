@@ -459,10 +459,10 @@ def survey_small_multiples(
             Line2D([], [], color=PALETTE[0], marker="o", markersize=3, label=text["municipality"]),
             Line2D([], [], color="#777777", linestyle="--", label=text["nation"]),
         ],
-        loc="upper right",
+        loc="lower center",
         ncols=2,
     )
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    fig.tight_layout(rect=(0, 0.4 / fig.get_figheight(), 1, 1 - 0.45 / fig.get_figheight()))
     if source:
         add_source(fig, source, lang=lang)
     return fig
@@ -654,7 +654,10 @@ def slope_chart(
         low, high = 0.0, 1.0
     ax.set_ylim(low, high)
     span = float(np.ptp(values)) if len(values) else 0.0
-    placed = _spread(end, span)
+    # at least 3,5 % of the range apart, and at least a line of x-small text on this Axes
+    points = ax.bbox.height * 72 / ax.figure.dpi
+    line = (high - low) * 1.15 * mpl.rcParams["font.size"] * 0.7 / max(points, 1.0)
+    placed = _spread(end, 1.0, share=max(0.035 * span, line))
     if len(placed):  # keep the names inside the axes, order and gaps kept
         margin = 0.02 * (high - low)
         top, bottom = high - margin, low + margin
