@@ -391,6 +391,49 @@ def monitoring_table(lang):
     return fig
 
 
+# --------------------------------------------------------------------------- summary (notebook 05)
+
+
+def summary_index(lang):
+    fig, ax = plt.subplots(figsize=(7, 0.32 * len(_codes()) + 1.6))
+    plots.index_bars(_index(), period=2022, lang=lang, ax=ax, source=SOURCE[lang])
+    return fig
+
+
+def summary_threshold(lang):
+    areas = pd.DataFrame(
+        {
+            "priority": [1, 2, 3, 4],
+            "dimension": ["Kompetens", "Användning", "Infrastruktur", "Ledning"],
+            "n_below": [11, 4, 2, 2],
+            "n_municipalities": 12,
+        }
+    )
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(areas) + 1.6))
+    plots.threshold_bars(areas, threshold=0.5, period=2022, lang=lang, ax=ax, source=SOURCE[lang])
+    return fig
+
+
+def summary_county_vs_nation(lang):
+    levels = compare.reference_levels(_obs(), by=("county", "nation"))
+    fig, ax = plt.subplots(figsize=(8, 3))
+    plots.county_vs_nation(
+        levels, county_code=COUNTY, year=2024, titles={"nattillsyn": "Digital nattillsyn"},
+        lang=lang, ax=ax, source=SOURCE[lang],
+    )  # fmt: skip
+    return fig
+
+
+def summary_signals(lang):
+    _data, catalogue, charts = _monitoring()
+    titles = notebook.titles(catalogue, key="metric_id", lang=lang).to_dict()
+    fig, ax = plt.subplots(figsize=(8, 3))
+    plots.signal_bars(
+        monitoring.quarter_summary(charts), titles=titles, lang=lang, ax=ax, source=SOURCE[lang]
+    )
+    return fig
+
+
 # --------------------------------------------------------------------------- maps
 
 

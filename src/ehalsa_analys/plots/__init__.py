@@ -1,8 +1,9 @@
 """Figures: tidy frames in, Axes out, Swedish by default.
 
 One module per domain (``maps``, ``maturity``, ``survey``, ``access``,
-``monitoring``) over a shared ``style``; everything public is re-exported here,
-so ``plots.heatmap`` and ``plots.save`` are all a notebook needs.
+``monitoring``; ``summary`` for the county summary) over a shared ``style``;
+everything public is re-exported here, so ``plots.heatmap`` and ``plots.save``
+are all a notebook needs.
 
 The shared rules (theme, colour-blind safe palettes, Swedish numbers, source
 line, deterministic saving) are described in :mod:`.style`; the Swedish
@@ -53,10 +54,14 @@ from .style import (
     RANK_COLOURS,
     SEQUENTIAL,
     add_source,
+    colour_bar,
+    figure_legend,
     house_style,
     number_formatter,
+    place_source,
     save,
 )
+from .summary import county_vs_nation, index_bars, signal_bars, threshold_bars
 from .survey import (
     adoption_curves,
     slope_chart,
@@ -104,4 +109,11 @@ __all__ = [
     "survey_small_multiples",
     "slope_chart",
     "survey_map",
+    "index_bars",
+    "threshold_bars",
+    "county_vs_nation",
+    "signal_bars",
+    "colour_bar",
+    "figure_legend",
+    "place_source",
 ]
