@@ -63,7 +63,12 @@ if responses is not None:
     assessed = notebook.assessment_rounds(responses)
     scores = maturity.scores(assessed.latest, weights=instrument, seed=nb.seed)
     index = maturity.maturity_index(assessed.latest, weights=instrument, seed=nb.seed)
-    caption = captions.weakest_dimension(scores, year=assessed.rounds[-1], lang=lang)
+    caption = " ".join(
+        [
+            captions.index_range(index, lang=lang),
+            captions.weakest_dimension(scores, year=assessed.rounds[-1], lang=lang),
+        ]
+    )
     with plots.house_style():
         fig, ax = plt.subplots(figsize=(7, 0.32 * len(index) + 1.6))
         plots.index_bars(index, period=assessed.rounds[-1], lang=lang, ax=ax, source=source)
@@ -106,14 +111,19 @@ if obs is not None:
     source = nb.source_of("socialstyrelsen")
     titles = notebook.titles(load.indicator_catalogue(), key="indicator_id", lang=lang)
     levels = compare.reference_levels(obs, by=("county", "nation"))
-    caption = captions.adoption(
-        levels,
-        indicator="digital_nattillsyn",
-        county_code=nb.county_code,
-        title=titles["digital_nattillsyn"],
-        lang=lang,
-    )
     latest = int(obs["period"].max())
+    caption = " ".join(
+        [
+            captions.county_vs_nation(levels, county_code=nb.county_code, year=latest, lang=lang),
+            captions.adoption(
+                levels,
+                indicator="digital_nattillsyn",
+                county_code=nb.county_code,
+                title=titles["digital_nattillsyn"],
+                lang=lang,
+            ),
+        ]
+    )
     with plots.house_style():
         fig, ax = plt.subplots(figsize=(8, 6))
         plots.county_vs_nation(
@@ -148,13 +158,18 @@ if data is not None:
     metric = monitoring.metric_with_target(charts, catalogue)
     if metric is not None:
         titles = notebook.titles(catalogue, key="metric_id", lang=lang)
-        summary = monitoring.quarter_summary(charts)
-        caption = captions.improvements(summary, metric_id=metric, title=titles[metric], lang=lang)
+        shown = monitoring.hide_small_counts(charts, data=data, catalogue=catalogue)
+        summary = monitoring.quarter_summary(shown)  # a figure: only rows past the guard
+        caption = " ".join(
+            [
+                captions.signal_counts(summary, lang=lang),
+                captions.improvements(summary, metric_id=metric, title=titles[metric], lang=lang),
+            ]
+        )
         with plots.house_style():
             fig, ax = plt.subplots(figsize=(8, 0.5 * summary["metric_id"].nunique() + 2))
-            shown = monitoring.hide_small_counts(charts, data=data, catalogue=catalogue)
             plots.signal_bars(
-                monitoring.quarter_summary(shown),  # a figure: only rows past the guard
+                summary,
                 titles=titles.to_dict(),
                 lang=lang,
                 ax=ax,

@@ -102,7 +102,7 @@ _TEXT = {
         "table": [
             "Prio",
             "Del",
-            "Kommuner\nunder tröskeln",
+            "Kommuner\nunder\ntröskeln",
             "Svagaste indikatorer",
             "Förslag på aktiviteter",
         ],
@@ -137,11 +137,12 @@ _TEXT = {
         },
         "gap_title": "Difference from {ref}",
         "table": [
-            "Prio",
+            "Rank",
             "Dimension",
-            "Municipalities\nbelow threshold",
-            "Weakest indicators",
-            "Suggested activities",
+            "Municipalities\nbelow the\nthreshold",
+            # the LIKA instrument exists in Swedish only: its texts are shown as written
+            "Weakest indicators\n(instrument text, Swedish)",
+            "Suggested activities\n(instrument text, Swedish)",
         ],
         "table_title": "Common development areas",
         "of": "of",
