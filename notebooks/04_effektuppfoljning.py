@@ -102,7 +102,14 @@ if found is not None:
     )
     with plots.house_style():
         fig, ax = plt.subplots(figsize=(8, 4))
-        plots.its_chart(its, title=title, lang=lang, ax=ax, source=nb.source)
+        plots.its_chart(
+            its,
+            title=title,
+            unit=units["digital_besok_andel"],
+            lang=lang,
+            ax=ax,
+            source=nb.source,
+        )
         nb.outputs.figure(fig, "monitor_its", caption=caption, source=nb.source)
         plt.show()
     print(its.sentence)

@@ -489,6 +489,7 @@ def its_chart(
     result,
     *,
     title: str | None = None,
+    unit: str | None = None,
     percent: bool = False,
     lang: str = "sv",
     ax=None,
@@ -501,6 +502,9 @@ def its_chart(
     result : ITSResult
         From :func:`monitoring.interrupted_time_series`.
     title : str, optional
+        The measure (default "Avbruten tidsserie"); the quarters shown follow it.
+    unit : str, optional
+        The y axis label.
     percent : bool
     {lang}
     {ax}
@@ -520,7 +524,9 @@ def its_chart(
     ...     intervention="2023Q3")
     >>> ax = its_chart(r, ax=plt.figure().add_subplot())
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
-    ['Värde', 'Skattad nivå', 'Utan förändringen']
+    ['Värde', 'Skattad nivå', 'Utan förändringen', 'Införande']
+    >>> ax.get_title()
+    'Avbruten tidsserie, 2022 K1–2024 K4'
     """
     check_choice("lang", list(_TEXT), lang)
     text = _TEXT[lang]
@@ -551,13 +557,24 @@ def its_chart(
         label=text["counterfactual"],
     )
     start = int(np.flatnonzero(after)[0])
-    ax.axvline(start - 0.5, color=PALETTE[3], linestyle="-.", linewidth=1.5)
+    ax.axvline(
+        start - 0.5, color=PALETTE[3], linestyle="-.", linewidth=1.5, label=text["intervention"]
+    )
     _quarter_ticks(ax, data["x"], lang)
     ax.yaxis.set_major_formatter(
         number_formatter(lang, percent=percent, factor=100 if percent else 1)
     )
+    if unit:
+        ax.set_ylabel(unit)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
-    ax.set_title(title or text["its"])
+    periods = [v for v in data["x"] if isinstance(v, pd.Period)]
+    span = (
+        f"{quarter_label(min(periods), lang)}–{quarter_label(max(periods), lang)}"
+        if periods
+        else ""
+    )
+    heading = title or text["its"]
+    ax.set_title(f"{heading}, {span}" if span else heading)
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
