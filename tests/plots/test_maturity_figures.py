@@ -31,7 +31,7 @@ def test_gap_panels__one_panel_per_municipality_in_order():
     assert [round(p.get_width()) for p in fig.axes[1].patches] == [-20, 10]
     assert [ax.axison for ax in fig.axes] == [True, True, True, True, False, False]
     assert all(ax.get_legend() is None and ax.get_xlabel() == "" for ax in fig.axes[:4])
-    assert fig.get_size_inches().tolist() == [11.0, 4.8]  # 2 rows of 3
+    assert fig.get_size_inches().tolist() == [11.0, 5.8]  # 2 rows of 3, title and legend
     # The title naming the measure, the shared axis label; no source given.
     assert [t.get_text() for t in fig.texts] == [
         "Skillnad mot länets medelvärde per kommun och del",
