@@ -111,9 +111,7 @@ spread = maturity.dispersion(scores, by="dimension")
 caption = captions.widest_spread(spread, lang=lang)
 with plots.house_style():
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    plots.dispersion_strip(
-        scores, period=assessed.rounds[-1], lang=lang, ax=ax, source=nb.source
-    )
+    plots.dispersion_strip(scores, period=assessed.rounds[-1], lang=lang, ax=ax, source=nb.source)
     nb.outputs.figure(fig, "lika_spridning", caption=caption, source=nb.source)
     plt.show()
 print(caption)
@@ -167,9 +165,7 @@ areas = maturity.development_areas(assessed.latest, instrument=instrument, thres
 caption = captions.first_development_area(areas, threshold=threshold, lang=lang)
 with plots.house_style():
     fig, ax = plt.subplots(figsize=(11, 1.2 + 1.0 * len(areas)))
-    plots.development_table(
-        areas, period=assessed.rounds[-1], lang=lang, ax=ax, source=nb.source
-    )
+    plots.development_table(areas, period=assessed.rounds[-1], lang=lang, ax=ax, source=nb.source)
     nb.outputs.figure(fig, "lika_utvecklingsomraden", caption=caption, source=nb.source)
     plt.show()
 print(caption)

@@ -896,7 +896,9 @@ def gap_panels(
     if not codes:
         raise SchemaError("`gaps` has no rows to draw", hint="pass the output of maturity.gaps")
     nrows = math.ceil(len(codes) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(11, 2.4 * nrows + 1.0), sharex=True, squeeze=False)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(11, 2.4 * nrows + 1.0), sharex=True, squeeze=False
+    )
     names = reference.municipality_names(codes)
     for panel, code, name in zip(axes.flat, codes, names, strict=False):
         rows = gaps[gaps["municipality_code"] == code]
