@@ -243,6 +243,79 @@ def test_cumulative_curves_rise_only_in_steps_of_five_people_or_more(axes):
     assert all(p == pytest.approx(0) or p >= 5 for p in people)
 
 
+def test_cumulative_panels_apply_the_small_count_rule_to_both_curves():
+    # The data of the test above: Örebro's blue line as there; the county's grey line (Örebro
+    # and Lekeberg's 3 at 0,5 km, 48 people) also rises only in steps of 0 or 5 and more.
+    d = pd.DataFrame(
+        {
+            "municipality_code": ["1880"] * 5 + ["1814"],
+            "unit": "m",
+            "population": [10.0, 2.0, 2.0, 30.0, 1.0, 3.0],
+            "distance": [1000.0, 2000.0, 3000.0, 4000.0, 9000.0, 500.0],
+        }
+    )
+    fig = plots.cumulative_panels(d, ncols=2)
+    lekeberg, orebro = fig.axes[:2]
+    assert [a.get_title() for a in (lekeberg, orebro)] == ["Lekeberg", "Örebro"]
+    county, own = orebro.lines
+    assert own.get_xdata().tolist() == [0, 1, 4]
+    assert own.get_ydata().tolist() == pytest.approx([0, 100 * 10 / 45, 100])
+    assert len(lekeberg.lines) == 1  # 3 people: no line of its own, only the county's
+    for line, total in ((own, 45), (county, 48)):
+        people = np.diff(np.asarray(line.get_ydata()) / 100 * total)
+        assert all(p == pytest.approx(0) or p >= 5 for p in people)
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["Kommunen", "Hela länet"]
+
+
+def test_cumulative_curves_refuse_more_than_six_lines(axes):
+    codes = ["1814", "1860", "1861", "1862", "1863", "1864", "1880"]
+    d = pd.DataFrame(
+        {"municipality_code": codes, "unit": "m", "population": 10.0, "distance": 1000.0}
+    )
+    with pytest.raises(ValueError, match="holds 7 groups.*Use plots.cumulative_panels"):
+        plots.cumulative_curves(d, ax=axes())
+    assert len(plots.cumulative_curves(d.iloc[:6], ax=axes()).lines) == 6
+
+
+def test_cell_map_colour_bar_marks_clipped_far_squares(axes):
+    # 50 squares at 1–5 min and one at 36 min: the scale ends at a round number above the
+    # 98th percentile, with a triangle and "≥" on its top tick, so the far square is not hidden.
+    x = 515000 + 1000 * np.arange(51)
+    cells = gpd.GeoDataFrame(
+        {"cell_id": [f"c{i}" for i in range(51)]},
+        geometry=gpd.points_from_xy(x, np.full(51, 6566000)),
+        crs=3006,
+    )
+    minutes = np.r_[np.linspace(1, 5, 50), 36.0]
+    data = pd.DataFrame({"cell_id": cells["cell_id"], "unit": "s", "distance": minutes * 60})
+    ax = figures.cell_map(data, cells=cells, county_code="18", ax=axes())
+    bar = ax.figure.axes[-1]
+    ax.figure.canvas.draw()
+    ticks = [t.get_text() for t in bar.get_yticklabels() if t.get_text()]
+    assert ax.images[0].norm.vmax == 5.0 and ticks[-1] == "≥\xa05"
+    assert ax.images[0].get_array().max() == 36.0  # the value is kept, drawn in the top colour
+    # Without clipping (vmax above every value) the bar has no overflow marker.
+    ax = figures.cell_map(data, cells=cells, county_code="18", vmax=40, ax=axes())
+    ax.figure.canvas.draw()
+    ticks = [t.get_text() for t in ax.figure.axes[-1].get_yticklabels() if t.get_text()]
+    assert ticks[-1] == "40" and not any("≥" in t for t in ticks)
+
+
+def test_savings_bars_per_thousand_inhabitants(axes):
+    s = pd.DataFrame(
+        {"municipality_code": ["1880", "1814"], "km_saved": [9000.0, 600.0],
+         "hours_saved": [180.0, 12.0]}
+    )  # fmt: skip
+    people = pd.DataFrame({"municipality_code": ["1880", "1814"], "population": [90000, 6000]})
+    ax = plots.savings_bars(s, per=1000, population=people, ax=axes())
+    # 9 000 km / 90 000 people = 100 km per 1 000; 600 / 6 000 = 100 too: size taken out.
+    assert [p.get_width() for p in ax.patches] == pytest.approx([100.0, 100.0])
+    assert [t.get_text().strip() for t in ax.texts] == ["2,0 tim", "2,0 tim"]  # 180 / 90
+    assert ax.get_title() == "Sparade kilometer och timmar per månad per 1\xa0000 invånare"
+    with pytest.raises(SchemaError, match="no population for '1814'"):
+        plots.savings_bars(s, per=1000, population=people.iloc[:1], ax=axes())
+
+
 def test_cumulative_curves_from_nearest_for_one_kind(axes):
     distances = access.nearest(_cells(), _services())
     ax = plots.cumulative_curves(distances, kind="post", lang="en", ax=axes())
