@@ -87,6 +87,7 @@ published.head()
 # %%
 kind = notebook.map_kind(kinds)
 shown = distances[distances["kind"] == kind]
+top = plots.distance_scale(shown)  # one colour scale for the map and the class bars
 caption = captions.far_from_service(
     summary, kind=kind, county=nb.county, time=inputs.by_time, lang=lang
 )
@@ -98,6 +99,7 @@ with plots.house_style():
         services=services,
         kind=kind,
         county_code=nb.county_code,
+        vmax=top,
         period=period,
         lang=lang,
         ax=ax,
@@ -110,8 +112,9 @@ print(caption)
 # %% [markdown]
 # ## Andel av befolkningen per avståndsklass
 #
-# Pipos klasser för restid med bil: under 5, 5–10, 10–30 och över 30 minuter. Kommunerna
-# är sorterade så att den med störst andel långt bort står överst. Finns en Pipos-tabell
+# Pipos klasser för restid med bil: under 5, 5–10, 10–30 och över 30 minuter, i kartans
+# färger för samma restid. Kommunerna är sorterade så att den med störst andel långt bort
+# står överst. Finns en Pipos-tabell
 # i underlaget jämförs den med vår beräkning.
 
 # %%
@@ -119,7 +122,7 @@ classes = access.publishable_classes(access.distance_classes(shown), summary=pub
 caption = captions.access_figure("avstand_klasser", kind=kind, time=inputs.by_time, lang=lang)
 with plots.house_style():
     fig, ax = plt.subplots(figsize=(8, 0.35 * classes["municipality_code"].nunique() + 1.5))
-    plots.class_bars(classes, period=period, lang=lang, ax=ax, source=nb.source)
+    plots.class_bars(classes, period=period, vmax=top, lang=lang, ax=ax, source=nb.source)
     nb.outputs.figure(fig, "avstand_klasser", caption=caption, source=nb.source)
     plt.show()
 nb.outputs.table(classes.round(4), "avstand_klasser")

@@ -324,3 +324,22 @@ def test_cumulative_curves_from_nearest_for_one_kind(axes):
     assert line.get_xdata()[1:].tolist() == pytest.approx(expected.tolist())
     assert line.get_ydata().tolist() == pytest.approx([0, 100 * 30 / 60, 100 * 50 / 60, 100])
     assert ax.get_xlabel() == "Distance, km"
+
+
+def test_class_bars_use_the_map_colour_of_each_class(axes):
+    import matplotlib as mpl
+
+    classes = pd.DataFrame(
+        {
+            "municipality_code": "1880",
+            "lower": [0.0, 5.0, 10.0, 30.0],
+            "upper": [5.0, 10.0, 30.0, np.inf],
+            "unit": "min",
+            "population": [40.0, 30.0, 20.0, 10.0],
+        }
+    )
+    ax = plots.class_bars(classes, vmax=25, ax=axes())
+    cmap = mpl.colormaps["cividis_r"]
+    # The middles 2,5, 7,5 and 20 min on the map's 0–25 scale; the open class its top colour.
+    expected = [cmap(2.5 / 25), cmap(7.5 / 25), cmap(20 / 25), cmap(1.0)]
+    np.testing.assert_allclose([p.get_facecolor() for p in ax.patches], expected)

@@ -31,6 +31,7 @@ from .style import (
     colour_bar,
     figure_legend,
     format_number,
+    nice_limits,
     number_formatter,
 )
 
@@ -42,6 +43,7 @@ __all__ = [
     "cumulative_panels",
     "savings_bars",
     "label_municipalities",
+    "distance_scale",
     "KIND_NAMES",
 ]
 
@@ -505,6 +507,39 @@ def score_map(
     return ax
 
 
+def _class_colours(lowers, bounds: pd.Series, vmax: float | None):
+    """The cell map's colour of each class's middle (the open last class: the top colour)."""
+    lowers = np.asarray(list(lowers), dtype=float)
+    uppers = bounds.reindex(lowers).to_numpy(float)
+    finite = uppers[np.isfinite(uppers)]
+    top = float(vmax) if vmax else float(finite.max()) if finite.size else 1.0
+    middle = np.where(np.isfinite(uppers), (lowers + uppers) / 2, top)
+    return mpl.colormaps[SEQUENTIAL + "_r"](np.clip(middle / (top or 1.0), 0.0, 1.0))
+
+
+def distance_scale(data, *, value: str = "distance", kind: str | None = None) -> float:
+    """The top of the cell map's colour scale for ``data``: its 98th percentile, rounded up.
+
+    In the map's unit (km for metres, minutes for seconds), to give :func:`cell_map` and
+    :func:`class_bars` the same ``vmax``.
+
+    Example
+    -------
+    >>> d = pd.DataFrame({"unit": "s", "distance": [60.0 * m for m in range(1, 23)]})
+    >>> distance_scale(d)
+    25.0
+    """
+    require_columns(data, "data", [value])
+    data = _one_kind(data, kind, "data")
+    values = data[value].to_numpy(float)
+    if "unit" in data and len(data) and value == "distance":
+        values = values / _SCALE[str(data["unit"].iloc[0])][0]
+    values = values[np.isfinite(values)]
+    if not values.size:
+        return 1.0
+    return float(nice_limits(0.0, float(np.percentile(values, 98)))[-1])
+
+
 def _class_label(lower: float, upper: float, unit: str, lang: str) -> str:
     t = _TEXT[lang]
     lo = format_number(lower, lang=lang)
@@ -543,11 +578,16 @@ def class_bars(
     kind: str | None = None,
     reference: pd.DataFrame | None = None,
     period: str | None = None,
+    vmax: float | None = None,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
 ):
     """Stacked bars: each municipality's population share per distance class.
+
+    Each class has the colour the cell map gives its middle distance (the open last class the
+    top colour) on a scale from 0 to ``vmax``: give the map's ``vmax``
+    (:func:`distance_scale`) and a colour means the same minutes or km in both.
 
     The municipality with the largest share in the farthest class is at the top. Classes masked
     by :func:`access.publishable_classes` (population NaN) are drawn together as one grey
@@ -565,6 +605,8 @@ def class_bars(
     reference : DataFrame, optional
         A table of the same shape and class edges, e.g. :func:`load.pipos`.
     {period}
+    vmax : float, optional
+        Top of the colour scale, in the classes' unit (default: the largest finite class edge).
     {lang}
     {ax}
     {source}
@@ -595,7 +637,7 @@ def class_bars(
     bounds = data.assign(lower=data["lower"].astype(float)).drop_duplicates("lower")
     bounds = bounds.set_index("lower")["upper"].astype(float)
     unit = str(data["unit"].iloc[0])
-    colours = mpl.colormaps[SEQUENTIAL + "_r"](np.linspace(0.1, 0.9, len(wide.columns)))
+    colours = _class_colours(wide.columns, bounds, vmax)
     positions = np.arange(len(wide), dtype=float)
     other = None
     height = 0.7
