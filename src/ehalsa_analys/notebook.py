@@ -952,6 +952,7 @@ def spc_figure(
         lang=lang,
         source=source,
         events=events,
+        layout=not title,  # with a heading the figure is laid out once, below
     )
     if title:
         fig.suptitle(title, x=0.01, ha="left", fontweight="bold")

@@ -81,6 +81,7 @@ def spc_chart(
     lang: str = "sv",
     ax=None,
     source: str | None = None,
+    legend: bool = True,
 ):
     """Draw a run or control chart from :func:`monitoring.run_chart` / ``control_chart``.
 
@@ -108,6 +109,8 @@ def spc_chart(
     {lang}
     {ax}
     {source}
+    legend : bool, default True
+        Draw the legend beside the chart (small multiples leave it out of each panel).
 
     Returns
     -------
@@ -221,6 +224,10 @@ def spc_chart(
     ax.set_xlim(-0.6, len(data) - 0.4)
     chart_type = chart.attrs.get("chart", "run" if is_run else "i")
     ax.set_title(title or (text["run"] if is_run else text["control"].format(chart=chart_type)))
+    if not legend:
+        if source:
+            add_source(ax.figure, source, lang=lang)
+        return ax
     handles = [
         Line2D(
             [],
@@ -335,6 +342,7 @@ def spc_small_multiples(
     source: str | None = None,
     sharey: bool = True,
     events: pd.DataFrame | None = None,
+    layout: bool = True,
 ):
     """One chart per ``by`` value (e.g. each municipality), on a shared y axis.
 
@@ -351,6 +359,9 @@ def spc_small_multiples(
     sharey : bool, default True
     events : DataFrame, optional
         As in :func:`spc_chart`, with a ``by`` column: each panel shows its own events.
+    layout : bool, default True
+        Lay the panels out (``tight_layout``); False when the caller lays the figure out
+        again anyway (e.g. after adding a heading): a layout measures every text.
 
     Returns
     -------
@@ -385,12 +396,13 @@ def spc_small_multiples(
             lang=lang,
             ax=ax,
             events=own,
+            legend=False,
         )
         ax.set_title(names.get(key, key) if by == "municipality_code" else str(key))
-        ax.get_legend().remove()
     for ax in axes.flat[len(keys) :]:
         ax.set_axis_off()
-    fig.tight_layout(rect=(0, 0.04 if source else 0, 1, 1))
+    if layout:
+        fig.tight_layout(rect=(0, 0.04 if source else 0, 1, 1))
     if source:
         add_source(fig, source, lang=lang)
     return fig
