@@ -57,6 +57,7 @@ inputs = notebook.access_inputs(nb.data_dir, method=method)  # grid, services, r
 cells = nb.in_county(inputs.cells)
 services = inputs.services
 kinds = notebook.service_kinds(services, kinds=kinds)
+period = notebook.access_period(nb.data_dir, synthetic=nb.synthetic, lang=lang)
 print(captions.access_intro(cells, services, county=nb.county, method=method, lang=lang))
 
 # %%
@@ -78,8 +79,10 @@ published.head()
 # %% [markdown]
 # ## Karta: restid till närmaste dagligvarubutik
 #
-# Varje prick är en befolkad ruta, mörkare ju längre restiden är; trianglarna är butikerna.
-# Grå kryss nås inte via vägnätet.
+# Varje fylld ruta är en befolkad ruta, mörkare ju längre restiden är; de orange trianglarna
+# är butikerna. Grå rutor nås inte via vägnätet. Färgskalan slutar vid en jämn siffra strax
+# över de flesta rutornas restid: rutor med längre restid har den mörkaste färgen, vilket
+# triangeln i skalans topp och "≥" visar.
 
 # %%
 kind = notebook.map_kind(kinds)
@@ -95,6 +98,7 @@ with plots.house_style():
         services=services,
         kind=kind,
         county_code=nb.county_code,
+        period=period,
         lang=lang,
         ax=ax,
         source=nb.source,
@@ -115,7 +119,7 @@ classes = access.publishable_classes(access.distance_classes(shown), summary=pub
 caption = captions.access_figure("avstand_klasser", kind=kind, time=inputs.by_time, lang=lang)
 with plots.house_style():
     fig, ax = plt.subplots(figsize=(8, 0.35 * classes["municipality_code"].nunique() + 1.5))
-    plots.class_bars(classes, lang=lang, ax=ax, source=nb.source)
+    plots.class_bars(classes, period=period, lang=lang, ax=ax, source=nb.source)
     nb.outputs.figure(fig, "avstand_klasser", caption=caption, source=nb.source)
     plt.show()
 nb.outputs.table(classes.round(4), "avstand_klasser")
@@ -126,14 +130,13 @@ if pipos is not None:
 # %% [markdown]
 # ## Hur många bor inom ett visst avstånd
 #
-# Kurvorna visar andelen av kommunens invånare som har högst så lång restid. En kurva som
-# planar ut sent betyder en lång landsbygdssvans.
+# En ruta per kommun: den blå kurvan visar andelen av kommunens invånare som har högst så lång
+# restid, den grå hela länets. En kurva som planar ut sent betyder en lång landsbygdssvans.
 
 # %%
 caption = captions.access_figure("avstand_kurvor", kind=kind, time=inputs.by_time, lang=lang)
-with plots.house_style():
-    fig, ax = plt.subplots(figsize=(8, 5))
-    plots.cumulative_curves(shown, lang=lang, ax=ax, source=nb.source)
+with plots.house_style(context="paper"):
+    fig = plots.cumulative_panels(shown, period=period, lang=lang, source=nb.source)
     nb.outputs.figure(fig, "avstand_kurvor", caption=caption, source=nb.source)
     plt.show()
 
@@ -165,6 +168,7 @@ if bases is not None:
             cells=cells,
             services=bases,
             county_code=nb.county_code,
+            period=period,
             lang=lang,
             ax=ax,
             source=nb.source,
@@ -182,6 +186,8 @@ if bases is not None:
 # när metoden är "network". Antagandena – besök per månad,
 # andel digitala besök, hastighet – är parametrar. Här antas varje invånare 80 år och äldre
 # motsvara en brukare med 30 besök i månaden, uppskattat som en tiondel av rutans 70+.
+# Staplarna visar sparade kilometer och timmar per 1 000 invånare, så att kommuner av olika
+# storlek kan jämföras; kommunernas summor står i tabellen.
 
 # %%
 if bases is not None:
@@ -198,7 +204,7 @@ if bases is not None:
     caption = captions.travel_savings(savings, digital_share=digital_share, lang=lang)
     with plots.house_style():
         fig, ax = plt.subplots(figsize=(8, 0.35 * len(savings) + 1.5))
-        plots.savings_bars(savings, lang=lang, ax=ax, source=nb.source)
+        plots.savings_bars(savings, per=1000, period=period, lang=lang, ax=ax, source=nb.source)
         nb.outputs.figure(fig, "avstand_besparing", caption=caption, source=nb.source)
         plt.show()
     nb.outputs.table(savings.round(2), "avstand_besparing")
