@@ -15,7 +15,7 @@ Example
 >>> c.county, c.lika is not None, c.access is None
 ('Örebro län', True, True)
 >>> c.lika.rounds, sorted(c.names)[:2]
-((2024,), ['1814', '1860'])
+((2022,), ['1814', '1860'])
 """
 
 from __future__ import annotations
@@ -142,7 +142,11 @@ def _lika(folder: Path, county_code: str, seed: int) -> LikaResults:
         if assessed.several
         else None
     )
-    peers = maturity.peer_groups(scores, seed=seed)
+    try:
+        peers = maturity.peer_groups(scores, seed=seed)
+    except ValueError:  # fewer than three municipalities: one group, the county itself
+        codes = sorted(scores["municipality_code"].unique())
+        peers = pd.DataFrame({"municipality_code": codes, "peer_group": 1})
     dates = (
         pd.to_datetime(latest["assessed_on"], errors="coerce") if "assessed_on" in latest else None
     )
@@ -253,7 +257,8 @@ def collect(
 
     Only the ``parts`` given (keys "lika", "survey", "access", "monitoring"; default all) are
     read. A source whose folder holds no file is None; one that cannot be read for the county
-    (no rows, or an :class:`~ehalsa_analys.errors.EhalsaError`) is None too, with the reason in
+    (no rows, an :class:`~ehalsa_analys.errors.EhalsaError` or a ValueError, e.g. a baseline
+    that the series does not reach) is None too, with the reason in
     :attr:`Collected.notes` (the report then shows its figures without text and tables).
     """
     county_code = reference.resolve_county(county_code)
@@ -275,6 +280,6 @@ def collect(
             continue
         try:
             found[key] = job(path)
-        except EhalsaError as err:
-            notes[key] = str(err)
+        except (EhalsaError, ValueError) as err:  # the notebook shows its figures; no text
+            notes[key] = str(err).split("\n")[0]
     return Collected(county_code=county_code, county=county, names=names, notes=notes, **found)

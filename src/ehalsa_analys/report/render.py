@@ -68,7 +68,11 @@ def build_content(
             key: tables.chapter_tables(collected, key, lang) for key in tables.CHAPTER_TABLES
         },
         action_plan=tables.action_plan(collected, lang),
-        profiles=[profiles.profile(collected, code, lang) for code in collected.codes],
+        profiles=[
+            found
+            for code in collected.codes
+            if (found := profiles.profile(collected, code, lang)).sections
+        ],
     )
 
 

@@ -276,18 +276,22 @@ def _n(value, lang: str) -> str:
 
 
 def quartile_colours(values: pd.Series, *, higher_is_better: bool = True) -> pd.Series:
-    """Kolada's traffic lights among ``values`` (:func:`ehalsa_analys.compare.rank_colour`).
+    """Kolada's traffic lights among ``values``, indexed by municipality code.
+
+    The rule of :func:`ehalsa_analys.compare.rank_colour` (best quarter green, middle half
+    yellow, worst quarter red), so LIKA's tables are coloured as the survey's.
 
     Example
     -------
-    >>> quartile_colours(pd.Series([1.0, 2, 3, 4, 5], index=list("abcde"))).tolist()
+    >>> v = pd.Series([1.0, 2, 3, 4, 5], index=["1814", "1860", "1861", "1862", "1863"])
+    >>> quartile_colours(v).tolist()
     ['red', 'red', 'yellow', 'green', 'green']
     """
     from .. import compare
 
     obs = pd.DataFrame(
         {
-            "municipality_code": [f"{i + 1:04d}" for i in range(len(values))],
+            "municipality_code": [str(code) for code in values.index],
             "period": 0,
             "indicator_id": "v",
             "value": values.to_numpy(float),
@@ -297,8 +301,11 @@ def quartile_colours(values: pd.Series, *, higher_is_better: bool = True) -> pd.
     catalogue = pd.DataFrame(
         {"indicator_id": ["v"], "higher_is_better": [higher_is_better], "unit": ["poäng"]}
     )
-    colours = compare.rank_colour(obs, catalogue=catalogue).set_index("municipality_code")["colour"]
-    return pd.Series(colours.reindex(obs["municipality_code"]).to_numpy(), index=values.index)
+    colours = compare.rank_colour(obs, catalogue=catalogue).set_index("municipality_code")
+    return pd.Series(
+        colours["colour"].reindex(obs["municipality_code"]).fillna("").to_numpy(),
+        index=values.index,
+    )
 
 
 # --------------------------------------------------------------------------- LIKA
