@@ -365,7 +365,8 @@ def test_write_html__front_findings_tables_profiles_escaped_and_identical(
     assert "&lt;script&gt;x&lt;/script&gt;" in html and "<script>" not in html
     assert "2025-12-02" in html
     assert html.count('<div class="table-wrap"') == html.count("<table")
-    assert html.count("<caption>") == html.count("<table") > 5
+    assert html.count("<caption class=\"sr-only\">") == html.count("<table") > 5
+    assert html.count("<p class=\"caption\" aria-hidden=\"true\">") == html.count("<table")
     assert '<th scope="row">Länet</th>' in html and '<th scope="col">' in html
     assert '<td class="c-grey m-suppressed">x</td>' in html
     for name in ("Lekeberg", "Laxå", "Örebro"):

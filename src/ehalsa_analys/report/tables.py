@@ -524,7 +524,8 @@ def survey_tables(c: Collected, code: str, lang: str = "sv") -> list[Table]:
             rows.append(Row(label, tuple(cell for cell, _v in found), n=_n(n, lang), kind=kind))
         columns = (text["municipality"], *meta.loc[chosen, "title"], text["n"])
         caption = text["survey"].format(area=area, year=c.survey.year)
-        tables.append(Table(f"enkat_{i + 1}", caption, columns, tuple(rows)))
+        last = i == len(areas) - 1  # the colour legend once, under the last area's table
+        tables.append(Table(f"enkat_{i + 1}", caption, columns, tuple(rows), legend=last))
     return tables
 
 
