@@ -259,6 +259,23 @@ def test_access_table__all_and_70_plus_with_hidden_classes(collected):
     assert list(frame.columns)[1:5] == ["under 5 min", "5–10 min", "10–30 min", "30 min eller mer"]
 
 
+def test_access_county_table__county_row_only_without_hidden_classes(collected):
+    frame = tables.access_county_table(collected).frame()
+    # 1814 alone: 500, 300, 200, 0 of 1 000 -> the county row is the same shares
+    assert frame["Kommun"].tolist() == ["Lekeberg", "Länet"]
+    assert frame.iloc[1, 1:].tolist() == ["50\xa0%", "30\xa0%", "20\xa0%", "0\xa0%", "1\xa0000"]
+    classes = collected.access.classes.copy()
+    classes.loc[1, ["population", "share", "status"]] = [np.nan, np.nan, "suppressed"]
+    hidden = Collected(
+        "18",
+        "Örebro län",
+        NAMES,
+        access=AccessResults(["dagligvaror"], "dagligvaror", True, pd.DataFrame(), classes),
+    )
+    row = tables.access_county_table(hidden).frame().iloc[1].tolist()
+    assert row == ["Länet", "x", "x", "x", "x", "x"]
+
+
 def test_monitoring_table__hidden_value_and_way_to_the_target(collected):
     t = tables.monitoring_table(collected, "1814")
     frame = t.frame()
@@ -365,8 +382,8 @@ def test_write_html__front_findings_tables_profiles_escaped_and_identical(
     assert "&lt;script&gt;x&lt;/script&gt;" in html and "<script>" not in html
     assert "2025-12-02" in html
     assert html.count('<div class="table-wrap"') == html.count("<table")
-    assert html.count("<caption class=\"sr-only\">") == html.count("<table") > 5
-    assert html.count("<p class=\"caption\" aria-hidden=\"true\">") == html.count("<table")
+    assert html.count('<caption class="sr-only">') == html.count("<table") > 5
+    assert html.count('<p class="caption" aria-hidden="true">') == html.count("<table")
     assert '<th scope="row">Länet</th>' in html and '<th scope="col">' in html
     assert '<td class="c-grey m-suppressed">x</td>' in html
     for name in ("Lekeberg", "Laxå", "Örebro"):

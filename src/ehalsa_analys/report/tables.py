@@ -626,6 +626,26 @@ def access_table(c: Collected, code: str, lang: str = "sv") -> Table | None:
     return Table("avstand_profil", caption, columns, tuple(rows), legend=False)
 
 
+def _access_county_row(shown: pd.DataFrame, text: dict, lang: str) -> Row:
+    """The county's row: each class's people summed over the municipalities, as a share.
+
+    Only when no municipality hides a class: the county's count minus the others' would give a
+    hidden one back, and the county's shares need every class's people. Otherwise every cell
+    is "x".
+    """
+    by_class = shown.groupby("lower", sort=True)
+    people = by_class["population"].sum(min_count=1)
+    hidden = shown["status"].eq("suppressed").any() or shown["population"].isna().any()
+    if hidden:
+        cells = tuple(
+            Cell(MARKERS[lang]["suppressed"], colour="grey", marker="suppressed") for _ in people
+        )
+        return Row(text["county"], cells, n="x", kind="county")
+    total = people.sum()
+    cells = tuple(Cell(_pct(value / total, lang)) for value in people)
+    return Row(text["county"], cells, n=_n(total, lang), kind="county")
+
+
 def access_county_table(c: Collected, lang: str = "sv") -> Table | None:
     """Every municipality's inhabitants by travel time to the map's service (all ages)."""
     if c.access is None:
@@ -651,6 +671,7 @@ def access_county_table(c: Collected, lang: str = "sv") -> Table | None:
         )
     if not rows:
         return None
+    rows.append(_access_county_row(shown, text, lang))
     columns = (text["municipality"], *_class_columns(shown, lang), text["n"])
     caption = text["access_county"].format(kind=kind_label(kind, lang).lower())
     return Table("avstand_tabell", caption, columns, tuple(rows), legend=False)
