@@ -145,13 +145,8 @@ class Document:
             self.figures += 1
             label = _TEXT[self.lang]["figure"].format(n=self.figures)
             pdf.set_font("DejaVu", "", 8.5)
-            pdf.multi_cell(
-                self.width,
-                4,
-                f"**{label}.** {_clean(caption)}",
-                markdown=True,
-                new_x="LMARGIN",
-                new_y="NEXT",
+            pdf.multi_cell(  # plain text: a caption from data is never read as markup
+                self.width, 4, f"{label}. {_clean(caption)}", new_x="LMARGIN", new_y="NEXT"
             )
         if source:
             pdf.set_font("DejaVu", "", 7)
