@@ -27,6 +27,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import __version__
@@ -362,8 +363,9 @@ def report_columns(data: pd.DataFrame, name: str = "") -> tuple[pd.DataFrame, pd
     """A report table with Swedish column names and values as the figures show them.
 
     Shares (0–1) become percent, LIKA scores (0–1) points 0–100, each rounded for reading
-    (percent and points one decimal, counts whole, other numbers two decimals); masked values
-    stay empty. Returns the table and its data dictionary (Kolumn, Beskrivning, Originalnamn),
+    (percent and points one decimal, counts whole, other numbers two decimals); true/false
+    become Ja/Nej; masked values stay empty. Returns the table and its data dictionary
+    (Kolumn, Beskrivning, Originalnamn),
     which :func:`write_report_table` writes as the sheet "Kolumner".
 
     Example
@@ -390,6 +392,11 @@ def report_columns(data: pd.DataFrame, name: str = "") -> tuple[pd.DataFrame, pd
             if kind in _DECIMALS and numeric:
                 scaled = values * 100 if kind in ("share", "score") else values
                 values = scaled.round(_DECIMALS[kind])
+                if kind == "count" and (values.dropna() % 1 == 0).all():
+                    values = values.astype("Int64")  # 4 674, not 4 674,0; masked stay empty
+        known = values.dropna()
+        if len(known) and known.map(lambda v: isinstance(v, (bool, np.bool_))).all():
+            values = values.map(lambda v: v if pd.isna(v) else ("Ja" if v else "Nej"))
         while new in out.columns:  # two sources of one name ("kommun", "municipality")
             new = f"{new} ({column})"
         out[new] = values

@@ -477,13 +477,14 @@ def test_report_columns__swedish_names_percent_and_dictionary_sheet(tmp_path):
             "share_beyond_10min": [0.02311111111111111, np.nan],
             "score": [0.5, 0.4167],
             "okand": ["=1+1", "b"],
+            "met": [True, None],
         }
     )
     csv, xlsx = store.write_report_table(data, "avstand_test", tmp_path)
     lines = csv.read_bytes().decode("utf-8-sig").splitlines()
-    assert lines[0] == "Kommunkod;Invånare;Andel bortom 10 min, %;Poäng (0–100);okand"
-    assert lines[1] == "1880;1234.0;2,3;50,0;'=1+1".replace("1234.0", "1234,0")
-    assert lines[2] == "1814;;;41,7;b"  # masked values stay empty
+    assert lines[0] == "Kommunkod;Invånare;Andel bortom 10 min, %;Poäng (0–100);okand;Mål nått"
+    assert lines[1] == "1880;1234;2,3;50,0;'=1+1;Ja"  # a count is whole, a formula neutralised
+    assert lines[2] == "1814;;;41,7;b;"  # masked values stay empty
     book = load_workbook(xlsx)
     assert book.sheetnames == ["avstand_test", "Kolumner"]
     rows = list(book["Kolumner"].values)
