@@ -250,6 +250,10 @@ def profile_pdf(profile, *, county: str, period: str, front, lang: str = "sv") -
     doc.paragraph(text["profile_of"].format(county=county, period=shown))
     if front is not None and front.synthetic:
         doc.paragraph(text["synthetic"], style="B", fill=(255, 243, 205))
+    if front is not None:  # as the profile's page: each source's period, the run, the contact
+        rows = [*front.periods, (text["run_date"], front.run_date)]
+        rows += [(text[k], getattr(front, k)) for k in ("owner", "contact") if getattr(front, k)]
+        doc.pairs(rows)
     _profile_body(doc, profile, MARKERS[lang])
     doc.paragraph(text["made"].format(version=_version()), size=7)
     return doc.output()
