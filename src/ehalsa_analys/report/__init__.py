@@ -3,7 +3,8 @@
 :mod:`.runner` runs the notebooks of :data:`PARTS` (:mod:`.parts`) with papermill and swaps the
 results in (:func:`run`, behind ``ehalsa report``), :mod:`.render` writes report.html from a
 Jinja2 template (:func:`write_html`), :mod:`.quarterly` is ``ehalsa monitor``
-(:func:`monitor_quarter`). Everything public is re-exported here.
+(:func:`monitor_quarter`), :mod:`.nation` is ``ehalsa report --county all`` (:func:`run_all`).
+Everything public is re-exported here.
 
 Example
 -------
@@ -12,6 +13,7 @@ Example
 ['05_regional_rapport.ipynb', '01_lika_mognad.ipynb']
 """
 
+from .nation import run_all
 from .parts import PARTS, RUN_ORDER, Part
 from .quarterly import monitor_quarter
 from .render import write_html
@@ -23,6 +25,7 @@ __all__ = [
     "RUN_ORDER",
     "ReportError",
     "run",
+    "run_all",
     "write_html",
     "monitor_quarter",
 ]
