@@ -11,7 +11,7 @@ import pytest
 
 from ehalsa_analys import cli, load
 from ehalsa_analys.demo import lika as demo_lika
-from ehalsa_analys.report import nation
+from ehalsa_analys.report import ReportError, nation
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 HEADER = "Kommun;Datum;Område;Del;Indikator-id;Status;Kommentar"
@@ -126,3 +126,31 @@ def test_report_all__bad_jobs_refused_before_anything_runs(tmp_path, capsys):
         cli.main(["report", "--county", "all", "--jobs", "0", "--root", str(tmp_path)])
     assert "at least 1" in capsys.readouterr().err
     assert not (tmp_path / "reports").exists()
+
+
+def test_report_all__a_failing_county_is_named_others_finish(gotland, tmp_path, monkeypatch):
+    _lika_csv(gotland / "lika" / "laxa.csv", _answers("1860", "Laxå", like="1860"))
+    drawn = []
+
+    def fake_run(*, county_code, data_dir, no_data, **_kwargs):
+        drawn.append((county_code, sorted(no_data)))
+        if county_code == "09":
+            raise ReportError("Notebook 01_lika_mognad.ipynb failed in cell 3: ValueError: x.")
+        return {"html": data_dir / "report.html"}
+
+    monkeypatch.setattr(nation, "run", fake_run)
+    lines = []
+    with pytest.raises(ReportError) as caught:
+        nation.run_all(root=tmp_path, data_dir=gotland, jobs=2, echo=lines.append)
+    assert sorted(drawn) == [
+        ("09", ["access", "monitoring", "survey"]),
+        ("18", ["access", "monitoring", "survey"]),
+    ]
+    message = str(caught.value)
+    assert message.startswith(
+        "The reports of 1 of 21 counties failed (09); the first, 09: Notebook "
+        "01_lika_mognad.ipynb failed in cell 3: ValueError: x."
+    )
+    assert ".." not in message and "ehalsa report --county 09" in message
+    assert sum(line.startswith("hoppar över ") for line in lines) == 19
+    assert lines[-1].strip().startswith("Toppminne:")

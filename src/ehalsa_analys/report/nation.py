@@ -149,7 +149,7 @@ def county_inputs(
             for path in chosen:
                 _link(path, folders[code] / name / path.relative_to(source))
         echo(
-            f"läste {name} för hela riket på {time.perf_counter() - t0:.1f} s: "
+            f"läste {name} för hela riket på {_seconds(time.perf_counter() - t0)}: "
             f"data för {len(having & set(counties))} av {len(counties)} län"
         )
     return folders
