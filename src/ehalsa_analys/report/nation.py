@@ -6,7 +6,7 @@ own LIKA workbooks; the whole survey, distance and monitoring folders, whose nat
 every county (the nation's reference levels, services across the county border); and no folder
 for a source without rows for the county, whose part is then left out without starting a kernel.
 :func:`~ehalsa_analys.report.runner.run` draws each county from its folder, ``jobs`` counties at
-a time. The manifests name the original files, not the links.
+a time in worker processes. The manifests name the original files, not the links.
 
 Example
 -------
@@ -197,14 +197,7 @@ class _Meter:
                     try:
                         rss = child.memory_info().rss
                         if child.pid not in tags:
-                            tags[child.pid] = next(
-                                (
-                                    a.split("=", 1)[1].split("/")[-1]
-                                    for a in child.cmdline()
-                                    if a.startswith("--EhalsaReport.part=")
-                                ),
-                                None,
-                            )
+                            tags[child.pid] = _tag(child.cmdline())
                     except psutil.Error:  # ended in between
                         continue
                     total += rss
@@ -217,6 +210,20 @@ class _Meter:
                 pass
             if self._stop.wait(self.interval):
                 return
+
+
+def _tag(command: list[str]) -> str | None:
+    """The part a kernel runs ("lika"), WORKER for a county's worker process, else None."""
+    for argument in command:
+        if argument.startswith("--EhalsaReport.part="):
+            return argument.split("=", 1)[1].split("/")[-1]
+    if any("multiprocessing" in argument for argument in command):
+        return WORKER
+    return None
+
+
+#: The key of the county worker processes in :class:`_Meter`'s peaks.
+WORKER = "_worker"
 
 
 def _mb(n: int) -> str:
@@ -297,55 +304,46 @@ def run_all(
 
     meter = _Meter().start()
     wall, cpu = time.perf_counter(), _cpu()
-    lock = threading.Lock()
-
-    def say(text: str) -> None:
-        with lock:
-            echo(text)
-
     try:
-        say(f"Rapporter för {len(codes)} län, data {data_dir}, {jobs} åt gången")
+        echo(f"Rapporter för {len(codes)} län, data {data_dir}, {jobs} åt gången")
         t0 = time.perf_counter()
-        folders = county_inputs(data_dir, codes, processed_dir(root) / "nation", echo=say)
+        folders = county_inputs(data_dir, codes, processed_dir(root) / "nation", echo=echo)
         nation_seconds = time.perf_counter() - t0
         nation_peak = meter.peak_main
-
-        def one(code: str) -> dict[str, Path]:
-            return run(
-                root=root,
-                county_code=code,
-                year=year,
-                quarter=quarter,
-                data_dir=folders[code],
-                out_dir=out_dir,
-                lang=lang,
-                seed=seed,
-                synthetic=synthetic,
-                echo=lambda text: say(f"[{code}] {text}"),
-                on_part=meter.part_done,
-                no_data={
-                    p.key: f"inga rader för länet i {data_dir / p.folder}"
-                    for p in PARTS
-                    if p.folder and not (folders[code] / p.folder).is_dir()
-                },
-            )
-
         names = reference.counties().set_index("county_code")["county"]
         drawn = [c for c in codes if any(p.is_dir() for p in folders[c].iterdir())]
         for code in codes:
             if code not in drawn:
-                say(f"hoppar över {names[code]} ({code}): inga data för länet")
-        results, failed = _each(one, drawn, jobs)
+                echo(f"hoppar över {names[code]} ({code}): inga data för länet")
+        arguments = {
+            code: {
+                "root": root,
+                "year": year,
+                "quarter": quarter,
+                "data_dir": folders[code],
+                "out_dir": out_dir,
+                "lang": lang,
+                "seed": seed,
+                "synthetic": synthetic,
+                "no_data": {
+                    p.key: f"inga rader för länet i {data_dir / p.folder}"
+                    for p in PARTS
+                    if p.folder and not (folders[code] / p.folder).is_dir()
+                },
+            }
+            for code in drawn
+        }
+        results, failed = _each(arguments, jobs, _Relay(echo, meter))
     finally:
         meter.stop()
     wall, cpu = time.perf_counter() - wall, _cpu() - cpu
     for line in _summary(meter, nation_seconds, nation_peak, len(codes), wall, cpu, jobs):
-        say(line)
+        echo(line)
     if failed:
         first_code, first_error = next(iter(failed.items()))
-        names = ", ".join(sorted(failed))
+        listed = ", ".join(sorted(failed))
         raise ReportError(
-            f"The reports of {len(failed)} of {len(codes)} counties failed ({names}); the first, "
+            f"The reports of {len(failed)} of {len(codes)} counties failed ({listed}); the first, "
             f"{first_code}: {first_error}".rstrip(". "),
             hint="the other counties' reports are in place; fix the first error and run "
             f"`ehalsa report --county {first_code}` to check it",
@@ -358,34 +356,76 @@ def _cpu() -> float:
     return times.user + times.system + times.children_user + times.children_system
 
 
-def _each(one, codes: list[str], jobs: int):
-    """``one(code)`` for every code, ``jobs`` at a time; (results, failures) in code order."""
-    results: dict[str, dict[str, Path]] = {}
-    failed: dict[str, str] = {}
-    if jobs == 1:
-        outcomes = {}
-        for code in codes:
-            try:
-                outcomes[code] = (one(code), None)
-            except ReportError as err:
-                outcomes[code] = (None, err)
-    else:
-        from concurrent.futures import ThreadPoolExecutor
+@dataclass
+class _Relay:
+    """Takes a county's messages (in this process or from a worker's queue): lines and times."""
 
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {code: pool.submit(one, code) for code in codes}
-        outcomes = {}
-        for code, future in futures.items():
-            error = future.exception()
-            if error is not None and not isinstance(error, ReportError):
-                raise error
-            outcomes[code] = (None, error) if error is not None else (future.result(), None)
-    for code in codes:
-        result, error = outcomes[code]
-        if error is None:
-            results[code] = result
+    echo: Callable[[str], None]
+    meter: _Meter
+
+    def put(self, message: tuple) -> None:
+        if message[0] == "line":
+            self.echo(message[1])
         else:
-            failed[code] = str(error).split("\n")[0]
+            self.meter.part_done(message[1], message[2])
+
+
+def _draw(code: str, arguments: dict, queue) -> tuple[dict | None, str | None]:
+    """One county's report; its progress and part times go to ``queue`` (a worker's entry)."""
+    try:
+        paths = run(
+            county_code=code,
+            echo=lambda text: queue.put(("line", f"[{code}] {text}")),
+            on_part=lambda key, seconds: queue.put(("part", key, seconds)),
+            **arguments,
+        )
+    except ReportError as err:
+        return None, str(err).split("\n")[0]
+    return paths, None
+
+
+def _drain(queue, relay: _Relay) -> None:
+    import queue as queues
+
+    while True:
+        try:
+            relay.put(queue.get_nowait())
+        except queues.Empty:
+            return
+
+
+def _each(arguments: dict[str, dict], jobs: int, relay: _Relay):
+    """Every county of ``arguments``, ``jobs`` at a time; (results, failures) in code order.
+
+    With more than one job each county runs in a worker process (spawned: matplotlib's pyplot,
+    which the report draws with after the notebooks, is not thread-safe); their messages come
+    back through a managed queue and are passed on as they arrive.
+    """
+    codes = list(arguments)
+    outcomes: dict[str, tuple] = {}
+    if jobs == 1 or len(codes) <= 1:
+        for code in codes:
+            outcomes[code] = _draw(code, arguments[code], relay)
+    else:
+        import multiprocessing
+        from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+        context = multiprocessing.get_context("spawn")
+        workers = min(jobs, len(codes))
+        with (
+            context.Manager() as manager,
+            ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool,
+        ):
+            queue = manager.Queue()
+            futures = {code: pool.submit(_draw, code, arguments[code], queue) for code in codes}
+            pending = set(futures.values())
+            while pending:
+                _done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                _drain(queue, relay)
+            _drain(queue, relay)
+            outcomes = {code: future.result() for code, future in futures.items()}
+    results = {code: paths for code, (paths, error) in outcomes.items() if error is None}
+    failed = {code: error for code, (_paths, error) in outcomes.items() if error is not None}
     return results, failed
 
 
@@ -408,8 +448,11 @@ def _summary(meter, nation_seconds, nation_peak, n, wall, cpu, jobs) -> list[str
             f"  {titles[key]:<{width}}  {len(times):>3}  {_seconds(sum(times)):>13}  "
             f"{_seconds(max(times)):>6}  {_mb(peak) if peak else '–'}"
         )
+    worker = meter.peak_part.get(WORKER)
     lines.append(
         f"  Toppminne: {_mb(meter.peak_total)} för processen och dess kärnor samtidigt "
-        f"({_mb(meter.peak_main)} i processen själv); per del den största kärnan."
+        f"({_mb(meter.peak_main)} i processen själv"
+        + (f", {_mb(worker)} i den största arbetsprocessen" if worker else "")
+        + "); per del den största kärnan."
     )
     return lines
