@@ -157,3 +157,13 @@ def test_report_all__a_failing_county_is_named_others_finish(gotland, tmp_path, 
     assert ".." not in message and "ehalsa report --county 09" in message
     assert sum(line.startswith("hoppar över ") for line in lines) == 19
     assert lines[-1].strip().startswith("Toppminne:")
+
+
+def test_county_inputs__a_source_it_cannot_read_goes_whole_to_every_county(
+    gotland, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(nation, "_read_source", lambda _name, _folder: None)
+    folders = nation.county_inputs(gotland, ["01", "09"], tmp_path / "per_county")
+    for code in ("01", "09"):
+        listed = sorted(p.name for p in (folders[code] / "lika").iterdir())
+        assert listed == ["gotland.csv", "instrument.csv"]

@@ -31,10 +31,7 @@ from ..paths import demo_dir, processed_dir, project_root, raw_dir
 from .parts import PARTS, RUN_ORDER, county_argument
 from .runner import ReportError, run
 
-__all__ = ["ALL", "run_all", "county_inputs"]
-
-#: The ``--county`` value that reports every county.
-ALL = "all"
+__all__ = ["run_all", "county_inputs"]
 
 
 def _default_jobs() -> int:
@@ -48,11 +45,12 @@ def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
 
 
-def _read_source(folder_name: str, folder: Path) -> pd.DataFrame:
+def _read_source(folder_name: str, folder: Path) -> pd.DataFrame | None:
     """municipality_code and file of every row of one source, read for the whole nation.
 
     ``file`` is filled for LIKA only (one workbook per municipality and round is the usual
-    delivery); the other sources are passed on whole.
+    delivery); the other sources are passed on whole. None for a folder this module does not
+    know how to read: every county gets it whole.
     """
     from .. import load, notebook
 
@@ -65,8 +63,8 @@ def _read_source(folder_name: str, folder: Path) -> pd.DataFrame:
         data = load.monitoring(folder, catalogue=load.metric_catalogue())
     elif folder_name == "avstand":
         data = notebook.access_inputs(folder, method="euclidean").cells
-    else:  # a part this module does not know: every county gets it whole
-        return pd.DataFrame({"municipality_code": [], "file": []})
+    else:
+        return None
     return pd.DataFrame({"municipality_code": data["municipality_code"].unique(), "file": None})
 
 
@@ -136,7 +134,10 @@ def county_inputs(
         source = data_dir / name
         t0 = time.perf_counter()
         rows = _read_source(name, source)
-        rows = rows.assign(county_code=rows["municipality_code"].map(county_of))
+        if rows is None:
+            rows = pd.DataFrame({"county_code": counties, "municipality_code": None, "file": None})
+        else:
+            rows = rows.assign(county_code=rows["municipality_code"].map(county_of))
         having = set(rows["county_code"].dropna())
         files = _files(source)
         answers = {Path(f).resolve() for f in rows["file"].dropna()}
