@@ -198,6 +198,65 @@ def _execute(
         ) from None
 
 
+def _content(root, data_dir, county_code, ran, lang, seed, year, quarter, synthetic, echo):
+    """Front page, findings, tables, action plan and profiles, from the notebooks' data."""
+    from .collect import collect
+    from .frontpage import read_settings
+    from .render import build_content
+
+    settings = read_settings(data_dir, raw_dir(root))
+    collected = collect(
+        data_dir, county_code=county_code, seed=seed, year=year, quarter=quarter, parts=set(ran)
+    )
+    for key, note in sorted(collected.notes.items()):
+        echo(f"      ingen text eller tabell för {key}: {note}")
+    shown = {name for names in ran.values() for name in names}
+    return build_content(
+        collected, lang=lang, synthetic=synthetic, settings=settings, figures=shown
+    )
+
+
+def _write_profiles(content, folder: Path, county: str, period: str, synthetic: bool, lang: str):
+    """Each municipality's profile as ``kommuner/<kod>_<namn>.html`` (names through safe.slug)."""
+    from ..safe import inside
+    from .render import write_profile_html
+
+    written = []
+    for profile in content.profiles:
+        target = inside(folder, "kommuner", profile.filename).with_suffix(".html")
+        written.append(
+            write_profile_html(
+                profile,
+                target,
+                county=county,
+                period=period,
+                synthetic=synthetic,
+                lang=lang,
+                front=content.front,
+            )
+        )
+    return written
+
+
+def _write_pdfs(content, figures, folder, ran, skipped, county, period, synthetic, lang):
+    """report.pdf and each profile's PDF (fpdf2); none when fpdf2 is not installed."""
+    try:
+        from . import pdf
+    except ImportError:  # pragma: no cover - fpdf2 is a dependency; a bare install still reports
+        return []
+    return pdf.write_pdfs(
+        content,
+        figures,
+        folder,
+        ran=ran,
+        skipped=skipped,
+        county=county,
+        period=period,
+        synthetic=synthetic,
+        lang=lang,
+    )
+
+
 def run(
     *,
     root: Path | None = None,
@@ -379,6 +438,16 @@ def run(
             on_part(key, seconds)
         echo(f"      klar på {seconds:.1f} s, {len(ran[key])} figurer")
 
+    content = None
+    if ran:
+        t0 = time.perf_counter()
+        content = _content(
+            root, data_dir, county_code, ran, lang, seed, year, quarter, synthetic, echo
+        )
+        echo(
+            "      sammanfattning, tabeller och kommunprofiler klara på "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
     html_path = write_html(
         build_figures,
         build_reports / "report.html",
@@ -388,6 +457,13 @@ def run(
         period=period,
         synthetic=synthetic,
         lang=lang,
+        content=content,
+    )
+    extra = (
+        _write_profiles(content, build_reports, county, period, synthetic, lang) if content else []
+    )
+    extra += _write_pdfs(
+        content, build_figures, build_reports, ran, skipped, county, period, synthetic, lang
     )
     outputs = sorted(p for p in build_figures.rglob("*") if p.is_file()) + [html_path]
     entry = store.manifest_entry(
@@ -409,6 +485,9 @@ def run(
         (p.name if p == html_path else p.relative_to(build_figures).as_posix()): store.file_hash(p)
         for p in outputs
     }
+    entry["outputs"].update(
+        {p.relative_to(build_reports).as_posix(): store.file_hash(p) for p in extra}
+    )
     store.write_manifest(entry, build_figures / "manifest.json")
     pairs = [(build_figures, final_figures), (build_reports, final_reports)]
     try:
