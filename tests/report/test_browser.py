@@ -12,8 +12,9 @@ Without chromium and chromedriver (or Selenium) these tests are skipped with the
 pytest's summary; ``EHALSA_REQUIRE_BROWSER=1`` (set by ``.ci/run``) makes that a failure, so CI
 never skips them. ``pytest -m browser`` runs only them, ``-m "not browser"`` everything else.
 
-The first tests feed each check a small page built to break it, so that a check that could not
-fail would show up here.
+The same checks (but the contents links) run on each municipality's profile page
+(``kommuner/*.html``). The first test feeds each check a small page built to break it, so that a
+check that could not fail would show up there.
 """
 
 from __future__ import annotations
@@ -283,11 +284,6 @@ def test_report__every_image_decodes(browser, report_html, width):
     assert images["bad"] == [], f"images that do not decode at {width} px: {images['bad']}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="report.html has no viewport meta and no 400-px layout until the report work of "
-    "issue 15 lands; strict, so this marker must go when it does",
-)
 def test_report__no_horizontal_overflow_at_400_px(browser, report_html):
     _open(browser, report_html, 400)
     overflow = _overflow(browser, 400)
@@ -315,3 +311,26 @@ def test_report__no_request_leaves_the_file(browser, report_html, width):
     urls = _requests(browser)
     assert report_html.resolve().as_uri() in urls
     assert _leaving(urls) == [], f"requests outside the file at {width} px"
+
+
+def test_profiles__each_municipality_page_reads_at_400_px_and_stays_in_its_file(
+    browser, report_html
+):
+    """The profiles the coordinator mails to one municipality each: same checks, both widths."""
+    profiles = sorted((report_html.parent / "kommuner").glob("*.html"))
+    assert len(profiles) == 12, "the demo county's twelve municipalities should have profiles"
+    problems = []
+    for page in profiles:
+        for width in WIDTHS:
+            _open(browser, page, width)
+            images = _undecodable(browser)
+            if images["count"] == 0 or images["bad"]:
+                problems.append((page.name, width, "images", images))
+            if width == 400:
+                overflow = _overflow(browser, 400)
+                if overflow["inner_width"] != 400 or overflow["scroll_width"] > 400:
+                    problems.append((page.name, width, "overflow", overflow))
+            leaving = _leaving(_requests(browser))
+            if leaving:
+                problems.append((page.name, width, "requests", leaving))
+    assert problems == []

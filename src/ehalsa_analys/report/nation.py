@@ -29,7 +29,7 @@ from .. import demo, reference
 from ..formatting import format_number
 from ..paths import demo_dir, processed_dir, project_root, raw_dir
 from .parts import PARTS, RUN_ORDER, county_argument
-from .runner import ReportError, run
+from .runner import REPORT_STEP, ReportError, run
 
 __all__ = ["run_all", "county_inputs"]
 
@@ -432,6 +432,7 @@ def _each(arguments: dict[str, dict], jobs: int, relay: _Relay):
 
 def _summary(meter, nation_seconds, nation_peak, n, wall, cpu, jobs) -> list[str]:
     titles = {p.key: p.title_sv for p in PARTS}
+    titles[REPORT_STEP] = "Rapporten: texter, tabeller, profiler"
     width = max(len(t) for t in titles.values())
     lines = [
         f"Klart: {n} län på {_seconds(wall)} ({jobs} åt gången), CPU-tid {_seconds(cpu)}.",
@@ -439,12 +440,12 @@ def _summary(meter, nation_seconds, nation_peak, n, wall, cpu, jobs) -> list[str
         f"  {'läsa riket':<{width}}    –  {_seconds(nation_seconds):>13}  {'–':>6}  "
         f"{_mb(nation_peak)}",
     ]
-    for key in RUN_ORDER:
+    for key in (*RUN_ORDER, REPORT_STEP):
         times = meter.seconds.get(key, [])
         if not times:
             lines.append(f"  {titles[key]:<{width}}    0  {'–':>13}  {'–':>6}  –")
             continue
-        peak = meter.peak_part.get(key)
+        peak = meter.peak_part.get(WORKER if key == REPORT_STEP else key)
         lines.append(
             f"  {titles[key]:<{width}}  {len(times):>3}  {_seconds(sum(times)):>13}  "
             f"{_seconds(max(times)):>6}  {_mb(peak) if peak else '–'}"
@@ -454,6 +455,6 @@ def _summary(meter, nation_seconds, nation_peak, n, wall, cpu, jobs) -> list[str
         f"  Toppminne: {_mb(meter.peak_total)} för processen och dess kärnor samtidigt "
         f"({_mb(meter.peak_main)} i processen själv"
         + (f", {_mb(worker)} i den största arbetsprocessen" if worker else "")
-        + "); per del den största kärnan."
+        + "); per notebook den största kärnan, för rapporten arbetsprocessen."
     )
     return lines

@@ -159,6 +159,10 @@ class _NoData(Exception):
     """A notebook found no data for the county: its part is left out, with this reason."""
 
 
+#: The key :func:`run` gives ``on_part`` for what follows the notebooks (texts, tables, profiles,
+#: PDFs and the manifest, computed in the calling process).
+REPORT_STEP = "report"
+
 #: What every report kernel is started with. Its own log is silenced: it warns at every start
 #: that it talks over local TCP without encryption and notes a KeyboardInterrupt at shutdown,
 #: which says nothing about the report (a notebook's errors come through papermill).
@@ -305,8 +309,9 @@ def run(
         Whether ``data_dir`` holds the synthetic demo (the report then says so); default: when
         no ``data_dir`` is given and data/raw holds no user data.
     on_part : callable, optional
-        Called as ``on_part(key, seconds)`` after each notebook that ran (``ehalsa report --county
-        all`` adds the times up per part).
+        Called as ``on_part(key, seconds)`` after each notebook that ran and, with
+        :data:`REPORT_STEP`, after the report's own step (texts, tables, profiles, PDFs, manifest);
+        ``ehalsa report --county all`` adds the times up per part.
     no_data : mapping, optional
         Part key -> why it has no data; those parts are left out with that reason without
         starting a kernel (``ehalsa report --county all``: the sources without rows for the
@@ -438,6 +443,7 @@ def run(
             on_part(key, seconds)
         echo(f"      klar på {seconds:.1f} s, {len(ran[key])} figurer")
 
+    after = time.perf_counter()  # the report itself: texts, tables, profiles, PDFs, manifest
     content = None
     if ran:
         t0 = time.perf_counter()
@@ -489,6 +495,8 @@ def run(
         {p.relative_to(build_reports).as_posix(): store.file_hash(p) for p in extra}
     )
     store.write_manifest(entry, build_figures / "manifest.json")
+    if on_part is not None:
+        on_part(REPORT_STEP, time.perf_counter() - after)
     pairs = [(build_figures, final_figures), (build_reports, final_reports)]
     try:
         _swap_together(pairs, journal)
