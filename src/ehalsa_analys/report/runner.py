@@ -11,7 +11,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .. import demo, reference, store
@@ -51,7 +51,9 @@ def _has_files(folder: Path) -> bool:
 
 
 def _input_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    """The files under ``folder``; a link (``ehalsa report --county all``) as the file it names."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    return [p.resolve() if p.is_symlink() else p for p in files]
 
 
 def _fresh(path: Path) -> Path:
@@ -157,11 +159,27 @@ class _NoData(Exception):
     """A notebook found no data for the county: its part is left out, with this reason."""
 
 
-def _execute(notebook: Path, executed: Path, parameters: dict, cwd: Path) -> None:
+#: The key :func:`run` gives ``on_part`` for what follows the notebooks (texts, tables, profiles,
+#: PDFs and the manifest, computed in the calling process).
+REPORT_STEP = "report"
+
+#: What every report kernel is started with. Its own log is silenced: it warns at every start
+#: that it talks over local TCP without encryption and notes a KeyboardInterrupt at shutdown,
+#: which says nothing about the report (a notebook's errors come through papermill).
+KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=CRITICAL",)
+
+
+def _execute(
+    notebook: Path, executed: Path, parameters: dict, cwd: Path, *, tag: str | None = None
+) -> None:
+    """Run one notebook; ``tag`` ("18/lika") names the kernel on its command line (ps, psutil)."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     declared = papermill.inspect_notebook(str(notebook))
+    arguments = list(KERNEL_ARGUMENTS)
+    if tag:  # an option of no class the kernel knows: ignored by it, visible to ps
+        arguments.append(f"--EhalsaReport.part={tag}")
     try:
         papermill.execute_notebook(
             str(notebook),
@@ -170,6 +188,7 @@ def _execute(notebook: Path, executed: Path, parameters: dict, cwd: Path) -> Non
             cwd=str(cwd),
             kernel_name="python3",
             progress_bar=False,
+            extra_arguments=arguments,
         )
     except PapermillExecutionError as err:
         if err.ename == "NoDataError":  # the notebook's source has nothing for the county
@@ -253,6 +272,9 @@ def run(
     lang: str = "sv",
     seed: int = demo.DEFAULT_SEED,
     echo: Callable[[str], None] = lambda _text: None,
+    synthetic: bool | None = None,
+    on_part: Callable[[str, float], None] | None = None,
+    no_data: Mapping[str, str] | None = None,
 ) -> dict[str, Path]:
     """Run the report's notebooks for one county; return where the outputs went.
 
@@ -283,6 +305,17 @@ def run(
         Seed of the demo data and of the bootstrap intervals.
     echo : callable
         Receives progress lines (``print`` on the command line).
+    synthetic : bool, optional
+        Whether ``data_dir`` holds the synthetic demo (the report then says so); default: when
+        no ``data_dir`` is given and data/raw holds no user data.
+    on_part : callable, optional
+        Called as ``on_part(key, seconds)`` after each notebook that ran and, with
+        :data:`REPORT_STEP`, after the report's own step (texts, tables, profiles, PDFs, manifest);
+        ``ehalsa report --county all`` adds the times up per part.
+    no_data : mapping, optional
+        Part key -> why it has no data; those parts are left out with that reason without
+        starting a kernel (``ehalsa report --county all``: the sources without rows for the
+        county).
 
     Returns
     -------
@@ -330,7 +363,8 @@ def run(
             f"{year!r} is not a year", column="--year", value=year, hint="give a year, e.g. 2024"
         )
     period = slug(quarter if quarter else str(year) if year else "latest")
-    synthetic = data_dir is None and not demo.has_user_data(root)
+    if synthetic is None:
+        synthetic = data_dir is None and not demo.has_user_data(root)
     if data_dir is None and synthetic:
         written = demo.ensure_demo(root, seed=seed)
         if written:
@@ -364,6 +398,8 @@ def run(
         folder = data_dir / part.folder if part.folder else None
         if not notebook.is_file():
             skipped[key] = f"notebooken {part.notebook} finns inte"
+        elif no_data and key in no_data:
+            skipped[key] = no_data[key]
         elif folder is not None and not _has_files(folder):
             skipped[key] = f"inga data i {folder}"
         elif folder is None and not ran:
@@ -387,7 +423,13 @@ def run(
         }
         t0 = time.perf_counter()
         try:
-            _execute(notebook, build_reports / part.notebook, parameters, cwd=root)
+            _execute(
+                notebook,
+                build_reports / part.notebook,
+                parameters,
+                cwd=root,
+                tag=f"{county_code}/{key}",
+            )
         except _NoData as reason:
             (build_reports / part.notebook).unlink(missing_ok=True)
             skipped[key] = str(reason)
@@ -396,8 +438,12 @@ def run(
         ran[key] = sorted({p.stem for p in build_figures.glob("*.json")} - before)
         if folder is not None:
             inputs += _input_files(folder)
-        echo(f"      klar på {time.perf_counter() - t0:.1f} s, {len(ran[key])} figurer")
+        seconds = time.perf_counter() - t0
+        if on_part is not None:
+            on_part(key, seconds)
+        echo(f"      klar på {seconds:.1f} s, {len(ran[key])} figurer")
 
+    after = time.perf_counter()  # the report itself: texts, tables, profiles, PDFs, manifest
     content = None
     if ran:
         t0 = time.perf_counter()
@@ -449,6 +495,8 @@ def run(
         {p.relative_to(build_reports).as_posix(): store.file_hash(p) for p in extra}
     )
     store.write_manifest(entry, build_figures / "manifest.json")
+    if on_part is not None:
+        on_part(REPORT_STEP, time.perf_counter() - after)
     pairs = [(build_figures, final_figures), (build_reports, final_reports)]
     try:
         _swap_together(pairs, journal)
