@@ -149,7 +149,7 @@ def nearest(
     if method == "network":
         _check_network(network, weight)
         router = _Router(network, weight, snap_speed_kmh)
-        cell_snap, cell_node = router.snap(cell_xy, engine)
+        cell_snap = router.snap(cell_xy, engine)
     n = len(cells)
     kinds = _kinds(services, kind)
     repeat = len(kinds)
@@ -176,13 +176,14 @@ def nearest(
         unreachable = dict.fromkeys(kinds, 0)
     for i, k in enumerate(kinds if method == "network" else []):
         part = parts[i]
-        by_node, by_node_which, by_node_length, snaps = router.nearest(service_xy[rows[i]])
-        cost = by_node[cell_node] + cell_snap * router.per_metre
-        which = by_node_which[cell_node]
-        snap_m[part] = cell_snap
-        service_snap_m[part] = np.where(which >= 0, snaps[np.maximum(which, 0)], np.nan)
+        snapped = router.snap(service_xy[rows[i]])
+        cost, which, metres = router.nearest(snapped, cell_snap)
+        snap_m[part] = cell_snap.distance
+        service_snap_m[part] = np.where(
+            which >= 0, snapped.distance[np.maximum(which, 0)], np.nan
+        )
         if length_m is not None:
-            length_m[part] = by_node_length[cell_node] + cell_snap
+            length_m[part] = metres
         missing = np.isnan(cost) | (which < 0)
         distance[part] = np.where(missing, np.nan, cost)
         code[part] = np.where(missing, -1, rows[i][np.maximum(which, 0)])

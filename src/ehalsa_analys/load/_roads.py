@@ -17,7 +17,7 @@ Example
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
@@ -42,6 +42,13 @@ class RoadGraph:
         Travel time in seconds on the same links, when speeds are known.
     crs : str
         Always "EPSG:3006"; kept so that callers can check before mixing.
+    straight_links : bool, default False
+        True when every link is the straight segment between its two nodes,
+        as :func:`roads` builds them (every vertex of a road is a node). Then
+        :mod:`ehalsa_analys.access` snaps cells and services to the nearest
+        point of the nearest link, splitting it there by a virtual node; a
+        graph of links whose shape is unknown (False) snaps to the nearest
+        node.
 
     Example
     -------
@@ -57,6 +64,9 @@ class RoadGraph:
     length: sparse.csr_array
     time: sparse.csr_array | None = None
     crs: str = "EPSG:3006"
+    straight_links: bool = False
+    #: Derived search structures (segments, KD-trees) kept by the access engine; never compared.
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n = len(self.x)
