@@ -179,9 +179,7 @@ def nearest(
         snapped = router.snap(service_xy[rows[i]])
         cost, which, metres = router.nearest(snapped, cell_snap)
         snap_m[part] = cell_snap.distance
-        service_snap_m[part] = np.where(
-            which >= 0, snapped.distance[np.maximum(which, 0)], np.nan
-        )
+        service_snap_m[part] = np.where(which >= 0, snapped.distance[np.maximum(which, 0)], np.nan)
         if length_m is not None:
             length_m[part] = metres
         missing = np.isnan(cost) | (which < 0)

@@ -67,9 +67,9 @@ class _Tree:
     def __setstate__(self, state):
         self.__init__(state["points"])
 
-    def query(self, xy: np.ndarray):
-        """(distance, index) of the nearest point for each row of ``xy``."""
-        return self._tree.query(xy, k=1)
+    def query(self, xy: np.ndarray, k: int = 1):
+        """(distance, index) of the ``k`` nearest points for each row of ``xy``."""
+        return self._tree.query(xy, k=k)
 
 
 def _query(chunk: np.ndarray, start: int, tree: _Tree):
