@@ -217,6 +217,22 @@ def _tree_sum(pred: np.ndarray, step: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------- exact snapping
 
 
+def _transposed(graph: RoadGraph, weight: str) -> sparse.csr_array:
+    """The graph's ``weight`` matrix transposed (CSR), kept in the graph's cache."""
+    key = f"transposed_{weight}"
+    if key not in graph._cache:
+        graph._cache[key] = graph.weights(weight).T.tocsr()
+    return graph._cache[key]
+
+
+def _upper(matrix: sparse.csr_array):
+    """(row, col, position in data) of the entries above the diagonal, in CSR order."""
+    row = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
+    col = matrix.indices.astype(np.int64)
+    pos = np.flatnonzero(row < col)
+    return row[pos], col[pos], pos
+
+
 class _Segments:
     """The links of a straight-link graph as undirected segments, for snapping to the road.
 
@@ -228,57 +244,70 @@ class _Segments:
 
     def __init__(self, graph: RoadGraph):
         n = graph.n_nodes
-        length = graph.length.tocsr()
-        src = np.repeat(np.arange(n, dtype=np.int64), np.diff(length.indptr))
-        dst = length.indices.astype(np.int64)
-        keep = src != dst  # a loop is never the nearest way anywhere
-        src, dst = src[keep], dst[keep]
-        low, high = np.minimum(src, dst), np.maximum(src, dst)
-        key, inverse = np.unique(low * n + high, return_inverse=True)
-        self.a, self.b = key // n, key % n
-        ahead = src < dst
+        names = ["length"] + (["time"] if graph.time is not None else [])
+        ahead = {w: graph.weights(w).tocsr() for w in names}
+        behind = {w: _transposed(graph, w) for w in names}
+        for matrices in (ahead, behind):
+            for w, m in matrices.items():
+                if not m.has_sorted_indices:
+                    m = m.copy()
+                    m.sort_indices()
+                    matrices[w] = m
+        # Links a -> b with a < b come sorted from the matrix, links b -> a from its transpose.
+        up_a, up_b, up_pos = _upper(ahead["length"])
+        low_a, low_b, low_pos = _upper(behind["length"])
+        up_key, low_key = up_a * n + up_b, low_a * n + low_b
+        at = np.minimum(np.searchsorted(up_key, low_key), max(len(up_key) - 1, 0))
+        paired = (up_key[at] == low_key) if len(up_key) else np.zeros(len(low_key), bool)
+        alone = np.flatnonzero(~paired)
+        self.a = np.concatenate([up_a, low_a[alone]])
+        self.b = np.concatenate([up_b, low_b[alone]])
+        m, k = len(self.a), len(up_key)
         self.forward, self.backward = {}, {}
-        for name in ("length", "time"):
-            matrix = getattr(graph, name)
-            if matrix is None:
-                continue
-            matrix = matrix.tocsr()
-            if name == "length" or (
-                np.array_equal(matrix.indptr, length.indptr)
-                and np.array_equal(matrix.indices, length.indices)
+        for w in names:
+            if w != "length" and not (
+                np.array_equal(ahead[w].indptr, ahead["length"].indptr)
+                and np.array_equal(ahead[w].indices, ahead["length"].indices)
             ):
-                data = np.asarray(matrix.data, float)[keep]
-            else:
-                data = _edge_lookup(matrix, src, dst)
-            fwd, bwd = np.full(len(key), np.inf), np.full(len(key), np.inf)
-            fwd[inverse[ahead]] = data[ahead]
-            bwd[inverse[~ahead]] = data[~ahead]
-            self.forward[name], self.backward[name] = fwd, bwd
-        self.start = np.column_stack([graph.x[self.a], graph.y[self.a]])
-        self.vector = np.column_stack([graph.x[self.b], graph.y[self.b]]) - self.start
-        span = np.hypot(*self.vector.T)
-        self.piece = max(float(np.quantile(span, 0.9)) if len(span) else 1.0, 1.0)
+                raise ValueError(
+                    "The road graph's `time` matrix has other links than its `length` matrix; "
+                    "both must describe the same links."
+                )
+            fwd, bwd = np.full(m, np.inf), np.full(m, np.inf)
+            fwd[:k] = np.asarray(ahead[w].data, float)[up_pos]
+            low = np.asarray(behind[w].data, float)[low_pos]
+            bwd[at[paired]] = low[paired]
+            bwd[k:] = low[alone]
+            self.forward[w], self.backward[w] = fwd, bwd
+        self.x0, self.y0 = graph.x[self.a], graph.y[self.a]
+        self.dx, self.dy = graph.x[self.b] - self.x0, graph.y[self.b] - self.y0
+        self.norm = self.dx * self.dx + self.dy * self.dy
+        span = np.sqrt(self.norm)
+        self.piece = max(float(np.median(span)) if m else 1.0, 1.0)
         count = np.maximum(np.ceil(span / self.piece).astype(np.int64), 1)
-        self.owner = np.repeat(np.arange(len(span)), count)
-        first = np.cumsum(count) - count
-        k = np.arange(len(self.owner)) - first[self.owner]
-        middle = (k + 0.5) / count[self.owner]
-        self.tree = (
-            _Tree(self.start[self.owner] + middle[:, None] * self.vector[self.owner])
-            if len(self.owner)
-            else None
-        )
+        if (count == 1).all():
+            self.owner = np.arange(m)
+            middle = np.full(m, 0.5)
+        else:
+            self.owner = np.repeat(np.arange(m), count)
+            first = np.cumsum(count) - count
+            middle = (np.arange(len(self.owner)) - first[self.owner] + 0.5) / count[self.owner]
+        o = self.owner
+        points = np.empty((len(o), 2))
+        points[:, 0] = self.x0[o] + middle * self.dx[o]
+        points[:, 1] = self.y0[o] + middle * self.dy[o]
+        self.tree = _Tree(points) if len(o) else None
 
-    def _project(self, xy: np.ndarray, seg: np.ndarray):
-        """(distance, fraction along a -> b) of the nearest point of ``seg`` to each of ``xy``."""
-        start, vector = self.start[seg], self.vector[seg]
-        rel = xy - start
-        norm = np.einsum("...i,...i->...", vector, vector)
-        along = np.einsum("...i,...i->...", rel, vector)
+    def _project(self, x: np.ndarray, y: np.ndarray, seg: np.ndarray):
+        """(distance, fraction along a -> b) of the nearest point of ``seg`` to (x, y)."""
+        rx, ry = x - self.x0[seg], y - self.y0[seg]
+        dx, dy, norm = self.dx[seg], self.dy[seg], self.norm[seg]
         with np.errstate(invalid="ignore", divide="ignore"):
-            frac = np.where(norm > 0, np.clip(along / norm, 0.0, 1.0), 0.0)
-        gap = rel - frac[..., None] * vector
-        return np.hypot(gap[..., 0], gap[..., 1]), frac
+            frac = np.clip((rx * dx + ry * dy) / norm, 0.0, 1.0)
+        frac[norm == 0] = 0.0
+        rx -= frac * dx
+        ry -= frac * dy
+        return np.sqrt(rx * rx + ry * ry), frac
 
     def snap(self, xy: np.ndarray):
         """(distance, segment, fraction) of the nearest point on any segment, exactly.
@@ -295,10 +324,11 @@ class _Segments:
         todo = np.arange(len(xy))
         k = min(8, n_pieces)
         while len(todo):
-            mid, idx = self.tree.query(xy[todo], k=k)
+            points = xy[todo]
+            mid, idx = self.tree.query(points, k=k)
             mid, idx = mid.reshape(len(todo), k), idx.reshape(len(todo), k)
             cand = self.owner[idx]
-            d, f = self._project(xy[todo][:, None, :], cand)
+            d, f = self._project(points[:, :1], points[:, 1:], cand)
             pick = np.argmin(d, axis=1)
             rows = np.arange(len(todo))
             best = d[rows, pick]
@@ -414,10 +444,7 @@ class _Router:
             if "tree" not in cache:
                 cache["tree"] = _Tree(np.column_stack([graph.x, graph.y]))
             self.tree = cache["tree"]
-        key = f"transposed_{weight}"
-        if key not in cache:
-            cache[key] = graph.weights(weight).T.tocsr()
-        self.transposed = cache[key]
+        self.transposed = _transposed(graph, weight)
 
     def snap(self, xy: np.ndarray, engine: str | None = None) -> _Snapped:
         """Snap points to the nearest point of the nearest link (or node)."""

@@ -458,5 +458,6 @@ def national(seed: int = 1, *, cells: int = 600_000, services: int = 6_000, side
         y=node_y,
         length=sparse.csr_array((np.r_[metres, metres[both]], (rows, cols)), shape=(n, n)),
         time=sparse.csr_array((np.r_[seconds, seconds[both]], (rows, cols)), shape=(n, n)),
+        straight_links=True,  # each link is the straight line between its nodes
     )
     return cell_frame, service_frame, graph
