@@ -222,7 +222,7 @@ def _pandana(data) -> str:
             return f"pandana: did not finish in {PANDANA_TIMEOUT:.0f} s (CH preprocessing), stopped"
     if done.returncode:
         return f"pandana failed: {done.stderr.strip().splitlines()[-1:]}"
-    built, total = done.stdout.split()
+    built, total = done.stdout.split()[-2:]  # pandana prints its own progress first
     return f"pandana: CH build {built} s, with nearest_pois {total} s (wall, subprocess)"
 
 

@@ -112,6 +112,44 @@ def test_one_way_road__no_driving_back_along_the_link(tmp_path):
     assert table["cost_m"].tolist() == pytest.approx([8000, 500], abs=1e-6)
 
 
+def test_road_one_way_against_its_drawing__direct_only_backwards(tmp_path):
+    # The same loop, but the straight road is drawn east and open only westwards (-1). From
+    # x=3000 the service at x=1000 is 2000 m straight back; from x=500 it is around the loop:
+    # 500 + 1000 + 4000 + 1000 + 3000 = 9500 m.
+    graph = _roads(
+        tmp_path,
+        [[(0, 0), (4000, 0)], [(4000, 0), (4000, 1000), (0, 1000), (0, 0)]],
+        riktning=[-1, 0],
+    )
+    cells = _points([(3000, 0), (500, 0)], "cells")
+    services = _points([(1000, 0)], "services")
+    out = access.nearest(cells, services, method="network", network=graph)
+    assert out["distance"].tolist() == pytest.approx([2000, 9500], abs=1e-6)
+    table = access.costs(cells, services, method="network", network=graph)
+    assert table["cost_m"].tolist() == pytest.approx([2000, 9500], abs=1e-6)
+
+
+def test_several_services_on_the_cells_road__walks_included(tmp_path):
+    # One straight road; the cell at x=1000. s0 at x=1500 but 400 m off the road (900 m),
+    # s1 at x=1800 on it (800 m), s2 at x=300 on it, behind the cell (700 m).
+    graph = _roads(tmp_path, [[(0, 0), (10_000, 0)]])
+    cells = _points([(1000, 0)], "cells")
+    services = _points([(1500, 400), (1800, 0), (300, 0)], "services")
+    both = gpd.GeoDataFrame(
+        {
+            "service_id": ["s0", "s1", "s2", "t0", "t1"],
+            "kind": ["a", "a", "a", "b", "b"],
+        },
+        geometry=[*services.geometry, *services.geometry[:2]],
+        crs=3006,
+    )
+    out = access.nearest(cells, both, method="network", network=graph)
+    assert out["service_id"].tolist() == ["s2", "t1"]
+    assert out["distance"].tolist() == pytest.approx([700, 800], abs=1e-6)
+    table = access.costs(cells, both, method="network", network=graph)
+    assert table["cost_m"].tolist() == pytest.approx([900, 800, 700, 900, 800], abs=1e-6)
+
+
 def test_crossing_without_shared_vertex__bridge_is_not_a_junction(tmp_path):
     # Two roads cross at (1000, 0) without a vertex there: a bridge. Default: not connected;
     # node_crossings=True: a junction, and the cell reaches the service across it.

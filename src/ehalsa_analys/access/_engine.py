@@ -27,6 +27,8 @@ from ..load import RoadGraph
 CHUNK = 100_000
 #: Upper bound of floats held by one batch of bounded Dijkstra rows (cost pairs on roads).
 _BATCH_FLOATS = 20_000_000
+#: Points snapped to the road at a time: their candidate arrays stay in the CPU caches.
+_SNAP_CHUNK = 32_768
 
 
 def _empty_pairs() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -173,9 +175,11 @@ def _augmented(transposed: sparse.csr_array, source: np.ndarray, node: np.ndarra
     return sparse.csr_array((data, indices, indptr.astype(np.int64)), shape=(n + m, n + m))
 
 
-def _edge_lookup(matrix: sparse.csr_array, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+def _edge_lookup(
+    matrix: sparse.csr_array, rows: np.ndarray, cols: np.ndarray, cache=None
+) -> np.ndarray:
     """Values of ``matrix[rows, cols]`` for links known to exist (explicit zeros kept)."""
-    value, found = _edge_find(matrix, rows, cols)
+    value, found = _edge_find(matrix, rows, cols, cache)
     if not found.all():
         raise ValueError(
             "The road graph's `time` matrix has links that its `length` matrix lacks; "
@@ -184,21 +188,26 @@ def _edge_lookup(matrix: sparse.csr_array, rows: np.ndarray, cols: np.ndarray) -
     return value
 
 
-def _edge_find(matrix: sparse.csr_array, rows: np.ndarray, cols: np.ndarray):
-    """(value, found) of ``matrix[rows, cols]``: found is False where there is no link."""
-    matrix = matrix.tocsr()
-    if not matrix.has_sorted_indices:
-        matrix = matrix.copy()
-        matrix.sort_indices()
-    n = matrix.shape[1]
-    row_of = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
-    keys = row_of * n + matrix.indices
-    wanted = rows.astype(np.int64) * n + cols
+def _edge_find(matrix: sparse.csr_array, rows: np.ndarray, cols: np.ndarray, cache=None):
+    """(value, found) of ``matrix[rows, cols]``: found is False where there is no link.
+
+    ``cache`` (a dict) keeps the sorted link keys for the next call on the same matrix."""
+    cache = {} if cache is None else cache
+    if "keys" not in cache:
+        matrix = matrix.tocsr()
+        if not matrix.has_sorted_indices:
+            matrix = matrix.copy()
+            matrix.sort_indices()
+        row_of = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
+        cache["keys"] = row_of * matrix.shape[1] + matrix.indices
+        cache["data"] = np.asarray(matrix.data, float)
+    keys, data = cache["keys"], cache["data"]
+    wanted = rows.astype(np.int64) * matrix.shape[1] + cols
     if not len(keys):
         return np.full(len(wanted), np.nan), np.zeros(len(wanted), bool)
     pos = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
     found = keys[pos] == wanted
-    return np.where(found, np.asarray(matrix.data, float)[pos], np.nan), found
+    return np.where(found, data[pos], np.nan), found
 
 
 def _tree_sum(pred: np.ndarray, step: np.ndarray) -> np.ndarray:
@@ -317,6 +326,15 @@ class _Segments:
         within (its distance + piece/2), so once the k-th midpoint is farther
         than (best found + piece/2) no other segment can be nearer; points
         where it is not yet are asked again with four times k."""
+        distance = np.empty(len(xy))
+        seg = np.empty(len(xy), np.int64)
+        frac = np.empty(len(xy))
+        for first in range(0, len(xy), _SNAP_CHUNK):  # chunks small enough for the CPU caches
+            part = slice(first, first + _SNAP_CHUNK)
+            distance[part], seg[part], frac[part] = self._snap(xy[part])
+        return distance, seg, frac
+
+    def _snap(self, xy: np.ndarray):
         n_pieces = len(self.owner)
         distance = np.empty(len(xy))
         seg = np.empty(len(xy), np.int64)
@@ -366,14 +384,17 @@ class _Snapped:
 
     def take(self, rows: np.ndarray) -> _Snapped:
         """The snaps of ``rows`` only."""
-        return _Snapped(*(v[rows] for v in vars(self).values()))
+        fields = ("distance", "a", "b", "seg", "frac", "fwd", "bwd", "fwd_m", "bwd_m")
+        return _Snapped(*(getattr(self, name)[rows] for name in fields))
 
     def leave(self):
         """(node, cost, metres) of driving from the point to a and to b: two arrays each."""
-        rest = 1 - self.frac
-        cost = (_part(self.frac, self.bwd), _part(rest, self.fwd))
-        metres = (_part(self.frac, self.bwd_m), _part(rest, self.fwd_m))
-        return (self.a, self.b), cost, metres
+        if not hasattr(self, "_leave"):
+            rest = 1 - self.frac
+            cost = (_part(self.frac, self.bwd), _part(rest, self.fwd))
+            metres = (_part(self.frac, self.bwd_m), _part(rest, self.fwd_m))
+            self._leave = (self.a, self.b), cost, metres
+        return self._leave
 
     def arrive(self):
         """(node, cost, metres) of driving from a and from b to the point."""
@@ -417,6 +438,63 @@ def _direct(cells: _Snapped, services: _Snapped, c: np.ndarray, s: np.ndarray):
     cost = np.where(ahead, _part(gap, cells.fwd[c]), _part(gap, cells.bwd[c]))
     metres = np.where(ahead, _part(gap, cells.fwd_m[c]), _part(gap, cells.bwd_m[c]))
     return cost, metres
+
+
+def _direct_best(cells: _Snapped, services: _Snapped, start: np.ndarray):
+    """(cost, service, road metres) of each cell's cheapest service on its own segment.
+
+    Along the segment the cost from a cell at u to a service at t >= u is
+    (t - u) * fwd + start = (t * fwd + start) - u * fwd, so the best service
+    ahead is a suffix minimum of (t * fwd + start) over the segment's
+    services sorted by t; behind, a prefix minimum of (start - t * bwd).
+    inf and -1 where the segment has no service within reach."""
+    n = len(cells)
+    cost, which, metres = np.full(n, np.inf), np.full(n, -1), np.zeros(n)
+    on = np.flatnonzero(services.seg >= 0)
+    if not len(on):
+        return cost, which, metres
+    order = on[np.lexsort((services.frac[on], services.seg[on]))]
+    seg, t = services.seg[order], services.frac[order]
+    fwd, bwd = services.fwd[order], services.bwd[order]
+    ahead = np.where(np.isfinite(fwd), _part(t, fwd), np.inf) + start[order]
+    behind = np.where(np.isfinite(bwd), start[order] - _part(t, bwd), np.inf)
+    best_ahead, best_behind = ahead.copy(), behind.copy()
+    arg_ahead, arg_behind = np.arange(len(order)), np.arange(len(order))
+    step = 1
+    while step < len(order):  # segmented suffix and prefix minima by doubling
+        same = seg[step:] == seg[:-step]
+        if not same.any():
+            break
+        i = np.flatnonzero(same & (best_ahead[step:] < best_ahead[:-step]))
+        best_ahead[i], arg_ahead[i] = best_ahead[i + step], arg_ahead[i + step]
+        j = np.flatnonzero(same & (best_behind[:-step] < best_behind[step:])) + step
+        best_behind[j], arg_behind[j] = best_behind[j - step], arg_behind[j - step]
+        step *= 2
+    mine = np.flatnonzero(cells.seg >= 0)
+    key = seg * 2.0 + t
+    wanted = cells.seg[mine] * 2.0 + cells.frac[mine]
+    at = np.searchsorted(key, wanted, "left")  # first service at or ahead of the cell
+    u = cells.frac[mine]
+    here = at < len(order)
+    hit = here.copy()
+    hit[here] = seg[at[here]] == cells.seg[mine[here]]
+    rows, k = mine[hit], arg_ahead[at[hit]]
+    reach = best_ahead[at[hit]]
+    with np.errstate(invalid="ignore"):  # inf - inf where the way ahead is closed
+        ahead_cost = np.where(np.isfinite(reach), reach - _part(u[hit], cells.fwd[rows]), np.inf)
+    cost[rows], which[rows] = ahead_cost, order[k]
+    metres[rows] = _part(t[k] - u[hit], cells.fwd_m[rows])
+    back = at > 0
+    hit = back.copy()
+    hit[back] = seg[at[back] - 1] == cells.seg[mine[back]]
+    rows, k = mine[hit], arg_behind[at[hit] - 1]
+    behind_cost = best_behind[at[hit] - 1] + _part(u[hit], cells.bwd[rows])
+    better = behind_cost < cost[rows]
+    rows, k = rows[better], k[better]
+    cost[rows], which[rows] = behind_cost[better], order[k]
+    metres[rows] = _part(u[hit][better] - t[k], cells.bwd_m[rows])
+    cost[~np.isfinite(cost)] = np.inf
+    return cost, which, metres
 
 
 class _Router:
@@ -508,7 +586,12 @@ class _Router:
             _, _, (metres_a, metres_b) = services.arrive()
             at_a = real[first] == services.a[k]
             step[real[first]] = services.distance[k] + np.where(at_a, metres_a[k], metres_b[k])
-            step[real[~first]] = _edge_lookup(self.graph.length, real[~first], to[~first])
+            step[real[~first]] = _edge_lookup(
+                self.graph.length,
+                real[~first],
+                to[~first],
+                self.graph._cache.setdefault("length_keys", {}),
+            )
             length = _tree_sum(pred, step)[: self.n]
         (a, b), (cost_a, cost_b), (metres_a, metres_b) = cells.leave()
         via_a, via_b = by_node[a] + cost_a, by_node[b] + cost_b
@@ -519,20 +602,13 @@ class _Router:
         metres = None
         if length is not None:
             metres = length[node] + np.where(use_b, metres_b, metres_a)
-        c, s = _same_segment(cells, services)
-        if len(c):
-            direct, direct_m = _direct(cells, services, c, s)
-            direct = direct + start[s]
-            order = np.lexsort((direct, c))  # the cheapest service on the cell's segment
-            c, s, direct, direct_m = c[order], s[order], direct[order], direct_m[order]
-            head = np.r_[True, c[1:] != c[:-1]]
-            c, s, direct, direct_m = c[head], s[head], direct[head], direct_m[head]
-            better = direct < total[c]
-            c, s = c[better], s[better]
-            total[c] = direct[better]
-            chosen[c] = s
+        if self.segments is not None:
+            direct, s, direct_m = _direct_best(cells, services, start)
+            better = np.flatnonzero(direct < total)
+            total[better] = direct[better]
+            chosen[better] = s[better]
             if metres is not None:
-                metres[c] = direct_m[better] + services.distance[s]
+                metres[better] = direct_m[better] + services.distance[s[better]]
         missing = ~np.isfinite(total) | (chosen < 0)
         total = np.where(missing, np.nan, total + cells.distance * self.per_metre)
         chosen = np.where(missing, -1, chosen)
