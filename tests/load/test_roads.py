@@ -266,3 +266,32 @@ def test_mode_is_for_osm_extracts_only(tmp_path):
     ).to_file(path)
     with pytest.raises(ValueError, match="chooses a network in an OpenStreetMap extract"):
         load.roads(path, mode="walk")
+
+
+# --------------------------------------------------------------------------- the demo extract
+
+
+def test_demo_osm_extract_is_synthetic_and_routes_like_the_line_file(tmp_path):
+    import osmium
+
+    from ehalsa_analys.demo import access as demo_access
+
+    paths = demo_access.write(tmp_path, seed=5)
+    pbf = paths[-1]
+    assert pbf.name == "vagar_syntetisk.osm.pbf"
+    reader = osmium.io.Reader(str(pbf))
+    assert "SYNTETISKA DEMODATA" in reader.header().get("generator")
+    reader.close()
+    assert demo_access.osm_extract(gpd.read_parquet(paths[3])) == pbf.read_bytes()  # stable
+    cells = load.population(paths[1])
+    cells = cells[cells["municipality_code"].str.startswith("18")]
+    services = load.services(paths[2])
+    osm = load.roads(pbf, clip="18")
+    lines = load.roads(paths[3])
+    assert isinstance(osm, type(lines)) and osm.straight_links and lines.straight_links
+    assert osm.n_nodes < lines.n_nodes  # clipped to Örebro län and its 20 km margin
+    options = {"kind": "dagligvaror", "method": "network", "weight": "time"}
+    by_osm = access.nearest(cells, services, network=osm, **options)
+    by_lines = access.nearest(cells, services, network=lines, **options)
+    # The same roads, the OSM copy's nodes rounded to 1e-7 degrees (about a centimetre).
+    np.testing.assert_allclose(by_osm["distance"], by_lines["distance"], atol=0.05)

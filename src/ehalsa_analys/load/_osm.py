@@ -330,10 +330,12 @@ def read_osm(
     return table
 
 
-def write_pbf(path, *, nodes: dict, ways: dict) -> Path:
+def write_pbf(path, *, nodes: dict, ways: dict, generator: str | None = None) -> Path:
     """Write a small OSM extract: ``nodes`` {id: (lon, lat)}, ``ways`` {id: (node ids, tags)}.
 
-    For tests and the demo; objects are written sorted by id, as OSM files are.
+    For tests and the demo; objects are written sorted by id, as OSM files are,
+    and the same input gives the same bytes. ``generator`` goes in the file's
+    header (the demo's says SYNTHETIC there).
     """
     import osmium
     from osmium.osm.mutable import Node, Way
@@ -341,7 +343,9 @@ def write_pbf(path, *, nodes: dict, ways: dict) -> Path:
     path = Path(path)
     if path.exists():
         path.unlink()
-    with osmium.SimpleWriter(str(path)) as writer:
+    header = osmium.io.Header()
+    header.set("generator", generator or "ehalsa_analys")
+    with osmium.SimpleWriter(str(path), 4 * 2**20, header) as writer:
         for node_id in sorted(nodes):
             lon, lat = nodes[node_id]
             writer.add_node(Node(id=int(node_id), location=(float(lon), float(lat))))
