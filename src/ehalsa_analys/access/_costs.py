@@ -29,6 +29,11 @@ from ._engine import _each, _Queries, _Router, _Tree, euclidean_pairs, network_p
 _UNITS = {"length": "m", "time": "s"}
 
 
+def _small(count: int):
+    """The smallest signed integer dtype for categorical codes of ``count`` categories."""
+    return np.int8 if count < 2**7 else np.int16 if count < 2**15 else np.int32
+
+
 def nearest(
     cells,
     services,
@@ -189,7 +194,9 @@ def nearest(
     columns = {
         "cell_id": _repeat(cells["cell_id"], repeat),
         "population": np.tile(population, repeat),
-        "kind": pd.Categorical.from_codes(np.repeat(np.arange(repeat), n), kinds),
+        "kind": pd.Categorical.from_codes(
+            np.repeat(np.arange(repeat, dtype=_small(repeat)), n), kinds
+        ),
         "distance": distance,
         "unit": pd.Categorical.from_codes(np.zeros(n * repeat, np.int8), [_UNITS[weight]]),
         "service_id": _take(services["service_id"], code),
@@ -204,6 +211,7 @@ def nearest(
             values = cells[name]
             if name == "municipality_code":  # few codes: a categorical, not 3 M strings
                 codes, uniques = pd.factorize(values, sort=True)
+                codes = codes.astype(_small(len(uniques)))  # 3 M int16, not int64
                 carried[name] = pd.Categorical.from_codes(np.tile(codes, repeat), uniques)
             else:
                 carried[name] = np.tile(values.to_numpy(), repeat)
