@@ -15,7 +15,7 @@ Example
 -------
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "x.osm.pbf"
->>> write_pbf(path, nodes={1: (15.00, 59.0), 2: (15.01, 59.0)},
+>>> _ = write_pbf(path, nodes={1: (15.00, 59.0), 2: (15.01, 59.0)},
 ...     ways={7: ([1, 2], {"highway": "primary", "maxspeed": "70"})})
 >>> lines = read_osm(path)
 >>> lines[["osm_id", "highway", "speed", "oneway"]].values.tolist()
