@@ -272,3 +272,18 @@ def test_nodes_keep_their_real_coordinates_and_merge_only_within_precision(tmp_p
     lengths = sorted(graph.length.data.tolist())
     assert lengths[0] == pytest.approx(np.hypot(2000 - b[0], 2000 - b[1]), abs=1e-9)
     assert lengths[-1] == pytest.approx(np.hypot(*a), abs=1e-9)
+
+
+def test_search_structures_are_kept_per_graph_and_not_shared_by_a_copy(tmp_path):
+    import dataclasses
+
+    graph = _roads(tmp_path, [[(0, 0), (10_000, 0)]], hastighet=[36.0])
+    cells, services = _points([(1000, 0)], "cells"), _points([(6000, 0)], "services")
+    options = {"method": "network", "weight": "time"}
+    first = access.nearest(cells, services, network=graph, **options)["distance"].iloc[0]
+    assert first == pytest.approx(500, abs=1e-9) and graph._cache  # 5000 m at 10 m/s
+    slower = dataclasses.replace(graph, time=graph.time * 2)
+    assert not slower._cache
+    again = access.nearest(cells, services, network=slower, **options)["distance"].iloc[0]
+    assert again == pytest.approx(1000, abs=1e-9)
+    assert access.nearest(cells, services, network=graph, **options)["distance"].iloc[0] == first

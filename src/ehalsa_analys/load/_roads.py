@@ -65,8 +65,9 @@ class RoadGraph:
     time: sparse.csr_array | None = None
     crs: str = "EPSG:3006"
     straight_links: bool = False
-    #: Derived search structures (segments, KD-trees) kept by the access engine; never compared.
-    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+    #: Derived search structures (segments, KD-trees, transposes) kept by the access engine:
+    #: not an argument, never compared, and fresh in a copy made with dataclasses.replace.
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n = len(self.x)
