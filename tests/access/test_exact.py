@@ -287,3 +287,17 @@ def test_search_structures_are_kept_per_graph_and_not_shared_by_a_copy(tmp_path)
     again = access.nearest(cells, services, network=slower, **options)["distance"].iloc[0]
     assert again == pytest.approx(1000, abs=1e-9)
     assert access.nearest(cells, services, network=graph, **options)["distance"].iloc[0] == first
+
+
+def test_dask_chunks_give_the_same_exact_snaps(tmp_path, monkeypatch):
+    from ehalsa_analys.access import _engine
+
+    monkeypatch.setattr(_engine, "CHUNK", 7)  # several dask tasks on a few cells
+    rng = np.random.default_rng(8)
+    graph = _roads(tmp_path, [[(0, 0), (5000, 0), (5000, 5000)], [(0, 0), (0, 5000)]])
+    cells = _points(rng.uniform(0, 5000, (30, 2)), "cells")
+    services = _points(rng.uniform(0, 5000, (3, 2)), "services")
+    plain = access.nearest(cells, services, method="network", network=graph)
+    chunked = access.nearest(cells, services, method="network", network=graph, engine="dask")
+    np.testing.assert_array_equal(plain["distance"], chunked["distance"])
+    np.testing.assert_array_equal(plain["snap_m"], chunked["snap_m"])
