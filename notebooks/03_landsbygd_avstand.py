@@ -60,6 +60,46 @@ kinds = notebook.service_kinds(services, kinds=kinds)
 period = notebook.access_period(nb.data_dir, synthetic=nb.synthetic, lang=lang)
 print(captions.access_intro(cells, services, county=nb.county, method=method, lang=lang))
 
+# %% [markdown]
+# ## Vägnätet ur OpenStreetMap
+#
+# Vägnätet kan också läsas direkt ur en OpenStreetMap-fil (.osm.pbf, t.ex. Sverige från
+# Geofabrik) eller ur en NVDB-export från Trafikverket: `load.roads(fil, clip=län)` tar
+# bilvägnätet inom länet med 20 km marginal, så att vägar nära länsgränsen räknas rätt.
+# Demodata har en liten syntetisk OSM-fil med samma vägar som linjefilen ovan.
+
+# %%
+from pathlib import Path
+
+from ehalsa_analys import load
+from ehalsa_analys.formatting import format_number
+
+osm_files = sorted(Path(nb.data_dir).glob("*.osm.pbf"))  # the first OSM extract, if any
+if osm_files:
+    osm_roads = load.roads(osm_files[0], clip=nb.county_code)  # bilvägnätet, länet + 20 km
+    osm_kind = notebook.map_kind(kinds)
+    osm_times = access.nearest(
+        cells,
+        services,
+        kind=osm_kind,
+        method="network",
+        network=osm_roads,
+        weight="time",
+        snap_speed_kmh=snap_speed_kmh,
+    )
+    text = {
+        "sv": "{file}: {nodes} noder; median restid till {kind}: {minutes} min",
+        "en": "{file}: {nodes} nodes; median travel time to {kind}: {minutes} min",
+    }[lang]
+    print(
+        text.format(
+            file=osm_files[0].name,
+            nodes=format_number(osm_roads.n_nodes, lang=lang),
+            kind=osm_kind,
+            minutes=format_number(osm_times["distance"].median() / 60, decimals=1, lang=lang),
+        )
+    )
+
 # %%
 distances = access.nearest(
     cells,
