@@ -9,6 +9,7 @@ downloads them.
 """
 
 from . import kolada
+from ._broadband import broadband, broadband_points
 from ._lika import LikaInstrumentWarning, lika, lika_instrument
 from ._monitoring import (
     MonitoringMetricWarning,
@@ -34,6 +35,8 @@ __all__ = [
     "services",
     "pipos",
     "roads",
+    "broadband",
+    "broadband_points",
     # catalogues and logs shipped with the package or kept beside the data
     "lika_instrument",
     "indicator_catalogue",
