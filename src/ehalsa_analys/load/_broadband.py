@@ -200,15 +200,7 @@ def _layout(grid: _Grid, file: str, sheet_name: str):
     than one cell, the title rows the ones above that."""
     cells = grid.cells.to_numpy(dtype=object)
     n_rows, n_cols = cells.shape if cells.size else (0, 0)
-    first = None
-    for r in range(n_rows):
-        texts = [str(t) for t in cells[r]]
-        codes = [j for j, t in enumerate(texts) if _is_code(t) and len(t.split(".")[0]) >= 3]
-        codes += [j for j, t in enumerate(texts) if _name_key(t) in _NAMES]
-        numbers = sum(1 for j, t in enumerate(texts) if j not in codes and t and _looks_number(t))
-        if codes and numbers:
-            first = r
-            break
+    first = next((r for r in range(n_rows) if _data_like(cells[r])), None)
     if first is None:
         return None
     start = first
@@ -242,6 +234,18 @@ def _layout(grid: _Grid, file: str, sheet_name: str):
     for r, text in enumerate(titles):
         check_text(text, what="title row", file=file, row=int(grid.rows[r]))
     return first, header, labels, titles
+
+
+def _data_like(row) -> bool:
+    """A row of values: at least two numbers that are not years, and half its cells numbers."""
+    texts = [str(t) for t in row if str(t)]
+    numbers = 0
+    for t in texts:
+        if _looks_number(t):
+            value = float(t.replace(",", ".").replace(" ", "")) if _CODE.match(t) else None
+            numbers += not (value is not None and value.is_integer() and 1990 <= value <= 2100)
+    named = any(_name_key(t) in _NAMES or (_CODE.match(t) and len(t) >= 3) for t in texts)
+    return (numbers >= 2 or (numbers == 1 and named)) and 2 * numbers >= len(texts) - named
 
 
 def _looks_number(text: str) -> bool:
@@ -338,7 +342,9 @@ def _sheet_rows(path: Path, file: str, sheet, subject: str | None, year: int | N
             column=labels[roles["year"]], rows=rows, integer=True, minimum=1990, maximum=2100,
         )
         year_of = values.to_numpy(float)
-    fallback_year = year if year is not None else (_year(sheet_name) or _year(" ".join(titles)))
+    fallback_year = year if year is not None else (
+        _year(sheet_name) or _year(" ".join(titles)) or _year(path.stem)
+    )
     total = np.full(len(body), np.nan)
     if roles["total"] is not None:
         values, _ = parse_numbers(
@@ -346,7 +352,9 @@ def _sheet_rows(path: Path, file: str, sheet, subject: str | None, year: int | N
             column=labels[roles["total"]], rows=rows, integer=True, minimum=0,
         )
         total = values.to_numpy(float)
-    sheet_subject = subject or _subject(sheet_name) or _subject(" ".join(titles))
+    sheet_subject = (
+        subject or _subject(sheet_name) or _subject(" ".join(titles)) or _subject(path.stem)
+    )
     # One scale per sheet: decimals when most numbers are at most 1.
     parsed = []
     for j, speed, label in measures:
@@ -386,7 +394,7 @@ def _sheet_rows(path: Path, file: str, sheet, subject: str | None, year: int | N
             if the_year is None:
                 raise InputFileError(
                     "The sheet gives no year (no Årtal column, no year in the header, the "
-                    "sheet name or the title)",
+                    "sheet name, the title or the file name)",
                     file=where_file, column=label,
                     hint="pass year=, or name the sheet after the year (e.g. 2023)",
                 )
