@@ -35,6 +35,13 @@ Name: score, dtype: float64
 from ._costs import costs, nearest
 from ._fca import two_step_fca
 from ._published import publishable_classes, publishable_summary
+from ._reach import (
+    REACH_CLASSES,
+    broadband_probability,
+    digital_reach,
+    publishable_reach,
+    reach_counts,
+)
 from ._savings import travel_savings
 from ._summaries import (
     GROUPS,
@@ -58,4 +65,9 @@ __all__ = [
     "THRESHOLDS_KM",
     "THRESHOLDS_MIN",
     "GROUPS",
+    "digital_reach",
+    "reach_counts",
+    "publishable_reach",
+    "broadband_probability",
+    "REACH_CLASSES",
 ]
