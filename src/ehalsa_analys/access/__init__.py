@@ -32,6 +32,7 @@ Example
 Name: score, dtype: float64
 """
 
+from ._closure import closure_impact
 from ._costs import costs, nearest
 from ._fca import two_step_fca
 from ._published import publishable_classes, publishable_summary
@@ -70,4 +71,5 @@ __all__ = [
     "publishable_reach",
     "broadband_probability",
     "REACH_CLASSES",
+    "closure_impact",
 ]

@@ -1,0 +1,196 @@
+"""What a closure costs: people beyond each threshold before and after services close.
+
+Private; :func:`closure_impact` is public as ``access.closure_impact``. It runs
+:func:`ehalsa_analys.access.nearest` without the closed services (reusing the
+``before`` table when given) and only does arithmetic on the two tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import SchemaError
+from ..load import RoadGraph
+from ..schemas import require_columns
+from ._costs import nearest
+from ._summaries import THRESHOLDS_KM, THRESHOLDS_MIN, _label
+
+__all__ = ["closure_impact"]
+
+_GROUPS = {"all": "population", "70+": "population_70plus"}
+
+
+def closure_impact(
+    cells,
+    services,
+    *,
+    closed: str | Sequence,
+    method: str = "euclidean",
+    network: RoadGraph | None = None,
+    weight: str = "length",
+    snap_speed_kmh: float = 5.0,
+    before: pd.DataFrame | None = None,
+    thresholds_min: Sequence[float] = THRESHOLDS_MIN,
+    thresholds_km: Sequence[float] = THRESHOLDS_KM,
+    digital_share: float = 0.10,
+    trips_per_person: float = 1.0,
+    round_trip: bool = True,
+    by: str | None = "municipality_code",
+) -> pd.DataFrame:
+    """People beyond each threshold before and after ``closed`` services close, and travel.
+
+    Parameters
+    ----------
+    cells, services : GeoDataFrame
+        As for :func:`nearest` (EPSG:3006).
+    closed : service_id or list of them
+        The services that close; their kinds are the ones measured.
+    method, network, weight, snap_speed_kmh
+        As for :func:`nearest`.
+    before : DataFrame, optional
+        :func:`nearest` of ``cells`` to ``services`` for these kinds, when
+        already computed (saves one search).
+    thresholds_min, thresholds_km : sequence of float
+        "Beyond" is at or beyond the threshold (minutes for road times, km
+        for distances).
+    digital_share : float, default 0.10
+        The share of trips to the service an e-service would replace.
+    trips_per_person : float, default 1
+        Trips per resident (per year, say) to the service.
+    round_trip : bool, default True
+        A trip is there and back.
+    by : str or None, default "municipality_code"
+
+    Returns
+    -------
+    DataFrame
+        One row per *by, kind and group ("all"; "70+" when cells have
+        population_70plus): population, for each threshold t
+        ``beyond_before_<t><unit>``, ``beyond_after_<t><unit>`` and
+        ``change_<t><unit>`` (people), ``lost_route`` (people with a route
+        before and none after: the last service of the kind closed or an
+        island), then the travel per ``trips_per_person``: ``added_<u>``
+        (the extra travel the closure causes), ``saved_<u>`` (what the
+        digital share of the trips would save afterwards) and ``net_<u>``
+        (added − saved), with u "km" for distances and both "km" (from the
+        route's length) and "min" for road times. ``attrs``: closed, kinds,
+        digital_share, trips_per_person, round_trip.
+
+    Notes
+    -----
+    Each square keeps its people; its cost to the nearest service of the
+    kind is compared before and after. People without a route after the
+    closure count as beyond every threshold (so a closure that leaves a
+    kind without any service moves everyone beyond), and their travel is
+    left out of the km and minutes (reported as ``lost_route``). Travel per
+    square and trip is the cost (× 2 for a round trip); added travel is
+    people × trips × (after − before); the digital saving is
+    ``digital_share`` × people × trips × after: the trips an e-service would
+    spare once the service has closed. It is the arithmetic of
+    :func:`travel_savings` for residents travelling themselves.
+
+    Example
+    -------
+    >>> import geopandas as gpd
+    >>> cells = gpd.GeoDataFrame({"cell_id": [1, 2], "population": [10.0, 5.0],
+    ...     "municipality_code": "1880"},
+    ...     geometry=gpd.points_from_xy([500000, 520000], [6600000, 6600000]), crs=3006)
+    >>> services = gpd.GeoDataFrame({"service_id": ["a", "b"], "kind": "apotek"},
+    ...     geometry=gpd.points_from_xy([500000, 520000], [6600000, 6600000]), crs=3006)
+    >>> out = closure_impact(cells, services, closed="b", thresholds_km=[10])
+    >>> out[["beyond_before_10km", "beyond_after_10km", "change_10km", "added_km"]]
+       beyond_before_10km  beyond_after_10km  change_10km  added_km
+    0                 0.0                5.0          5.0     200.0
+    """
+    wanted = [closed] if isinstance(closed, str) or not isinstance(closed, Sequence) else list(
+        closed)
+    require_columns(services, "services", ["service_id", "kind"])
+    ids = services["service_id"]
+    missing = [c for c in wanted if not (ids == c).any()]
+    if missing:
+        raise SchemaError(
+            f"`closed` names {missing[0]!r}, which is no service_id of `services`",
+            column="service_id", value=missing[0],
+            hint="pass service_id values of `services`",
+        )
+    if not 0 <= digital_share <= 1:
+        raise ValueError(f"`digital_share` must lie in 0–1, but {digital_share!r} was passed.")
+    if not trips_per_person >= 0:
+        raise ValueError(
+            f"`trips_per_person` must be ≥ 0, but {trips_per_person!r} was passed.")
+    shut = ids.isin(wanted).to_numpy()
+    kinds = sorted(map(str, pd.unique(services.loc[shut, "kind"].astype(str))))
+    options = {"method": method, "network": network, "weight": weight,
+               "snap_speed_kmh": snap_speed_kmh}
+    if before is None:
+        before = nearest(cells, services, kind=kinds, **options)
+    else:
+        require_columns(before, "before", ["cell_id", "kind", "distance", "unit"],
+                        hint="pass access.nearest(cells, services, kind=...) for these kinds")
+        before = before[before["kind"].astype(str).isin(kinds).to_numpy()]
+    left = services[~shut]
+    frames = []
+    for kind in kinds:
+        b = before[(before["kind"].astype(str) == kind).to_numpy()].reset_index(drop=True)
+        if len(b) != len(cells):
+            raise SchemaError(
+                f"`before` has {len(b)} rows of {kind!r} for {len(cells)} cells",
+                column="kind", hint="pass access.nearest(cells, services) for every cell",
+            )
+        if (left["kind"].astype(str) == kind).any():
+            a = nearest(cells, left, kind=kind, **options)
+        else:  # the last service of the kind closed
+            a = b.assign(distance=np.nan, length_m=np.nan) if "length_m" in b else b.assign(
+                distance=np.nan)
+        frames.append(_compare(b, a, cells, kind, thresholds_min, thresholds_km, digital_share,
+                               trips_per_person * (2.0 if round_trip else 1.0), by))
+    out = pd.concat(frames, ignore_index=True)
+    out.attrs = {"closed": wanted, "kinds": kinds, "digital_share": digital_share,
+                 "trips_per_person": trips_per_person, "round_trip": round_trip}
+    return out
+
+
+def _compare(before, after, cells, kind, thresholds_min, thresholds_km, share, trips, by):
+    unit = "min" if str(before["unit"].iloc[0]) == "s" else "km"
+    scale = 60.0 if unit == "min" else 1000.0
+    edges = np.asarray(thresholds_min if unit == "min" else thresholds_km, float)
+    v0 = before["distance"].to_numpy(float) / scale
+    v1 = after["distance"].to_numpy(float) / scale
+    measures = {unit: (v0, v1)}
+    if unit == "min" and "length_m" in before and "length_m" in after:
+        measures["km"] = (before["length_m"].to_numpy(float) / 1000.0,
+                          after["length_m"].to_numpy(float) / 1000.0)
+    key = cells[by].astype(str).to_numpy() if by is not None else np.full(len(cells), "all")
+    rows = []
+    for group, column in _GROUPS.items():
+        if column not in cells:
+            continue
+        people = np.nan_to_num(pd.to_numeric(cells[column], errors="coerce").to_numpy(float))
+        table = {"key": key, "population": people}
+        for t in edges:
+            label = f"{_label(t)}{unit}"
+            out0 = people * ~(v0 < t)
+            out1 = people * ~(v1 < t)
+            table[f"beyond_before_{label}"] = out0
+            table[f"beyond_after_{label}"] = out1
+            table[f"change_{label}"] = out1 - out0
+        table["lost_route"] = people * (np.isfinite(v0) & ~np.isfinite(v1))
+        for name, (m0, m1) in sorted(measures.items()):
+            both = np.isfinite(m0) & np.isfinite(m1)
+            table[f"added_{name}"] = np.where(both, people * trips * (m1 - m0), 0.0)
+            table[f"saved_{name}"] = np.where(np.isfinite(m1), share * people * trips * m1, 0.0)
+            table[f"net_{name}"] = table[f"added_{name}"] - table[f"saved_{name}"]
+        summed = pd.DataFrame(table).groupby("key", sort=True).sum().reset_index()
+        summed.insert(1, "kind", kind)
+        summed.insert(2, "group", group)
+        rows.append(summed)
+    out = pd.concat(rows, ignore_index=True).rename(columns={"key": by or "area"})
+    return out.sort_values([by or "area", "kind", "group"], key=_group_order,
+                           ignore_index=True)
+
+
+def _group_order(column: pd.Series) -> pd.Series:
+    return column.map({"all": 0, "70+": 1}) if column.name == "group" else column
