@@ -44,6 +44,7 @@ from ._reach import (
     reach_counts,
 )
 from ._savings import travel_savings
+from ._sites import SiteChoice, choose_sites
 from ._summaries import (
     GROUPS,
     THRESHOLDS_KM,
@@ -72,4 +73,6 @@ __all__ = [
     "broadband_probability",
     "REACH_CLASSES",
     "closure_impact",
+    "choose_sites",
+    "SiteChoice",
 ]
