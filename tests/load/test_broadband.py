@@ -271,3 +271,23 @@ def test_output_is_sorted_and_typed(tmp_path):
     keys = ["subject", "speed_mbit", "municipality_code", "year"]
     assert out.equals(out.sort_values(keys, ignore_index=True))
     assert isinstance(out, pd.DataFrame) and out["share"].between(0, 1).all()
+
+
+def test_candidates__demo_types_and_refusals(tmp_path):
+    demo_broadband.write(tmp_path, seed=2)
+    c = load.candidates(tmp_path / "bredband" / "kandidater" / "servicepunkter_kandidater.csv")
+    assert set(c["kind"]) == {"kommunhus", "bibliotek", "by"}
+    assert c.loc[c["kind"] == "by", "population"].ge(demo_broadband.VILLAGE_PEOPLE).all()
+    assert c.loc[c["kind"] != "by", "population"].isna().all()
+    assert c.crs.to_epsg() == 3006 and c["service_id"].is_unique
+    path = tmp_path / "k.csv"
+    path.write_text("Namn;Typ;X;Y\nA;Medborgarkontor;515000;6566000\nA;by;516000;6566000\n",
+                    encoding="utf-8")
+    with pytest.raises(InputFileError, match="row 3, column Namn"):
+        load.candidates(path)
+    path.write_text("Namn;Typ;X;Y\nA;Medborgarkontor;515000;6566000\nB;;516000;6566000\n",
+                    encoding="utf-8")
+    with pytest.raises(InputFileError, match="row 3, column Typ"):
+        load.candidates(path)
+    path.write_text("Namn;Typ;X;Y\nA;Medborgarkontor;515000;6566000\n", encoding="utf-8")
+    assert load.candidates(path)["kind"].tolist() == ["kommunhus"]

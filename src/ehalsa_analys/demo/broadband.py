@@ -17,6 +17,12 @@ Written under ``bredband/``:
     Per 1 km square of Västernorrland (the squares of the distance demo,
     :mod:`.access`): Rutid, År, "100 Mbit/s" and "1 Gbit/s" as ja/nej — the
     finer data a region may have; Örebro län has only the municipal shares.
+``kandidater/servicepunkter_kandidater.csv``
+    Candidate sites for digital service points (Namn, Typ, X, Y,
+    Befolkning): a municipal office (kommunhus) in each town, libraries
+    (bibliotek) in the towns and in about half the villages, and villages
+    (by): 1 km squares of at least :data:`VILLAGE_PEOPLE` people more than
+    3 km from a town that have the most people within 2.5 km, with their people.
 
 Shaped on facts.md §H: nationally 44 % of households and businesses had
 100 Mbit/s in 2010, 57 % in 2013, 69 % of households and 58 % of workplaces
@@ -30,7 +36,7 @@ Example
 >>> import tempfile, pathlib
 >>> [p.name for p in write(pathlib.Path(tempfile.mkdtemp()), seed=1)]
 ['LÄS_MIG.txt', 'pts_bredband_hastighet.xlsx', 'pts_bredband_historiska.xlsx', \
-'rutor_bredband_2024.csv']
+'rutor_bredband_2024.csv', 'servicepunkter_kandidater.csv']
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from scipy.spatial import cKDTree
 from scipy.special import expit, logit
 
 from .. import reference
@@ -49,7 +56,7 @@ from ..store import xlsx_bytes
 from . import access
 
 __all__ = ["REVISION", "COUNTIES", "YEARS", "HISTORICAL_YEARS", "SQUARES_COUNTY", "write",
-           "shares"]
+           "shares", "candidates", "VILLAGE_PEOPLE"]
 
 #: Revision of what :func:`write` writes (raised when its output changes).
 REVISION = 1
@@ -57,6 +64,9 @@ COUNTIES = access.COUNTIES
 #: Years of the current layout and of the historical one (status in October).
 YEARS = tuple(range(2016, 2025))
 HISTORICAL_YEARS = tuple(range(2012, 2016))
+#: Fewest people in a 1 km square for it to be a candidate village ("by"): a square
+#: more than 3 km from a town with the most people within 2.5 km.
+VILLAGE_PEOPLE = 30
 #: The county whose squares get their own broadband flags.
 SQUARES_COUNTY = "22"
 _TITLE = "SYNTETISKA DEMODATA – påhittade av ehalsa_analys i PTS bredbandskartläggnings format"
@@ -198,6 +208,13 @@ def _historical(wb: Workbook, table: pd.DataFrame) -> None:
     ws.append(["Källa: syntetiska demodata, inte PTS"])
 
 
+def _csv(table: pd.DataFrame, title: str) -> bytes:
+    pad = ";" * (table.shape[1] - 1)
+    lines = [f"{title} – SYNTETISKA DEMODATA{pad}", ";".join(table.columns)]
+    lines += [";".join(map(str, row)) for row in table.itertuples(index=False)]
+    return ("\r\n".join(lines) + "\r\n").encode("cp1252")
+
+
 def _squares(seed: int, table: pd.DataFrame) -> bytes:
     """Ja/nej per 1 km square of :data:`SQUARES_COUNTY`, calibrated on the municipal shares."""
     rng = np.random.default_rng([seed, 32])
@@ -227,6 +244,43 @@ def _squares(seed: int, table: pd.DataFrame) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("cp1252")
 
 
+def candidates(seed: int) -> pd.DataFrame:
+    """Typed candidate sites (Namn, Typ, X, Y, Befolkning) for the demo counties.
+
+    Example
+    -------
+    >>> c = candidates(1)
+    >>> sorted(c["Typ"].unique().tolist())
+    ['bibliotek', 'by', 'kommunhus']
+    """
+    rng = np.random.default_rng([seed, 33])
+    places = access.towns(seed)
+    rows = []
+    for place in places.itertuples():
+        jitter = rng.normal(0, 200, 2)
+        if place.town:
+            rows.append((f"Kommunhuset {place.place}", "kommunhus", place.x + jitter[0],
+                         place.y + jitter[1], ""))
+        if place.town or rng.random() < 0.5:
+            rows.append((f"Biblioteket {place.place}", "bibliotek", place.x - jitter[1],
+                         place.y + jitter[0], ""))
+    cells = access._cells(places, seed, 1000.0)
+    town = places[places["town"]][["x", "y"]].to_numpy()
+    centre = cells[["x", "y"]].to_numpy() + 500.0
+    people = cells["population"].to_numpy()
+    far = cKDTree(town).query(centre)[0] > 3000
+    tree = cKDTree(centre)
+    peak = np.array([people[i] >= people[tree.query_ball_point(centre[i], 2500)].max()
+                     for i in range(len(centre))])
+    big = far & peak & (people >= VILLAGE_PEOPLE)
+    for (x, y), people in zip(centre[big], cells["population"].to_numpy()[big], strict=True):
+        rows.append((f"By {int(x - 500):06d}{int(y - 500):07d}", "by", x, y, str(int(people))))
+    out = pd.DataFrame(rows, columns=["Namn", "Typ", "X", "Y", "Befolkning"])
+    out["X"] = out["X"].round(0).astype(int)
+    out["Y"] = out["Y"].round(0).astype(int)
+    return out
+
+
 def write(directory: Path, *, seed: int) -> list[Path]:
     """Write the broadband demo under ``directory / "bredband"``; return the paths."""
     base = Path(directory) / "bredband"
@@ -243,5 +297,8 @@ def write(directory: Path, *, seed: int) -> list[Path]:
         write_bytes(base / "pts_bredband_historiska.xlsx", xlsx_bytes(historical),
                     allow_raw=True),
         write_bytes(base / "rutor" / "rutor_bredband_2024.csv", _squares(seed, table),
+                    allow_raw=True),
+        write_bytes(base / "kandidater" / "servicepunkter_kandidater.csv",
+                    _csv(candidates(seed), "Kandidater till digitala servicepunkter"),
                     allow_raw=True),
     ]

@@ -9,7 +9,7 @@ downloads them.
 """
 
 from . import kolada
-from ._broadband import broadband, broadband_points
+from ._broadband import broadband, broadband_points, candidates
 from ._lika import LikaInstrumentWarning, lika, lika_instrument
 from ._monitoring import (
     MonitoringMetricWarning,
@@ -37,6 +37,7 @@ __all__ = [
     "roads",
     "broadband",
     "broadband_points",
+    "candidates",
     # catalogues and logs shipped with the package or kept beside the data
     "lika_instrument",
     "indicator_catalogue",

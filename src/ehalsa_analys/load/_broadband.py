@@ -92,7 +92,8 @@ from .reader import (
     where,
 )
 
-__all__ = ["broadband", "broadband_points", "SUBJECTS", "COLUMNS"]
+__all__ = ["broadband", "broadband_points", "candidates", "SUBJECTS", "COLUMNS",
+           "CANDIDATE_KINDS"]
 
 #: Output subjects and the words that name them in PTS' headers and sheet names.
 SUBJECTS = {
@@ -594,3 +595,75 @@ def broadband_points(
     frame_out = pd.concat(out, ignore_index=True)
     geometry = np.tile(frame.geometry.to_numpy(), len(speeds))
     return gpd.GeoDataFrame(frame_out, geometry=geometry, crs=CRS)
+
+
+_CANDIDATE_ALIASES = {
+    "service_id": ("namn", "name", "id", "service_id", "plats"),
+    "kind": ("typ", "kind", "slag", "kategori"),
+    "x": ("x", "easting", "ost", "e"),
+    "y": ("y", "northing", "nord", "n"),
+    "population": ("befolkning", "invånare", "population", "folkmängd"),
+}
+#: Candidate kinds and their spellings; other kinds are kept as written (lower case).
+CANDIDATE_KINDS = {
+    "kommunhus": ("kommunhus", "kommunkontor", "medborgarkontor", "servicekontor",
+                  "municipal office"),
+    "bibliotek": ("bibliotek", "library", "filial"),
+    "by": ("by", "småort", "smaort", "tätort", "village"),
+}
+
+
+def candidates(path: str | os.PathLike, *, crs=None) -> gpd.GeoDataFrame:
+    """Read candidate sites for digital service points (a name, a type, x/y, people).
+
+    A csv/xlsx with Namn, Typ (kommunhus, bibliotek, by — the spellings of
+    :data:`CANDIDATE_KINDS`; other types are kept in lower case), X and Y
+    (SWEREF 99 TM, or ``crs=``) and optionally Befolkning (a village's
+    people). Names must be unique; personal numbers anywhere refuse the file
+    (the shared reader).
+
+    Returns
+    -------
+    GeoDataFrame
+        service_id, kind, population (NaN when not given), geometry (EPSG:3006).
+
+    Example
+    -------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "k.csv"
+    >>> _ = p.write_text("Namn;Typ;X;Y\\nStadsbiblioteket;Bibliotek;515000;6566000\\n",
+    ...                  encoding="utf-8")
+    >>> candidates(p)[["service_id", "kind"]].values.tolist()
+    [['Stadsbiblioteket', 'bibliotek']]
+    """
+    from .reader import column_numbers
+    from .rural import _points, check_extent
+
+    table = read_table(path, aliases=_CANDIDATE_ALIASES, resolve_codes=False,
+                       required=("service_id", "kind"))
+    file = table.attrs.get("file")
+    frame = _points(table, crs, cell_size=1000.0)
+    check_extent(frame.geometry.bounds.to_numpy(), file=file,
+                 rows=table["source_row"].to_numpy(), what="candidate")
+    names = table["service_id"].astype("str").str.strip()
+    twice = names.duplicated()
+    if twice.any():
+        i = int(np.flatnonzero(twice.to_numpy())[0])
+        raise InputFileError(
+            f"The candidate {names.iloc[i]!r} occurs more than once",
+            **where(table, "service_id", i), hint="give every candidate its own name",
+        )
+    spelled = {column_key(v): k for k, vs in CANDIDATE_KINDS.items() for v in vs}
+    raw = table["kind"].astype(object).where(table["kind"].notna(), "").astype(str).str.strip()
+    empty = raw == ""
+    if empty.any():
+        i = int(np.flatnonzero(empty.to_numpy())[0])
+        raise InputFileError("The candidate's type is empty", **where(table, "kind", i),
+                             hint="write kommunhus, bibliotek or by")
+    kinds = [spelled.get(column_key(v), v.casefold()) for v in raw]
+    people = (column_numbers(table, "population", integer=True, minimum=0)
+              if "population" in table else np.full(len(table), np.nan))
+    return gpd.GeoDataFrame(
+        {"service_id": names.to_numpy(), "kind": kinds, "population": people},
+        geometry=frame.geometry.to_numpy(), crs=CRS,
+    )
