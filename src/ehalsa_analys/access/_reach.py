@@ -313,7 +313,9 @@ def publishable_reach(
     DataFrame
         A copy with ``people`` rounded to whole people, masked people and
         share NaN, ``status`` "suppressed" and ``suppression`` "primary",
-        "secondary" or "".
+        "secondary" or "", and ``total``: the area's people in the group
+        (the four classes together; NaN when it is itself a small count),
+        which the masking assumes known.
 
     Notes
     -----
@@ -372,5 +374,7 @@ def publishable_reach(
     for column in mask_with:
         result[column] = done[column]
     result["status"] = done["status"]
+    result["total"] = np.where((total.round(6) >= 1) & (total.round(6) < limit), np.nan,
+                               total.round(0))
     result["suppression"] = done["suppression"]
     return result

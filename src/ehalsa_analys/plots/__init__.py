@@ -39,6 +39,15 @@ from .monitoring import (
     spc_small_multiples,
     summary_table,
 )
+from .reach import (
+    REACH_COLOURS,
+    ReachFindings,
+    reach_bars,
+    reach_findings,
+    reach_map,
+    reach_table,
+    sites_curve,
+)
 from .style import (
     LABELS,
     PALETTE,
@@ -94,4 +103,11 @@ __all__ = [
     "survey_small_multiples",
     "slope_chart",
     "survey_map",
+    "reach_map",
+    "reach_bars",
+    "sites_curve",
+    "reach_table",
+    "reach_findings",
+    "ReachFindings",
+    "REACH_COLOURS",
 ]
