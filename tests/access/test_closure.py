@@ -93,3 +93,17 @@ def test_errors(line):
     with pytest.raises(ValueError, match="digital_share"):
         access.closure_impact(cells, services, closed="B", digital_share=2)
     assert np.isfinite(access.closure_impact(cells, services, closed="B")["net_km"]).all()
+
+
+def test_publishable_closure_masks_small_changes_and_under_70(line):
+    cells, services = line
+    out = access.closure_impact(cells, services, closed="B", thresholds_km=[10, 20], by=None)
+    published = access.publishable_closure(out)
+    everyone = published[published["group"] == "all"].iloc[0]
+    assert everyone["change_10km"] == 30.0 and everyone["beyond_after_20km"] == 40.0
+    old = published[published["group"] == "70+"].iloc[0]
+    # 70+ population is 10 (not small) but every change is 3 or 4 people: masked
+    assert np.isnan(old["change_10km"]) and np.isnan(old["beyond_after_20km"])
+    assert "change_10km" in old["suppressed"]
+    small = out.assign(population=[3.0, 1.0])
+    assert access.publishable_closure(small)[["population", "added_km"]].isna().all().all()

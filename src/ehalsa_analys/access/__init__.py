@@ -32,7 +32,7 @@ Example
 Name: score, dtype: float64
 """
 
-from ._closure import closure_impact
+from ._closure import closure_impact, publishable_closure
 from ._costs import costs, nearest
 from ._fca import two_step_fca
 from ._published import publishable_classes, publishable_summary
@@ -73,6 +73,7 @@ __all__ = [
     "broadband_probability",
     "REACH_CLASSES",
     "closure_impact",
+    "publishable_closure",
     "choose_sites",
     "SiteChoice",
 ]

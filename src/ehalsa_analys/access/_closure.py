@@ -12,13 +12,14 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ..disclosure import SUPPRESSION_LIMIT
 from ..errors import SchemaError
 from ..load import RoadGraph
 from ..schemas import require_columns
 from ._costs import nearest
 from ._summaries import THRESHOLDS_KM, THRESHOLDS_MIN, _label
 
-__all__ = ["closure_impact"]
+__all__ = ["closure_impact", "publishable_closure"]
 
 _GROUPS = {"all": "population", "70+": "population_70plus"}
 
@@ -194,3 +195,69 @@ def _compare(before, after, cells, kind, thresholds_min, thresholds_km, share, t
 
 def _group_order(column: pd.Series) -> pd.Series:
     return column.map({"all": 0, "70+": 1}) if column.name == "group" else column
+
+
+def _small(values, limit: int) -> np.ndarray:
+    rounded = np.round(np.asarray(values, float), 6)
+    with np.errstate(invalid="ignore"):
+        return (rounded >= 1) & (rounded < limit)
+
+
+def publishable_closure(impact: pd.DataFrame, *, limit: int = SUPPRESSION_LIMIT) -> pd.DataFrame:
+    """The :func:`closure_impact` table rounded to whole people, small counts masked.
+
+    Masked: a whole row whose population is 1 to ``limit − 1`` people; for
+    each threshold, the three counts before, after and change together when
+    any of them is small (any two give the third); ``lost_route`` when
+    small; and in a "70+" row, a threshold's three counts when the people
+    under 70 they imply (the "all" row minus this one) are a small count.
+    Travel columns are kept unless the whole row is masked (they sum km or
+    minutes, not people). Adds ``suppressed``: the masked columns, ";"-joined.
+
+    Example
+    -------
+    >>> t = pd.DataFrame({"municipality_code": ["1880"], "kind": "apotek", "group": "all",
+    ...     "population": [500.0], "beyond_before_10km": [40.0], "beyond_after_10km": [43.0],
+    ...     "change_10km": [3.0], "lost_route": [0.0], "added_km": [120.5]})
+    >>> publishable_closure(t)[["beyond_before_10km", "change_10km", "added_km"]]
+       beyond_before_10km  change_10km  added_km
+    0                 NaN          NaN     120.5
+    """
+    require_columns(impact, "impact", ["kind", "group", "population"],
+                    hint="pass the output of access.closure_impact")
+    out = impact.reset_index(drop=True).copy()
+    labels = [c.removeprefix("change_") for c in out.columns if c.startswith("change_")]
+    triples = {t: [f"beyond_before_{t}", f"beyond_after_{t}", f"change_{t}"] for t in labels}
+    counts = ["population", "lost_route"] + [c for t in labels for c in triples[t]]
+    out[counts] = out[counts].round(0)
+    masked = pd.DataFrame(False, index=out.index, columns=counts)
+    whole = _small(out["population"], limit)
+    for columns in triples.values():
+        hit = np.zeros(len(out), dtype=bool)
+        for column in columns:
+            hit |= _small(out[column], limit)
+        masked.loc[hit, columns] = True
+    if "lost_route" in out:
+        masked.loc[_small(out["lost_route"], limit), "lost_route"] = True
+    keys = [c for c in out.columns if c not in counts and c not in ("group",)
+            and not c.startswith(("added_", "saved_", "net_"))]
+    if {"all", "70+"} <= set(out["group"]):
+        pair = out.groupby(keys, sort=False).ngroup().to_numpy()
+        for label in np.unique(pair):
+            rows = np.flatnonzero(pair == label)
+            everyone = rows[out["group"].to_numpy()[rows] == "all"]
+            old = rows[out["group"].to_numpy()[rows] == "70+"]
+            if len(everyone) != 1 or len(old) != 1:
+                continue
+            for columns in triples.values():
+                under = out.loc[everyone[0], columns].to_numpy(float) - out.loc[
+                    old[0], columns].to_numpy(float)
+                if _small(under, limit).any():
+                    masked.loc[old[0], columns] = True
+    masked.loc[whole, :] = True
+    for column in counts:
+        out.loc[masked[column].to_numpy(), column] = np.nan
+    travel = [c for c in out.columns if c.startswith(("added_", "saved_", "net_"))]
+    out.loc[whole, travel] = np.nan
+    out["suppressed"] = [";".join(c for c in counts if row[c]) for _, row in masked.iterrows()]
+    return out
