@@ -32,7 +32,7 @@ Example
 Name: score, dtype: float64
 """
 
-from ._closure import closure_impact, publishable_closure
+from ._closure import closure_impact, publishable_closure, served_by
 from ._costs import costs, nearest
 from ._fca import two_step_fca
 from ._published import publishable_classes, publishable_summary
@@ -44,7 +44,7 @@ from ._reach import (
     reach_counts,
 )
 from ._savings import travel_savings
-from ._sites import SiteChoice, choose_sites
+from ._sites import SiteChoice, choose_sites, site_costs
 from ._summaries import (
     GROUPS,
     THRESHOLDS_KM,
@@ -76,4 +76,6 @@ __all__ = [
     "publishable_closure",
     "choose_sites",
     "SiteChoice",
+    "site_costs",
+    "served_by",
 ]

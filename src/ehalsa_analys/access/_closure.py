@@ -19,7 +19,7 @@ from ..schemas import require_columns
 from ._costs import nearest
 from ._summaries import THRESHOLDS_KM, THRESHOLDS_MIN, _label
 
-__all__ = ["closure_impact", "publishable_closure"]
+__all__ = ["closure_impact", "publishable_closure", "served_by"]
 
 _GROUPS = {"all": "population", "70+": "population_70plus"}
 
@@ -261,3 +261,33 @@ def publishable_closure(impact: pd.DataFrame, *, limit: int = SUPPRESSION_LIMIT)
     out.loc[whole, travel] = np.nan
     out["suppressed"] = [";".join(c for c in counts if row[c]) for _, row in masked.iterrows()]
     return out
+
+
+def served_by(distances: pd.DataFrame, *, kind: str) -> pd.DataFrame:
+    """The services of a kind and the people for whom each is the nearest, fewest first.
+
+    For choosing a closure scenario: the service that serves the fewest is
+    the one a budget cut would look at first.
+
+    Returns
+    -------
+    DataFrame
+        service_id, people (and people_70plus when the table has it), sorted
+        by people, then id.
+
+    Example
+    -------
+    >>> d = pd.DataFrame({"kind": "apotek", "service_id": ["a", "b", "a"],
+    ...     "population": [10.0, 3.0, 5.0]})
+    >>> served_by(d, kind="apotek").values.tolist()
+    [['b', 3.0], ['a', 15.0]]
+    """
+    require_columns(distances, "distances", ["kind", "service_id", "population"],
+                    hint="pass the output of access.nearest")
+    rows = distances[(distances["kind"].astype(str) == kind).to_numpy()
+                     & distances["service_id"].notna().to_numpy()]
+    columns = {"population": "people", "population_70plus": "people_70plus"}
+    present = [c for c in columns if c in rows]
+    out = rows.groupby(rows["service_id"].astype(str))[present].sum().rename(columns=columns)
+    out = out.reset_index().rename(columns={"index": "service_id"})
+    return out.sort_values(["people", "service_id"], ignore_index=True)

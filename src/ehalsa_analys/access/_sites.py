@@ -21,7 +21,7 @@ from ..errors import SchemaError, check_choice
 from ..schemas import require_columns
 from ._checks import _require_amounts, _unique_ids
 
-__all__ = ["SiteChoice", "choose_sites"]
+__all__ = ["SiteChoice", "choose_sites", "site_costs"]
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,9 @@ def _cost_column(costs: pd.DataFrame, max_cost_m, max_cost_s) -> tuple[str, floa
             f"`costs` are in {'seconds' if column == 'cost_s' else 'metres'}; pass "
             f"max_cost_{column[-1]}, not max_cost_{'m' if column == 'cost_s' else 's'}."
         )
+    if bound is None:
+        bound = costs.attrs.get(f"max_cost_{column[-1]}")  # the bound costs() was given
+        bound = None if bound is None or not np.isfinite(bound) else float(bound)
     if bound is not None and not bound > 0:
         raise ValueError(f"The bound must be positive, but {bound!r} was passed.")
     return column, bound
@@ -134,7 +137,9 @@ def choose_sites(
     max_cost_s, max_cost_m : float
         MCLP: a square is covered when a chosen site (or an existing
         service) lies within this cost (seconds or metres, the unit of
-        ``costs``). Required for "mclp"; for "pmedian" only reported.
+        ``costs``). Default: the bound ``costs`` was computed with
+        (:func:`access.costs` keeps it in ``attrs``). Required for "mclp" (as
+        one or the other); for "pmedian" only reported.
     existing : DataFrame, optional
         :func:`access.nearest` from ``demand`` to the real services (cell_id,
         distance in the unit of ``costs``): people they already reach count
@@ -336,3 +341,39 @@ def _pmedian(rows, cols, cost, w, near, n_sites, ks, solver):
         extra = [j for j in range(n_sites) if j not in set(picked)][: kk - len(picked)]
         out.append((picked + extra, float(pulp.value(problem.problem.objective))))
     return out
+
+
+def site_costs(
+    cells,
+    candidates,
+    *,
+    within_min: float = 20.0,
+    within_km: float = 20.0,
+    method: str = "network",
+    network=None,
+    weight: str = "time",
+    snap_speed_kmh: float = 5.0,
+) -> pd.DataFrame:
+    """:func:`access.costs` from squares to candidate sites within the covering bound.
+
+    The bound in the unit the method gives: ``within_min`` minutes for road
+    times (``weight="time"``), else ``within_km`` km. The table keeps the
+    bound in ``attrs``, so :func:`choose_sites` covers within it by default.
+
+    Example
+    -------
+    >>> import geopandas as gpd
+    >>> c = gpd.GeoDataFrame({"cell_id": [1, 2]},
+    ...     geometry=gpd.points_from_xy([500000, 530000], [6500000, 6500000]), crs=3006)
+    >>> k = gpd.GeoDataFrame({"service_id": ["bibl"]},
+    ...     geometry=gpd.points_from_xy([505000], [6500000]), crs=3006)
+    >>> t = site_costs(c, k, within_km=10, method="euclidean", weight="length")
+    >>> t.values.tolist(), t.attrs["max_cost_m"]
+    ([[1, 'bibl', 5000.0]], 10000.0)
+    """
+    from ._costs import costs
+
+    bound = {"max_cost_s": within_min * 60.0} if weight == "time" else {
+        "max_cost_m": within_km * 1000.0}
+    return costs(cells, candidates, method=method, network=network, weight=weight,
+                 snap_speed_kmh=snap_speed_kmh, **bound)

@@ -55,7 +55,7 @@ from .._atomic import write_bytes
 from ..store import xlsx_bytes
 from . import access
 
-__all__ = ["REVISION", "COUNTIES", "YEARS", "HISTORICAL_YEARS", "SQUARES_COUNTY", "write",
+__all__ = ["folder", "REVISION", "COUNTIES", "YEARS", "HISTORICAL_YEARS", "SQUARES_COUNTY", "write",
            "shares", "candidates", "VILLAGE_PEOPLE"]
 
 #: Revision of what :func:`write` writes (raised when its output changes).
@@ -279,6 +279,35 @@ def candidates(seed: int) -> pd.DataFrame:
     out["X"] = out["X"].round(0).astype(int)
     out["Y"] = out["Y"].round(0).astype(int)
     return out
+
+
+def folder(data_dir, *, broadband_dir=None, synthetic: bool, seed: int) -> Path | None:
+    """The broadband folder a notebook reads: given, beside the data, or the demo's.
+
+    ``broadband_dir`` when given; else ``bredband/`` beside ``data_dir`` (the
+    report's layout, data/raw/<part>) when it exists; else, for the
+    synthetic demo, the demo's ``bredband`` part (written when missing);
+    else None (no broadband data: the classes say "unknown").
+
+    Example
+    -------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> folder(d / "avstand", synthetic=False, seed=1) is None
+    True
+    >>> (d / "bredband").mkdir(); folder(d / "avstand", synthetic=False, seed=1).name
+    'bredband'
+    """
+    if broadband_dir is not None:
+        return Path(broadband_dir)
+    beside = Path(data_dir).parent / "bredband"
+    if beside.is_dir():
+        return beside
+    if synthetic:
+        from . import path
+
+        return path("bredband", seed=seed)
+    return None
 
 
 def write(directory: Path, *, seed: int) -> list[Path]:

@@ -67,6 +67,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -92,8 +93,8 @@ from .reader import (
     where,
 )
 
-__all__ = ["broadband", "broadband_points", "candidates", "SUBJECTS", "COLUMNS",
-           "CANDIDATE_KINDS"]
+__all__ = ["broadband", "broadband_points", "candidates", "broadband_folder",
+           "BroadbandInputs", "SUBJECTS", "COLUMNS", "CANDIDATE_KINDS"]
 
 #: Output subjects and the words that name them in PTS' headers and sheet names.
 SUBJECTS = {
@@ -625,7 +626,9 @@ def candidates(path: str | os.PathLike, *, crs=None) -> gpd.GeoDataFrame:
     Returns
     -------
     GeoDataFrame
-        service_id, kind, population (NaN when not given), geometry (EPSG:3006).
+        service_id, kind, population (NaN when not given), municipality_code
+        (from a municipality column, else the municipality the point lies
+        in), geometry (EPSG:3006).
 
     Example
     -------
@@ -637,7 +640,7 @@ def candidates(path: str | os.PathLike, *, crs=None) -> gpd.GeoDataFrame:
     [['Stadsbiblioteket', 'bibliotek']]
     """
     from .reader import column_numbers
-    from .rural import _points, check_extent
+    from .rural import _assign_municipality, _points, check_extent
 
     table = read_table(path, aliases=_CANDIDATE_ALIASES, resolve_codes=False,
                        required=("service_id", "kind"))
@@ -663,7 +666,65 @@ def candidates(path: str | os.PathLike, *, crs=None) -> gpd.GeoDataFrame:
     kinds = [spelled.get(column_key(v), v.casefold()) for v in raw]
     people = (column_numbers(table, "population", integer=True, minimum=0)
               if "population" in table else np.full(len(table), np.nan))
+    codes = (frame["municipality_code"].astype("str") if "municipality_code" in frame
+             else _assign_municipality(frame, file))
     return gpd.GeoDataFrame(
-        {"service_id": names.to_numpy(), "kind": kinds, "population": people},
+        {"service_id": names.to_numpy(), "kind": kinds, "population": people,
+         "municipality_code": codes.to_numpy()},
         geometry=frame.geometry.to_numpy(), crs=CRS,
+    )
+
+
+@dataclass(frozen=True)
+class BroadbandInputs:
+    """What a broadband folder holds (:func:`broadband_folder`); None for a missing part.
+
+    Attributes
+    ----------
+    shares : DataFrame or None
+        :func:`broadband` of the folder's own files.
+    points : GeoDataFrame or None
+        :func:`broadband_points` of the files in ``rutor/``.
+    candidates : GeoDataFrame or None
+        :func:`candidates` of the files in ``kandidater/``.
+    folder : Path or None
+    """
+
+    shares: pd.DataFrame | None
+    points: gpd.GeoDataFrame | None
+    candidates: gpd.GeoDataFrame | None
+    folder: Path | None
+
+
+def broadband_folder(folder: str | os.PathLike | None, *, cell_size: float = 1000.0
+                     ) -> BroadbandInputs:
+    """Read a broadband folder: PTS' tables, ``rutor/`` per square, ``kandidater/`` sites.
+
+    Each part is read when it has files and is None otherwise (all None for
+    ``folder=None``), so a notebook runs with whatever a region has.
+
+    Example
+    -------
+    >>> broadband_folder(None).shares is None
+    True
+    """
+    if folder is None:
+        return BroadbandInputs(None, None, None, None)
+    folder = Path(folder)
+
+    def files(path: Path) -> list[Path]:
+        if not path.is_dir():
+            return []
+        return [p for p in sorted(path.iterdir()) if p.is_file() and p.suffix.lower() in (
+            ".csv", ".xlsx", ".xls", ".ods", ".txt") and not p.name.startswith((".", "~$"))
+            and column_key(p.stem) not in ("readme", "lasmig")]
+
+    shares = broadband(folder) if files(folder) else None
+    points = [broadband_points(p, cell_size=cell_size) for p in files(folder / "rutor")]
+    sites = [candidates(p) for p in files(folder / "kandidater")]
+    return BroadbandInputs(
+        shares=shares,
+        points=pd.concat(points, ignore_index=True) if points else None,
+        candidates=pd.concat(sites, ignore_index=True) if sites else None,
+        folder=folder,
     )

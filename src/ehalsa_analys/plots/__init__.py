@@ -42,6 +42,7 @@ from .monitoring import (
 from .reach import (
     REACH_COLOURS,
     ReachFindings,
+    closure_text,
     reach_bars,
     reach_findings,
     reach_map,
@@ -110,4 +111,5 @@ __all__ = [
     "reach_findings",
     "ReachFindings",
     "REACH_COLOURS",
+    "closure_text",
 ]

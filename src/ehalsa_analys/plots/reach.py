@@ -25,7 +25,7 @@ from ..schemas import require_columns
 from .style import PALETTE, add_source, number_formatter
 
 __all__ = ["REACH_COLOURS", "reach_map", "reach_bars", "sites_curve", "reach_table",
-           "reach_findings", "ReachFindings"]
+           "reach_findings", "ReachFindings", "closure_text"]
 
 #: Colours of the four classes (Okabe–Ito: far and connected blue, far and not connected
 #: vermillion, near pale, unknown grey).
@@ -57,6 +57,12 @@ _TEXT = {
                         "{kind} utan tillgång till bredband om minst {speed}.",
         "far": "minst {t}",
         "and": "och",
+        "closure": "Om {services} läggs ned får {n} fler invånare {far} till närmaste {kind}"
+                   "{old}.",
+        "closure_old": ", varav {m} är 70 år eller äldre",
+        "closure_lost": " {lost} invånare får ingen väg alls dit.",
+        "closure_none": "Om {services} läggs ned ändras inte antalet invånare {far} till "
+                        "närmaste {kind} med någon redovisningsbar siffra.",
     },
     "en": {
         "near": "Near (under {t})",
@@ -82,6 +88,12 @@ _TEXT = {
                         "nearest {kind} without access to broadband of at least {speed}.",
         "far": "{t} or more",
         "and": "and",
+        "closure": "If {services} closes, {n} more residents live {far} from the nearest "
+                   "{kind}{old}.",
+        "closure_old": ", {m} of them aged 70 or over",
+        "closure_lost": " {lost} residents are left with no route there at all.",
+        "closure_none": "If {services} closes, the number of residents {far} from the nearest "
+                        "{kind} changes by no publishable figure.",
     },
 }
 
@@ -118,7 +130,7 @@ def reach_map(
     *,
     cells,
     threshold: float | None = None,
-    cell_size: float = 1000.0,
+    cell_size: float | None = None,
     county_code: str | None = None,
     title: str | None = None,
     lang: str = "sv",
@@ -135,8 +147,9 @@ def reach_map(
         The population squares (cell_id, point geometry at each square's centre).
     threshold : float, optional
         Which threshold (default 10 when there, else the smallest).
-    cell_size : float, default 1000
-        Side of the squares in metres (250 for Pipos' squares).
+    cell_size : float, optional
+        Side of the squares in metres (250 for Pipos' squares); default the
+        smallest spacing between the squares' centres.
     county_code : str, optional
         Draws the county's municipalities beneath and limits the map to them.
     title : str, optional
@@ -155,7 +168,7 @@ def reach_map(
     ...     geometry=gpd.points_from_xy([515500, 517500], [6566500, 6566500]), crs=3006)
     >>> r = pd.DataFrame({"cell_id": ["a", "b"], "threshold": 10.0, "unit": "min",
     ...     "kind": "apotek", "reach": ["near", "far_unconnected"]})
-    >>> ax = reach_map(r, cells=c, ax=plt.figure().add_subplot())
+    >>> ax = reach_map(r, cells=c, cell_size=1000, ax=plt.figure().add_subplot())
     >>> image = ax.images[0].get_array()
     >>> image.shape, sorted(int(v) for v in image.compressed())
     ((1, 3), [0, 2])
@@ -164,7 +177,7 @@ def reach_map(
     require_columns(reach, "reach", ["cell_id", "threshold", "unit", "kind", "reach"],
                     hint="pass the output of access.digital_reach")
     require_columns(cells, "cells", ["cell_id", "geometry"])
-    if not cell_size > 0:
+    if cell_size is not None and not cell_size > 0:
         raise ValueError(f"`cell_size` must be positive, but {cell_size!r} was passed.")
     text = _TEXT[lang]
     rows, threshold = _one(reach, "threshold", threshold, "reach")
@@ -181,6 +194,9 @@ def reach_map(
     if county_code is not None:
         shapes = reference.geometries("municipality", county_code=county_code)
         shapes.plot(ax=ax, facecolor="#f7f7f7", edgecolor="#999999", linewidth=0.4, zorder=1)
+    if cell_size is None:
+        steps = np.diff(np.unique(x)) if len(np.unique(x)) > 1 else np.diff(np.unique(y))
+        cell_size = float(steps.min()) if len(steps) else 1000.0
     if len(x):
         x0, y0 = np.floor(x.min() / cell_size) * cell_size, np.floor(y.min() / cell_size) * \
             cell_size
@@ -499,3 +515,50 @@ bredband om minst 100 Mbit/s, flest i Lekeberg och Örebro.'
     else:
         sentence = text["finding_none"].format(county=county, far=span, kind=kind, speed=speed)
     return ReachFindings(table=table, top=top, text=sentence)
+
+
+def closure_text(
+    published: pd.DataFrame,
+    *,
+    threshold: float,
+    unit: str = "min",
+    services: str,
+    lang: str = "sv",
+) -> str:
+    """One sentence on a closure: how many more live beyond ``threshold`` (published counts).
+
+    Sums the published ``change_<t><unit>`` of :func:`access.publishable_closure`
+    over the municipalities (masked ones left out, so the sum gives none back).
+
+    Example
+    -------
+    >>> t = pd.DataFrame({"municipality_code": ["1880", "1880"], "kind": "vårdcentral",
+    ...     "group": ["all", "70+"], "change_10min": [120.0, 40.0], "lost_route": 0.0})
+    >>> closure_text(t, threshold=10, services="Vårdcentralen Norr")
+    'Om Vårdcentralen Norr läggs ned får 120 fler invånare minst 10 min till närmaste \
+vårdcentral, varav 40 är 70 år eller äldre.'
+    """
+    check_choice("lang", list(_TEXT), lang)
+    check_choice("unit", ["min", "km"], unit)
+    text = _TEXT[lang]
+    column = f"change_{format(threshold, 'g')}{unit}"
+    require_columns(published, "published", ["kind", "group", column],
+                    hint="pass access.publishable_closure with this threshold")
+    kind = _kind_name(str(published["kind"].iloc[0]), lang)
+    far = text["far"].format(t=_threshold_text(threshold, unit, lang))
+    everyone = published.loc[published["group"] == "all", column].dropna()
+    old = published.loc[published["group"] == "70+", column].dropna()
+    n = float(everyone.sum())
+    if not len(everyone) or n <= 0:
+        return text["closure_none"].format(services=services, far=far, kind=kind)
+    extra = text["closure_old"].format(m=format_number(old.sum(), decimals=0, lang=lang)) \
+        if len(old) and old.sum() > 0 else ""
+    sentence = text["closure"].format(services=services, n=format_number(n, decimals=0,
+                                                                          lang=lang),
+                                      far=far, kind=kind, old=extra)
+    if "lost_route" in published:
+        lost = published.loc[published["group"] == "all", "lost_route"].dropna().sum()
+        if lost > 0:
+            sentence += text["closure_lost"].format(lost=format_number(lost, decimals=0,
+                                                                       lang=lang))
+    return sentence
