@@ -39,6 +39,7 @@ def test_closure_solved_by_hand(line):
     assert row["added_km"] == pytest.approx(2 * (20 * 1 + 30 * 15 + 40 * 15))  # 2 140
     assert row["saved_km"] == pytest.approx(0.1 * 2 * (20 * 8 + 30 * 15 + 40 * 30))  # 362
     assert row["net_km"] == pytest.approx(2140 - 362)
+    assert row["offset_share_km"] == pytest.approx(2140 / (2 * 1810))  # 59 % of their trips
     old = out[out["group"] == "70+"].iloc[0]
     assert (old["change_10km"], old["change_20km"], old["lost_route"]) == (3.0, 4.0, 0.0)
     assert out.attrs["kinds"] == ["apotek"]

@@ -75,10 +75,13 @@ def closure_impact(
         before and none after: the last service of the kind closed or an
         island), then the travel per ``trips_per_person``: ``added_<u>``
         (the extra travel the closure causes), ``saved_<u>`` (what the
-        digital share of the trips would save afterwards) and ``net_<u>``
-        (added − saved), with u "km" for distances and both "km" (from the
-        route's length) and "min" for road times. ``attrs``: closed, kinds,
-        digital_share, trips_per_person, round_trip.
+        digital share of the affected people's trips would save afterwards),
+        ``net_<u>`` (added − saved) and ``offset_share_<u>`` (the share of
+        their trips that would have to be digital to save as much as the
+        closure adds; NaN when no one is affected), with u "km" for
+        distances and both "km" (from the route's length) and "min" for road
+        times. ``attrs``: closed, kinds, digital_share, trips_per_person,
+        round_trip.
 
     Notes
     -----
@@ -88,9 +91,11 @@ def closure_impact(
     kind without any service moves everyone beyond), and their travel is
     left out of the km and minutes (reported as ``lost_route``). Travel per
     square and trip is the cost (× 2 for a round trip); added travel is
-    people × trips × (after − before); the digital saving is
-    ``digital_share`` × people × trips × after: the trips an e-service would
-    spare once the service has closed. It is the arithmetic of
+    people × trips × (after − before); the digital saving counts the
+    affected squares only (those whose nearest service moved farther):
+    ``digital_share`` × people × trips × after, the trips an e-service would
+    spare them once the service has closed; ``offset_share`` = added ÷
+    (people × trips × after) over those squares. It is the arithmetic of
     :func:`travel_savings` for residents travelling themselves.
 
     Example
@@ -179,12 +184,19 @@ def _compare(before, after, cells, kind, thresholds_min, thresholds_km, share, t
             table[f"beyond_after_{label}"] = out1
             table[f"change_{label}"] = out1 - out0
         table["lost_route"] = people * (np.isfinite(v0) & ~np.isfinite(v1))
+        moved = ~(v1 == v0) & np.isfinite(v1)  # farther after the closure (with a route)
         for name, (m0, m1) in sorted(measures.items()):
             both = np.isfinite(m0) & np.isfinite(m1)
             table[f"added_{name}"] = np.where(both, people * trips * (m1 - m0), 0.0)
-            table[f"saved_{name}"] = np.where(np.isfinite(m1), share * people * trips * m1, 0.0)
+            table[f"_after_{name}"] = np.where(moved & np.isfinite(m1), people * trips * m1, 0.0)
+            table[f"saved_{name}"] = share * table[f"_after_{name}"]
             table[f"net_{name}"] = table[f"added_{name}"] - table[f"saved_{name}"]
         summed = pd.DataFrame(table).groupby("key", sort=True).sum().reset_index()
+        for name in sorted(measures):
+            after = summed.pop(f"_after_{name}")
+            with np.errstate(invalid="ignore", divide="ignore"):
+                summed[f"offset_share_{name}"] = np.where(
+                    after > 0, summed[f"added_{name}"] / after, np.nan)
         summed.insert(1, "kind", kind)
         summed.insert(2, "group", group)
         rows.append(summed)

@@ -38,7 +38,7 @@ class SiteChoice:
         ids in candidate order).
     chosen : DataFrame
         One row per k and chosen site: k, site_id and the candidate's other
-        columns (kind, …) as given.
+        columns (kind, …) as given; a point geometry becomes x and y.
     nested : bool
         Whether each k's sites contain the previous k's (the curve can then
         be built one site at a time); optimal solutions need not nest.
@@ -241,7 +241,11 @@ def choose_sites(
         curve.append({"k": kk, "covered": covered,
                       "covered_share": covered / total if total else np.nan,
                       "mean_cost": mean, "sites": ";".join(names)})
-        part = candidates.iloc[sorted(picked)].copy()
+        part = pd.DataFrame(candidates.iloc[sorted(picked)])
+        if "geometry" in part:  # a table for reports: coordinates, not shapes
+            points = part["geometry"].to_numpy()
+            part = pd.DataFrame(part.drop(columns="geometry")).assign(
+                x=[p.x for p in points], y=[p.y for p in points])
         part.insert(0, "k", kk)
         chosen.append(part.rename(columns={"service_id": "site_id"}))
     curve = pd.DataFrame(curve)

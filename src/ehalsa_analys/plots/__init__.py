@@ -46,8 +46,10 @@ from .reach import (
     reach_bars,
     reach_findings,
     reach_map,
+    reach_source,
     reach_table,
     sites_curve,
+    sites_text,
 )
 from .style import (
     LABELS,
@@ -112,4 +114,6 @@ __all__ = [
     "ReachFindings",
     "REACH_COLOURS",
     "closure_text",
+    "sites_text",
+    "reach_source",
 ]

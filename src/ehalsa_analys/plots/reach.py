@@ -25,11 +25,11 @@ from ..schemas import require_columns
 from .style import PALETTE, add_source, number_formatter
 
 __all__ = ["REACH_COLOURS", "reach_map", "reach_bars", "sites_curve", "reach_table",
-           "reach_findings", "ReachFindings", "closure_text"]
+           "reach_findings", "ReachFindings", "closure_text", "sites_text", "reach_source"]
 
 #: Colours of the four classes (Okabe–Ito: far and connected blue, far and not connected
 #: vermillion, near pale, unknown grey).
-REACH_COLOURS = {"near": "#e8e4d8", "far_connected": PALETTE[0], "far_unconnected": PALETTE[5],
+REACH_COLOURS = {"near": "#d8d0b8", "far_connected": PALETTE[0], "far_unconnected": PALETTE[5],
                  "unknown": "#9a9a9a"}
 _HIDDEN = "#d9d9d9"
 _TEXT = {
@@ -46,6 +46,7 @@ _TEXT = {
         "curve": "Nådda inom {t} av en digital servicepunkt eller {kind}",
         "k": "Antal digitala servicepunkter",
         "people": "Invånare inom räckhåll",
+        "people_old": "Invånare 70 år och äldre inom räckhåll",
         "min": "{v} min",
         "km": "{v} km",
         "municipality": "Kommun",
@@ -63,6 +64,12 @@ _TEXT = {
         "closure_lost": " {lost} invånare får ingen väg alls dit.",
         "closure_none": "Om {services} läggs ned ändras inte antalet invånare {far} till "
                         "närmaste {kind} med någon redovisningsbar siffra.",
+        "sites": "Med {k} digitala servicepunkter når {covered} av {total} {who} en "
+                 "servicepunkt eller en {kind} inom {t}, mot {base} utan dem.",
+        "who_all": "invånare",
+        "who_70+": "invånare 70 år och äldre",
+        "source": "PTS bredbandskartläggning",
+        "source_synthetic": "bredband SYNTETISKT i PTS format",
     },
     "en": {
         "near": "Near (under {t})",
@@ -77,6 +84,7 @@ _TEXT = {
         "curve": "Reached within {t} of a digital service point or a {kind}",
         "k": "Number of digital service points",
         "people": "Residents within reach",
+        "people_old": "Residents aged 70 and over within reach",
         "min": "{v} min",
         "km": "{v} km",
         "municipality": "Municipality",
@@ -94,6 +102,12 @@ _TEXT = {
         "closure_lost": " {lost} residents are left with no route there at all.",
         "closure_none": "If {services} closes, the number of residents {far} from the nearest "
                         "{kind} changes by no publishable figure.",
+        "sites": "With {k} digital service points, {covered} of {total} {who} reach a service "
+                 "point or a {kind} within {t}, against {base} without them.",
+        "who_all": "residents",
+        "who_70+": "residents aged 70 and over",
+        "source": "PTS broadband mapping",
+        "source_synthetic": "broadband SYNTHETIC in PTS' layout",
     },
 }
 
@@ -213,7 +227,8 @@ def reach_map(
     t = _threshold_text(threshold, unit, lang)
     handles = [Patch(facecolor=REACH_COLOURS[c], label=text[c].format(t=t))
                for c in REACH_CLASSES]
-    ax.legend(handles=handles, loc="lower right", frameon=False, fontsize="small")
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
+              fontsize="small")
     ax.set_axis_off()
     ax.set_aspect("equal")
     kind = str(rows["kind"].iloc[0]) if len(rows) else ""
@@ -333,6 +348,7 @@ def sites_curve(
     threshold: float,
     unit: str = "min",
     kind: str = "vårdcentral",
+    weight: str = "all",
     limit: int = 5,
     lang: str = "sv",
     ax=None,
@@ -351,6 +367,8 @@ def sites_curve(
     unit : {"min", "km"}
     kind : str
         The real service's kind, for the title.
+    weight : {"all", "70+"}, default "all"
+        Whom the curve counts (the axis label says so).
     limit : int, default 5
         A step of 1 to ``limit − 1`` people between neighbouring points would
         say how many live near one site: such a point is drawn with the next
@@ -373,6 +391,7 @@ def sites_curve(
 
     check_choice("lang", list(_TEXT), lang)
     check_choice("unit", ["min", "km"], unit)
+    check_choice("weight", ["all", "70+"], weight)
     require_columns(curve, "curve", ["k", "covered"], hint="pass SiteChoice.curve")
     text = _TEXT[lang]
     if ax is None:
@@ -385,7 +404,7 @@ def sites_curve(
     shown[-1] = covered[-1]  # the last point drawn carries the total (coarsen_steps)
     ax.plot(k[keep], shown, marker="o", color=PALETTE[0])
     ax.set_xlabel(text["k"])
-    ax.set_ylabel(text["people"])
+    ax.set_ylabel(text["people" if weight == "all" else "people_old"])
     ax.yaxis.set_major_formatter(number_formatter(lang))
     ax.set_xticks(k)
     t = _threshold_text(threshold, unit, lang)
@@ -431,6 +450,7 @@ def reach_table(
         out = shown if out is None else out.join(shown)
     names = reference.municipality_names(list(out.index))
     out.insert(0, text["municipality"], names)
+    out.columns.name = None
     return out.reset_index(drop=True)
 
 
@@ -522,7 +542,7 @@ def closure_text(
     *,
     threshold: float,
     unit: str = "min",
-    services: str,
+    services,
     lang: str = "sv",
 ) -> str:
     """One sentence on a closure: how many more live beyond ``threshold`` (published counts).
@@ -541,6 +561,10 @@ vårdcentral, varav 40 är 70 år eller äldre.'
     check_choice("lang", list(_TEXT), lang)
     check_choice("unit", ["min", "km"], unit)
     text = _TEXT[lang]
+    if not isinstance(services, str):
+        names = [str(v) for v in services]
+        services = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {text['and']} " \
+            + names[-1]
     column = f"change_{format(threshold, 'g')}{unit}"
     require_columns(published, "published", ["kind", "group", column],
                     hint="pass access.publishable_closure with this threshold")
@@ -562,3 +586,49 @@ vårdcentral, varav 40 är 70 år eller äldre.'
             sentence += text["closure_lost"].format(lost=format_number(lost, decimals=0,
                                                                        lang=lang))
     return sentence
+
+
+def sites_text(choice, *, threshold: float, unit: str = "min", kind: str, weight: str = "all",
+               limit: int = 5, lang: str = "sv") -> str:
+    """One sentence on the site choice: people reached with the most sites, against none.
+
+    Counts are rounded to whole people; a gain of 1 to ``limit − 1`` people
+    over the existing services is not written (the sentence then names the
+    people reached without the sites only).
+
+    Example
+    -------
+    >>> from types import SimpleNamespace
+    >>> c = SimpleNamespace(curve=pd.DataFrame({"k": [1, 2], "covered": [900.0, 950.4]}),
+    ...     base=800.0, total=1000.0)
+    >>> sites_text(c, threshold=20, kind="vårdcentral", weight="70+")
+    'Med 2 digitala servicepunkter når 950 av 1\xa0000 invånare 70 år och äldre en \
+servicepunkt eller en vårdcentral inom 20 min, mot 800 utan dem.'
+    """
+    check_choice("lang", list(_TEXT), lang)
+    check_choice("weight", ["all", "70+"], weight)
+    text = _TEXT[lang]
+    last = choice.curve.iloc[-1]
+    covered = round(float(last["covered"]))
+    base = round(float(choice.base))
+    if 1 <= covered - base < limit:
+        covered = base
+    return text["sites"].format(
+        k=int(last["k"]), covered=format_number(covered, decimals=0, lang=lang),
+        total=format_number(round(choice.total), decimals=0, lang=lang),
+        who=text[f"who_{weight}"], kind=_kind_name(kind, lang),
+        t=_threshold_text(threshold, unit, lang),
+        base=format_number(base, decimals=0, lang=lang))
+
+
+def reach_source(source: str, *, synthetic: bool, lang: str = "sv") -> str:
+    """The figures' source line with the broadband source added.
+
+    Example
+    -------
+    >>> reach_source("Befolkning, service och vägar", synthetic=False)
+    'Befolkning, service och vägar; PTS bredbandskartläggning'
+    """
+    check_choice("lang", list(_TEXT), lang)
+    extra = _TEXT[lang]["source_synthetic" if synthetic else "source"]
+    return f"{source}; {extra}" if source else extra
