@@ -35,7 +35,7 @@ reach_threshold = 10  # långt bort: minst så många minuter (km med fågelväg
 speed_mbit = 100  # hastighet som räknas som uppkopplad (1000 för 1 Gbit/s)
 sites_k = 10  # pröva 1 till så många digitala servicepunkter
 sites_within = 20  # en servicepunkt når dem som har högst så många minuter (km) dit
-closed_services = None  # service_id som läggs ned, utan lista den som är närmast för minst folk
+closed_services = None  # service_id som läggs ned, utan lista den vars invånare bor längst bort
 
 # %% [markdown]
 # # Avstånd till service på landsbygden
@@ -339,13 +339,15 @@ if broadband.candidates is not None:
 # %% [markdown]
 # ## Vad kostar en nedläggning?
 #
-# Om en vårdcentral läggs ned (som standard den som är närmast för minst antal invånare)
+# Om en vårdcentral läggs ned (som standard den vars invånare har längst dit)
 # får fler långt till närmaste vårdcentral. Tabellen visar per kommun hur många som hamnar
 # bortom varje gräns, resandet som tillkommer och vad en digital andel av besöken
 # (parametern digital_share) skulle spara efteråt.
 
 # %%
-closed = closed_services or [access.served_by(distances, kind=reach_kind)["service_id"].iloc[0]]
+closed = closed_services or [
+    access.served_by(distances, kind=reach_kind, order="remote")["service_id"].iloc[0]
+]  # default: the service whose people live farthest
 impact = access.closure_impact(
     cells,
     services,

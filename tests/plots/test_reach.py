@@ -50,6 +50,13 @@ def test_map_draws_each_square_in_its_class_colour():
     assert ax.get_title() == "Var e-tjänster kan ersätta resan: apotek"
     ax = plots.reach_map(reach, cells=cells, lang="en", ax=plt.figure().add_subplot())
     assert ax.get_title() == "Where e-services can replace the trip: pharmacy"
+    # Squares given only the municipality's share are a second, lighter image.
+    reach["broadband_source"] = ["", "cell", "municipality", ""]
+    ax = plots.reach_map(reach, cells=cells, ax=plt.figure().add_subplot())
+    own, estimated = ax.images
+    assert estimated.get_alpha() < own.get_alpha() == 1.0
+    assert estimated.get_array().count() == 1 and int(estimated.get_array().compressed()[0]) == 2
+    assert len(ax.get_legend().get_texts()) == 5
 
 
 def test_bars_sorted_by_unconnected_and_masked_classes_grey():

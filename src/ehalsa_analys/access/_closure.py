@@ -275,31 +275,45 @@ def publishable_closure(impact: pd.DataFrame, *, limit: int = SUPPRESSION_LIMIT)
     return out
 
 
-def served_by(distances: pd.DataFrame, *, kind: str) -> pd.DataFrame:
-    """The services of a kind and the people for whom each is the nearest, fewest first.
+def served_by(distances: pd.DataFrame, *, kind: str, order: str = "people") -> pd.DataFrame:
+    """The services of a kind, the people for whom each is the nearest and how far they live.
 
-    For choosing a closure scenario: the service that serves the fewest is
-    the one a budget cut would look at first.
+    For choosing a closure scenario: the service that serves the fewest
+    (``order="people"``) or whose people live farthest (``order="remote"``,
+    the rural service a budget cut would look at first).
 
     Returns
     -------
     DataFrame
-        service_id, people (and people_70plus when the table has it), sorted
-        by people, then id.
+        service_id, people (and people_70plus when the table has it),
+        mean_distance (people-weighted, in the table's unit: metres or
+        seconds); fewest people first, or farthest first, then by id.
 
     Example
     -------
     >>> d = pd.DataFrame({"kind": "apotek", "service_id": ["a", "b", "a"],
-    ...     "population": [10.0, 3.0, 5.0]})
+    ...     "population": [10.0, 3.0, 5.0], "distance": [100.0, 4000.0, 400.0]})
     >>> served_by(d, kind="apotek").values.tolist()
-    [['b', 3.0], ['a', 15.0]]
+    [['b', 3.0, 4000.0], ['a', 15.0, 200.0]]
+    >>> served_by(d, kind="apotek", order="remote")["service_id"].tolist()
+    ['b', 'a']
     """
-    require_columns(distances, "distances", ["kind", "service_id", "population"],
+    from ..errors import check_choice
+
+    check_choice("order", ["people", "remote"], order)
+    require_columns(distances, "distances", ["kind", "service_id", "population", "distance"],
                     hint="pass the output of access.nearest")
     rows = distances[(distances["kind"].astype(str) == kind).to_numpy()
                      & distances["service_id"].notna().to_numpy()]
+    rows = rows.assign(_weighted=rows["population"] * rows["distance"])
     columns = {"population": "people", "population_70plus": "people_70plus"}
     present = [c for c in columns if c in rows]
-    out = rows.groupby(rows["service_id"].astype(str))[present].sum().rename(columns=columns)
-    out = out.reset_index().rename(columns={"index": "service_id"})
-    return out.sort_values(["people", "service_id"], ignore_index=True)
+    out = rows.groupby(rows["service_id"].astype(str))[[*present, "_weighted"]].sum()
+    out = out.rename(columns=columns).reset_index().rename(columns={"index": "service_id"})
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["mean_distance"] = np.where(out["people"] > 0, out.pop("_weighted") / out["people"],
+                                        np.nan)
+    if order == "people":
+        return out.sort_values(["people", "service_id"], ignore_index=True)
+    return out.sort_values(["mean_distance", "service_id"], ascending=[False, True],
+                           ignore_index=True)

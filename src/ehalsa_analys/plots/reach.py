@@ -39,6 +39,7 @@ _TEXT = {
         "far_unconnected": "Långt bort, inte uppkopplad",
         "unknown": "Långt bort, uppkoppling okänd",
         "hidden": "Dolt (färre än 5)",
+        "estimated": "Ljusare: kommunens andel med bredband,\nden troligare klassen",
         "map": "Var e-tjänster kan ersätta resan: {kind}",
         "bars": "Befolkning per klass, {kind}",
         "share": "Andel av befolkningen, %",
@@ -77,6 +78,7 @@ _TEXT = {
         "far_unconnected": "Far, not connected",
         "unknown": "Far, connection unknown",
         "hidden": "Hidden (fewer than 5)",
+        "estimated": "Lighter: the municipality's share with\nbroadband, the likelier class",
         "map": "Where e-services can replace the trip: {kind}",
         "bars": "Population by class, {kind}",
         "share": "Share of the population, %",
@@ -153,6 +155,10 @@ def reach_map(
 ):
     """Map of the four classes, squares drawn as a raster of ``cell_size`` metres.
 
+    A square is drawn in its likeliest class (:func:`access.digital_reach`'s
+    ``reach``); squares whose connection is only the municipality's share
+    (a probability) are drawn lighter, and the legend says so.
+
     Parameters
     ----------
     reach : DataFrame
@@ -216,17 +222,28 @@ def reach_map(
             cell_size
         ix = np.floor((x - x0) / cell_size).astype(int)
         iy = np.floor((y - y0) / cell_size).astype(int)
-        grid = np.full((iy.max() + 1, ix.max() + 1), -1)
-        grid[iy, ix] = code
-        image = np.ma.masked_less(grid, 0)
+        estimated = (rows["broadband_source"].astype(str) == "municipality").to_numpy() \
+            if "broadband_source" in rows else np.zeros(len(rows), dtype=bool)
+        estimated &= code > 0  # near needs no connection
         cmap = ListedColormap([REACH_COLOURS[c] for c in REACH_CLASSES])
-        ax.imshow(image, cmap=cmap, vmin=-0.5, vmax=len(REACH_CLASSES) - 0.5,
-                  extent=(x0, x0 + grid.shape[1] * cell_size, y0, y0 + grid.shape[0] * cell_size),
-                  origin="lower", interpolation="nearest", zorder=2)
+        extent = None
+        # Squares with their own connection in full colour, those given the municipality's
+        # share (the class is only the likelier one) lighter.
+        for part, alpha in ((~estimated, 1.0), (estimated, 0.45)):
+            grid = np.full((iy.max() + 1, ix.max() + 1), -1)
+            grid[iy[part], ix[part]] = code[part]
+            extent = (x0, x0 + grid.shape[1] * cell_size, y0, y0 + grid.shape[0] * cell_size)
+            if part.any():
+                ax.imshow(np.ma.masked_less(grid, 0), cmap=cmap, vmin=-0.5,
+                          vmax=len(REACH_CLASSES) - 0.5, extent=extent, origin="lower",
+                          interpolation="nearest", alpha=alpha, zorder=2)
     unit = str(rows["unit"].iloc[0]) if len(rows) else "min"
     t = _threshold_text(threshold, unit, lang)
     handles = [Patch(facecolor=REACH_COLOURS[c], label=text[c].format(t=t))
                for c in REACH_CLASSES]
+    if "broadband_source" in rows and (rows["broadband_source"] == "municipality").any():
+        handles.append(Patch(facecolor=REACH_COLOURS["far_connected"], alpha=0.45,
+                             label=text["estimated"]))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
               fontsize="small")
     ax.set_axis_off()
