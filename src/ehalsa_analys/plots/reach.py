@@ -222,9 +222,11 @@ def reach_map(
             cell_size
         ix = np.floor((x - x0) / cell_size).astype(int)
         iy = np.floor((y - y0) / cell_size).astype(int)
-        estimated = (rows["broadband_source"].astype(str) == "municipality").to_numpy() \
+        from_municipality = (
+            (rows["broadband_source"].astype(str) == "municipality").to_numpy()
             if "broadband_source" in rows else np.zeros(len(rows), dtype=bool)
-        estimated &= code > 0  # near needs no connection
+        )
+        estimated = from_municipality & (code > 0)  # near needs no connection
         cmap = ListedColormap([REACH_COLOURS[c] for c in REACH_CLASSES])
         extent = None
         # Squares with their own connection in full colour, those given the municipality's
