@@ -89,10 +89,10 @@ def broadband_probability(
         rows = _latest(rows, year)
         share = rows.drop_duplicates("municipality_code", keep="last").set_index(
             "municipality_code")["share"]
-        codes = distances["municipality_code"].astype(str)
-        found = share.reindex(pd.Index(codes.cat.categories if hasattr(codes, "cat")
-                                       else codes.unique()))
-        mapped = codes.map(found).to_numpy(float)
+        codes, uniques = pd.factorize(distances["municipality_code"])
+        labels = pd.Index(np.asarray(uniques, dtype=object)).astype(str)
+        found = share.reindex(labels).to_numpy(float)
+        mapped = np.where(codes >= 0, found[np.maximum(codes, 0)], np.nan)
         known = np.isfinite(mapped)
         p[known], source[known] = mapped[known], "municipality"
     if cell_broadband is not None:
@@ -155,8 +155,8 @@ def digital_reach(
     Returns
     -------
     DataFrame
-        One row per cell and threshold: cell_id, municipality_code, kind,
-        threshold, unit ("min" or "km"), distance (in that unit; NaN when
+        One row per cell and threshold: cell_id, municipality_code, kind
+        (categoricals), threshold, unit ("min" or "km"), distance (in that unit; NaN when
         not reachable by road), p_connected (NaN unknown), broadband_source
         ("cell", "municipality", ""), reach (the square's most likely class),
         and the expected people of each class — near, far_connected,
@@ -223,15 +223,21 @@ def digital_reach(
     known = np.isfinite(p)
     p0 = np.where(known, p, 0.0)
     reach = np.where(~far, 0, np.where(~known, 3, np.where(p0 >= 0.5, 1, 2)))
+    def categorical(values) -> pd.Categorical:
+        """``values`` repeated for every threshold, as a categorical (few distinct texts)."""
+        codes, uniques = pd.factorize(values, sort=True)  # a categorical keeps its codes
+        labels = pd.Index(np.asarray(uniques, dtype=object)).astype(str)
+        return pd.Categorical.from_codes(np.tile(codes, k), labels)
+
     columns = {
         "cell_id": pd.concat([distances["cell_id"]] * k, ignore_index=True),
-        "municipality_code": np.tile(distances["municipality_code"].astype(str).to_numpy(), k),
-        "kind": np.tile(distances["kind"].astype(str).to_numpy(), k),
+        "municipality_code": categorical(distances["municipality_code"]),
+        "kind": categorical(distances["kind"]),
         "threshold": np.repeat(edges, n),
-        "unit": unit,
+        "unit": pd.Categorical.from_codes(np.zeros(n * k, np.int8), [unit]),
         "distance": np.tile(value, k),
         "p_connected": np.tile(p, k),
-        "broadband_source": np.tile(source, k),
+        "broadband_source": categorical(pd.Categorical(source)),
         "reach": pd.Categorical.from_codes(reach.ravel(), REACH_CLASSES),
     }
     for group, column in _GROUPS.items():
@@ -243,7 +249,7 @@ def digital_reach(
         columns["far_connected" + suffix] = (people * far * p0).ravel()
         columns["far_unconnected" + suffix] = (people * far * np.where(known, 1 - p0, 0)).ravel()
         columns["unknown" + suffix] = (people * far * ~known).ravel()
-    out = pd.DataFrame(columns)
+    out = pd.DataFrame(columns, copy=False)  # fresh arrays: no copy, no 2-D consolidation
     out.attrs = {"speed_mbit": speed_mbit, "subject": subject, "unit": unit}
     return out
 
