@@ -279,9 +279,17 @@ def peer_groups(peers: pd.DataFrame, *, lang: str = "sv") -> str:
     >>> p.attrs["k"] = 2
     >>> peer_groups(p, lang="en")
     '2 groups (the number with the highest silhouette).'
+    >>> one = pd.DataFrame({"peer_group": [1]})
+    >>> one.attrs["k"] = 1
+    >>> peer_groups(one, lang="en")
+    'One group: too few municipalities to divide into groups.'
     """
     _lang(lang)
     k = peers.attrs.get("k", peers["peer_group"].nunique())
+    if k == 1 and peers["peer_group"].notna().sum() < 3:  # a county of one or two municipalities
+        if lang == "sv":
+            return "En grupp: för få kommuner för att dela in i grupper."
+        return "One group: too few municipalities to divide into groups."
     if lang == "sv":
         return f"{k} grupper (vald efter högst silhuettvärde)."
     return f"{k} groups (the number with the highest silhouette)."

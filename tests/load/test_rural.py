@@ -243,8 +243,9 @@ def test_roads_and_engine_together(tmp_path):
         crs=3006,
     )
     d = access.nearest(cells, services, method="network", network=graph, weight="time")
-    # snap 500 + 500 m at 5 km/h, then 10 km at 60 km/h
-    assert d["distance"].iloc[0] == pytest.approx(10_000 / (60 / 3.6) + 707.1068 * 0.72, rel=1e-4)
+    # the square's centre is 500 m off the road: snap 500 m at 5 km/h to the nearest point of
+    # the road (not 707 m to its end), then the remaining 9.5 km at 60 km/h
+    assert d["distance"].iloc[0] == pytest.approx(9_500 / (60 / 3.6) + 500 * 0.72, rel=1e-12)
     assert isinstance(pd.Series(d["service_id"]).iloc[0], str)
 
 

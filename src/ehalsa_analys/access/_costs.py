@@ -29,6 +29,11 @@ from ._engine import _each, _Queries, _Router, _Tree, euclidean_pairs, network_p
 _UNITS = {"length": "m", "time": "s"}
 
 
+def _small(count: int):
+    """The smallest signed integer dtype for categorical codes of ``count`` categories."""
+    return np.int8 if count < 2**7 else np.int16 if count < 2**15 else np.int32
+
+
 def nearest(
     cells,
     services,
@@ -149,7 +154,7 @@ def nearest(
     if method == "network":
         _check_network(network, weight)
         router = _Router(network, weight, snap_speed_kmh)
-        cell_snap, cell_node = router.snap(cell_xy, engine)
+        cell_snap = router.snap(cell_xy, engine)
     n = len(cells)
     kinds = _kinds(services, kind)
     repeat = len(kinds)
@@ -176,13 +181,12 @@ def nearest(
         unreachable = dict.fromkeys(kinds, 0)
     for i, k in enumerate(kinds if method == "network" else []):
         part = parts[i]
-        by_node, by_node_which, by_node_length, snaps = router.nearest(service_xy[rows[i]])
-        cost = by_node[cell_node] + cell_snap * router.per_metre
-        which = by_node_which[cell_node]
-        snap_m[part] = cell_snap
-        service_snap_m[part] = np.where(which >= 0, snaps[np.maximum(which, 0)], np.nan)
+        snapped = router.snap(service_xy[rows[i]])
+        cost, which, metres = router.nearest(snapped, cell_snap)
+        snap_m[part] = cell_snap.distance
+        service_snap_m[part] = np.where(which >= 0, snapped.distance[np.maximum(which, 0)], np.nan)
         if length_m is not None:
-            length_m[part] = by_node_length[cell_node] + cell_snap
+            length_m[part] = metres
         missing = np.isnan(cost) | (which < 0)
         distance[part] = np.where(missing, np.nan, cost)
         code[part] = np.where(missing, -1, rows[i][np.maximum(which, 0)])
@@ -190,7 +194,9 @@ def nearest(
     columns = {
         "cell_id": _repeat(cells["cell_id"], repeat),
         "population": np.tile(population, repeat),
-        "kind": pd.Categorical.from_codes(np.repeat(np.arange(repeat), n), kinds),
+        "kind": pd.Categorical.from_codes(
+            np.repeat(np.arange(repeat, dtype=_small(repeat)), n), kinds
+        ),
         "distance": distance,
         "unit": pd.Categorical.from_codes(np.zeros(n * repeat, np.int8), [_UNITS[weight]]),
         "service_id": _take(services["service_id"], code),
@@ -205,6 +211,7 @@ def nearest(
             values = cells[name]
             if name == "municipality_code":  # few codes: a categorical, not 3 M strings
                 codes, uniques = pd.factorize(values, sort=True)
+                codes = codes.astype(_small(len(uniques)))  # 3 M int16, not int64
                 carried[name] = pd.Categorical.from_codes(np.tile(codes, repeat), uniques)
             else:
                 carried[name] = np.tile(values.to_numpy(), repeat)

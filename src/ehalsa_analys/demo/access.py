@@ -26,6 +26,12 @@ Written under ``avstand/``:
     A Pipos-style table (population per municipality by minutes by car to
     the nearest grocery store: under 5, 5–10, 10–30, over 30), computed from
     these synthetic data.
+``vagar_syntetisk.osm.pbf``
+    The same roads as a small OpenStreetMap extract (SYNTHETIC, said in the
+    file's header and in every way's ``note``): junctions are shared nodes,
+    town links ``highway=primary`` with ``maxspeed=90``, village roads
+    ``secondary``/70, the lattice ``unclassified``/50, so notebook 03 can
+    show the OSM path (``load.roads(path, clip=county)``).
 
 ``national(seed)`` builds a Sweden-wide grid of about 600 000 cells, about
 6 000 services of 5 kinds and a road graph of over a million nodes in memory,
@@ -34,8 +40,8 @@ for benchmarks (not written by default).
 Example
 -------
 >>> import tempfile, pathlib
->>> [p.name for p in write(pathlib.Path(tempfile.mkdtemp()), seed=1)][1:]
-['befolkning_1km.csv', 'service.csv', 'vagar.parquet', 'pipos_dagligvaror.csv']
+>>> [p.name for p in write(pathlib.Path(tempfile.mkdtemp()), seed=1)][2:]
+['service.csv', 'vagar.parquet', 'pipos_dagligvaror.csv', 'vagar_syntetisk.osm.pbf']
 """
 
 from __future__ import annotations
@@ -61,12 +67,14 @@ __all__ = [
     "SNAP_SPEED_KMH",
     "towns",
     "write",
+    "osm_extract",
     "national",
 ]
 
 #: Revision of what :func:`write` writes, raised whenever its output changes, so that
-#: a demo folder written by an older version is rewritten (2: a local road lattice)
-REVISION = 2
+#: a demo folder written by an older version is rewritten (2: a local road lattice;
+#: 3: exact snapping changes the Pipos-style table, and the roads as an OSM extract)
+REVISION = 3
 
 COUNTIES = ("22", "18")
 #: Speed from a square to the nearest node of the synthetic network, which leaves out
@@ -301,6 +309,66 @@ def _noded(lines: list, speeds: list) -> gpd.GeoDataFrame:
     )
 
 
+#: OSM highway type of each demo road speed (km/h).
+_OSM_HIGHWAY = {90: "primary", 70: "secondary", 50: "unclassified"}
+#: What the demo OSM extract says about itself.
+OSM_GENERATOR = "ehalsa_analys demo: SYNTETISKA DEMODATA (synthetic, not OpenStreetMap data)"
+
+
+def osm_extract(roads: gpd.GeoDataFrame) -> bytes:
+    """The demo roads as an .osm.pbf extract (bytes, deterministic), labelled synthetic.
+
+    Vertices at the same place (to the centimetre) are one node, so the
+    junctions of the noded roads are shared nodes, as in OpenStreetMap.
+
+    Example
+    -------
+    >>> import shapely
+    >>> roads = gpd.GeoDataFrame({"hastighet": [50]}, crs=3006,
+    ...     geometry=[shapely.LineString([(500_000, 6_600_000), (501_000, 6_600_000)])])
+    >>> osm_extract(roads)[:4] != b""
+    True
+    """
+    import tempfile
+
+    import pyproj
+
+    from ..load._osm import write_pbf
+
+    coords, line = shapely.get_coordinates(roads.geometry.to_numpy(), return_index=True)
+    keys = np.round(coords * 100).astype(np.int64)
+    _, index, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    lon, lat = pyproj.Transformer.from_crs(3006, 4326, always_xy=True).transform(
+        coords[index, 0], coords[index, 1]
+    )
+    nodes = {
+        i + 1: (round(float(a), 7), round(float(b), 7))
+        for i, (a, b) in enumerate(zip(lon, lat, strict=True))
+    }
+    ways = {}
+    speeds = roads["hastighet"].to_numpy()
+    starts = np.searchsorted(line, np.arange(len(roads)))
+    ends = np.r_[starts[1:], len(line)]
+    for k in range(len(roads)):
+        refs = (inverse[starts[k] : ends[k]] + 1).tolist()
+        refs = [r for i, r in enumerate(refs) if i == 0 or r != refs[i - 1]]
+        if len(refs) < 2:
+            continue
+        speed = int(speeds[k])
+        tags = {
+            "highway": _OSM_HIGHWAY.get(speed, "unclassified"),
+            "maxspeed": str(speed),
+            "note": "SYNTETISKA DEMODATA",
+        }
+        ways[k + 1] = (refs, tags)
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_pbf(
+            Path(folder) / "demo.osm.pbf", nodes=nodes, ways=ways, generator=OSM_GENERATOR
+        )
+        return path.read_bytes()
+
+
 def _csv(table: pd.DataFrame, title: str) -> bytes:
     lines = [title + ";" * (table.shape[1] - 1), ";".join(table.columns)]
     lines += [";".join(map(str, row)) for row in table.itertuples(index=False)]
@@ -340,8 +408,9 @@ def write(directory: Path, *, seed: int, scale: str = "1km") -> list[Path]:
     services["X"] = services["X"].round(0).astype(int)
     services["Y"] = services["Y"].round(0).astype(int)
     services["Kapacitet"] = services["Kapacitet"].map(lambda v: "" if pd.isna(v) else str(int(v)))
+    road_lines = _roads(places, seed)
     road_buffer = io.BytesIO()
-    _roads(places, seed).to_parquet(road_buffer, index=False, write_covering_bbox=False)
+    road_lines.to_parquet(road_buffer, index=False, write_covering_bbox=False)
     written = [
         write_bytes(base / "LÄS_MIG.txt", _NOTICE.encode("utf-8"), allow_raw=True),
         write_bytes(
@@ -384,6 +453,9 @@ def write(directory: Path, *, seed: int, scale: str = "1km") -> list[Path]:
             _csv(pipos_table, "Pipos-liknande tabell – SYNTETISKA DEMODATA"),
             allow_raw=True,
         )
+    )
+    written.append(
+        write_bytes(base / "vagar_syntetisk.osm.pbf", osm_extract(road_lines), allow_raw=True)
     )
     return written
 
@@ -458,5 +530,6 @@ def national(seed: int = 1, *, cells: int = 600_000, services: int = 6_000, side
         y=node_y,
         length=sparse.csr_array((np.r_[metres, metres[both]], (rows, cols)), shape=(n, n)),
         time=sparse.csr_array((np.r_[seconds, seconds[both]], (rows, cols)), shape=(n, n)),
+        straight_links=True,  # each link is the straight line between its nodes
     )
     return cell_frame, service_frame, graph

@@ -17,7 +17,7 @@ Example
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
@@ -42,6 +42,13 @@ class RoadGraph:
         Travel time in seconds on the same links, when speeds are known.
     crs : str
         Always "EPSG:3006"; kept so that callers can check before mixing.
+    straight_links : bool, default False
+        True when every link is the straight segment between its two nodes,
+        as :func:`roads` builds them (every vertex of a road is a node). Then
+        :mod:`ehalsa_analys.access` snaps cells and services to the nearest
+        point of the nearest link, splitting it there by a virtual node; a
+        graph of links whose shape is unknown (False) snaps to the nearest
+        node.
 
     Example
     -------
@@ -57,6 +64,10 @@ class RoadGraph:
     length: sparse.csr_array
     time: sparse.csr_array | None = None
     crs: str = "EPSG:3006"
+    straight_links: bool = False
+    #: Derived search structures (segments, KD-trees, transposes) kept by the access engine:
+    #: not an argument, never compared, and fresh in a copy made with dataclasses.replace.
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n = len(self.x)
@@ -96,11 +107,42 @@ DIRECTIONS = {
     1: ("1", "ja", "yes", "true", "ft", "med", "forward"),
     -1: ("-1", "tf", "mot", "backward", "reverse"),
 }
-_ROAD_ALIASES = {
-    "speed": ("speed", "hastighet", "hastighetsgräns", "maxspeed", "kmh"),
-    "road_class": ("road_class", "klass", "vägklass", "funktionell vägklass", "fclass"),
-    "oneway": ("oneway", "riktning", "direction", "enkelriktad"),
+#: Spellings of NVDB's forbidden-direction flags (Förbjuden färdriktning).
+_FORBIDDEN = {
+    True: ("1", "-1", "ja", "yes", "true", "x", "förbjuden"),
+    False: ("0", "", "nej", "no", "false"),
 }
+#: Column names read, ours first, then NVDB's: the short names of Trafikverket's road data
+#: export (Lastkajen: F_/B_Hogst_225 speed limit along/against the link, Klass_181 functional
+#: road class, F_/B_ForbjudenFardriktning forbidden direction) and the attribute names of the
+#: NVDB specification, so an NVDB export loads without renaming.
+_ROAD_ALIASES = {
+    "speed": (
+        "speed",
+        "hastighet",
+        "hastighetsgräns",
+        "maxspeed",
+        "kmh",
+        "F_Hogst_225",
+        "Högsta tillåtna hastighet",
+        "Hogst_225",
+    ),
+    "speed_backward": ("speed_backward", "B_Hogst_225"),
+    "road_class": (
+        "road_class",
+        "klass",
+        "vägklass",
+        "funktionell vägklass",
+        "fclass",
+        "Klass_181",
+        "FunkVagklass",
+    ),
+    "oneway": ("oneway", "riktning", "direction", "enkelriktad"),
+    "forbidden_forward": ("forbidden_forward", "F_ForbjudenFardriktning"),
+    "forbidden_backward": ("forbidden_backward", "B_ForbjudenFardriktning"),
+}
+#: File endings read as OpenStreetMap extracts (pyosmium).
+_OSM_SUFFIXES = (".pbf", ".osm", ".o5m", ".bz2", ".gz")
 
 
 def _check_geometry(table, file) -> None:
@@ -162,24 +204,48 @@ def roads(
     crs=None,
     precision: float = 0.01,
     default_speed_kmh: float | None = None,
+    node_crossings: bool = False,
+    mode: str = "car",
+    clip=None,
+    clip_buffer_m: float = 20_000.0,
+    urban=None,
 ) -> RoadGraph:
-    """Read road lines (GeoPackage, GeoParquet) into a directed :class:`RoadGraph`.
+    """Read roads (OSM extract, NVDB export, any line layer) into a directed :class:`RoadGraph`.
 
-    Nodes are the lines' vertices, merged when they lie within ``precision``
-    metres of each other, so roads connect where they share an end point or
-    a vertex; crossings without a shared vertex (bridges, tunnels) do not
-    connect, as in NVDB where junctions are vertices. Each pair of
-    consecutive vertices is a link with its length in metres. Travel time is
-    length / speed, with the speed from the ``speed`` column (km/h) or, when
-    missing, :data:`DEFAULT_SPEEDS` by ``road_class``, else
-    ``default_speed_kmh``; when the file has speeds or classes, a road with
-    neither (and no default) is an error rather than a graph without times.
-    Speeds and classes are read as Swedish numbers ("70", "1 000" is not a
-    speed); a speed ≤ 0 or a class outside 0–9 is an error naming the row. A
-    direction column (``oneway``: 0 or blank both ways, 1 only in the line's
-    drawn direction, -1 only against it; :data:`DIRECTIONS` lists the words
-    read as each) makes links one-way. Parallel links keep the shortest
-    length and, separately, the shortest time.
+    *Sources.* An OpenStreetMap extract (``.osm.pbf``) is read with
+    pyosmium (:func:`ehalsa_analys.load._osm.read_osm`): the car network by
+    default, ``mode="walk"`` or ``"bicycle"``, speed from ``maxspeed`` or a
+    default per highway type, one-way from ``oneway`` or implied by motorways
+    and roundabouts; ``clip=`` (a county code or name, or a polygon in
+    EPSG:3006) keeps the ways within ``clip_buffer_m`` of it. A line layer
+    (GeoPackage, GeoParquet) is read with our column names or NVDB's
+    (Trafikverket's road database: ``F_Hogst_225``/``B_Hogst_225`` speed
+    limits along/against the link, ``Klass_181`` functional road class,
+    ``F_``/``B_ForbjudenFardriktning`` forbidden directions), so an NVDB
+    export loads without renaming.
+
+    *Geometry.* Every vertex is a node, at its real coordinates; vertices
+    within ``precision`` metres (on a grid of that size) are one node, so
+    roads connect where they share a vertex. Crossings without a shared
+    vertex (bridges, tunnels) do not connect, as in OSM and NVDB, where
+    junctions are vertices; ``node_crossings=True`` splits the lines where
+    they cross, for layers that were never noded (each piece keeps the
+    attributes of its line). Each pair of consecutive vertices is a link
+    with its length in metres, straight as drawn, so the graph has
+    ``straight_links=True`` and :mod:`ehalsa_analys.access` snaps to the
+    nearest point of a link.
+
+    *Speeds and directions.* Travel time is length / speed, with the speed
+    from the ``speed`` column (km/h) or, when missing, :data:`DEFAULT_SPEEDS`
+    by ``road_class``, else ``default_speed_kmh``; when the file has speeds
+    or classes, a road with neither (and no default) is an error rather than
+    a graph without times. Speeds and classes are read as Swedish numbers
+    ("70", "1 000" is not a speed); a speed ≤ 0 or a class outside 0–9 is an
+    error naming the row. A direction column (``oneway``: 0 or blank both
+    ways, 1 only in the line's drawn direction, -1 only against it;
+    :data:`DIRECTIONS` lists the words read as each) or NVDB's forbidden
+    directions make links one-way. Parallel links keep the shortest length
+    and, separately, the shortest time.
 
     Example
     -------
@@ -191,11 +257,65 @@ def roads(
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "v.gpkg"
     >>> lines.to_file(path)
     >>> g = roads(path)
-    >>> g.n_nodes, float(g.length.sum()), round(float(g.time.sum()), 1)
-    (3, 8000.0, 384.0)
+    >>> g.n_nodes, float(g.length.sum()), round(float(g.time.sum()), 1), g.straight_links
+    (3, 8000.0, 384.0, True)
     """
+    from ..errors import check_choice
+
+    check_choice("mode", ["car", "walk", "bicycle"], mode)
+    if not precision > 0:
+        raise ValueError(f"`precision` must be positive, but {precision!r} was passed.")
+    name = str(path).casefold()
+    if name.endswith(_OSM_SUFFIXES) and not name.endswith((".gpkg.gz", ".parquet.gz")):
+        from ._osm import read_osm
+
+        table = read_osm(path, mode=mode, clip=clip, clip_buffer_m=clip_buffer_m, urban=urban)
+        _check_geometry(table, table.attrs.get("file"))
+        kmh = table["speed"].to_numpy(float)
+        direction = table["oneway"].to_numpy(int)
+        return _graph(
+            table,
+            kmh,
+            kmh,
+            direction >= 0,
+            direction <= 0,
+            precision=precision,
+            has_time=True,
+            node_crossings=node_crossings,
+        )
+    if mode != "car":
+        raise ValueError(
+            f"`mode={mode!r}` chooses a network in an OpenStreetMap extract; a line file is "
+            "one network already. Leave out `mode`, or pass an .osm.pbf file."
+        )
+    return _line_file(
+        path,
+        speed=speed,
+        road_class=road_class,
+        oneway=oneway,
+        crs=crs,
+        precision=precision,
+        default_speed_kmh=default_speed_kmh,
+        node_crossings=node_crossings,
+        clip=clip,
+        clip_buffer_m=clip_buffer_m,
+    )
+
+
+def _line_file(
+    path,
+    *,
+    speed,
+    road_class,
+    oneway,
+    crs,
+    precision,
+    default_speed_kmh,
+    node_crossings,
+    clip,
+    clip_buffer_m,
+) -> RoadGraph:
     import geopandas as gpd
-    import pandas as pd
     import shapely
 
     from ..errors import CRSError, InputFileError
@@ -209,7 +329,8 @@ def roads(
     file = table.attrs.get("file")
     if not isinstance(table, gpd.GeoDataFrame):
         raise InputFileError(
-            "Road networks are read from GeoPackage or GeoParquet files with line geometries",
+            "Road networks are read from GeoPackage or GeoParquet files with line geometries, "
+            "or from OpenStreetMap extracts (.osm.pbf)",
             file=file,
             hint="export the roads as .gpkg",
         )
@@ -218,17 +339,27 @@ def roads(
             raise CRSError("The road file has no CRS", file=file, hint="pass crs=")
         table = table.set_crs(crs)
     _check_geometry(table, file)
-    kmh = np.full(len(table), np.nan)
-    if "speed" in table:
-        kmh = column_numbers(table, "speed")
+    if clip is not None:
+        from ._osm import _clip_area
+
+        area = _clip_area(clip, clip_buffer_m)
+        inside = shapely.intersects(table.to_crs(3006).geometry.to_numpy(), area)
+        table = table[inside]
+        _check_geometry(table, file)
+
+    def speeds(column):
+        kmh = column_numbers(table, column)
         bad = np.flatnonzero(~(kmh > 0) & np.isfinite(kmh))
         if bad.size:
             raise InputFileError(
                 f"Speed {kmh[bad[0]]:g} km/h is not positive ({bad.size} such roads)",
-                **where(table, "speed", int(bad[0])),
+                **where(table, column, int(bad[0])),
                 value=kmh[bad[0]],
                 hint="leave the speed empty to use the road class, or drop the road",
             )
+        return kmh
+
+    kmh = speeds("speed") if "speed" in table else np.full(len(table), np.nan)
     if "road_class" in table:
         klass = column_numbers(table, "road_class")
         known = np.isin(klass, list(DEFAULT_SPEEDS)) | np.isnan(klass)
@@ -258,7 +389,10 @@ def roads(
             **where(table, "speed" if "speed" in table else "road_class", int(unknown[0])),
             hint="fill them in, or pass default_speed_kmh= (e.g. 50) for the roads without",
         )
-    has_time = has_speeds and len(kmh) > 0
+    kmh_back = kmh
+    if "speed_backward" in table:  # NVDB: the limit against the link where it differs
+        back = speeds("speed_backward")
+        kmh_back = np.where(np.isnan(back), kmh, back)
     direction = np.zeros(len(table), int)
     if "oneway" in table:
         direction = column_words(
@@ -269,27 +403,100 @@ def roads(
             message="Direction {value!r} is not understood",
             hint="write 0 (both ways), 1 (the drawn direction only) or -1 (against it)",
         ).astype(int)
-    table = table.assign(_kmh=kmh, _direction=direction)  # per road, before multi-lines split
+    forward, backward = direction >= 0, direction <= 0
+    for column, allowed in (("forbidden_forward", forward), ("forbidden_backward", backward)):
+        if column in table:
+            allowed &= ~column_words(
+                table,
+                column,
+                _FORBIDDEN,
+                blank=False,
+                message="Forbidden direction {value!r} is not understood",
+                hint="leave it empty (allowed) or write 1 (forbidden), as NVDB exports do",
+            ).astype(bool)
+    return _graph(
+        table,
+        kmh,
+        kmh_back,
+        forward,
+        backward,
+        precision=precision,
+        has_time=has_speeds and len(kmh) > 0,
+        node_crossings=node_crossings,
+    )
+
+
+def _node_crossings(table):
+    """The lines split where they cross or touch: each piece keeps its line's row, drawn along it.
+
+    Where lines overlap, the piece goes to the first of them (in file order)."""
+    import geopandas as gpd
+    import shapely
+
+    lines = table.geometry.to_numpy()
+    pieces = shapely.get_parts(shapely.node(shapely.MultiLineString(list(lines))))
+    middle = shapely.line_interpolate_point(pieces, 0.5, normalized=True)
+    piece, line = shapely.STRtree(lines).query(middle, predicate="dwithin", distance=1e-6)
+    order = np.lexsort((line, piece))
+    piece, line = piece[order], line[order]
+    first = np.r_[True, piece[1:] != piece[:-1]]
+    owner = np.full(len(pieces), -1)
+    owner[piece[first]] = line[first]
+    keep = owner >= 0
+    pieces, owner = pieces[keep], owner[keep]
+    start = shapely.line_locate_point(lines[owner], shapely.get_point(pieces, 0))
+    end = shapely.line_locate_point(lines[owner], shapely.get_point(pieces, -1))
+    pieces = np.where(start > end, shapely.reverse(pieces), pieces)
+    order = np.argsort(owner, kind="stable")  # file order, then along each line
+    out = table.iloc[owner[order]].reset_index(drop=True)
+    return gpd.GeoDataFrame(out, geometry=pieces[order], crs=table.crs)
+
+
+def _graph(
+    table,
+    kmh,
+    kmh_back,
+    forward,
+    backward,
+    *,
+    precision: float,
+    has_time: bool,
+    node_crossings: bool,
+) -> RoadGraph:
+    """The directed graph of road lines (any CRS) with per-road speeds and open directions."""
+    import pandas as pd
+    import shapely
+
+    table = table.assign(_kmh=kmh, _back=kmh_back, _fwd=forward, _bwd=backward)
     table = table.to_crs("EPSG:3006").explode(index_parts=False).reset_index(drop=True)
+    if node_crossings and len(table):
+        table = _node_crossings(table)
     coords, line = shapely.get_coordinates(table.geometry.to_numpy(), return_index=True)
     same_line = line[1:] == line[:-1]
-    keys = np.round(coords / precision).astype(np.int64)
-    node_id, uniques = pd.factorize(pd.MultiIndex.from_arrays([keys[:, 0], keys[:, 1]]))
+    keys = np.floor(coords / precision + 0.5).astype(np.int64)
+    node_id, _ = pd.factorize(pd.MultiIndex.from_arrays([keys[:, 0], keys[:, 1]]))
+    n = int(node_id.max()) + 1 if len(node_id) else 0
+    # factorize numbers nodes in order of appearance: a node's first vertex raises the maximum
+    running = np.maximum.accumulate(node_id) if n else node_id
+    first = np.flatnonzero(np.r_[True, running[1:] > running[:-1]]) if n else node_id
+    xy = coords[first] if n else np.zeros((0, 2))
     a, b = node_id[:-1][same_line], node_id[1:][same_line]
     seg_line = line[:-1][same_line]
     length = np.hypot(*(coords[1:][same_line] - coords[:-1][same_line]).T)
-    kmh = table["_kmh"].to_numpy(float)
-    direction = table["_direction"].to_numpy(int)
-    d = direction[seg_line]
-    forward = d >= 0
-    backward = d <= 0
-    src = np.concatenate([a[forward], b[backward]])
-    dst = np.concatenate([b[forward], a[backward]])
-    lengths = np.concatenate([length[forward], length[backward]])
-    seconds = lengths / (np.concatenate([kmh[seg_line][forward], kmh[seg_line][backward]]) / 3.6)
+    fwd = table["_fwd"].to_numpy(bool)[seg_line]
+    bwd = table["_bwd"].to_numpy(bool)[seg_line]
+    src = np.concatenate([a[fwd], b[bwd]])
+    dst = np.concatenate([b[fwd], a[bwd]])
+    lengths = np.concatenate([length[fwd], length[bwd]])
+    speed = np.concatenate(
+        [
+            table["_kmh"].to_numpy(float)[seg_line][fwd],
+            table["_back"].to_numpy(float)[seg_line][bwd],
+        ]
+    )
+    seconds = lengths / (speed / 3.6)
     links = pd.DataFrame({"src": src, "dst": dst, "length": lengths, "time": seconds})
     links = links[links["src"] != links["dst"]].groupby(["src", "dst"], as_index=False).min()
-    n = len(uniques)
     shape = (n, n)
 
     def matrix(column):
@@ -298,10 +505,10 @@ def roads(
             shape=shape,
         )
 
-    xy = np.array([*uniques], dtype=float) * precision if n else np.zeros((0, 2))
     return RoadGraph(
-        x=xy[:, 0],
-        y=xy[:, 1],
+        x=np.ascontiguousarray(xy[:, 0]),
+        y=np.ascontiguousarray(xy[:, 1]),
         length=matrix("length"),
         time=matrix("time") if has_time else None,
+        straight_links=True,
     )

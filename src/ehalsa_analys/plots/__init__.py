@@ -49,6 +49,18 @@ from .monitoring import (
     spc_small_multiples,
     summary_table,
 )
+from .reach import (
+    REACH_COLOURS,
+    ReachFindings,
+    closure_text,
+    reach_bars,
+    reach_findings,
+    reach_map,
+    reach_source,
+    reach_table,
+    sites_curve,
+    sites_text,
+)
 from .style import (
     LABELS,
     PALETTE,
@@ -118,4 +130,14 @@ __all__ = [
     "colour_bar",
     "figure_legend",
     "place_source",
+    "reach_map",
+    "reach_bars",
+    "sites_curve",
+    "reach_table",
+    "reach_findings",
+    "ReachFindings",
+    "REACH_COLOURS",
+    "closure_text",
+    "sites_text",
+    "reach_source",
 ]

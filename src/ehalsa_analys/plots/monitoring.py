@@ -89,6 +89,7 @@ def spc_chart(
     lang: str = "sv",
     ax=None,
     source: str | None = None,
+    legend: bool = True,
 ):
     """Draw a run or control chart from :func:`monitoring.run_chart` / ``control_chart``.
 
@@ -122,6 +123,9 @@ def spc_chart(
     {lang}
     {ax}
     {source}
+    legend : bool, default True
+        Draw the legend beside the chart; False leaves it out (e.g. when the caller
+        explains the encodings elsewhere).
 
     Returns
     -------
@@ -307,13 +311,14 @@ def spc_chart(
                     label=text["deterioration"],
                 ),
             ]
-    ax.legend(
-        handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(1.0, 1.0),
-        frameon=False,
-        fontsize="small",
-    )
+    if legend:
+        ax.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(1.0, 1.0),
+            frameon=False,
+            fontsize="small",
+        )
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
@@ -399,6 +404,7 @@ def spc_small_multiples(
     events: pd.DataFrame | None = None,
     unit: str | None = None,
     title: str | None = None,
+    layout: bool = True,
 ):
     """One chart per ``by`` value (e.g. each municipality), on a shared y axis or each its own.
 
@@ -424,6 +430,9 @@ def spc_small_multiples(
         The y label of the first column of panels, e.g. "Antal".
     title : str, optional
         The figure's heading (the measure and its period).
+    layout : bool, default True
+        Lay the panels out (``tight_layout``); False when the caller lays the figure out
+        again anyway: a layout measures every text.
 
     Returns
     -------
@@ -479,7 +488,8 @@ def spc_small_multiples(
     )
     rows_of_legend = math.ceil(len(legend) / 4)
     bottom = (0.25 + 0.22 * rows_of_legend) / fig.get_figheight()
-    fig.tight_layout(rect=(0, bottom, 1, 0.97 if title else 1))
+    if layout:
+        fig.tight_layout(rect=(0, bottom, 1, 0.97 if title else 1))
     if source:
         add_source(fig, source, lang=lang)
     return fig
