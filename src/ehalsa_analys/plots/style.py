@@ -384,12 +384,11 @@ def save(
         base = base.with_suffix("")
     for fmt in formats:
         check_choice("formats", list(_METADATA), fmt)
+    place_source(fig)  # first: the tight box must hold the source line where it ends up
     bbox = _tight_bbox(fig, dpi) if len(formats) > 1 else "tight"
     written = []
     for fmt in formats:
         target = base.with_name(f"{base.name}.{fmt}")
-        if fmt == formats[0]:
-            place_source(fig)
         with mpl.rc_context({"svg.hashsalt": "ehalsa_analys"}), atomic_path(target) as tmp:
             fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_METADATA[fmt], bbox_inches=bbox)
         written.append(target)
