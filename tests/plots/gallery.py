@@ -309,6 +309,35 @@ def access_savings(lang):
     return fig
 
 
+@functools.cache
+def _reach():
+    shops = _services()[_services()["kind"] == "dagligvaror"]
+    distances = access.nearest(_cells(), shops)
+    return access.digital_reach(distances)
+
+
+def access_reach_map(lang):
+    fig, ax = plt.subplots(figsize=plots.map_figsize(COUNTY))
+    plots.reach_map(
+        _reach(), cells=_cells(), county_code=COUNTY, lang=lang, ax=ax, source=SOURCE[lang]
+    )
+    return fig
+
+
+def access_reach_bars(lang):
+    published = access.publishable_reach(access.reach_counts(_reach()))
+    fig, ax = plt.subplots(figsize=(8, 0.35 * len(_codes()) + 1.5))
+    plots.reach_bars(published, lang=lang, ax=ax, source=SOURCE[lang])
+    return fig
+
+
+def access_sites_curve(lang):
+    curve = pd.DataFrame({"k": [1, 2, 3, 4], "covered": [1000.0, 1003.0, 1050.0, 1051.0]})
+    fig, ax = plt.subplots(figsize=(7, 4))
+    plots.sites_curve(curve, base=900, threshold=30, lang=lang, ax=ax, source=SOURCE[lang])
+    return fig
+
+
 # --------------------------------------------------------------------------- monitoring
 
 

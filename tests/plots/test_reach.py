@@ -32,21 +32,34 @@ def _published(rows, group="all"):
 
 
 def test_map_draws_each_square_in_its_class_colour():
-    cells = gpd.GeoDataFrame({"cell_id": ["a", "b", "c", "d"]},
-                             geometry=gpd.points_from_xy([515500, 516500, 515500, 518500],
-                                                         [6566500, 6566500, 6567500, 6567500]),
-                             crs=3006)
-    reach = pd.DataFrame({"cell_id": ["a", "b", "c", "d"], "threshold": 10.0, "unit": "min",
-                          "kind": "apotek",
-                          "reach": ["near", "far_connected", "far_unconnected", "unknown"]})
+    cells = gpd.GeoDataFrame(
+        {"cell_id": ["a", "b", "c", "d"]},
+        geometry=gpd.points_from_xy(
+            [515500, 516500, 515500, 518500], [6566500, 6566500, 6567500, 6567500]
+        ),
+        crs=3006,
+    )
+    reach = pd.DataFrame(
+        {
+            "cell_id": ["a", "b", "c", "d"],
+            "threshold": 10.0,
+            "unit": "min",
+            "kind": "apotek",
+            "reach": ["near", "far_connected", "far_unconnected", "unknown"],
+        }
+    )
     ax = plots.reach_map(reach, cells=cells, county_code="18", ax=plt.figure().add_subplot())
     image = ax.images[0].get_array()
     assert image.shape == (2, 4)
     assert image[0, 0] == 0 and image[0, 1] == 1 and image[1, 0] == 2 and image[1, 3] == 3
     assert image.mask[0, 2] and image.mask[1, 1]  # no square there
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["Nära (under 10 min)", "Långt bort, uppkopplad",
-                      "Långt bort, inte uppkopplad", "Långt bort, uppkoppling okänd"]
+    assert labels == [
+        "Nära (under 10 min)",
+        "Långt bort, uppkopplad",
+        "Långt bort, inte uppkopplad",
+        "Långt bort, uppkoppling okänd",
+    ]
     assert ax.get_title() == "Var e-tjänster kan ersätta resan: apotek"
     ax = plots.reach_map(reach, cells=cells, lang="en", ax=plt.figure().add_subplot())
     assert ax.get_title() == "Where e-services can replace the trip: pharmacy"
@@ -60,12 +73,16 @@ def test_map_draws_each_square_in_its_class_colour():
 
 
 def test_bars_sorted_by_unconnected_and_masked_classes_grey():
-    published = _published({"1880": [80, 10, 10, 0], "1814": [40, 20, 40, 0],
-                            "1860": [90, NAN, NAN, 0]})
+    published = _published(
+        {"1880": [80, 10, 10, 0], "1814": [40, 20, 40, 0], "1860": [90, NAN, NAN, 0]}
+    )
     ax = plots.reach_bars(published, ax=plt.figure().add_subplot())
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Laxå", "Örebro", "Lekeberg"]
-    grey = [p for p in ax.patches if p.get_facecolor()[:3] == pytest.approx((0.851, 0.851,
-                                                                              0.851), abs=0.01)]
+    grey = [
+        p
+        for p in ax.patches
+        if p.get_facecolor()[:3] == pytest.approx((0.851, 0.851, 0.851), abs=0.01)
+    ]
     assert [round(p.get_width(), 6) for p in grey] == [10.0, 0.0, 0.0]
     widths = [round(p.get_width(), 6) for p in ax.patches[:3]]
     assert widths == [90.0, 80.0, 40.0]  # near, in bar order
@@ -89,13 +106,18 @@ def test_sites_curve_hides_small_steps():
 
 
 def test_table_and_findings():
-    published = pd.concat([
-        _published({"1880": [900, 60, 40, 0], "1814": [100, 50, 120, 0], "1860": [50, 5, NAN,
-                                                                              NAN]}),
-        _published({"1880": [300, 20, 30, 0], "1814": [40, 20, 60, 0], "1860": [20, 5, NAN,
-                                                                             NAN]},
-                   group="70+"),
-    ], ignore_index=True)
+    published = pd.concat(
+        [
+            _published(
+                {"1880": [900, 60, 40, 0], "1814": [100, 50, 120, 0], "1860": [50, 5, NAN, NAN]}
+            ),
+            _published(
+                {"1880": [300, 20, 30, 0], "1814": [40, 20, 60, 0], "1860": [20, 5, NAN, NAN]},
+                group="70+",
+            ),
+        ],
+        ignore_index=True,
+    )
     table = plots.reach_table(published)
     assert list(table.iloc[:, 0]) == ["Lekeberg", "Laxå", "Örebro"]
     assert table.shape == (3, 9)
@@ -107,7 +129,8 @@ def test_table_and_findings():
     english = plots.reach_findings(published, county_code="18", lang="en", speed_mbit=1000)
     assert english.text == (
         "In Örebro län, 160 residents live 10 min or more from the nearest health centre "
-        "without access to broadband of at least 1 Gbit/s, most of them in Lekeberg and Örebro.")
+        "without access to broadband of at least 1 Gbit/s, most of them in Lekeberg and Örebro."
+    )
     assert {"far_unconnected", "far_unconnected_70plus"} <= set(findings.table.columns)
 
 
@@ -118,9 +141,16 @@ def test_findings_without_publishable_unconnected():
 
 
 def test_from_digital_reach_to_figures_end_to_end():
-    d = pd.DataFrame({"cell_id": [f"c{i}" for i in range(6)], "municipality_code": "1880",
-                      "population": [50.0, 40, 30, 20, 10, 8], "kind": "apotek", "unit": "s",
-                      "distance": [60.0, 700, 900, 2000, 4000, np.nan]})
+    d = pd.DataFrame(
+        {
+            "cell_id": [f"c{i}" for i in range(6)],
+            "municipality_code": "1880",
+            "population": [50.0, 40, 30, 20, 10, 8],
+            "kind": "apotek",
+            "unit": "s",
+            "distance": [60.0, 700, 900, 2000, 4000, np.nan],
+        }
+    )
     reach = access.digital_reach(d, thresholds_min=[10])
     published = access.publishable_reach(access.reach_counts(reach))
     ax = figures.reach_bars(published, ax=plt.figure().add_subplot())
