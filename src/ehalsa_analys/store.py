@@ -242,6 +242,25 @@ REPORT_COLUMNS: dict[str, tuple[str, str, str]] = {
     "lower": ("Från", "Klassens nedre gräns (ingår)", "number"),
     "upper": ("Till", "Klassens övre gräns (ingår inte)", "number"),
     "unit": ("Enhet", "Enhet", "text"),
+    "threshold": ("Gräns", "Långt bort: minst så här långt, i kolumnen Enhet", "number"),
+    "class": (
+        "Klass",
+        "Digital räckvidd: near = nära, far_connected = långt bort och uppkopplad, "
+        "far_unconnected = långt bort och inte uppkopplad, unknown = långt bort, uppkoppling okänd",
+        "text",
+    ),
+    "people": (
+        "Invånare",
+        "Antal invånare i klassen, avrundat (förväntat antal där kommunens andel hushåll med "
+        "bredband används)",
+        "count",
+    ),
+    "total": ("Invånare totalt", "Antal invånare i gruppen, alla klasser", "count"),
+    "lost_route": (
+        "Utan väg efter",
+        "Invånare som hade en väg till servicen före nedläggningen och ingen efter",
+        "count",
+    ),
     "share": ("Andel, %", "Andel i procent", "share"),
     "period": ("År", "År eller kvartal", "text"),
     "quarter": ("Kvartal", "Kvartalet", "text"),
@@ -333,8 +352,26 @@ _PER_TABLE: dict[str, dict[str, tuple[str, str, str]]] = {
         "ci_high": ("Intervall, övre", "95 % Newey–West-intervall", "number"),
     },
     "lika_jamforelsegrupper": {},
+    "bredband_servicepunkter": {
+        "k": ("Antal servicepunkter", "Antal digitala servicepunkter som valts", "count"),
+        "site_id": ("Plats", "Vald plats för en digital servicepunkt", "text"),
+        "population": ("Invånare på platsen", "Invånare i platsens ruta eller by", "count"),
+        "x": ("X (SWEREF 99 TM)", "Östlig koordinat, meter", "number"),
+        "y": ("Y (SWEREF 99 TM)", "Nordlig koordinat, meter", "number"),
+    },
 }
 _THRESHOLD = re.compile(r"^(share_)?beyond_(\d+(?:\.\d+)?)(km|min)$")
+_CLOSURE = re.compile(r"^(beyond_before|beyond_after|change)_(\d+(?:\.\d+)?)(km|min)$")
+_TRAVEL = re.compile(r"^(added|saved|net|offset_share)_(km|min)$")
+_TRAVEL_TEXT = {
+    "added": ("Tillkommande resor", "Resor som nedläggningen lägger till, per resa och invånare"),
+    "saved": ("Sparat digitalt", "Vad den digitala andelen av de berördas resor sparar"),
+    "net": ("Netto", "Tillkommande minus sparat digitalt"),
+    "offset_share": (
+        "Digital andel som väger upp",
+        "Andel av de berördas resor som måste bli digitala för att spara lika mycket",
+    ),
+}
 _DECIMALS = {"share": 1, "score": 1, "count": 0, "number": 2}
 
 
@@ -342,6 +379,26 @@ def _column_meta(column: str, table: str) -> tuple[str, str, str] | None:
     found = _PER_TABLE.get(table, {}).get(column) or REPORT_COLUMNS.get(column)
     if found:
         return found
+    match = _CLOSURE.match(column)
+    if match:
+        when, value, unit = match.groups()
+        text = {
+            "before": ("före", "före nedläggningen"),
+            "after": ("efter", "efter nedläggningen"),
+            "change": ("förändring", "förändring genom nedläggningen"),
+        }[when.removeprefix("beyond_")]
+        return (
+            f"Invånare bortom {value} {unit}, {text[0]}",
+            f"Invånare med {value} {unit} eller mer {text[1]}",
+            "count",
+        )
+    match = _TRAVEL.match(column)
+    if match:
+        what, unit = match.groups()
+        name, text = _TRAVEL_TEXT[what]
+        if what == "offset_share":
+            return f"{name} ({unit}), %", f"{text} ({unit})", "share"
+        return f"{name}, {unit}", f"{text} ({unit})", "number"
     match = _THRESHOLD.match(column)
     if match:
         share, value, unit = match.groups()
@@ -382,6 +439,8 @@ def report_columns(data: pd.DataFrame, name: str = "") -> tuple[pd.DataFrame, pd
     for column in data.columns:
         meta = _column_meta(str(column), name)
         values = data[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):  # texts kept as categories
+            values = values.astype(object)
         if meta is None:
             new, text, kind = str(column), "", "text"
         else:

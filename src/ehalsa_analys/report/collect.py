@@ -43,6 +43,14 @@ __all__ = [
 THRESHOLD = 0.5
 #: Travel-time classes of the profiles and the distance chapter (Pipos' classes, minutes).
 SERVICE_ORDER = ("dagligvaror", "apotek", "vårdcentral", "hemtjänst", "drivmedel")
+#: Digital reach as notebook 03: the service whose trip an e-service would replace, the
+#: distance from which a square is far (minutes, or km by straight line), the speed that counts
+#: as connected.
+REACH_KIND = "vårdcentral"
+REACH_THRESHOLD = 10.0
+REACH_SPEED_MBIT = 100
+THRESHOLDS_KM = [2, 5, 10, 20, 25, 30]
+THRESHOLDS_MIN = [5, 10, 30]
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,11 @@ class AccessResults:
     by_time: bool
     summary: pd.DataFrame
     classes: pd.DataFrame  # municipality_code, kind, group ("all"/"70+"), lower, upper, …
+    #: Digital reach (issue 17): :func:`~ehalsa_analys.access.publishable_reach` of the reach
+    #: kind (all thresholds), None without broadband data beside the distance data.
+    reach: pd.DataFrame | None = None
+    reach_kind: str | None = None
+    reach_threshold: float = REACH_THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -206,9 +219,7 @@ def _access(folder: Path, county_code: str) -> AccessResults:
         snap_speed_kmh=40,
     )
     summary = access.publishable_summary(
-        access.summarise(
-            distances, thresholds_km=[2, 5, 10, 20, 25, 30], thresholds_min=[5, 10, 30]
-        )
+        access.summarise(distances, thresholds_km=THRESHOLDS_KM, thresholds_min=THRESHOLDS_MIN)
     )
     parts = []
     for group, weight in (("all", "population"), ("70+", "population_70plus")):
@@ -224,7 +235,30 @@ def _access(folder: Path, county_code: str) -> AccessResults:
         by_time=inputs.by_time,
         summary=summary,
         classes=pd.concat(parts, ignore_index=True),
+        **_reach(folder.parent / "bredband", distances, kinds),
     )
+
+
+def _reach(folder: Path, distances: pd.DataFrame, kinds: list[str]) -> dict[str, Any]:
+    """Digital reach of the reach kind, published; nothing without a broadband folder."""
+    from .. import access, load, notebook
+
+    if not _has_files(folder):
+        return {}
+    broadband = load.broadband_folder(folder)
+    if broadband.shares is None and broadband.points is None:
+        return {}
+    kind = notebook.map_kind(kinds, preferred=REACH_KIND)
+    reach = access.digital_reach(
+        distances,
+        kind=kind,
+        broadband=broadband.shares,
+        cell_broadband=broadband.points,
+        thresholds_min=THRESHOLDS_MIN,
+        thresholds_km=THRESHOLDS_KM,
+        speed_mbit=REACH_SPEED_MBIT,
+    )
+    return {"reach": access.publishable_reach(access.reach_counts(reach)), "reach_kind": kind}
 
 
 def _monitoring(folder: Path, county_code: str, quarter: Any) -> MonitoringResults:

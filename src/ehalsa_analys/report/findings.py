@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from .. import captions
 from ..errors import EhalsaError
 from ..formatting import format_number, quarter_label
-from .collect import THRESHOLD, Collected
+from .collect import REACH_SPEED_MBIT, THRESHOLD, Collected
 from .tables import kind_label
 
 __all__ = ["Finding", "findings", "MAX_FINDINGS"]
@@ -112,6 +112,10 @@ def _survey(c: Collected, lang: str) -> list[Finding]:
 
 
 def _access(c: Collected, lang: str) -> list[Finding]:
+    return _distance(c, lang) + _reach(c, lang)
+
+
+def _distance(c: Collected, lang: str) -> list[Finding]:
     access = c.access
     kind = access.map_kind
     shown = access.classes[(access.classes["kind"] == kind) & (access.classes["group"] == "all")]
@@ -136,6 +140,23 @@ def _access(c: Collected, lang: str) -> list[Finding]:
         f"inhabitants are 10 {unit} or more away by car."
     )
     return [Finding(text, "avstand_klasser")]
+
+
+def _reach(c: Collected, lang: str) -> list[Finding]:
+    """Digital reach: how many live far away and unconnected, and where most of them live."""
+    from ..plots import reach_findings
+
+    access = c.access
+    if access.reach is None:
+        return []
+    found = reach_findings(
+        access.reach,
+        county_code=c.county_code,
+        threshold=access.reach_threshold,
+        speed_mbit=REACH_SPEED_MBIT,
+        lang=lang,
+    )
+    return [Finding(found.text, "bredband_karta")]
 
 
 def _monitoring(c: Collected, lang: str) -> list[Finding]:

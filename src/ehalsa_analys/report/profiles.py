@@ -218,8 +218,8 @@ def _survey(c: Collected, code: str, lang: str):
 
 
 def _access(c: Collected, code: str, lang: str):
-    table = tables.access_table(c, code, lang)
-    return [], ([table] if table else [])
+    found = [tables.access_table(c, code, lang), tables.reach_profile_table(c, code, lang)]
+    return [], [table for table in found if table is not None]
 
 
 def _monitoring(c: Collected, code: str, lang: str):

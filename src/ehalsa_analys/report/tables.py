@@ -41,6 +41,8 @@ __all__ = [
     "lika_profile_table",
     "survey_tables",
     "access_table",
+    "reach_county_table",
+    "reach_profile_table",
     "monitoring_table",
     "action_plan",
 ]
@@ -141,6 +143,13 @@ _TEXT = {
         "n = antal nyckeltal med svar (kommunerna) eller antal kommuner (länet, riket).",
         "access": "{name}: andel av invånarna efter restid med bil till närmaste service "
         "(Pipos klasser), alla och 70 år och äldre. n = antal invånare.",
+        "reach_county": "Invånare efter avstånd till närmaste {kind} och tillgång till "
+        "bredband, per kommun: långt bort betyder minst {t}",
+        "reach_profile": "{name}: invånare efter avstånd till närmaste {kind} och tillgång till "
+        "bredband (långt bort: minst {t})",
+        "reach_note": "Uppkopplad: tillgång till fast bredband om minst 100 Mbit/s (PTS). Där "
+        "rutan saknar egen uppgift används kommunens andel hushåll som sannolikhet, och antalen "
+        "är förväntade värden. x = dolt för att skydda små antal.",
         "access_county": "Andel av invånarna efter restid med bil till närmaste {kind}, per "
         "kommun (Pipos klasser). n = antal invånare.",
         "access_row": "{kind}, {group}",
@@ -196,6 +205,13 @@ _TEXT = {
         "nation).",
         "access": "{name}: share of the inhabitants by travel time by car to the nearest "
         "service (Pipos' classes), all and aged 70 and over. n = inhabitants.",
+        "reach_county": "Inhabitants by distance to the nearest {kind} and access to broadband, "
+        "per municipality: far means {t} or more",
+        "reach_profile": "{name}: inhabitants by distance to the nearest {kind} and access to "
+        "broadband (far: {t} or more)",
+        "reach_note": "Connected: access to fixed broadband of at least 100 Mbit/s (PTS). Where "
+        "a square has no data of its own, the municipality's share of households is used as a "
+        "probability and the counts are expected values. x = hidden to protect small counts.",
         "access_county": "Share of the inhabitants by travel time by car to the nearest {kind}, "
         "per municipality (Pipos' classes). n = inhabitants.",
         "access_row": "{kind}, {group}",
@@ -677,6 +693,137 @@ def access_county_table(c: Collected, lang: str = "sv") -> Table | None:
     return Table("avstand_tabell", caption, columns, tuple(rows), legend=False)
 
 
+# --------------------------------------------------------------------------- digital reach
+
+
+def _reach_rows(c: Collected) -> pd.DataFrame | None:
+    """The published reach rows at the report's threshold (None without broadband data)."""
+    reach = c.access.reach if c.access is not None else None
+    if reach is None:
+        return None
+    rows = reach[reach["threshold"] == c.access.reach_threshold]
+    return rows if len(rows) else None
+
+
+def _reach_cells(wide: pd.DataFrame, code: str, lang: str) -> tuple[Cell, ...]:
+    from ..access import REACH_CLASSES
+
+    cells = []
+    for klass in REACH_CLASSES:
+        value = wide.loc[code, klass] if code in wide.index else np.nan
+        if pd.isna(value):
+            cells.append(Cell(MARKERS[lang]["suppressed"], colour="grey", marker="suppressed"))
+        else:
+            cells.append(Cell(_n(value, lang)))
+    return tuple(cells)
+
+
+def _reach_columns(rows: pd.DataFrame, threshold: float, lang: str) -> tuple[str, ...]:
+    from ..plots import reach_table
+
+    labelled = reach_table(rows[rows["group"] == "all"], threshold=threshold, lang=lang)
+    return tuple(labelled.columns[1:])
+
+
+def _reach_wide(rows: pd.DataFrame, group: str) -> pd.DataFrame:
+    from ..access import REACH_CLASSES
+
+    part = rows[rows["group"] == group]
+    wide = part.pivot_table(
+        index="municipality_code", columns="class", values="people", aggfunc="first", dropna=False
+    )
+    return wide.reindex(columns=list(REACH_CLASSES))
+
+
+def _reach_total(rows: pd.DataFrame, code: str, group: str):
+    total = rows.loc[(rows["municipality_code"] == code) & (rows["group"] == group), "total"]
+    return total.iloc[0] if len(total) else np.nan
+
+
+def reach_county_table(c: Collected, lang: str = "sv") -> Table | None:
+    """Every municipality's inhabitants in the four digital-reach classes (issue 17).
+
+    People (all ages) near the reach kind of service, far and connected (where an e-service can
+    replace the trip), far and not connected (risk of digital exclusion) and far with an unknown
+    connection; "x" where a small count, or what gives one back, is hidden. The county's row
+    sums the classes only when no municipality hides one (as :func:`access_county_table`).
+    """
+    rows = _reach_rows(c)
+    if rows is None:
+        return None
+    text = _text(lang)
+    wide = _reach_wide(rows, "all")
+    out = []
+    for code in c.codes:
+        if code not in wide.index:
+            continue
+        total = _reach_total(rows, code, "all")
+        out.append(
+            Row(
+                c.names[code],
+                _reach_cells(wide, code, lang),
+                n=_n(total, lang) if pd.notna(total) else "x",
+                kind="municipality",
+            )
+        )
+    if not out:
+        return None
+    shown = wide.loc[[code for code in c.codes if code in wide.index]]
+    if shown.isna().any().any():
+        cells = tuple(
+            Cell(MARKERS[lang]["suppressed"], colour="grey", marker="suppressed")
+            for _ in shown.columns
+        )
+        out.append(Row(text["county"], cells, n="x", kind="county"))
+    else:
+        sums = shown.sum()
+        cells = tuple(Cell(_n(value, lang)) for value in sums)
+        out.append(Row(text["county"], cells, n=_n(sums.sum(), lang), kind="county"))
+    labels = _reach_columns(rows, c.access.reach_threshold, lang)
+    columns = (text["municipality"], *labels, text["n"])
+    caption = text["reach_county"].format(
+        kind=kind_label(c.access.reach_kind, lang).lower(),
+        t=_threshold(c.access.reach_threshold, rows, lang),
+    )
+    return Table("bredband_tabell", caption, columns, tuple(out), note=text["reach_note"],
+                 legend=False)
+
+
+def reach_profile_table(c: Collected, code: str, lang: str = "sv") -> Table | None:
+    """A municipality's inhabitants, all and aged 70+, in the four digital-reach classes."""
+    rows = _reach_rows(c)
+    if rows is None or code not in set(rows["municipality_code"]):
+        return None
+    text = _text(lang)
+    out = []
+    for group in ("all", "70+"):
+        if group not in set(rows["group"]):
+            continue
+        wide = _reach_wide(rows, group)
+        total = _reach_total(rows, code, group)
+        label = text[group][:1].upper() + text[group][1:]
+        out.append(
+            Row(
+                label,
+                _reach_cells(wide, code, lang),
+                n=_n(total, lang) if pd.notna(total) else "x",
+            )
+        )
+    columns = ("", *_reach_columns(rows, c.access.reach_threshold, lang), text["n"])
+    caption = text["reach_profile"].format(
+        name=c.names.get(code, code),
+        kind=kind_label(c.access.reach_kind, lang).lower(),
+        t=_threshold(c.access.reach_threshold, rows, lang),
+    )
+    return Table("bredband_profil", caption, columns, tuple(out), note=text["reach_note"],
+                 legend=False)
+
+
+def _threshold(threshold: float, rows: pd.DataFrame, lang: str) -> str:
+    unit = str(rows["unit"].iloc[0])
+    return f"{format_number(threshold, decimals=0, lang=lang)} {unit}"
+
+
 # --------------------------------------------------------------------------- monitoring
 
 
@@ -840,7 +987,7 @@ def action_plan(c: Collected, lang: str = "sv") -> Table | None:
 CHAPTER_TABLES: dict[str, tuple[Callable[[Collected, str], Table | None], ...]] = {
     "lika": (lika_table,),
     "survey": (survey_table,),
-    "access": (access_county_table,),
+    "access": (access_county_table, reach_county_table),
     "monitoring": (monitoring_county_table,),
 }
 
