@@ -392,6 +392,21 @@ def monitoring_count(lang):
     )  # fmt: skip
 
 
+def monitoring_single(lang):
+    _data, _catalogue, charts = _monitoring()
+    one = charts[
+        (charts["metric_id"] == "digital_besok_andel")
+        & (charts["municipality_code"] == _codes()[1])
+    ]
+    fig, ax = plt.subplots(figsize=(8, 4))
+    plots.spc_chart(
+        one, title="Digitala besök", target=0.1, higher_is_better=True, percent=True,
+        intervention="2024Q2", events=_events(), unit="Andel, %" if lang == "sv" else "Share, %",
+        lang=lang, ax=ax, source=SOURCE[lang],
+    )  # fmt: skip
+    return fig
+
+
 def monitoring_its(lang):
     rng = np.random.default_rng(7)
     quarters = pd.period_range("2022Q1", periods=16, freq="Q")
