@@ -210,6 +210,7 @@ CASES = [
         "ours": ours,
         "peer_name": "groupby.apply, Python loop over replicates (scores only)",
         "peer": _peer(_naive_group),
+        "warmup": False,  # the peer takes minutes; nothing here reads a file
     },
     {
         "name": "scores+gaps+dev. areas, 3 x 29 000 answers",
@@ -217,5 +218,6 @@ CASES = [
         "ours": ours,
         "peer_name": "groupby.apply, numpy replicates per group (scores only)",
         "peer": _peer(_numpy_group),
+        "warmup": False,
     },
 ]

@@ -12,7 +12,8 @@ the same process, best of ``--repeat`` runs, each side after one warm-up call
 ours / peer in wall time (below 1 means faster than the peer); the CPU seconds
 of the process (``time.process_time``, less disturbed by other programs on a
 busy machine; worker processes not included) and their ratio are printed
-beside it. Peak memory is measured with tracemalloc for one extra run of ours.
+beside it. Peak memory is measured with tracemalloc for one extra run of ours
+(``"peak": False`` skips it, e.g. where the note reports the resident memory).
 
     make bench                     # all
     python benchmarks/run.py reference
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
             warmup = case.get("warmup", True)
             ours, ours_cpu = _best(case["ours"], data, repeat, warmup=warmup)
             peer, peer_cpu = _best(case["peer"], data, repeat, warmup=warmup)
-            peak = _peak_mb(case["ours"], data)
+            peak = _peak_mb(case["ours"], data) if case.get("peak", True) else float("nan")
             print(
                 f"{case['name']:44} {ours:9.3f} {peer:9.3f} {ours / peer:7.2f} "
                 f"{ours_cpu:9.3f} {peer_cpu:9.3f} {ours_cpu / peer_cpu:9.2f} {peak:8.1f}  "

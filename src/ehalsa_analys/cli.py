@@ -3,7 +3,7 @@
     ehalsa --version
     ehalsa report [--county 18|all] [--jobs N] [--year 2024] [--quarter 2026Q3]
                   [--data data/raw] [--out figures/] [--lang sv] [--root .]
-    ehalsa monitor --input FILE_OR_FOLDER [--quarter 2026Q3] [--replace] [--root .]
+    ehalsa monitor --input FILE_OR_FOLDER [--quarter 2026Q3] [--replace] [--quiet] [--root .]
     ehalsa demo [--seed N] [--root .]
     ehalsa resolve VALUE [VALUE ...]
 
@@ -69,6 +69,7 @@ def _monitor(args: argparse.Namespace) -> int:
         lang=args.lang,
         allow_future=args.allow_future,
         echo=print,
+        progress=False if args.quiet else None,
     )
     return 0
 
@@ -167,6 +168,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-future",
         action="store_true",
         help="accept quarters after today's (refused by default: the history keeps every row)",
+    )
+    monitor.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="no progress bar while the figures are drawn (shown only on a terminal anyway)",
     )
     with_root(monitor)
     monitor.set_defaults(func=_monitor)

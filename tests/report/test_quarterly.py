@@ -171,7 +171,9 @@ def test_figures_show_the_county_asked_and_several_counties_need_one(tmp_path, m
     data = tmp_path / "in.csv"
     data.write_text("Kommun;Kvartal;Mått;Värde\n" + "\n".join(rows) + "\n", encoding="utf-8")
     drawn = []
-    monkeypatch.setattr(quarterly, "_figures", lambda charts, *a, **k: drawn.append(charts) or [])
+    monkeypatch.setattr(
+        quarterly, "_figure_jobs", lambda charts, *a, **k: drawn.append(charts) or []
+    )
     lines: list[str] = []
     quarterly.monitor_quarter(data, root=tmp_path / "a", county_code="18", echo=lines.append)
     assert sorted(drawn[-1]["municipality_code"].unique()) == ["1880", "1881"]
@@ -185,3 +187,17 @@ def test_figures_show_the_county_asked_and_several_counties_need_one(tmp_path, m
     assert len(drawn) == count and any("ange --county" in line for line in lines)
     quarterly.monitor_quarter(data, root=tmp_path / "d", county_code="01", echo=lines.append)
     assert len(drawn) == count and "Inga figurer: data saknas för kommunerna i län 01." in lines
+
+
+def test_the_bar_shows_on_a_terminal_unless_quiet(tmp_path, capsys, monkeypatch):
+    from ehalsa_analys.report import quarterly
+
+    demo_monitoring.write(tmp_path / "in", seed=20261123)
+    folder = tmp_path / "in" / "monitoring"
+    monkeypatch.setattr(quarterly, "MIN_PARALLEL", 1000)  # drawn here: quicker for a test
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    for name, quiet in (("a", []), ("b", ["--quiet"])):
+        args = ["monitor", "--input", str(folder), "--root", str(tmp_path / name), *quiet]
+        assert cli.main(args) == 0
+        err = capsys.readouterr().err
+        assert ("Figurer" in err) is not bool(quiet), err

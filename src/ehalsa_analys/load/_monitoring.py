@@ -156,8 +156,11 @@ def parse_quarter(
     ['2024Q1', '2024Q2', '2024Q3', '2024Q4', '2025Q1']
     """
     series = pd.Series(values) if not isinstance(values, pd.Series) else values
-    text = series.map(lambda v: str(v) if isinstance(v, pd.Period) else v)
+    text = series
+    if not isinstance(series.dtype, pd.StringDtype):
+        text = series.map(lambda v: str(v) if isinstance(v, pd.Period) else v)
     text = text.astype("str").str.strip()
+    # 40 quarters over 2 million rows: each distinct text is parsed once.
     codes, uniques = pd.factorize(text.fillna(""), use_na_sentinel=False)
     parsed = [_one_quarter(u) if u else None for u in uniques]
     bad = [i for i, p in enumerate(parsed) if p is None]
@@ -174,8 +177,8 @@ def parse_quarter(
             hint='write it as 2024Q1, "2024 K1", "Q1 2024", "2024 kv 1" or the quarter\'s '
             "last day (2024-03-31)",
         )
-    out = pd.Series(pd.PeriodIndex([parsed[c] for c in codes], freq="Q-DEC"), index=series.index)
-    return out
+    quarters = pd.PeriodIndex(parsed, freq="Q-DEC").take(codes)
+    return pd.Series(quarters, index=series.index)
 
 
 def _shipped_catalogue() -> Path:

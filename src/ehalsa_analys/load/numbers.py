@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import InputFileError
 
@@ -72,6 +74,20 @@ _NUMBER = (
     f"[-+{_MINUS}]?(?:{_INTEGER}(?:[.,][0-9]+)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?(?:[{_SPACES}]*%)?"
 )
 _WHITESPACE = re.compile(r"\s+")
+#: A plain number: digits, an optional minus and decimal part (at most 15 digits each side, so
+#: Arrow's conversion, like Python's float, gives the correctly rounded double).
+_PLAIN = "-?[0-9]{1,15}(?:[.,][0-9]{1,15})?"
+
+
+def _plain_floats(text: pd.Series) -> np.ndarray:
+    """The floats of cells that match :data:`_PLAIN`, converted by Arrow (no Python per cell)."""
+    cells = text.array
+    if hasattr(cells, "__arrow_array__"):  # Arrow-backed text: no conversion
+        array = pa.array(cells)
+    else:
+        array = pa.array(text.to_numpy(dtype=object), type=pa.string())
+    numbers = pc.cast(pc.replace_substring(array, ",", "."), pa.float64())
+    return np.asarray(numbers.to_numpy(zero_copy_only=False), dtype="float64")
 
 
 def _normalise_marker(text: Any) -> str:
@@ -135,7 +151,13 @@ def _classify(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             return floats, status, bad
 
     text = _as_text(values)
-    ok = text.str.fullmatch(_NUMBER).fillna(False).to_numpy(dtype=bool)
+    # Fast path: cells that are plain numbers ("12", "-3,5") are converted by Arrow at once.
+    plain = text.str.fullmatch(_PLAIN).fillna(False).to_numpy(dtype=bool)
+    if plain.any():
+        floats[plain] = _plain_floats(text[plain])
+    ok = plain.copy()
+    if not plain.all():
+        ok[~plain] = text[~plain].str.fullmatch(_NUMBER).fillna(False).to_numpy(dtype=bool)
     if not ok.all():
         # Few distinct non-numbers (markers, typos): classify each distinct text once.
         other = text[~ok]
@@ -143,6 +165,7 @@ def _classify(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         labels = other.map(verdict).to_numpy(dtype=object)
         status[~ok] = np.where(labels == "bad", "", labels)
         bad[~ok] = labels == "bad"
+    ok &= ~plain  # the rest of the numbers: spaces, percent signs, minus signs
     if ok.any():
         clean = (
             text[ok]
@@ -177,6 +200,27 @@ def _hint(value: str) -> str:
 
 #: A count written with a comma or point before three digits ("1,000"): 1 or 1000?
 _THOUSANDS_LOOKALIKE = r"[-+\u2212\u2013]?[0-9]{1,3}[,.][0-9]{3}"
+_THOUSANDS_ASCII = "[-+]?[0-9]{1,3}[,.][0-9]{3}"
+
+
+def _thousands_lookalike(cells: pd.Series, among: np.ndarray) -> np.ndarray:
+    """Which of the cells ``among`` read like "1,000" (:data:`_THOUSANDS_LOOKALIKE`)."""
+    out = np.zeros(len(cells), dtype=bool)
+    at = np.flatnonzero(among)
+    if not at.size:
+        return out
+    part = cells.reset_index(drop=True).iloc[at]
+    text = _as_text(part if isinstance(part.dtype, pd.StringDtype) else part.astype(object))
+    # An ASCII pattern first (Arrow's regex engine); the rare cells that start with a minus
+    # sign or an en dash go through the whole pattern.
+    hit = text.str.fullmatch(_THOUSANDS_ASCII).fillna(False).to_numpy(dtype=bool)
+    dashed = text.str.startswith(("\u2212", "\u2013")).fillna(False).to_numpy(dtype=bool)
+    if dashed.any():
+        hit[dashed] = (
+            text[dashed].str.fullmatch(_THOUSANDS_LOOKALIKE).fillna(False).to_numpy(dtype=bool)
+        )
+    out[at] = hit
+    return out
 
 
 def _domain_hint(value: Any, what: str, minimum: float | None, maximum: float | None) -> str:
@@ -322,12 +366,7 @@ def check_domain(
             fraction = whole & ~np.isnan(floats) & (floats != np.round(floats))
             if not pd.api.types.is_numeric_dtype(cells.dtype):
                 # "1,000" is 1 or 1000: in a count column a three-digit decimal part is refused.
-                fraction |= whole & (
-                    _as_text(cells.reset_index(drop=True).astype(object))
-                    .str.fullmatch(_THOUSANDS_LOOKALIKE)
-                    .fillna(False)
-                    .to_numpy(dtype=bool)
-                )
+                fraction |= _thousands_lookalike(cells, whole)
             problem[(problem == "") & fraction] = "is not a whole number"
         below = (problem == "") & (floats < low)
         problem[below] = [f"is below {b:g}" for b in low[below]]

@@ -166,33 +166,28 @@ def monitor_quarter(
         if ours.empty:
             drawn = False
             echo(f"Inga figurer: data saknas för kommunerna i län {county}.")
+    jobs = []
     if drawn is not False:
         part = history if drawn is None else history[drawn]
-        written += _figures(
-            ours,
-            part,
-            catalogue,
-            out,
-            period=period,
+        jobs = _figure_jobs(ours, part, catalogue, out, period=period, lang=lang, source=source)
+    # The figures are drawn in worker processes while this one builds the table and summary.
+    with _Drawing(jobs, progress=progress) as drawing:
+        summary = monitoring.quarter_summary(charts, quarter=period)
+        # The same table, with the same cells hidden, as notebook 04's.
+        table = monitoring.quarter_table(
+            charts,
+            data=history,
+            catalogue=catalogue,
+            quarter=period,
+            names=names,
+            titles=titles,
             lang=lang,
-            source=source,
-            progress=progress,
         )
-    summary = monitoring.quarter_summary(charts, quarter=period)
-    # The same table, with the same cells hidden, as notebook 04's.
-    table = monitoring.quarter_table(
-        charts,
-        data=history,
-        catalogue=catalogue,
-        quarter=period,
-        names=names,
-        titles=titles,
-        lang=lang,
-    )
-    written += store.write_report_table(table, "monitor_kvartal", out)
-    lines = monitoring.summary_lines(summary, names=names, titles=titles, lang=lang)
-    text = ("\n".join(lines) + "\n").encode("utf-8")
-    written.append(write_bytes(out / "sammanfattning.txt", text))
+        written += store.write_report_table(table, "monitor_kvartal", out)
+        lines = monitoring.summary_lines(summary, names=names, titles=titles, lang=lang)
+        text = ("\n".join(lines) + "\n").encode("utf-8")
+        written.append(write_bytes(out / "sammanfattning.txt", text))
+        written += drawing.results()
     entry = store.manifest_entry(
         inputs=sorted({Path(f) for f in data["file"]} | {Path(catalogue.attrs["file"])}),
         outputs=written,
@@ -236,32 +231,52 @@ def _workers(jobs: int) -> int:
     return max(1, min(4, cores or 1))
 
 
-def _figures(charts, data, catalogue, out: Path, *, period, lang: str, source: str, progress: bool):
-    """One figure per metric of ``charts`` up to ``period`` (small counts hidden).
-
-    Each figure is drawn, saved and closed before the next; with many figures they are drawn
-    in parallel processes (each file is written whole by one process, so the bytes do not
-    depend on how many there are).
-    """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
+def _figure_jobs(charts, data, catalogue, out: Path, *, period, lang: str, source: str) -> list:
+    """One drawing job per metric of ``charts`` up to ``period`` (small counts hidden)."""
     from .. import monitoring, notebook
 
     # The notebook's figures: small counts hidden, the metric's title as heading.
     shown = monitoring.hide_small_counts(charts, data=data, catalogue=catalogue)
     shown = shown[shown["x"] <= period]
     titles = dict(notebook.titles(catalogue, key="metric_id", lang=lang))
-    jobs = [
+    return [
         (metric, group, titles.get(metric, metric), out / slug(f"monitor_{metric}"), lang, source)
         for metric, group in shown.groupby("metric_id", sort=True)
     ]
-    bar = {"enabled": progress, "desc": "Figurer", "unit": "figur"}
-    workers = _workers(len(jobs))
-    if workers == 1:
-        done = [_draw(job) for job in _progress(jobs, **bar, total=len(jobs))]
-    else:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            done = list(_progress(pool.map(_draw, jobs), **bar, total=len(jobs)))
-    return [path for paths in done for path in paths]
+
+
+class _Drawing:
+    """Draws the figures of ``jobs``: with many, in worker processes started on entry, so the
+    caller works meanwhile; :meth:`results` waits for them (in job order, with the tqdm bar).
+
+    Each file is written whole by one process, so the bytes do not depend on how many there
+    are or in which order they finish. On an error the workers' pending figures are cancelled.
+    """
+
+    def __init__(self, jobs: list, *, progress: bool) -> None:
+        self.jobs, self.progress = jobs, progress
+        self.pool = self.pending = None
+
+    def __enter__(self) -> _Drawing:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        workers = _workers(len(self.jobs))
+        if workers > 1:
+            context = multiprocessing.get_context("fork")
+            self.pool = ProcessPoolExecutor(workers, mp_context=context)
+            self.pending = [self.pool.submit(_draw, job) for job in self.jobs]
+        return self
+
+    def results(self) -> list[Path]:
+        total = len(self.jobs)
+        bar = {"enabled": self.progress, "desc": "Figurer", "unit": "figur", "total": total}
+        if self.pool is None:
+            done = [_draw(job) for job in _progress(self.jobs, **bar)]
+        else:
+            done = [future.result() for future in _progress(self.pending, **bar)]
+        return [path for paths in done for path in paths]
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
