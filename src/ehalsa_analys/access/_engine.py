@@ -169,10 +169,14 @@ def _augmented(transposed: sparse.csr_array, source: np.ndarray, node: np.ndarra
     m = int(source.max()) + 1 if len(source) else 0
     order = np.argsort(source, kind="stable")
     counts = np.bincount(source, minlength=m)
-    indptr = np.concatenate([transposed.indptr, transposed.indptr[-1] + np.cumsum(counts)])
-    indices = np.concatenate([transposed.indices, node[order]]).astype(np.int64)
-    data = np.concatenate([transposed.data.astype(float), np.asarray(cost, float)[order]])
-    return sparse.csr_array((data, indices, indptr.astype(np.int64)), shape=(n + m, n + m))
+    # int32 indices and float64 data, as scipy's Dijkstra wants them: no conversion there.
+    index = np.int32 if len(transposed.indices) + len(node) < 2**31 else np.int64
+    indptr = np.concatenate(
+        [transposed.indptr, transposed.indptr[-1] + np.cumsum(counts)], dtype=index
+    )
+    indices = np.concatenate([transposed.indices, node[order]], dtype=index)
+    data = np.concatenate([transposed.data, np.asarray(cost, float)[order]], dtype=float)
+    return sparse.csr_array((data, indices, indptr), shape=(n + m, n + m))
 
 
 def _edge_lookup(
