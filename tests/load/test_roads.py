@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from ehalsa_analys import access, load
 from ehalsa_analys.errors import InputFileError
-from ehalsa_analys.load._osm import OSM_SPEEDS, parse_maxspeed, read_osm, write_pbf
+from ehalsa_analys.load import OSM_SPEEDS, parse_maxspeed, read_osm
+from ehalsa_analys.load._osm import write_pbf
 
 #: Örebro, inside county 18; Malmö, in county 12.
 LON, LAT = 15.20, 59.27
