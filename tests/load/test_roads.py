@@ -296,3 +296,17 @@ def test_demo_osm_extract_is_synthetic_and_routes_like_the_line_file(tmp_path):
     by_lines = access.nearest(cells, services, network=lines, **options)
     # The same roads, the OSM copy's nodes rounded to 1e-7 degrees (about a centimetre).
     np.testing.assert_allclose(by_osm["distance"], by_lines["distance"], atol=0.05)
+
+
+def test_osm_urban_areas_take_the_inside_default_speed(tmp_path):
+    ways = {100: ([1, 2], {"highway": "tertiary"}), 101: ([7, 8], {"highway": "tertiary"})}
+    path = _pbf(tmp_path, ways)
+    nodes = _grid_nodes()
+    x, y = TO_3006.transform(*nodes[1])
+    town = shapely.box(x - 100, y - 100, x + 2000, y + 100)  # around the first road only
+    graph = load.roads(path, urban=town)
+    outside, inside = OSM_SPEEDS["tertiary"]
+    assert _link(graph, nodes, 1, 2, "time") == pytest.approx(_metres(nodes, 1, 2) / (inside / 3.6))
+    assert _link(graph, nodes, 7, 8, "time") == pytest.approx(
+        _metres(nodes, 7, 8) / (outside / 3.6)
+    )
