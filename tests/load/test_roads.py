@@ -310,3 +310,15 @@ def test_osm_urban_areas_take_the_inside_default_speed(tmp_path):
     assert _link(graph, nodes, 7, 8, "time") == pytest.approx(
         _metres(nodes, 7, 8) / (outside / 3.6)
     )
+
+
+def test_line_file_clipped_to_a_county(tmp_path):
+    lines = [
+        shapely.LineString([(515_000, 6_566_000), (516_000, 6_566_000)]),  # Örebro
+        shapely.LineString([(374_000, 6_164_000), (375_000, 6_164_000)]),  # Malmö
+    ]
+    path = tmp_path / "vagar.gpkg"
+    gpd.GeoDataFrame({"hastighet": [50.0, 70.0]}, geometry=lines, crs=3006).to_file(path)
+    assert load.roads(path).n_nodes == 4
+    county = load.roads(path, clip="Örebro län")
+    assert county.n_nodes == 2 and county.time.data.tolist() == [72.0, 72.0]
