@@ -99,6 +99,5 @@ CASES = [
         "ours": ours,
         "peer_name": "pandas.read_excel + melt, no checks, same comparisons",
         "peer": peer,
-        "repeat": 1,
     }
 ]

@@ -190,6 +190,7 @@ CASES = [
         "peer_name": "read_csv + to_parquet of the same file",
         "peer": peer,
         "repeat": 1,
+        "warmup": False,  # two minutes a run
         "note": note,
     }
 ]

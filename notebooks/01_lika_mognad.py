@@ -73,7 +73,9 @@ index = maturity.maturity_index(assessed.latest, weights=instrument, seed=nb.see
 order = notebook.index_order(index)
 caption = captions.weakest_dimension(scores, year=assessed.rounds[-1], lang=lang)
 with plots.house_style():
-    fig = plots.maturity_heatmap_figure(scores, order=order, lang=lang, source=nb.source)
+    fig = plots.maturity_heatmap_figure(
+        scores, order=order, period=assessed.rounds[-1], lang=lang, source=nb.source
+    )
     nb.outputs.figure(fig, "lika_heatmap", caption=caption, source=nb.source)
     plt.show()
 print(caption)
@@ -90,7 +92,9 @@ nb.outputs.table(nb.with_names(index).round(3), "lika_mognadsindex")
 gaps = notebook.lika_gaps(scores, reference=reference, target=target)
 caption = captions.text("lika_gap_per_kommun", lang)
 with plots.house_style(context="paper"):
-    fig = plots.gap_panels(gaps, order=order, lang=lang, source=nb.source)
+    fig = plots.gap_panels(
+        gaps, order=order, period=assessed.rounds[-1], lang=lang, source=nb.source
+    )
     nb.outputs.figure(fig, "lika_gap_per_kommun", caption=caption, source=nb.source)
     plt.show()
 nb.outputs.table(nb.with_names(gaps).round(3), "lika_gap")
@@ -107,7 +111,9 @@ spread = maturity.dispersion(scores, by="dimension")
 caption = captions.widest_spread(spread, lang=lang)
 with plots.house_style():
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    plots.dispersion_strip(scores, lang=lang, ax=ax, source=nb.source)
+    plots.dispersion_strip(
+        scores, period=assessed.rounds[-1], lang=lang, ax=ax, source=nb.source
+    )
     nb.outputs.figure(fig, "lika_spridning", caption=caption, source=nb.source)
     plt.show()
 print(caption)
@@ -161,7 +167,9 @@ areas = maturity.development_areas(assessed.latest, instrument=instrument, thres
 caption = captions.first_development_area(areas, threshold=threshold, lang=lang)
 with plots.house_style():
     fig, ax = plt.subplots(figsize=(11, 1.2 + 1.0 * len(areas)))
-    plots.development_table(areas, lang=lang, ax=ax, source=nb.source)
+    plots.development_table(
+        areas, period=assessed.rounds[-1], lang=lang, ax=ax, source=nb.source
+    )
     nb.outputs.figure(fig, "lika_utvecklingsomraden", caption=caption, source=nb.source)
     plt.show()
 print(caption)
@@ -174,13 +182,21 @@ weak.head(10)
 # ## Karta: mognadsindex
 #
 # Mognadsindex väger samman alla områden och delar (varje cell område × del lika
-# mycket). Kommuner utan värdering är streckade.
+# mycket). Färgskalan är hela skalan 0–100 i samma färger som översikten ovan, så att en
+# färg betyder samma poäng i båda. Kommuner utan värdering är streckade.
 
 # %%
 caption = captions.highest_index(index, lang=lang)
 with plots.house_style():
     fig, ax = plt.subplots(figsize=(6.5, 7))
-    plots.maturity_map(index, county_code=nb.county_code, lang=lang, ax=ax, source=nb.source)
+    plots.maturity_map(
+        index,
+        county_code=nb.county_code,
+        period=assessed.rounds[-1],
+        lang=lang,
+        ax=ax,
+        source=nb.source,
+    )
     nb.outputs.figure(fig, "lika_karta", caption=caption, source=nb.source)
     plt.show()
 print(caption)

@@ -96,8 +96,9 @@ print(caption)
 # %% [markdown]
 # ## Kommunerna jämförda
 #
-# Varje ruta är en kommun och ett nyckeltal: grön = Ja (eller bästa fjärdedelen för tal),
-# röd = Nej (sämsta fjärdedelen), gul = mittersta hälften, grå = uppgift saknas.
+# Varje ruta är en kommun och ett nyckeltal i det senaste året: grön = Ja (eller bästa
+# fjärdedelen för tal), röd = Nej (sämsta fjärdedelen), gul = mittersta hälften, grå = uppgift
+# saknas.
 
 # %%
 chosen = nb.in_county(obs, period=[year], indicator_id=indicators)
@@ -113,7 +114,8 @@ print(caption)
 # %% [markdown]
 # ## Kommunerna över tid
 #
-# Varje kommuns svar år för år (blå) mot andelen i riket (grå, streckad).
+# Varje kommuns svar år för år: grön ruta Ja, röd Nej, grå uppgift saknas. Översta raden är
+# andelen kommuner i riket som svarat Ja, i procent.
 
 # %%
 caption = captions.text("enkat_kommuner", lang, title=titles[main_indicator])
@@ -167,6 +169,8 @@ if numeric is not None:
             indicator=numeric,
             first=first_year,
             last=year,
+            levels=levels,
+            title=titles[numeric],
             lang=lang,
             ax=ax,
             source=nb.source,

@@ -29,6 +29,13 @@ tables_dir = None  # var tabellerna sparas, annars i figures_dir
 lang = "sv"  # "sv" eller "en"
 seed = 20261123  # frö för demodata
 synthetic = None  # True när data_dir är demodata, utan värde gäller det när data_dir saknas
+broadband_dir = None  # PTS bredbandskartläggning, utan mapp bredband/ bredvid data_dir
+reach_kind = "vårdcentral"  # servicetyp för digital räckvidd, servicepunkter och nedläggning
+reach_threshold = 10  # långt bort: minst så många minuter (km med fågelvägen), en av gränserna ovan
+speed_mbit = 100  # hastighet som räknas som uppkopplad (1000 för 1 Gbit/s)
+sites_k = 10  # pröva 1 till så många digitala servicepunkter
+sites_within = 20  # en servicepunkt når dem som har högst så många minuter (km) dit
+closed_services = None  # service_id som läggs ned, utan lista den vars invånare bor längst bort
 
 # %% [markdown]
 # # Avstånd till service på landsbygden
@@ -57,6 +64,7 @@ inputs = notebook.access_inputs(nb.data_dir, method=method)  # grid, services, r
 cells = nb.in_county(inputs.cells)
 services = inputs.services
 kinds = notebook.service_kinds(services, kinds=kinds)
+period = notebook.access_period(nb.data_dir, synthetic=nb.synthetic, lang=lang)
 print(captions.access_intro(cells, services, county=nb.county, method=method, lang=lang))
 
 # %% [markdown]
@@ -118,8 +126,10 @@ published.head()
 # %% [markdown]
 # ## Karta: restid till närmaste dagligvarubutik
 #
-# Varje prick är en befolkad ruta, mörkare ju längre restiden är; trianglarna är butikerna.
-# Grå kryss nås inte via vägnätet.
+# Varje fylld ruta är en befolkad ruta, mörkare ju längre restiden är; de orange trianglarna
+# är butikerna. Grå rutor nås inte via vägnätet. Färgskalan slutar vid en jämn siffra strax
+# över de flesta rutornas restid: rutor med längre restid har den mörkaste färgen, vilket
+# triangeln i skalans topp och "≥" visar.
 
 # %%
 kind = notebook.map_kind(kinds)
@@ -135,6 +145,7 @@ with plots.house_style():
         services=services,
         kind=kind,
         county_code=nb.county_code,
+        period=period,
         lang=lang,
         ax=ax,
         source=nb.source,
@@ -155,7 +166,7 @@ classes = access.publishable_classes(access.distance_classes(shown), summary=pub
 caption = captions.access_figure("avstand_klasser", kind=kind, time=inputs.by_time, lang=lang)
 with plots.house_style():
     fig, ax = plt.subplots(figsize=(8, 0.35 * classes["municipality_code"].nunique() + 1.5))
-    plots.class_bars(classes, lang=lang, ax=ax, source=nb.source)
+    plots.class_bars(classes, period=period, lang=lang, ax=ax, source=nb.source)
     nb.outputs.figure(fig, "avstand_klasser", caption=caption, source=nb.source)
     plt.show()
 nb.outputs.table(classes.round(4), "avstand_klasser")
@@ -166,14 +177,13 @@ if pipos is not None:
 # %% [markdown]
 # ## Hur många bor inom ett visst avstånd
 #
-# Kurvorna visar andelen av kommunens invånare som har högst så lång restid. En kurva som
-# planar ut sent betyder en lång landsbygdssvans.
+# En ruta per kommun: den blå kurvan visar andelen av kommunens invånare som har högst så lång
+# restid, den grå hela länets. En kurva som planar ut sent betyder en lång landsbygdssvans.
 
 # %%
 caption = captions.access_figure("avstand_kurvor", kind=kind, time=inputs.by_time, lang=lang)
-with plots.house_style():
-    fig, ax = plt.subplots(figsize=(8, 5))
-    plots.cumulative_curves(shown, lang=lang, ax=ax, source=nb.source)
+with plots.house_style(context="paper"):
+    fig = plots.cumulative_panels(shown, period=period, lang=lang, source=nb.source)
     nb.outputs.figure(fig, "avstand_kurvor", caption=caption, source=nb.source)
     plt.show()
 
@@ -205,6 +215,7 @@ if bases is not None:
             cells=cells,
             services=bases,
             county_code=nb.county_code,
+            period=period,
             lang=lang,
             ax=ax,
             source=nb.source,
@@ -222,6 +233,8 @@ if bases is not None:
 # när metoden är "network". Antagandena – besök per månad,
 # andel digitala besök, hastighet – är parametrar. Här antas varje invånare 80 år och äldre
 # motsvara en brukare med 30 besök i månaden, uppskattat som en tiondel av rutans 70+.
+# Staplarna visar sparade kilometer och timmar per 1 000 invånare, så att kommuner av olika
+# storlek kan jämföras; kommunernas summor står i tabellen.
 
 # %%
 if bases is not None:
@@ -238,8 +251,167 @@ if bases is not None:
     caption = captions.travel_savings(savings, digital_share=digital_share, lang=lang)
     with plots.house_style():
         fig, ax = plt.subplots(figsize=(8, 0.35 * len(savings) + 1.5))
-        plots.savings_bars(savings, lang=lang, ax=ax, source=nb.source)
+        plots.savings_bars(savings, per=1000, period=period, lang=lang, ax=ax, source=nb.source)
         nb.outputs.figure(fig, "avstand_besparing", caption=caption, source=nb.source)
         plt.show()
     nb.outputs.table(savings.round(2), "avstand_besparing")
     print(caption)
+
+# %% [markdown]
+# ## Bredband: var kan e-tjänster ersätta resan?
+#
+# Varje befolkningsruta delas i fyra klasser efter restiden till närmaste vårdcentral och
+# tillgången till fast bredband (PTS bredbandskartläggning): nära; långt bort men uppkopplad
+# (där en e-tjänst kan ersätta resan); långt bort och inte uppkopplad (risk för digitalt
+# utanförskap); långt bort med okänd uppkoppling. Har rutan ingen egen uppgift används
+# kommunens andel hushåll med bredband som sannolikhet, och antalen blir förväntade värden.
+# Små antal döljs.
+
+# %%
+from ehalsa_analys import load
+from ehalsa_analys.demo import broadband as demo_broadband
+
+broadband = load.broadband_folder(
+    demo_broadband.folder(
+        nb.data_dir, broadband_dir=broadband_dir, synthetic=nb.synthetic, seed=seed
+    )
+)  # PTS per kommun, egna rutor (rutor/) och kandidater (kandidater/), None när de saknas
+reach_kind = notebook.map_kind(kinds, preferred=reach_kind)
+reach = access.digital_reach(
+    distances,
+    kind=reach_kind,
+    broadband=broadband.shares,
+    cell_broadband=broadband.points,
+    thresholds_min=thresholds_min,
+    thresholds_km=thresholds_km,
+    speed_mbit=speed_mbit,
+)
+reach_published = access.publishable_reach(access.reach_counts(reach))
+nb.outputs.table(reach_published, "bredband_klasser")
+findings = plots.reach_findings(
+    reach_published,
+    county_code=nb.county_code,
+    threshold=reach_threshold,
+    speed_mbit=speed_mbit,
+    lang=lang,
+)
+reach_source = plots.reach_source(nb.source, synthetic=nb.synthetic, lang=lang)
+with plots.house_style():
+    fig, ax = plt.subplots(figsize=plots.map_figsize(nb.county_code))
+    plots.reach_map(
+        reach,
+        cells=cells,
+        threshold=reach_threshold,
+        county_code=nb.county_code,
+        lang=lang,
+        ax=ax,
+        source=reach_source,
+    )
+    nb.outputs.figure(fig, "bredband_karta", caption=findings.text, source=reach_source)
+    plt.show()
+print(findings.text)
+
+# %% [markdown]
+# ### Klasserna per kommun
+#
+# Andel av invånarna i varje klass; kommunen med störst andel långt bort utan uppkoppling
+# står överst. Dolda klasser (färre än 5 personer) ritas tillsammans i grått.
+
+# %%
+with plots.house_style():
+    fig, ax = plt.subplots(figsize=(8, 0.35 * reach_published["municipality_code"].nunique() + 1.5))
+    plots.reach_bars(
+        reach_published, threshold=reach_threshold, lang=lang, ax=ax, source=reach_source
+    )
+    nb.outputs.figure(fig, "bredband_staplar", caption=findings.text, source=reach_source)
+    plt.show()
+plots.reach_table(reach_published, threshold=reach_threshold, lang=lang)
+
+# %% [markdown]
+# ## Digitala servicepunkter: var når de flest äldre?
+#
+# Bland kandidaterna – kommunhus, bibliotek och byar över en viss storlek – väljs 1, 2, …
+# platser för ett rum med videolänk till vårdcentralen, så att så många invånare 70 år och
+# äldre som möjligt har en servicepunkt eller en vårdcentral inom räckhåll (maximal
+# täckning, PySAL spopt, på restiderna längs vägnätet). Kurvan visar hur nyttan avtar.
+
+# %%
+if broadband.candidates is not None:
+    candidates = nb.in_county(broadband.candidates)
+    site_reach = access.site_costs(
+        cells,
+        candidates,
+        within_min=sites_within,
+        within_km=sites_within,
+        method=method,
+        network=inputs.roads,
+        weight=inputs.weight,
+        snap_speed_kmh=snap_speed_kmh,
+    )
+    choice = access.choose_sites(
+        cells,
+        candidates,
+        site_reach,
+        k=range(1, sites_k + 1),
+        existing=distances[distances["kind"] == reach_kind],
+        weight="population_70plus",
+    )
+    caption = plots.sites_text(
+        choice,
+        threshold=sites_within,
+        unit=reach.attrs["unit"],
+        kind=reach_kind,
+        weight="70+",
+        lang=lang,
+    )
+    with plots.house_style():
+        fig, ax = plt.subplots(figsize=(8, 5))
+        plots.sites_curve(
+            choice.curve,
+            base=choice.base,
+            threshold=sites_within,
+            unit=reach.attrs["unit"],
+            kind=reach_kind,
+            weight="70+",
+            lang=lang,
+            ax=ax,
+            source=reach_source,
+        )
+        nb.outputs.figure(fig, "bredband_servicepunkter", caption=caption, source=reach_source)
+        plt.show()
+    nb.outputs.table(choice.chosen, "bredband_servicepunkter")
+    print(caption)
+
+# %% [markdown]
+# ## Vad kostar en nedläggning?
+#
+# Om en vårdcentral läggs ned (som standard den vars invånare har längst dit)
+# får fler långt till närmaste vårdcentral. Tabellen visar per kommun hur många som hamnar
+# bortom varje gräns, resandet som tillkommer och vad en digital andel av besöken
+# (parametern digital_share) skulle spara efteråt.
+
+# %%
+closed = closed_services or [
+    access.served_by(distances, kind=reach_kind, order="remote")["service_id"].iloc[0]
+]  # default: the service whose people live farthest
+impact = access.closure_impact(
+    cells,
+    services,
+    closed=closed,
+    before=distances,
+    method=method,
+    network=inputs.roads,
+    weight=inputs.weight,
+    snap_speed_kmh=snap_speed_kmh,
+    thresholds_min=thresholds_min,
+    thresholds_km=thresholds_km,
+    digital_share=digital_share,
+)
+closure = access.publishable_closure(impact)
+nb.outputs.table(closure.round(1), "bredband_nedlaggning")
+print(
+    plots.closure_text(
+        closure, threshold=reach_threshold, unit=reach.attrs["unit"], services=closed, lang=lang
+    )
+)
+closure.round(1)

@@ -60,6 +60,7 @@ data = nb.in_county(
     metric_id=metrics,
 )
 titles = notebook.titles(catalogue, key="metric_id", lang=lang)
+units = notebook.units(catalogue, key="metric_id", lang=lang)
 charts = monitoring.charts_for(data, catalogue)
 events = notebook.events(nb.data_dir)
 quarter = notebook.chosen_quarter(data, quarter=quarter)
@@ -68,15 +69,19 @@ print(captions.monitoring_intro(data, quarter=quarter, lang=lang))
 # %% [markdown]
 # ## Styrdiagram per kommun
 #
-# Ett diagram per kommun och mått, med samma skala så att kommunerna kan jämföras. Andelar
-# visas med Laneys p′-diagram, eftersom kvartalens nämnare är stora; antal med c-diagram
-# och mätvärden (som insatstid) med I-diagram.
+# Ett diagram per kommun och mått. Andelar och mätvärden har samma skala i alla kommuner så
+# att de kan jämföras; antal har en egen skala per kommun, eftersom kommunerna är olika stora
+# (axelns text säger det). Andelar visas med Laneys p′-diagram, eftersom kvartalens nämnare är
+# stora; antal med c-diagram och mätvärden (som insatstid) med I-diagram. Förklaringen under
+# diagrammen visar vad linjerna, det grå fältet och prickarna betyder.
 
 # %%
 signals = captions.metric_signals(charts, quarter=quarter, titles=titles, lang=lang)
 with plots.house_style(context="paper"):
     shown = monitoring.hide_small_counts(charts, data=data, catalogue=catalogue)
-    figures = notebook.spc_figures(shown, titles=titles, events=events, lang=lang, source=nb.source)
+    figures = notebook.spc_figures(
+        shown, titles=titles, units=units, events=events, lang=lang, source=nb.source
+    )
     nb.save_figures(figures, names=notebook.monitor_figure_names(figures), captions=signals)
     plt.show()
 print("\n".join(signals.values()))
@@ -97,7 +102,14 @@ if found is not None:
     )
     with plots.house_style():
         fig, ax = plt.subplots(figsize=(8, 4))
-        plots.its_chart(its, title=title, lang=lang, ax=ax, source=nb.source)
+        plots.its_chart(
+            its,
+            title=title,
+            unit=units["digital_besok_andel"],
+            lang=lang,
+            ax=ax,
+            source=nb.source,
+        )
         nb.outputs.figure(fig, "monitor_its", caption=caption, source=nb.source)
         plt.show()
     print(its.sentence)

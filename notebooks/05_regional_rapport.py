@@ -27,9 +27,9 @@ synthetic = None  # True när data_dir är demodata, utan värde gäller det nä
 # # Sammanfattning för länet
 #
 # De få figurer som en regional rapport inleds med: var kommunerna står i digital mognad,
-# länets gemensamma utvecklingsområden, utbredningen av e-hälsotjänster jämfört med riket,
-# avståndet till service och läget i effektuppföljningen. Varje del visas bara när det finns
-# data för den; de fullständiga analyserna finns i rapportens övriga delar.
+# länets gemensamma utvecklingsområden, utbredningen av e-hälsotjänster jämfört med riket
+# och läget i effektuppföljningen. Varje del visas bara när det finns data för den. Figurerna
+# här är egna sammanfattningar; de fullständiga analyserna finns i rapportens övriga delar.
 
 # %%
 import matplotlib.pyplot as plt
@@ -51,9 +51,9 @@ print(captions.text("underlag", lang, county=nb.county, folder=nb.data_dir))
 # %% [markdown]
 # ## Digital mognad
 #
-# Kommunernas poäng (0–100) i LIKA:s fyra delar i den senaste värderingen, sorterade
-# efter mognadsindex med den mest mogna kommunen överst. Texten under figuren säger vilken
-# del som oftast är kommunernas svagaste.
+# Kommunernas mognadsindex (0–100) i den senaste värderingen, den mest mogna kommunen överst,
+# med länets medelvärde. Färgerna är desamma som i LIKA-delens översikt och karta. Texten
+# under figuren säger vilken del som oftast är kommunernas svagaste.
 
 # %%
 responses = nb.read("lika", load.lika)  # None when there are no assessments for the county
@@ -63,11 +63,15 @@ if responses is not None:
     assessed = notebook.assessment_rounds(responses)
     scores = maturity.scores(assessed.latest, weights=instrument, seed=nb.seed)
     index = maturity.maturity_index(assessed.latest, weights=instrument, seed=nb.seed)
-    caption = captions.weakest_dimension(scores, year=assessed.rounds[-1], lang=lang)
+    caption = " ".join(
+        [
+            captions.index_range(index, lang=lang),
+            captions.weakest_dimension(scores, year=assessed.rounds[-1], lang=lang),
+        ]
+    )
     with plots.house_style():
-        fig = plots.maturity_heatmap_figure(
-            scores, order=notebook.index_order(index), lang=lang, source=source
-        )
+        fig, ax = plt.subplots(figsize=(7, 0.32 * len(index) + 1.6))
+        plots.index_bars(index, period=assessed.rounds[-1], lang=lang, ax=ax, source=source)
         nb.outputs.figure(fig, "sammanfattning_mognad", caption=caption, source=source)
         plt.show()
     print(caption)
@@ -77,16 +81,19 @@ else:
 # %% [markdown]
 # ## Gemensamma utvecklingsområden
 #
-# De delar av LIKA där flest kommuner ligger under 50 poäng, med länets svagaste
-# indikatorer och instrumentets förslag på aktiviteter.
+# Hur många kommuner som ligger under 50 poäng i varje del av LIKA, den del där flest
+# ligger under överst. Länets svagaste indikatorer och förslag på aktiviteter finns i
+# LIKA-delens tabell över utvecklingsområden.
 
 # %%
 if responses is not None:
     areas = maturity.development_areas(assessed.latest, instrument=instrument, threshold=0.5)
     caption = captions.first_development_area(areas, threshold=0.5, lang=lang)
     with plots.house_style():
-        fig, ax = plt.subplots(figsize=(11, 1.2 + 1.0 * min(3, len(areas))))
-        plots.development_table(areas, max_rows=3, lang=lang, ax=ax, source=source)
+        fig, ax = plt.subplots(figsize=(7, 0.45 * len(areas) + 1.6))
+        plots.threshold_bars(
+            areas, threshold=0.5, period=assessed.rounds[-1], lang=lang, ax=ax, source=source
+        )
         nb.outputs.figure(fig, "sammanfattning_utvecklingsomraden", caption=caption, source=source)
         plt.show()
     print(caption)
@@ -94,8 +101,9 @@ if responses is not None:
 # %% [markdown]
 # ## E-hälsa jämfört med riket
 #
-# Andelen av länets kommuner som erbjuder digital nattillsyn, år för år, mot riket
-# (Socialstyrelsens enkät).
+# Andelen av länets kommuner som svarat Ja på vart och ett av enkätens Ja/Nej-nyckeltal det
+# senaste året (blå prick), mot andelen i riket (ring). Utvecklingen år för år finns i
+# enkätdelen.
 
 # %%
 obs = nb.read("socialstyrelsen", load.socialstyrelsen, county=False)  # the whole country
@@ -103,20 +111,26 @@ if obs is not None:
     source = nb.source_of("socialstyrelsen")
     titles = notebook.titles(load.indicator_catalogue(), key="indicator_id", lang=lang)
     levels = compare.reference_levels(obs, by=("county", "nation"))
-    caption = captions.adoption(
-        levels,
-        indicator="digital_nattillsyn",
-        county_code=nb.county_code,
-        title=titles["digital_nattillsyn"],
-        lang=lang,
+    latest = int(obs["period"].max())
+    caption = " ".join(
+        [
+            captions.county_vs_nation(levels, county_code=nb.county_code, year=latest, lang=lang),
+            captions.adoption(
+                levels,
+                indicator="digital_nattillsyn",
+                county_code=nb.county_code,
+                title=titles["digital_nattillsyn"],
+                lang=lang,
+            ),
+        ]
     )
     with plots.house_style():
-        fig, ax = plt.subplots(figsize=(8, 4.5))
-        plots.adoption_curves(
+        fig, ax = plt.subplots(figsize=(8, 6))
+        plots.county_vs_nation(
             levels,
-            indicator="digital_nattillsyn",
             county_code=nb.county_code,
-            title=titles["digital_nattillsyn"],
+            year=latest,
+            titles=titles.to_dict(),
             lang=lang,
             ax=ax,
             source=source,
@@ -130,9 +144,10 @@ else:
 # %% [markdown]
 # ## Effektuppföljning
 #
-# Läget i det senaste kvartalet för det mått som har ett mål: andel hemtjänstbesök som görs
-# digitalt, per kommun, med styrgränser från baslinjen. Texten säger hur många kommuner som
-# visar en förbättring.
+# Hur många kommuner som visar en signal om förbättring eller försämring i det senaste
+# kvartalet, mått för mått (styrdiagrammens regler). Styrdiagrammen per kommun finns i
+# effektuppföljningens del. Texten säger hur många kommuner som förbättrar sig i måttet med
+# mål.
 
 # %%
 catalogue = load.metric_catalogue()
@@ -143,11 +158,23 @@ if data is not None:
     metric = monitoring.metric_with_target(charts, catalogue)
     if metric is not None:
         titles = notebook.titles(catalogue, key="metric_id", lang=lang)
-        summary = monitoring.quarter_summary(charts)
-        caption = captions.improvements(summary, metric_id=metric, title=titles[metric], lang=lang)
-        with plots.house_style(context="paper"):
-            shown = monitoring.hide_small_counts(charts, data=data, catalogue=catalogue)
-            fig = notebook.spc_figure(shown, metric_id=metric, lang=lang, source=source)
+        shown = monitoring.hide_small_counts(charts, data=data, catalogue=catalogue)
+        summary = monitoring.quarter_summary(shown)  # a figure: only rows past the guard
+        caption = " ".join(
+            [
+                captions.signal_counts(summary, lang=lang),
+                captions.improvements(summary, metric_id=metric, title=titles[metric], lang=lang),
+            ]
+        )
+        with plots.house_style():
+            fig, ax = plt.subplots(figsize=(8, 0.5 * summary["metric_id"].nunique() + 2))
+            plots.signal_bars(
+                summary,
+                titles=titles.to_dict(),
+                lang=lang,
+                ax=ax,
+                source=source,
+            )
             nb.outputs.figure(fig, "sammanfattning_uppfoljning", caption=caption, source=source)
             plt.show()
         print(caption)

@@ -215,7 +215,9 @@ def test_far_from_service__last_threshold_in_the_unit():
     )
     assert captions.far_from_service(
         summary, kind="apotek", county="Örebro län", time=True, lang="en"
-    ) == ("1.0% of the inhabitants of Örebro län have more than 30 minutes to the nearest apotek.")
+    ) == (  # the kind in English too
+        "1.0% of the inhabitants of Örebro län have more than 30 minutes to the nearest pharmacy."
+    )
     with pytest.raises(SchemaError, match="no beyond_<t>min column"):
         captions.far_from_service(
             summary.drop(columns="beyond_30min"), kind="apotek", county="X", time=True
@@ -224,7 +226,7 @@ def test_far_from_service__last_threshold_in_the_unit():
 
 def test_access_figure_pipos_best_access_and_savings():
     assert captions.access_figure("avstand_kurvor", kind="apotek", time=True) == (
-        "Andel av invånarna inom en given restid till apotek, per kommun."
+        "Andel av invånarna inom en given restid till närmaste apotek, per kommun."
     )
     comparison = pd.DataFrame({"population": [1200.0, 80.0], "population_pipos": [1234.0, 75.0]})
     assert captions.pipos_difference(comparison, lang="en") == (

@@ -182,3 +182,41 @@ def test_a_damaged_history_names_the_file_and_the_previous_generation(tmp_path):
     assert str(path) in text and "history.previous.parquet" in text
     previous = pd.read_parquet(path.with_name("history.previous.parquet"))
     assert previous["value"].tolist() == [5.0]  # the generation before the last change
+
+
+def test_two_copies_of_a_project_in_different_folders_keep_identical_histories(tmp_path):
+    """The history records its metric catalogue relative to the project, never where the
+    project lies; with the shipped catalogue, relative to the package."""
+    import pyarrow.parquet as pq
+
+    from ehalsa_analys import load
+    from ehalsa_analys.report import quarterly
+
+    catalogue = load.metric_catalogue().drop(columns=["baseline_end"])
+    source = tmp_path / "uppfoljning.csv"
+    source.write_text(
+        "Kommun;Kvartal;Mått;Värde\nÖrebro;2024 K1;nattillsyn_brukare;12\n"
+        "Örebro;2024 K2;nattillsyn_brukare;14\n",
+        encoding="utf-8",
+    )
+    histories = []
+    for name in ("a", "b/deeper"):
+        root = tmp_path / name
+        own = root / "data" / "raw" / "monitoring"
+        own.mkdir(parents=True)
+        catalogue.to_csv(own / "metrics.csv", sep=";", index=False)
+        quarterly.monitor_quarter(source, root=root)
+        histories.append(root / "data" / "processed" / "monitoring" / "history.parquet")
+    assert histories[0].read_bytes() == histories[1].read_bytes()
+    stored = pq.read_schema(histories[0]).metadata[b"PANDAS_ATTRS"].decode()
+    assert '"catalogue": "data/raw/monitoring/metrics.csv"' in stored
+    assert str(tmp_path) not in stored
+
+    # Without a project catalogue: the shipped one, named inside the package.
+    d = _rows(["2024Q1"], [3.0])
+    d.attrs = {"catalogue": str(load._monitoring._shipped_catalogue()), "unknown_metrics": []}
+    for name in ("c", "d"):
+        hist.append_history(d, directory=tmp_path / name, root=tmp_path / name)
+    c, e = (tmp_path / n / "monitoring" / "history.parquet" for n in ("c", "d"))
+    assert c.read_bytes() == e.read_bytes()
+    assert b'"catalogue": "ehalsa_analys/data/catalogues/monitoring_metrics.csv"' in c.read_bytes()

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ehalsa_analys import maturity
+from ehalsa_analys import captions, maturity
 from ehalsa_analys.errors import SchemaError
 from ehalsa_analys.schemas import AREAS, DIMENSIONS
 
@@ -833,8 +833,29 @@ def test_peer_groups__bad_arguments():
         maturity.peer_groups(s, k=7)
     with pytest.raises(ValueError, match="`k`"):
         maturity.peer_groups(s, k=0)
-    with pytest.raises(ValueError, match="at least 3"):
-        maturity.peer_groups(s[s["municipality_code"].isin(["0114", "0115"])])
+    with pytest.raises(ValueError, match="`k`"):
+        maturity.peer_groups(s[s["municipality_code"].isin(["0114", "0115"])], k=3)
+
+
+def test_peer_groups__one_and_two_municipalities():
+    # Gotland is one municipality; a county of two has nothing to cut either: one group.
+    s = _profiles()
+    two = maturity.peer_groups(s[s["municipality_code"].isin(["0114", "0117"])])
+    assert two["municipality_code"].tolist() == ["0114", "0117"]
+    assert two["peer_group"].tolist() == [1, 1]
+    assert two["nearest_peers"].tolist() == [("0117",), ("0114",)]
+    assert two.attrs["k"] == 1 and two.attrs["silhouette"] == {}
+    one = maturity.peer_groups(s[s["municipality_code"] == "0114"])
+    assert one["peer_group"].tolist() == [1] and one["nearest_peers"].tolist() == [()]
+    assert one.attrs["k"] == 1
+    profiles = maturity.peer_profiles(s[s["municipality_code"] == "0114"], one)
+    ledning = profiles.loc[profiles["dimension"] == "Ledning", "score"].item()
+    assert ledning == s.loc[(s["municipality_code"] == "0114") & (s["dimension"] == "Ledning"),
+                            "score"].item()
+    assert captions.peer_groups(one) == "En grupp: för få kommuner för att dela in i grupper."
+    assert captions.peer_groups(two, lang="en") == (
+        "One group: too few municipalities to divide into groups."
+    )
 
 
 # --------------------------------------------------------------------------- whole module

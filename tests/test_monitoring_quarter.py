@@ -222,7 +222,8 @@ def test_target_attainments__hand_checked():
 
 def test_target_attainments__same_as_one_series_at_a_time():
     data, cat = _data(), _catalogue()
-    out = monitoring.target_attainments(data, cat).set_index(["municipality_code", "metric_id"])
+    out = monitoring.target_attainments(data, cat, limit=None)
+    out = out.set_index(["municipality_code", "metric_id"])
     assert set(out.index.get_level_values("metric_id")) == {"besok", "insats"}
     for (code, metric), row in out.iterrows():
         series = data[(data["municipality_code"] == code) & (data["metric_id"] == metric)]
@@ -237,6 +238,36 @@ def test_target_attainments__same_as_one_series_at_a_time():
         if want["first_met"] is None:  # a column of periods holds NaT where no period met it
             assert pd.isna(got.pop("first_met")) and want.pop("first_met") is None
         assert got == want
+
+
+def test_target_attainments__hides_what_the_quarter_table_hides():
+    """1814's 3 digital visits in 2026Q2 are hidden in both tables, 1880's 30 too (secondary).
+
+    Before, the table of targets (monitor_malupfyllelse) showed the 3 that the quarter table hid.
+    """
+    data, cat = _data(), _catalogue().assign(target=[40.0, 45.0, 20.0])
+    charts = monitoring.charts_for(data, cat)
+    table = monitoring.quarter_table(charts, data=data, catalogue=cat)
+    hidden_there = set(
+        map(tuple, table.loc[table["latest"] == "x", ["municipality_code", "metric_id"]].values)
+    )
+    out = monitoring.target_attainments(data, cat)
+    hidden_here = set(
+        map(tuple, out.loc[out["latest"].isna(), ["municipality_code", "metric_id"]].values)
+    )
+    # besok: 1814's numerator 3 (primary) and the smallest other, 1880's 30 (secondary);
+    # brukare (a count): 1814's 0 is shown (zero singles no one out), the rest are large.
+    assert hidden_here == hidden_there == {("1814", "besok"), ("1880", "besok")}
+    row = out.set_index(["municipality_code", "metric_id"]).loc[("1814", "besok")]
+    assert pd.isna(row["share_of_way"]) and pd.isna(row["met"])
+    assert row["baseline"] == 10.0 and str(row["latest_period"]) == "2026Q2"
+    shown = out.set_index(["municipality_code", "metric_id"]).loc[("1860", "besok")]
+    assert shown["latest"] == 51.0
+    small = _data()
+    small.loc[small["metric_id"].eq("brukare") & small["municipality_code"].eq("1860"), "value"] = 2
+    again = monitoring.target_attainments(small, cat).set_index(["municipality_code", "metric_id"])
+    assert pd.isna(again.loc[("1860", "brukare"), "baseline"])  # a median count of 2 people
+    assert pd.isna(again.loc[("1860", "brukare"), "latest"])
 
 
 def test_target_attainments__nothing_with_a_target():

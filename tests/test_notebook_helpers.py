@@ -270,7 +270,7 @@ def test_spc_figure__refuses_charts_that_skipped_the_small_count_guard():
 
 def test_spc_figure__reads_target_and_scale_from_the_charts():
     fig = notebook.spc_figure(_charts(), metric_id="besok", title="Digitala besök")
-    assert fig.get_suptitle() == "Digitala besök"
+    assert fig.get_suptitle() == "Digitala besök, 2025 K1–2025 K4"  # the measure and its period
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
     assert titles == ["Lekeberg", "Örebro"]
     # The target 40 % is drawn as a horizontal line at 0.4 (shares are charted 0–1).
@@ -289,7 +289,10 @@ def test_spc_figure__reads_target_and_scale_from_the_charts():
 def test_spc_figures__one_per_metric_titled():
     figures = notebook.spc_figures(_charts(), titles={"besok": "Digitala besök"}, source="Test")
     assert list(figures) == ["besok", "brukare"]
-    assert [f.get_suptitle() for f in figures.values()] == ["Digitala besök", "brukare"]
+    assert [f.get_suptitle() for f in figures.values()] == [
+        "Digitala besök, 2025 K1–2025 K4",
+        "brukare, 2025 K1–2025 K4",
+    ]
     assert "Källa: Test" in [t.get_text() for t in figures["besok"].texts]
 
 

@@ -121,20 +121,25 @@ def _distance_tables_hold_no_small_count(folder: Path) -> None:
         x = np.round(np.asarray(x, float), 6)
         return (x >= 1) & (x < 5)
 
-    read = {"sep": ";", "decimal": ",", "dtype": {"municipality_code": str}}
+    read = {"sep": ";", "decimal": ",", "dtype": {"Kommunkod": str}, "encoding": "utf-8-sig"}
     summary = pd.read_csv(folder / "avstand_sammanfattning.csv", **read)
-    beyond = [c for c in summary if c.startswith("beyond_")]
-    assert not small(summary[["population", "unreachable", *beyond]].to_numpy()).any()
+    people, unreachable = "Invånare", "Når inte vägnätet"  # population, unreachable
+    beyond = [c for c in summary if c.startswith("Invånare bortom ")]  # beyond_<x><unit>
+    assert len(beyond) == 9, list(summary.columns)
+    assert not small(summary[[people, unreachable, *beyond]].to_numpy()).any()
     for unit in ("km", "min"):
-        chain = sorted((float(c[7 : -len(unit)]), c) for c in beyond if c.endswith(unit))
+        chain = sorted((float(c.split()[-2]), c) for c in beyond if c.endswith(f" {unit}"))
         for _, row in summary.iterrows():
             points = [0.0, *(row[c] for _, c in chain[::-1] if pd.notna(row[c]))]
-            if pd.notna(row["population"]) and pd.notna(row["unreachable"]):
-                points.append(row["population"] - row["unreachable"])
+            if pd.notna(row[people]) and pd.notna(row[unreachable]):
+                points.append(row[people] - row[unreachable])
             assert not small(np.diff(sorted(points))).any(), row.to_dict()
     classes = pd.read_csv(folder / "avstand_klasser.csv", **read)
-    assert not small(classes["population"].dropna()).any()
-    assert classes["population"].isna().any()  # the demo has small classes: some are masked
+    assert not small(classes[people].dropna()).any()
+    assert classes[people].isna().any()  # the demo has small classes: some are masked
+    # shares in percent, as the figures show them
+    shares = classes["Andel, %"].dropna()
+    assert shares.between(0, 100).all() and shares.max() > 1
 
 
 SCRIPTS = sorted((ROOT / "notebooks").glob("*.py"))
@@ -305,7 +310,7 @@ def test_quarter_table__notebook_and_command_hide_the_same_cells(tmp_path, monke
 
     def hidden(path):
         table = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", dtype=str)
-        shown = table.set_index(["municipality_code", "metric_id"])["latest"]
+        shown = table.set_index(["Kommunkod", "Mått-id"])["Senaste värde"]
         return set(shown[shown == "x"].index)
 
     assert ("1814", "digital_besok_andel") in hidden(command)  # the share of 3 visits

@@ -81,3 +81,43 @@ def test_file_hash__known_value(tmp_path):
     p = tmp_path / "x"
     p.write_bytes(b"abc")
     assert store.file_hash(p) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+def test_report_columns__digital_reach_closure_and_sites_in_swedish():
+    """Issue 17's tables: categorical texts, closure columns per threshold, the sites' table."""
+    reach = pd.DataFrame(
+        {
+            "municipality_code": ["2260"],
+            "class": pd.Categorical(["far_unconnected"]),
+            "threshold": [10.0],
+            "people": [12.0],
+            "total": [8916.0],
+        }
+    )
+    table, _ = store.report_columns(reach, "bredband_klasser")
+    assert table.columns.tolist() == ["Kommunkod", "Klass", "Gräns", "Invånare", "Invånare totalt"]
+    assert table.iloc[0].tolist() == ["2260", "far_unconnected", 10.0, 12, 8916]
+    closure = pd.DataFrame(
+        {
+            "beyond_before_10min": [5.0],
+            "change_10min": [1.0],
+            "lost_route": [0.0],
+            "added_km": [1.234],
+            "offset_share_min": [0.25],
+        }
+    )
+    table, dictionary = store.report_columns(closure, "bredband_nedlaggning")
+    assert table.columns.tolist() == [
+        "Invånare bortom 10 min, före",
+        "Invånare bortom 10 min, förändring",
+        "Utan väg efter",
+        "Tillkommande resor, km",
+        "Digital andel som väger upp (min), %",
+    ]
+    assert table.iloc[0].tolist() == [5, 1, 0, 1.23, 25.0]
+    assert dictionary["Originalnamn"].tolist() == closure.columns.tolist()
+    sites, _ = store.report_columns(pd.DataFrame({"k": [1], "x": [1.0]}), "bredband_servicepunkter")
+    assert sites.columns.tolist() == ["Antal servicepunkter", "X (SWEREF 99 TM)"]
+    # "x" means a coordinate only in the sites' table
+    other, _ = store.report_columns(pd.DataFrame({"x": [1.0]}), "monitor_kvartal")
+    assert other.columns.tolist() == ["x"]

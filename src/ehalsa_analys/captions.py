@@ -29,6 +29,7 @@ from . import reference
 from .disclosure import SUPPRESSION_LIMIT
 from .errors import SchemaError, check_choice
 from .formatting import format_number, quarter_label
+from .plots.access import KIND_NAMES
 from .plots.maturity import lika_label
 from .schemas import require_columns
 
@@ -58,6 +59,9 @@ __all__ = [
     "its",
     "quarter",
     "improvements",
+    "index_range",
+    "county_vs_nation",
+    "signal_counts",
 ]
 
 #: Fixed captions and titles by key, with ``{placeholders}`` filled by :func:`text`.
@@ -68,10 +72,12 @@ TEXT = {
         "enkat_kommuner": "{title} per kommun och år.",
         "enkat_karta": "{title} {year}, hela landet.",
         "enkat_forandring": "{title}, {first} och {last}.",
-        "avstand_klasser_tid": "Befolkning per restidsklass till {kind}, per kommun.",
-        "avstand_klasser_km": "Befolkning per avståndsklass till {kind}, per kommun.",
-        "avstand_kurvor_tid": "Andel av invånarna inom en given restid till {kind}, per kommun.",
-        "avstand_kurvor_km": "Andel av invånarna inom ett givet avstånd till {kind}, per kommun.",
+        "avstand_klasser_tid": "Befolkning per restidsklass till närmaste {kind}, per kommun.",
+        "avstand_klasser_km": "Befolkning per avståndsklass till närmaste {kind}, per kommun.",
+        "avstand_kurvor_tid": "Andel av invånarna inom en given restid till närmaste {kind}, "
+        "per kommun.",
+        "avstand_kurvor_km": "Andel av invånarna inom ett givet avstånd till närmaste {kind}, "
+        "per kommun.",
         "lika_utgar": "Inga LIKA-värderingar för länet i underlaget: delen om digital mognad "
         "utgår.",
         "enkat_utgar": "Inga enkätdata i underlaget: jämförelsen med riket utgår.",
@@ -85,11 +91,14 @@ TEXT = {
         "enkat_kommuner": "{title} by municipality and year.",
         "enkat_karta": "{title} {year}, the whole country.",
         "enkat_forandring": "{title}, {first} and {last}.",
-        "avstand_klasser_tid": "Population by travel-time class to {kind}, by municipality.",
-        "avstand_klasser_km": "Population by distance class to {kind}, by municipality.",
-        "avstand_kurvor_tid": "Share of the inhabitants within a given travel time to {kind}, "
+        "avstand_klasser_tid": "Population by travel-time class to the nearest {kind}, "
         "by municipality.",
-        "avstand_kurvor_km": "Share of the inhabitants within a given distance to {kind}, "
+        "avstand_klasser_km": "Population by distance class to the nearest {kind}, "
+        "by municipality.",
+        "avstand_kurvor_tid": "Share of the inhabitants within a given travel time to the "
+        "nearest {kind}, by municipality.",
+        "avstand_kurvor_km": "Share of the inhabitants within a given distance to the "
+        "nearest {kind}, "
         "by municipality.",
         "lika_utgar": "No LIKA assessments for the county in the data: the part on digital "
         "maturity is left out.",
@@ -270,9 +279,17 @@ def peer_groups(peers: pd.DataFrame, *, lang: str = "sv") -> str:
     >>> p.attrs["k"] = 2
     >>> peer_groups(p, lang="en")
     '2 groups (the number with the highest silhouette).'
+    >>> one = pd.DataFrame({"peer_group": [1]})
+    >>> one.attrs["k"] = 1
+    >>> peer_groups(one, lang="en")
+    'One group: too few municipalities to divide into groups.'
     """
     _lang(lang)
     k = peers.attrs.get("k", peers["peer_group"].nunique())
+    if k == 1 and peers["peer_group"].notna().sum() < 3:  # a county of one or two municipalities
+        if lang == "sv":
+            return "En grupp: för få kommuner för att dela in i grupper."
+        return "One group: too few municipalities to divide into groups."
     if lang == "sv":
         return f"{k} grupper (vald efter högst silhuettvärde)."
     return f"{k} groups (the number with the highest silhouette)."
@@ -515,6 +532,7 @@ def far_from_service(
     last = columns[-1]
     limit = last.removeprefix("beyond_").removesuffix(unit)
     rows = summary[(summary["kind"] == kind) & (summary["group"] == "all")]
+    kind = _kind_name(kind, lang)
     people = float(rows[last].sum())
     share = _pct(people / rows["population"].sum(), lang, decimals=1)
     if 1 <= people < SUPPRESSION_LIMIT:  # the share with the county's population gives it back
@@ -537,12 +555,18 @@ def access_figure(name: str, *, kind: str, time: bool, lang: str = "sv") -> str:
     Example
     -------
     >>> access_figure("avstand_klasser", kind="apotek", time=True)
-    'Befolkning per restidsklass till apotek, per kommun.'
+    'Befolkning per restidsklass till närmaste apotek, per kommun.'
     >>> access_figure("avstand_kurvor", kind="apotek", time=False, lang="en")
-    'Share of the inhabitants within a given distance to apotek, by municipality.'
+    'Share of the inhabitants within a given distance to the nearest pharmacy, by municipality.'
     """
     check_choice("name", ["avstand_klasser", "avstand_kurvor"], name)
-    return text(f"{name}_{'tid' if time else 'km'}", lang, kind=kind)
+    return text(f"{name}_{'tid' if time else 'km'}", lang, kind=_kind_name(kind, lang))
+
+
+def _kind_name(kind: str, lang: str) -> str:
+    """A service kind as figures name it: "dagligvaror" is "dagligvarubutik" ("grocery store")."""
+    _lang(lang)
+    return KIND_NAMES[lang].get(kind, kind)
 
 
 def pipos_difference(comparison: pd.DataFrame, *, lang: str = "sv") -> str:
@@ -764,3 +788,98 @@ def improvements(summary: pd.DataFrame, *, metric_id: str, title: str, lang: str
     if lang == "sv":
         return f"{title}: {better} av {len(now)} kommuner visar en förbättring {label}."
     return f"{title}: {better} of {len(now)} municipalities show an improvement in {label}."
+
+
+# --------------------------------------------------------------------------- summary (notebook 05)
+
+
+def index_range(index: pd.DataFrame, *, lang: str = "sv") -> str:
+    """The highest and lowest maturity index and the county mean (:func:`plots.index_bars`).
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> i = pd.DataFrame({"municipality_code": ["1814", "1880", "1860"],
+    ...                   "index": [0.43, 0.74, 0.52]})
+    >>> index_range(i)
+    'Högst mognadsindex har Örebro (74 poäng), lägst Lekeberg (43); länets medelvärde är 56.'
+    >>> index_range(i, lang="en").split("; ")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['Örebro has the highest maturity index (74 points), Lekeberg the lowest (43)',
+     'the county mean is 56.']
+    """
+    _lang(lang)
+    require_columns(index, "index", ["municipality_code", "index"])
+    best = _first(index, "index", largest=True)
+    worst = _first(index, "index", largest=False)
+    high, low, mean = (
+        format_number(v * 100, decimals=0, lang=lang)
+        for v in (best["index"], worst["index"], index["index"].mean())
+    )
+    top, bottom = _name(best["municipality_code"]), _name(worst["municipality_code"])
+    if lang == "sv":
+        return (
+            f"Högst mognadsindex har {top} ({high} poäng), lägst {bottom} ({low}); "
+            f"länets medelvärde är {mean}."
+        )
+    return (
+        f"{top} has the highest maturity index ({high} points), {bottom} the lowest ({low}); "
+        f"the county mean is {mean}."
+    )
+
+
+def county_vs_nation(levels: pd.DataFrame, *, county_code: str, year: int, lang: str = "sv") -> str:
+    """In how many Ja/Nej key figures the county's share is above the nation's (one year).
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> lv = pd.DataFrame({"indicator_id": ["a", "a", "b", "b"], "period": 2024,
+    ...     "level": ["county", "nation"] * 2, "key": ["18", "0000"] * 2,
+    ...     "share": [0.9, 0.8, 0.3, 0.5]})
+    >>> county_vs_nation(lv, county_code="18", year=2024)
+    'Örebro län ligger över riket i 1 av 2 nyckeltal 2024.'
+    """
+    _lang(lang)
+    require_columns(levels, "levels", ["indicator_id", "period", "level", "key", "share"])
+    shown = levels[(levels["period"] == year) & levels["share"].notna()]
+    county = shown[(shown["level"] == "county") & (shown["key"].astype(str) == county_code)]
+    nation = shown[shown["level"] == "nation"]
+    both = pd.concat(
+        [county.set_index("indicator_id")["share"], nation.set_index("indicator_id")["share"]],
+        axis=1,
+        keys=["county", "nation"],
+    ).dropna()
+    above = int((both["county"] > both["nation"]).sum())
+    name = reference.counties().set_index("county_code").loc[county_code, "county"]
+    if lang == "sv":
+        return f"{name} ligger över riket i {above} av {len(both)} nyckeltal {year}."
+    return f"{name} is above the nation in {above} of {len(both)} key figures in {year}."
+
+
+def signal_counts(summary: pd.DataFrame, *, lang: str = "sv") -> str:
+    """How many improvement and deterioration signals the quarter has (:func:`plots.signal_bars`).
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"metric_id": ["m", "m", "n"], "quarter": pd.Period("2026Q3", "Q"),
+    ...                   "signal": ["improvement", "", "deterioration"]})
+    >>> signal_counts(s, lang="en")
+    '2026 Q3: 1 improvement signal and 1 deterioration signal in 2 metrics.'
+    """
+    _lang(lang)
+    require_columns(summary, "summary", ["metric_id", "quarter", "signal"])
+    better = int((summary["signal"] == "improvement").sum())
+    worse = int((summary["signal"] == "deterioration").sum())
+    metrics = summary["metric_id"].nunique()
+    label = quarter_label(summary["quarter"].max(), lang)
+    if lang == "sv":
+        return (
+            f"{label}: {better} signaler om förbättring och {worse} om försämring i {metrics} mått."
+        )
+    s_better, s_worse = ("" if better == 1 else "s"), ("" if worse == 1 else "s")
+    return (
+        f"{label}: {better} improvement signal{s_better} and {worse} deterioration "
+        f"signal{s_worse} in {metrics} metrics."
+    )

@@ -1,8 +1,8 @@
 """The ``ehalsa`` command: thin argument parsing over the library.
 
     ehalsa --version
-    ehalsa report [--county 18] [--year 2024] [--quarter 2026Q3] [--data data/raw]
-                  [--out figures/] [--lang sv] [--root .]
+    ehalsa report [--county 18|all] [--jobs N] [--year 2024] [--quarter 2026Q3]
+                  [--data data/raw] [--out figures/] [--lang sv] [--root .]
     ehalsa monitor --input FILE_OR_FOLDER [--quarter 2026Q3] [--replace] [--root .]
     ehalsa demo [--seed N] [--root .]
     ehalsa resolve VALUE [VALUE ...]
@@ -26,6 +26,21 @@ from .errors import EhalsaError
 
 
 def _report(args: argparse.Namespace) -> int:
+    if str(args.county).strip().lower() == "all":
+        from .report.nation import run_all
+
+        run_all(
+            root=args.root,
+            year=args.year,
+            quarter=args.quarter,
+            data_dir=args.data,
+            out_dir=args.out,
+            lang=args.lang,
+            seed=args.seed,
+            jobs=args.jobs,
+            echo=print,
+        )
+        return 0
     from .report.runner import run
 
     run(
@@ -77,6 +92,16 @@ def _resolve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .demo import DEFAULT_SEED, DEMO_COUNTY
 
@@ -102,7 +127,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the notebooks into figures, tables and report.html "
         "(demo data when data/raw has none)",
     )
-    report.add_argument("--county", default=DEMO_COUNTY, help="county code, e.g. 18 (Örebro län)")
+    report.add_argument(
+        "--county",
+        default=DEMO_COUNTY,
+        help="county code, e.g. 18 (Örebro län), or `all`: every county from one reading of the "
+        "nation's data",
+    )
+    report.add_argument(
+        "--jobs",
+        type=_positive,
+        default=None,
+        help="with --county all: counties drawn at the same time (default: the processors)",
+    )
     report.add_argument("--year", type=int, default=None, help="survey/assessment year to report")
     report.add_argument("--quarter", default=None, help="monitoring quarter, e.g. 2026Q3")
     report.add_argument(

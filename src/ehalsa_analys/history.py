@@ -21,7 +21,7 @@ import pandas as pd
 from ._atomic import write_bytes
 from .clock import after_today, run_date
 from .errors import EhalsaError
-from .paths import processed_dir
+from .paths import processed_dir, project_root
 
 __all__ = [
     "append_history",
@@ -106,10 +106,26 @@ def _locked(folder: Path, timeout: float) -> Iterator[None]:
         lock.release()
 
 
-def _table_bytes(data: pd.DataFrame, keys: list[str]) -> bytes:
+def _table_bytes(data: pd.DataFrame, keys: list[str], attrs: dict) -> bytes:
     buffer = io.BytesIO()
-    data.sort_values(keys, kind="stable").reset_index(drop=True).to_parquet(buffer, index=False)
+    table = data.sort_values(keys, kind="stable").reset_index(drop=True)
+    table.attrs = attrs  # pandas stores attrs in the file: only these, whatever came along
+    table.to_parquet(buffer, index=False)
     return buffer.getvalue()
+
+
+def _stored_attrs(attrs: dict, root: Path | None) -> dict:
+    """The table's attrs as the history keeps them: the catalogue's path relative to the
+    project (or the package, for the shipped one), so the bytes do not depend on the folder
+    the project lies in."""
+    from .store import _relative
+
+    out = {}
+    if attrs.get("catalogue"):
+        out["catalogue"] = _relative(Path(attrs["catalogue"]), root)
+    if "unknown_metrics" in attrs:
+        out["unknown_metrics"] = list(attrs["unknown_metrics"])
+    return out
 
 
 def _read(path: Path) -> pd.DataFrame | None:
@@ -200,6 +216,7 @@ def append_history(
     replace: bool = False,
     timeout: float = LOCK_TIMEOUT_S,
     allow_future: bool = False,
+    root: str | os.PathLike | None = None,
 ) -> HistoryResult:
     """Add monitoring rows to the quarterly history without touching what is already there.
 
@@ -225,6 +242,10 @@ def append_history(
     allow_future : bool
         Let quarters after today's (:func:`ehalsa_analys.clock.run_date`) in;
         by default they are refused, since the history never forgets a row.
+    root : path, optional
+        The project folder (default :func:`ehalsa_analys.paths.project_root`): the metric
+        catalogue of ``new.attrs`` is recorded relative to it, so two copies of a project
+        in different folders keep byte-identical histories.
 
     Notes
     -----
@@ -267,6 +288,7 @@ def append_history(
                 "--allow-future",
             )
     keys, values = list(HISTORY_KEYS), list(HISTORY_VALUES)
+    attrs = _stored_attrs(new.attrs, Path(root) if root is not None else project_root())
     incoming = new[keys + values].copy()
     incoming["numerator"] = incoming["numerator"].astype(float)
     incoming["denominator"] = incoming["denominator"].astype(float)
@@ -295,12 +317,12 @@ def append_history(
             run = 1 if audit is None else int(audit["replacement_run"].max()) + 1
             entry = replaced.assign(replacement_run=run)
             audit = entry if audit is None else pd.concat([audit, entry], ignore_index=True)
-            staged[_AUDIT] = _table_bytes(audit, ["replacement_run", *keys])
+            staged[_AUDIT] = _table_bytes(audit, ["replacement_run", *keys], attrs)
         kept = old.merge(replaced[keys], on=keys, how="left", indicator=True)
         kept = kept[kept["_merge"] == "left_only"].drop(columns="_merge")
         updated = incoming[known & changed] if replace else incoming.iloc[:0]
         history = pd.concat([kept, updated, added], ignore_index=True)[keys + values]
-        staged[_HISTORY] = _table_bytes(history, keys)
+        staged[_HISTORY] = _table_bytes(history, keys, attrs)
         _commit(folder, staged)
     return HistoryResult(path, added, replaced, int((known & same).sum()))
 

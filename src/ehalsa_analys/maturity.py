@@ -1369,7 +1369,10 @@ def peer_groups(
     scores), not standardised since scores share the 0–1 scale; a missing value is filled with the
     column's mean. Profiles are clustered with :func:`scipy.cluster.hierarchy.linkage` (``method``,
     Euclidean distances) and cut with ``fcluster(criterion="maxclust")``. With ``k=None`` the cut
-    is the k in 2..min(6, n − 1) with the highest mean silhouette (ties: the smaller k).
+    is the k in 2..min(6, n − 1) with the highest mean silhouette (ties: the smaller k); with
+    fewer than three municipalities (a county of one or two, such as Gotland) there is no cut to
+    choose, and ``k=None`` gives one group with an empty silhouette table. A municipality's nearest
+    peers are the others in any case (none when it is alone).
 
     Example
     -------
@@ -1398,10 +1401,7 @@ def peer_groups(
     codes = wide.index.to_numpy(dtype=object)
     n = len(codes)
     if k is None and n < 3:
-        raise ValueError(
-            f"peer_groups needs at least 3 municipalities with a value to choose `k`, but "
-            f"`scores` has {n}; pass k or more municipalities."
-        )
+        k = 1  # one or two municipalities (Gotland; a county of two): nothing to choose from
     if k is not None and k > max(n, 1):
         raise ValueError(
             f"`k` must be at most the number of municipalities with a value ({n}), "

@@ -1373,18 +1373,7 @@ def quarter_table(
             columns=[*keys, "quarter", "value", "target", "signal", "new_signal"]
         )
     period = pd.Period(quarter, freq="Q") if quarter is not None else charts["x"].max()
-    now = data[data["period"] == period]
-    numerator = now["numerator"] if "numerator" in now else pd.Series(np.nan, index=now.index)
-    is_count = now["metric_id"].map(catalogue.set_index("metric_id")["kind"]).eq("count")
-    counts = now[keys].assign(
-        antal=numerator.where(numerator.notna(), now["value"].where(is_count)),
-        source=(now["status"] == "suppressed") if "status" in now else False,
-    )
-    masked = suppress(counts, counts=["antal"], groups=[["metric_id"]], limit=limit, status=None)
-    masked["suppression"] = masked["suppression"].where(
-        masked["suppression"].ne("") | ~masked["source"], "source"
-    )
-    reasons = masked.drop_duplicates(keys).set_index(keys)["suppression"]
+    reasons = _quarter_suppression(data, catalogue, period, limit=limit)
     kinds = charts.drop_duplicates(keys).set_index(keys)["chart"]
     index = pd.MultiIndex.from_frame(summary[keys])
     reason = reasons.reindex(index).fillna("").to_numpy()
@@ -1424,8 +1413,41 @@ def quarter_table(
     return out.sort_values(keys, kind="stable", ignore_index=True)
 
 
+def _quarter_suppression(
+    data: pd.DataFrame, catalogue: pd.DataFrame, period: Any, *, limit: int
+) -> pd.Series:
+    """Why each municipality's and metric's value of ``period`` is hidden ("" when shown).
+
+    The one rule of every quarter output (:func:`quarter_table`, :func:`target_attainments`):
+    primary when the quarter's numerator (of a share or rate), or the value of a metric of kind
+    "count", is from 1 to ``limit − 1``; secondary per metric (the county total would give one
+    hidden value back); "source" for a value the source file marked suppressed. Indexed by
+    municipality_code and metric_id.
+    """
+    keys = ["municipality_code", "metric_id"]
+    now = data[data["period"] == period]
+    numerator = now["numerator"] if "numerator" in now else pd.Series(np.nan, index=now.index)
+    kinds = (
+        catalogue.set_index("metric_id")["kind"] if "kind" in catalogue else pd.Series(dtype=object)
+    )
+    is_count = now["metric_id"].map(kinds).eq("count")
+    counts = now[keys].assign(
+        antal=numerator.where(numerator.notna(), now["value"].where(is_count)),
+        source=(now["status"] == "suppressed") if "status" in now else False,
+    )
+    masked = suppress(counts, counts=["antal"], groups=[["metric_id"]], limit=limit, status=None)
+    masked["suppression"] = masked["suppression"].where(
+        masked["suppression"].ne("") | ~masked["source"].astype(bool), "source"
+    )
+    return masked.drop_duplicates(keys).set_index(keys)["suppression"]
+
+
 def target_attainments(
-    data: pd.DataFrame, catalogue: pd.DataFrame, *, method: str = "median"
+    data: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    *,
+    method: str = "median",
+    limit: int | None = SUPPRESSION_LIMIT,
 ) -> pd.DataFrame:
     """:func:`target_attainment` of every municipality and metric whose metric has a target.
 
@@ -1433,6 +1455,15 @@ def target_attainments(
     catalogue, in the unit the values are written in (a "%" metric's
     target 10 against values such as 9.5). Metrics without a target, or not
     in the catalogue, and series without any value are left out.
+
+    Small counts are hidden as in :func:`quarter_table` (the same cells): when
+    the latest quarter's value rests on a count of 1 to ``limit − 1`` (the
+    numerator of a share, or the value of a metric of kind "count"), or on
+    the value the quarter table hides to protect one, ``latest``,
+    ``share_of_way`` and ``met`` are NaN (they would give it back, as would
+    ``latest_period``, which is kept); a count metric's baseline of 1 to
+    ``limit − 1`` is hidden too. ``limit=None`` keeps every value (analysis,
+    not a report).
 
     Returns
     -------
@@ -1469,7 +1500,24 @@ def target_attainments(
             method=method,
         )
         rows.append({"municipality_code": code, "metric_id": metric, **result.to_dict()})
-    return pd.DataFrame(rows, columns=columns)
+    out = pd.DataFrame(rows, columns=columns)
+    if limit is None or out.empty:
+        return out
+    keys = ["municipality_code", "metric_id"]
+    hidden = np.zeros(len(out), dtype=bool)
+    for period in out["latest_period"].dropna().unique():
+        reasons = _quarter_suppression(data, catalogue, period, limit=limit)
+        at = (out["latest_period"] == period).to_numpy()
+        found = reasons.reindex(pd.MultiIndex.from_frame(out.loc[at, keys])).fillna("")
+        hidden[at] = found.ne("").to_numpy()
+    kinds = meta["kind"] if "kind" in meta else pd.Series(dtype=object)
+    is_count = out["metric_id"].map(kinds).eq("count").to_numpy()
+    baseline = out["baseline"].to_numpy(float)
+    small_base = is_count & (baseline >= 1) & (baseline < limit)
+    out["met"] = out["met"].astype(object)
+    out.loc[hidden, ["latest", "share_of_way", "met"]] = np.nan
+    out.loc[small_base, ["baseline", "share_of_way"]] = np.nan
+    return out
 
 
 _ATTAINMENT = ["latest_period", "latest", "baseline", "target", "share_of_way", "met", "first_met"]

@@ -51,6 +51,8 @@ __all__ = [
     "Notebook",
     "setup",
     "titles",
+    "units",
+    "UNIT_LABELS",
     "AssessmentRounds",
     "assessment_rounds",
     "index_order",
@@ -65,6 +67,7 @@ __all__ = [
     "access_inputs",
     "service_kinds",
     "map_kind",
+    "access_period",
     "pipos_comparison",
     "home_care_bases",
     "home_care_clients",
@@ -458,6 +461,32 @@ def setup(
     )
 
 
+#: Axis labels of a catalogue's units, by language ("%" is a share in percent).
+UNIT_LABELS = {
+    "sv": {"%": "Andel, %", "antal": "Antal", "minuter": "Minuter", "ja/nej": "Ja/nej"},
+    "en": {"%": "Share, %", "antal": "Number", "minuter": "Minutes", "ja/nej": "Yes/no"},
+}
+
+
+def units(catalogue: pd.DataFrame, *, key: str, lang: str = "sv") -> pd.Series:
+    """Axis label by id from a catalogue's ``unit`` column: "Andel, %", "Antal", "Minuter".
+
+    Units not in :data:`UNIT_LABELS` are shown as they are written, first letter capitalised.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> cat = pd.DataFrame({"metric_id": ["a", "b", "c"], "unit": ["%", "antal", "kr"]})
+    >>> units(cat, key="metric_id").to_dict(), units(cat, key="metric_id", lang="en")["b"]
+    ({'a': 'Andel, %', 'b': 'Antal', 'c': 'Kr'}, 'Number')
+    """
+    check_choice("lang", list(LANGUAGES), lang)
+    require_columns(catalogue, "catalogue", [key, "unit"])
+    table = catalogue.set_index(key)["unit"].astype(str)
+    known = UNIT_LABELS[lang]
+    return table.map(lambda u: known.get(u.strip().lower(), u[:1].upper() + u[1:])).rename("unit")
+
+
 def titles(catalogue: pd.DataFrame, *, key: str, lang: str = "sv") -> pd.Series:
     """Title by id from a catalogue: ``title_en`` in English when it has one, else ``title_sv``.
 
@@ -777,6 +806,41 @@ def access_inputs(folder: str | os.PathLike, *, method: str = "network") -> Acce
     )
 
 
+_PERIOD_WORD = {"sv": "befolkning {year}", "en": "population {year}"}
+
+
+def access_period(
+    folder: str | os.PathLike, *, synthetic: bool = False, lang: str = "sv"
+) -> str | None:
+    """The period of a distance folder's population grid, for figure titles ("befolkning 2024").
+
+    The year is read from the grid's file name (``befolkning_2024_1km.csv``); the synthetic
+    demo, spread over the municipalities' population of 31 December 2025
+    (:func:`ehalsa_analys.reference.population`), gives that year. None when neither says
+    (the titles then name no period rather than a guessed one).
+
+    Example
+    -------
+    >>> import pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "befolkning_2024_1km.csv").write_text("")
+    >>> access_period(d), access_period(d, lang="en")
+    ('befolkning 2024', 'population 2024')
+    >>> access_period(tempfile.mkdtemp()), access_period(tempfile.mkdtemp(), synthetic=True)
+    (None, 'befolkning 2025')
+    """
+    import re
+
+    check_choice("lang", list(LANGUAGES), lang)
+    for grid in sorted(p for p in Path(folder).glob("befolkning_*") if p.is_file()):
+        found = re.search(r"(?<!\d)(19|20)\d{2}(?!\d)", grid.stem)
+        if found:
+            return _PERIOD_WORD[lang].format(year=found.group(0))
+    if synthetic:
+        return _PERIOD_WORD[lang].format(year=int(reference.population()["year"].max()))
+    return None
+
+
 def service_kinds(services, *, kinds=None) -> list[str]:
     """The kinds of service to measure: those asked for, default every kind in ``services``.
 
@@ -907,11 +971,23 @@ def monitor_figure_names(metrics) -> dict[str, str]:
     return {m: MONITOR_FIGURES.get(m, f"monitor_{m}") for m in metrics}
 
 
+def _quarter_span(periods, lang: str) -> str:
+    """ "2022 K1–2026 K3": the first and last quarter of ``periods``."""
+    from .formatting import quarter_label
+
+    values = sorted(pd.unique(pd.Series(periods).dropna()))
+    if not values:
+        return ""
+    first, last = quarter_label(values[0], lang), quarter_label(values[-1], lang)
+    return first if first == last else f"{first}–{last}"
+
+
 def spc_figure(
     charts: pd.DataFrame,
     *,
     metric_id: str,
     title: str | None = None,
+    unit: str | None = None,
     events: pd.DataFrame | None = None,
     lang: str = "sv",
     source: str | None = None,
@@ -920,8 +996,11 @@ def spc_figure(
 
     The target, direction and percent scale are read from the chart rows
     (:func:`monitoring.charts_for`); with ``title`` the figure gets it as its
-    heading. The rows must have been through :func:`monitoring.hide_small_counts`
-    (a ``suppressed`` column): a figure is published, so small counts stay hidden.
+    heading, followed by the quarters shown ("…, 2022 K1–2026 K3"), and ``unit``
+    labels the y axis. Counts (c charts) of municipalities of different sizes get
+    a y scale each; other charts share one. The rows must have been through
+    :func:`monitoring.hide_small_counts` (a ``suppressed`` column): a figure is
+    published, so small counts stay hidden.
 
     Example
     -------
@@ -931,9 +1010,11 @@ def spc_figure(
     >>> d = pd.DataFrame({"municipality_code": "1880", "metric_id": "m",
     ...     "period": pd.period_range("2024Q1", periods=4, freq="Q"), "value": [4.0, 6, 5, 5]})
     >>> charts = monitoring.hide_small_counts(monitoring.charts_for(d, cat), data=d, catalogue=cat)
-    >>> fig = spc_figure(charts, metric_id="m", title="Brukare")
-    >>> fig.texts[0].get_text(), [ax.get_title() for ax in fig.axes if ax.get_title()]
-    ('Brukare', ['Örebro'])
+    >>> fig = spc_figure(charts, metric_id="m", title="Brukare", unit="Antal")
+    >>> fig.get_suptitle(), [ax.get_title() for ax in fig.axes if ax.get_title()]
+    ('Brukare, 2024 K1–2024 K4', ['Örebro'])
+    >>> fig.axes[0].get_ylabel()
+    'Antal (egen skala per kommun)'
     """
     from . import plots
 
@@ -944,7 +1025,11 @@ def spc_figure(
         raise ValueError(f"`charts` has no rows for the metric {metric_id!r}.")
     first = shown.iloc[0]
     target = first["target"] if "target" in shown and pd.notna(first["target"]) else None
-    fig = plots.spc_small_multiples(
+    heading = None
+    if title:
+        span = _quarter_span(shown["x"], lang) if "x" in shown else ""
+        heading = f"{title}, {span}" if span else title
+    return plots.spc_small_multiples(
         shown,
         target=target,
         higher_is_better=bool(first["higher_is_better"]),
@@ -952,32 +1037,35 @@ def spc_figure(
         lang=lang,
         source=source,
         events=events,
+        sharey=first["chart"] != "c",
+        unit=unit,
+        title=heading,
     )
-    if title:
-        fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
-        fig.tight_layout(rect=(0, 0.03, 1, 0.97))
-    return fig
 
 
 def spc_figures(
     charts: pd.DataFrame,
     *,
     titles: pd.Series | dict | None = None,
+    units: pd.Series | dict | None = None,
     events: pd.DataFrame | None = None,
     lang: str = "sv",
     source: str | None = None,
 ) -> dict[str, Any]:
     """:func:`spc_figure` of every metric in ``charts``, by metric_id in id order.
 
-    Each figure is headed by the metric's title (``titles``, else its id).
+    Each figure is headed by the metric's title (``titles``, else its id) and its
+    y axis labelled by its unit (``units``, e.g. :func:`units`).
     """
     require_columns(charts, "charts", ["metric_id"])
     titles = dict(titles) if titles is not None else {}
+    units = dict(units) if units is not None else {}
     return {
         metric: spc_figure(
             charts,
             metric_id=metric,
             title=titles.get(metric, metric),
+            unit=units.get(metric),
             events=events,
             lang=lang,
             source=source,

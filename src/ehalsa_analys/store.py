@@ -27,6 +27,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import __version__
@@ -38,6 +39,8 @@ __all__ = [
     "Outputs",
     "write_table",
     "write_report_table",
+    "report_columns",
+    "REPORT_COLUMNS",
     "xlsx_bytes",
     "file_hash",
     "manifest_entry",
@@ -202,11 +205,272 @@ def _cell(value: Any) -> Any:
     return value
 
 
+#: Report tables' columns in Swedish: name, description and kind. Kinds: "share" (0–1, shown in
+#: percent with one decimal, as the figures), "score" (0–1, shown as 0–100 points), "count"
+#: (whole numbers), "number" (two decimals), "text" (as is). Columns not listed keep their name
+#: and values. :data:`_PER_TABLE` overrides a name that means something else in one table.
+REPORT_COLUMNS: dict[str, tuple[str, str, str]] = {
+    "municipality_code": ("Kommunkod", "Kommunens kod (fyra tecken)", "text"),
+    "kommun": ("Kommun", "Kommunens namn", "text"),
+    "municipality": ("Kommun", "Kommunens namn", "text"),
+    "mått": ("Mått", "Måttets namn", "text"),
+    "metric": ("Mått", "Måttets namn", "text"),
+    "metric_id": ("Mått-id", "Måttets id i katalogen", "text"),
+    "indicator_id": ("Nyckeltal-id", "Nyckeltalets eller indikatorns id", "text"),
+    "indicator": ("Indikator", "Indikatorns text", "text"),
+    "kind": ("Servicetyp", "Typ av service", "text"),
+    "group": (
+        "Befolkningsgrupp",
+        "all = alla, urban/rural = tätort/landsbygd, 70+ = 70 år och äldre",
+        "text",
+    ),
+    "population": ("Invånare", "Antal invånare (dolt om 1–4)", "count"),
+    "unreachable": ("Når inte vägnätet", "Invånare i rutor utan väg till service", "count"),
+    "mean_km": ("Medelavstånd, km", "Befolkningsvägt medelavstånd", "number"),
+    "median_km": ("Medianavstånd, km", "Avståndet inom vilket hälften bor", "number"),
+    "p90_km": ("90:e percentil, km", "Avståndet inom vilket 90 % bor", "number"),
+    "mean_min": ("Medelrestid, min", "Befolkningsvägd medelrestid med bil", "number"),
+    "median_min": ("Medianrestid, min", "Restiden inom vilken hälften bor", "number"),
+    "p90_min": ("90:e percentil, min", "Restiden inom vilken 90 % bor", "number"),
+    "suppressed": ("Dolda kolumner", "Kolumner dolda för att skydda små antal", "text"),
+    "status": ("Status", "suppressed = dolt för att skydda små antal; missing = saknas", "text"),
+    "suppression": (
+        "Röjandeskydd",
+        "primary = litet antal, secondary = dolt för att skydda ett annat",
+        "text",
+    ),
+    "lower": ("Från", "Klassens nedre gräns (ingår)", "number"),
+    "upper": ("Till", "Klassens övre gräns (ingår inte)", "number"),
+    "unit": ("Enhet", "Enhet", "text"),
+    "threshold": ("Gräns", "Långt bort: minst så här långt, i kolumnen Enhet", "number"),
+    "class": (
+        "Klass",
+        "Digital räckvidd: near = nära, far_connected = långt bort och uppkopplad, "
+        "far_unconnected = långt bort och inte uppkopplad, unknown = långt bort, uppkoppling okänd",
+        "text",
+    ),
+    "people": (
+        "Invånare",
+        "Antal invånare i klassen, avrundat (förväntat antal där kommunens andel hushåll med "
+        "bredband används)",
+        "count",
+    ),
+    "total": ("Invånare totalt", "Antal invånare i gruppen, alla klasser", "count"),
+    "lost_route": (
+        "Utan väg efter",
+        "Invånare som hade en väg till servicen före nedläggningen och ingen efter",
+        "count",
+    ),
+    "share": ("Andel, %", "Andel i procent", "share"),
+    "period": ("År", "År eller kvartal", "text"),
+    "quarter": ("Kvartal", "Kvartalet", "text"),
+    "level": ("Nivå", "county = län, nation = riket, group = storleksgrupp", "text"),
+    "key": ("Nyckel", "Länskod, 0000 för riket eller gruppens namn", "text"),
+    "binary": ("Ja/Nej-fråga", "Sant för Ja/Nej-nyckeltal", "text"),
+    "n": ("Antal kommuner", "Kommuner med svar", "count"),
+    "n_missing": ("Antal utan svar", "Kommuner utan svar", "count"),
+    "mean": ("Medelvärde", "Medelvärde av kommunerna", "number"),
+    "median": ("Median", "Median av kommunerna", "number"),
+    "weighted": ("Befolkningsvägt", "Sant när nivån är vägd med invånarantal", "text"),
+    "index": ("Mognadsindex (0–100)", "LIKA-mognadsindex", "score"),
+    "score": ("Poäng (0–100)", "LIKA-poäng", "score"),
+    "ci_low": ("Intervall, nedre", "95 % bootstrap-intervall, nedre gräns", "score"),
+    "ci_high": ("Intervall, övre", "95 % bootstrap-intervall, övre gräns", "score"),
+    "n_scored": ("Besvarade indikatorer", "Indikatorer med poäng", "count"),
+    "n_unscored": ("Ej poängsatta", "Ej relevant eller tomt", "count"),
+    "dimension": ("Del", "LIKA-del", "text"),
+    "area": ("Område", "LIKA-område", "text"),
+    "reference": ("Jämförelse", "Vad kommunen jämförs med", "text"),
+    "reference_value": ("Jämförelsevärde (0–100)", "Jämförelsens poäng", "score"),
+    "gap": ("Skillnad (poäng)", "Kommunen minus jämförelsen", "score"),
+    "gap_low": ("Skillnad, nedre", "Intervallets nedre gräns", "score"),
+    "gap_high": ("Skillnad, övre", "Intervallets övre gräns", "score"),
+    "score_t0": ("Poäng första omgången", "LIKA-poäng 0–100", "score"),
+    "score_t1": ("Poäng senaste omgången", "LIKA-poäng 0–100", "score"),
+    "change": ("Förändring", "Senaste minus första", "score"),
+    "exceeds_interval": ("Större än osäkerheten", "Intervallet utesluter noll", "text"),
+    "direction": ("Riktning", "Förändringens riktning", "text"),
+    "n_scored_t0": ("Besvarade, första", "Indikatorer med poäng", "count"),
+    "n_scored_t1": ("Besvarade, senaste", "Indikatorer med poäng", "count"),
+    "peer_group": ("Jämförelsegrupp", "Grupp av kommuner med liknande profil", "text"),
+    "narmaste": ("Närmaste kommuner", "De tre mest lika kommunerna", "text"),
+    "priority": ("Prioritet", "1 = flest kommuner under tröskeln", "count"),
+    "mean_score": ("Medelpoäng (0–100)", "Länets medelpoäng", "score"),
+    "n_below": ("Kommuner under tröskeln", "Antal kommuner under tröskeln", "count"),
+    "n_municipalities": ("Antal kommuner", "Kommuner med värdering", "count"),
+    "weakest_indicator_ids": ("Svagaste indikatorer (id)", "Id", "text"),
+    "weakest_indicators": ("Svagaste indikatorer", "Länets svagaste indikatorer", "text"),
+    "suggested_activities": ("Förslag på aktiviteter", "Instrumentets förslag", "text"),
+    "suggested_activity": ("Förslag på aktivitet", "Instrumentets förslag", "text"),
+    "n_indicators": ("Antal nyckeltal", "Nyckeltal i indexet", "count"),
+    "coverage": ("Täckning, %", "Andel av nyckeltalen med värde", "share"),
+    "first_year": ("Första år", "Första år med värde", "text"),
+    "last_year": ("Senaste år", "Senaste år med värde", "text"),
+    "n_years": ("Antal år", "År med värde", "count"),
+    "first": ("Första värde", "Värdet första året", "number"),
+    "last": ("Senaste värde", "Värdet senaste året", "number"),
+    "adopted": ("Infört", "Sant när svaret gått från Nej till Ja", "text"),
+    "adopted_in": ("Infört år", "Första år med Ja efter Nej", "text"),
+    "dropped": ("Upphört", "Sant när svaret gått från Ja till Nej", "text"),
+    "latest_period": ("Senaste kvartal", "Kvartalet för senaste värde", "text"),
+    "latest": ("Senaste värde", "Måttets senaste värde (x = dolt)", "number"),
+    "baseline": ("Baslinje", "Baslinjens median", "number"),
+    "target": ("Mål", "Målvärdet", "number"),
+    "share_of_way": ("Andel av vägen till målet, %", "0 vid baslinjen, 100 vid målet", "share"),
+    "met": ("Mål nått", "Sant när senaste värde når målet", "text"),
+    "first_met": ("Först nått", "Första kvartal som nådde målet", "text"),
+    "signal": ("Signal", "Förbättring eller försämring enligt styrdiagrammet", "text"),
+    "note": ("Anmärkning", "Ny signal detta kvartal", "text"),
+    "value": ("Värde", "Värdet som i diagrammet (andelar 0–1, oavrundat)", "text"),
+    "term": ("Term", "Regressionens term", "text"),
+    "estimate": ("Skattning", "Skattat värde", "number"),
+    "p_value": ("p-värde", "p-värde", "number"),
+    "clients": ("Brukare", "Uppskattade hemtjänstbrukare", "count"),
+    "visits": ("Besök per månad", "Hemtjänstbesök", "count"),
+    "digital_visits": ("Digitala besök per månad", "Besök som blir digitala", "count"),
+    "km_saved": ("Sparade km per månad", "Sparade resor", "number"),
+    "hours_saved": ("Sparade timmar per månad", "Sparad tid", "number"),
+    "digital_share": ("Andel digitala besök, %", "Scenariots andel", "share"),
+    "method": ("Metod", "network = vägnätet, euclidean = fågelvägen", "text"),
+    "weight": ("Vikt", "Restid eller avstånd", "text"),
+    "speed_kmh": ("Hastighet, km/h", "Antagen hastighet", "number"),
+    "round_trip": ("Tur och retur", "Sant när resan räknas båda vägarna", "text"),
+    "detour_factor": ("Omvägsfaktor", "Faktor på avståndet", "number"),
+    "minutes_saved_per_visit": ("Sparade minuter per besök", "Antagande", "number"),
+    "staff_per_visit": ("Personal per besök", "Antagande", "number"),
+}
+_PER_TABLE: dict[str, dict[str, tuple[str, str, str]]] = {
+    "avstand_2sfca": {
+        "score": (
+            "Tillgänglighet (2SFCA)",
+            "Hemtjänstpersonal per invånare inom räckhåll",
+            "number",
+        ),
+    },
+    "monitor_its_koefficienter": {
+        "ci_low": ("Intervall, nedre", "95 % Newey–West-intervall", "number"),
+        "ci_high": ("Intervall, övre", "95 % Newey–West-intervall", "number"),
+    },
+    "lika_jamforelsegrupper": {},
+    "bredband_servicepunkter": {
+        "k": ("Antal servicepunkter", "Antal digitala servicepunkter som valts", "count"),
+        "site_id": ("Plats", "Vald plats för en digital servicepunkt", "text"),
+        "population": ("Invånare på platsen", "Invånare i platsens ruta eller by", "count"),
+        "x": ("X (SWEREF 99 TM)", "Östlig koordinat, meter", "number"),
+        "y": ("Y (SWEREF 99 TM)", "Nordlig koordinat, meter", "number"),
+    },
+}
+_THRESHOLD = re.compile(r"^(share_)?beyond_(\d+(?:\.\d+)?)(km|min)$")
+_CLOSURE = re.compile(r"^(beyond_before|beyond_after|change)_(\d+(?:\.\d+)?)(km|min)$")
+_TRAVEL = re.compile(r"^(added|saved|net|offset_share)_(km|min)$")
+_TRAVEL_TEXT = {
+    "added": ("Tillkommande resor", "Resor som nedläggningen lägger till, per resa och invånare"),
+    "saved": ("Sparat digitalt", "Vad den digitala andelen av de berördas resor sparar"),
+    "net": ("Netto", "Tillkommande minus sparat digitalt"),
+    "offset_share": (
+        "Digital andel som väger upp",
+        "Andel av de berördas resor som måste bli digitala för att spara lika mycket",
+    ),
+}
+_DECIMALS = {"share": 1, "score": 1, "count": 0, "number": 2}
+
+
+def _column_meta(column: str, table: str) -> tuple[str, str, str] | None:
+    found = _PER_TABLE.get(table, {}).get(column) or REPORT_COLUMNS.get(column)
+    if found:
+        return found
+    match = _CLOSURE.match(column)
+    if match:
+        when, value, unit = match.groups()
+        text = {
+            "before": ("före", "före nedläggningen"),
+            "after": ("efter", "efter nedläggningen"),
+            "change": ("förändring", "förändring genom nedläggningen"),
+        }[when.removeprefix("beyond_")]
+        return (
+            f"Invånare bortom {value} {unit}, {text[0]}",
+            f"Invånare med {value} {unit} eller mer {text[1]}",
+            "count",
+        )
+    match = _TRAVEL.match(column)
+    if match:
+        what, unit = match.groups()
+        name, text = _TRAVEL_TEXT[what]
+        if what == "offset_share":
+            return f"{name} ({unit}), %", f"{text} ({unit})", "share"
+        return f"{name}, {unit}", f"{text} ({unit})", "number"
+    match = _THRESHOLD.match(column)
+    if match:
+        share, value, unit = match.groups()
+        if share:
+            return (
+                f"Andel bortom {value} {unit}, %",
+                f"Andel av invånarna med {value} {unit} eller mer",
+                "share",
+            )
+        return (
+            f"Invånare bortom {value} {unit}",
+            f"Invånare med {value} {unit} eller mer (dolt om 1–4)",
+            "count",
+        )
+    return None
+
+
+def report_columns(data: pd.DataFrame, name: str = "") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A report table with Swedish column names and values as the figures show them.
+
+    Shares (0–1) become percent, LIKA scores (0–1) points 0–100, each rounded for reading
+    (percent and points one decimal, counts whole, other numbers two decimals); true/false
+    become Ja/Nej; masked values stay empty. Returns the table and its data dictionary
+    (Kolumn, Beskrivning, Originalnamn),
+    which :func:`write_report_table` writes as the sheet "Kolumner".
+
+    Example
+    -------
+    >>> t = pd.DataFrame({"municipality_code": ["1880"], "share_beyond_10min": [0.02311111]})
+    >>> table, dictionary = report_columns(t)
+    >>> table.to_dict("records")
+    [{'Kommunkod': '1880', 'Andel bortom 10 min, %': 2.3}]
+    >>> dictionary["Originalnamn"].tolist()
+    ['municipality_code', 'share_beyond_10min']
+    """
+    out = pd.DataFrame(index=data.index)
+    rows = []
+    for column in data.columns:
+        meta = _column_meta(str(column), name)
+        values = data[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):  # texts kept as categories
+            values = values.astype(object)
+        if meta is None:
+            new, text, kind = str(column), "", "text"
+        else:
+            new, text, kind = meta
+            numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(
+                values
+            )
+            if kind in _DECIMALS and numeric:
+                scaled = values * 100 if kind in ("share", "score") else values
+                values = scaled.round(_DECIMALS[kind])
+                if kind == "count" and (values.dropna() % 1 == 0).all():
+                    values = values.astype("Int64")  # 4 674, not 4 674,0; masked stay empty
+        known = values.dropna()
+        if len(known) and known.map(lambda v: isinstance(v, (bool, np.bool_))).all():
+            values = values.map(lambda v: v if pd.isna(v) else ("Ja" if v else "Nej"))
+        while new in out.columns:  # two sources of one name ("kommun", "municipality")
+            new = f"{new} ({column})"
+        out[new] = values
+        rows.append({"Kolumn": new, "Beskrivning": text, "Originalnamn": str(column)})
+    return out, pd.DataFrame(rows, columns=["Kolumn", "Beskrivning", "Originalnamn"])
+
+
 def write_report_table(data: pd.DataFrame, name: str, directory: str | os.PathLike) -> list[Path]:
     """Write a table meant for a report as ``<name>.csv`` and ``<name>.xlsx``, atomically.
 
-    The CSV is what Swedish Excel opens directly: UTF-8 with BOM, ``;`` between fields, a decimal
-    comma, CRLF line ends. Tuples and lists in cells (such as the weakest indicators of a
+    Columns get their Swedish names and values are shown as in the figures (shares in
+    percent, scores 0–100, rounded: :func:`report_columns`); the workbook has a second sheet
+    "Kolumner" describing each column, with its original name. The CSV is what Swedish Excel
+    opens directly: UTF-8 with BOM, ``;`` between fields, a decimal comma, CRLF line ends.
+    Tuples and lists in cells (such as the weakest indicators of a
     development area) are joined with "; ". Text a spreadsheet would run as a formula (headers
     included) is neutralised (:func:`ehalsa_analys.safe.neutralise`), the workbook stores every
     text as a string, and ``name`` becomes a safe slug (:func:`ehalsa_analys.safe.slug`). Both files
@@ -218,13 +482,13 @@ def write_report_table(data: pd.DataFrame, name: str, directory: str | os.PathLi
     >>> df = pd.DataFrame({"kommun": ["Örebro"], "andel": [0.5], "id": [("A", "B")]})
     >>> csv, xlsx = write_report_table(df, "t", tempfile.mkdtemp())
     >>> csv.read_bytes().decode("utf-8-sig").splitlines()
-    ['kommun;andel;id', 'Örebro;0,5;"A; B"']
+    ['Kommun;andel;id', 'Örebro;0,5;"A; B"']
     """
     from openpyxl import Workbook
 
     directory = Path(directory)
     name = slug(name)
-    table = data.reset_index(drop=True).copy()
+    table, dictionary = report_columns(data.reset_index(drop=True), name)
     table.columns = [neutralise(str(c)) for c in table.columns]
     for column in table.columns:
         if table[column].map(lambda v: isinstance(v, (tuple, list))).any():
@@ -239,10 +503,15 @@ def write_report_table(data: pd.DataFrame, name: str, directory: str | os.PathLi
     sheet.append(list(table.columns))
     for row in table.itertuples(index=False):
         sheet.append([neutralise(_cell(v)) for v in row])
-    for cells in sheet.iter_rows():
-        for cell in cells:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # a string, never a formula
+    columns = workbook.create_sheet("Kolumner")
+    columns.append(list(dictionary.columns))
+    for row in dictionary.itertuples(index=False):
+        columns.append([neutralise(v) for v in row])
+    for part in (sheet, columns):
+        for cells in part.iter_rows():
+            for cell in cells:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # a string, never a formula
     xlsx = write_bytes(directory / f"{name}.xlsx", xlsx_bytes(workbook))
     return [csv, xlsx]
 

@@ -43,19 +43,26 @@ def _services():
 # --------------------------------------------------------------------------- maps
 
 
+def _raster(ax, layer=0):
+    """The values of a map's raster layer, in the order of the cells (bottom-left first)."""
+    return ax.images[layer].get_array().compressed()
+
+
 def test_cell_map_from_nearest_output_in_km_with_the_kinds_services(axes):
     distances = access.nearest(_cells(), _services())
     ax = figures.cell_map(
         distances, kind="apotek", cells=_cells(), services=_services(), county_code="18", ax=axes()
     )
-    cells_drawn, services_drawn = ax.collections[-2], ax.collections[-1]
+    services_drawn = ax.collections[-1]
     expected = distances[distances["kind"] == "apotek"]["distance"].to_numpy() / 1000
-    np.testing.assert_allclose(cells_drawn.get_array(), expected)
+    np.testing.assert_allclose(_raster(ax), expected)
+    # Filled 1 km squares: the raster spans the three cells' squares, corner to corner.
+    assert ax.images[0].get_extent() == [514500, 517500, 6565500, 6568500]
     # Only the pharmacy inside the county is drawn; the one in Göteborg is off the map.
     assert services_drawn.get_offsets().tolist() == [[515500, 6566500]]
     colorbar = ax.figure.axes[-1]
     assert colorbar.get_ylabel() == "Avstånd, km"
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Servicepunkter"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Apotek"]  # the kind shown
 
 
 def test_cell_map_greys_unreachable_and_labels_minutes_in_english(axes):
@@ -63,9 +70,9 @@ def test_cell_map_greys_unreachable_and_labels_minutes_in_english(axes):
         {"cell_id": ["a", "b", "c"], "unit": "s", "distance": [120.0, np.nan, 600.0]}
     )
     ax = figures.cell_map(data, cells=_cells(), county_code="18", lang="en", ax=axes())
-    coloured, grey = ax.collections[-2], ax.collections[-1]
-    assert coloured.get_array().tolist() == [2.0, 10.0]
-    assert grey.get_offsets().tolist() == [[516000, 6567000]]
+    assert _raster(ax).tolist() == [2.0, 10.0]
+    grey = ax.images[1].get_array()
+    assert grey.compressed().tolist() == [1.0] and not grey.mask[1, 1]  # the middle cell
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Not reachable by road"]
     assert ax.figure.axes[-1].get_ylabel() == "Travel time by car, minutes"
 
@@ -85,7 +92,7 @@ def test_cell_map_titles_the_kind_in_either_language(axes):
 def test_cell_map_keeps_the_notebook_call_with_converted_values(axes):
     mapped = _cells().assign(distance=[1.0, 2.0, 3.0])
     ax = plots.cell_map(mapped, unit="min", county_code="18", ax=axes())
-    assert ax.collections[-1].get_array().tolist() == [1.0, 2.0, 3.0]
+    assert _raster(ax).tolist() == [1.0, 2.0, 3.0]
     assert ax.figure.axes[-1].get_ylabel() == "Restid med bil, minuter"
 
 
@@ -107,8 +114,8 @@ def test_score_map_shows_capacity_per_thousand_bright_for_high(axes):
     per_cell, _ = access.two_step_fca(_cells(), services, reach, max_cost_m=5000, decay=None)
     ax = figures.score_map(per_cell, cells=_cells(), county_code="18", ax=axes())
     # Pharmacy x reaches all 60 residents: 3 / 60 per person, 50 per 1 000.
-    assert ax.collections[-1].get_array().tolist() == pytest.approx([50.0, 50.0, 50.0])
-    assert ax.collections[-1].get_cmap().name == "cividis"
+    assert _raster(ax).tolist() == pytest.approx([50.0, 50.0, 50.0])
+    assert ax.images[0].get_cmap().name == "cividis"
     assert ax.figure.axes[-1].get_ylabel() == "Kapacitet per 1\xa0000 invånare inom räckhåll"
     assert ax.get_title() == "Tillgänglighet (2SFCA)"
     with pytest.raises(ValueError, match="`per` must be positive"):

@@ -139,6 +139,8 @@ def test_maturity_map__one_round_only(axes):
     assert ax.get_title() == "Mognadsindex per kommun"
     colourbar = ax.figure.axes[-1]
     assert colourbar.get_ylabel() == "Mognadsindex (0–100)"
-    assert colourbar.get_ylim() == pytest.approx((30, 60))
+    # The whole 0–100 scale in the heatmap's colours, as the label says (not 30–60).
+    assert colourbar.get_ylim() == pytest.approx((0, 100))
+    assert ax.collections[0].norm.vmin == 0 and ax.collections[0].norm.vmax == 100
     with pytest.raises(SchemaError, match="several rows per municipality"):
         plots.maturity_map(pd.concat([index, index]), ax=axes())

@@ -32,15 +32,25 @@ def test_gap_panels__one_panel_per_municipality_in_order():
     assert [ax.axison for ax in fig.axes] == [True, True, True, True, False, False]
     assert all(ax.get_legend() is None and ax.get_xlabel() == "" for ax in fig.axes[:4])
     assert fig.get_size_inches().tolist() == [11.0, 4.8]  # 2 rows of 3
-    assert [t.get_text() for t in fig.texts] == ["Skillnad i poäng (0–100)"]  # no source given
+    # The title naming the measure, the shared axis label; no source given.
+    assert [t.get_text() for t in fig.texts] == [
+        "Skillnad mot länets medelvärde per kommun och del",
+        "Skillnad i poäng (0–100)",
+    ]
+    # One legend for the figure explains the bar colours (the panels have none).
+    assert [t.get_text() for t in fig.legends[0].get_texts()][:2] == [
+        "Över referensen",
+        "Under referensen",
+    ]
 
 
 def test_gap_panels__shared_axis_source_and_english():
     fig = plots.gap_panels(GAPS, ncols=2, lang="en", source="Test data")  # by code: 1814 first
     assert [ax.get_title() for ax in fig.axes] == ["Lekeberg", "Laxå", "Hallsberg", "Örebro"]
     assert len({ax.get_xlim() for ax in fig.axes}) == 1
-    # The shared axis label, then the source line.
+    # The title, the shared axis label, then the source line.
     assert [t.get_text() for t in fig.texts] == [
+        "Difference from the county mean by municipality and dimension",
         "Difference in points (0–100)",
         "Source: Test data",
     ]

@@ -33,9 +33,11 @@ def test_spc_chart__lines_limits_target_and_signal_colours(axes):
     # Higher is worse: a point far above the mean is a deterioration (orange-red).
     assert mcolors.to_hex(signal.get_facecolors()[0]) == PALETTE[5].lower()
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == [
+    assert labels == [  # every encoding explained: line, band, dots
+        "Kvartalets värde",
         "Medelvärde",
         "Styrgränser",
+        "Baslinje",
         "Mål",
         "Signal: förbättring",
         "Signal: försämring",
@@ -69,6 +71,27 @@ def test_spc_small_multiples_one_panel_per_municipality():
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
     assert titles == ["Lekeberg", "Örebro"]
     assert fig.texts[-1].get_text() == "Källa: test"
+    # One legend for the figure, explaining what any panel draws; none in the panels.
+    assert [t.get_text() for t in fig.legends[0].get_texts()][:2] == ["Kvartalets värde", "Median"]
+    assert all(ax.get_legend() is None for ax in fig.axes)
+
+
+def test_spc_small_multiples_free_y_says_so_in_its_label():
+    data = pd.DataFrame(
+        {
+            "municipality_code": ["1880"] * 12 + ["1814"] * 12,
+            "metric_id": "m",
+            "period": list(Q) * 2,
+            "value": np.r_[np.arange(100.0, 112.0), np.ones(12)],
+        }
+    )
+    fig = plots.spc_small_multiples(
+        monitoring.run_charts(data), ncols=2, sharey=False, unit="Antal", title="Brukare"
+    )
+    first, second = fig.axes[:2]
+    assert first.get_ylim() != second.get_ylim()  # Örebro's 100s do not flatten Lekeberg's 1s
+    assert first.get_ylabel() == "Antal (egen skala per kommun)"
+    assert fig.get_suptitle() == "Brukare"
 
 
 def test_its_chart_draws_fitted_segments_and_counterfactual(axes):

@@ -36,7 +36,7 @@ def test_adoption_curves__lines_labels_and_weighting_note(axes):
         "Örebro län",
         "Liknande kommuner (över 100 000)",
     ]
-    assert ax.get_title() == "Nattillsyn\n(vägt med invånarantal)"
+    assert ax.get_title() == "Nattillsyn, 2020–2022\n(vägt med invånarantal)"  # the years shown
     assert ax.get_ylim() == (0, 100)
     ax.figure.canvas.draw()
     assert [t.get_text() for t in ax.get_yticklabels()][:3] == ["0", "20", "40"]
@@ -101,7 +101,7 @@ def test_tile_chart__tiles_where_and_in_which_colour(axes):
         ("x", (0.46, 0.43)),
         ("–", (1.46, 0.43)),
     ]
-    assert ax.get_xlabel() == "Kommunerna jämförda, 2024"
+    assert ax.get_title() == "Nyckeltal per kommun, 2024"  # the measure and the year
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["Bästa fjärdedelen / Ja", "Mittersta hälften", "Sämsta fjärdedelen / Nej",
                       "Uppgift saknas"]  # fmt: skip
@@ -162,15 +162,19 @@ def test_small_multiples__panels_national_line_and_legend():
     fig = plots.survey_small_multiples(
         _county_obs(), levels, indicator="x", county_code="18", ncols=3, title="Nattillsyn"
     )
-    shown = [ax for ax in fig.axes if ax.axison]
-    assert [ax.get_title() for ax in shown] == ["Lekeberg", "Örebro"]  # not the aggregate 0018
-    assert len(fig.axes) == 3 and not fig.axes[2].axison
-    nation, own = shown[1].lines
-    assert nation.get_ydata().tolist() == [50, 75] and nation.get_linestyle() == "--"
-    assert own.get_ydata().tolist() == [0, 100] and own.get_drawstyle() == "steps-post"
-    assert shown[0].get_ylabel() == "Andel, %"
-    assert fig._suptitle.get_text() == "Nattillsyn"
-    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["Kommunen", "Riket"]
+    # A yes/no indicator as yes and no (tiles), not as 0/100 %: one row per municipality of the
+    # county (not the aggregate 0018) under the national share of Ja in percent.
+    (ax,) = fig.axes
+    assert ax.get_title() == "Nattillsyn, 2020–2024"
+    rows = [t.get_text() for t in ax.get_yticklabels()]
+    assert rows == ["Riket, andel Ja, %", "Lekeberg", "Örebro"]
+    assert [t.get_text() for t in ax.texts] == ["50", "75"]  # the nation's share of Ja, %
+    # Lekeberg 2020 and 2024 Ja; Örebro 2020 Nej, 2024 Ja (rows 1 and 2, columns 0 and 1).
+    tiles = {(round(p.get_x()), round(p.get_y())): _hex(p.get_facecolor()) for p in ax.patches}
+    green, red = plots.RANK_COLOURS["green"].lower(), plots.RANK_COLOURS["red"].lower()
+    assert tiles == {(0, 1): green, (1, 1): green, (0, 2): red, (1, 2): green}
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Ja", "Nej", "Uppgift saknas"]
+    assert all(t.get_text() not in {"0", "100"} for t in ax.get_yticklabels())
 
 
 def test_small_multiples__numeric_uses_the_national_mean():
@@ -189,7 +193,7 @@ def test_small_multiples__numeric_uses_the_national_mean():
     nation, own = fig.axes[1].lines
     assert nation.get_ydata().tolist() == [30.0, 45.0]
     assert own.get_ydata().tolist() == [20.0, 40.0] and own.get_drawstyle() == "default"
-    assert fig.axes[0].get_ylabel() == "Value"
+    assert fig.axes[0].get_ylabel() == "Share, %"  # the unit of the key figure
     with pytest.raises(ValueError, match="no value of 'x' for a municipality of county 01"):
         plots.survey_small_multiples(obs, levels, indicator="x", county_code="01")
 
@@ -226,7 +230,8 @@ def test_slope_chart__lines_colours_and_national_level(axes):
     assert [t.get_text() for t in ax.texts] == ["Lekeberg", "Örebro"]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2020", "2024"]
     assert ax.get_title() == "Förändring 2020–2024"
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Riket"]
+    # The nation, and what the line colours mean.
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Riket", "Ökning", "Minskning"]
 
 
 def test_survey_map__yes_no_colours_and_county_outline(axes):

@@ -25,8 +25,8 @@ def test_monitor_command_quarterly_cycle(tmp_path, capsys):
         (figures / "sammanfattning.txt").read_text(encoding="utf-8").startswith("Kvartal 2026 K3.")
     )
     table = pd.read_csv(figures / "monitor_kvartal.csv", sep=";", decimal=",", encoding="utf-8-sig")
-    small = table[table["metric_id"] == "lakemedel_avvikelser"]
-    assert small["value"].isna().any()  # small counts masked in the report table
+    small = table[table["Mått-id"] == "lakemedel_avvikelser"]
+    assert small["Värde"].isna().any()  # small counts masked in the report table
     assert (figures / "manifest.json").is_file()
     history = tmp_path / "data" / "processed" / "monitoring" / "history.parquet"
     before = history.read_bytes()

@@ -311,3 +311,31 @@ def test_report__period_is_checked_before_anything_is_written(project, options, 
     with pytest.raises(EhalsaError, match=match):
         report.run(root=project, **options)
     assert not (project / "figures").exists() and not (project / "reports").exists()
+
+
+def test_report__profiles_pdfs_and_front_page_from_real_lika_data(project, monkeypatch):
+    """With readable LIKA data the report gets findings, tables and a profile per municipality
+    with data (HTML and PDF, names through safe.slug), all in the manifest; rapport.toml fills
+    the front page; the run date is SOURCE_DATE_EPOCH's."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764633600")  # 2025-12-02
+    lika = project / "data" / "raw" / "lika"
+    (lika / "a.csv").unlink()
+    shutil.copy(Path(__file__).parents[1] / "fixtures" / "lika" / "long.csv", lika / "long.csv")
+    (project / "data" / "raw" / "rapport.toml").write_text(
+        'agare = "Region Örebro län"\nkontakt = "ehalsa@example.se"\n', encoding="utf-8"
+    )
+    paths = report.run(root=project, county_code="18", year=2024)
+    html = paths["html"].read_text(encoding="utf-8")
+    assert "<dd>Region Örebro län</dd>" in html and "<dd>ehalsa@example.se</dd>" in html
+    assert "<dd>2025-12-02</dd>" in html and "<dd>värderingar 2022</dd>" in html
+    assert "Kompetens" in html and 'id="lika_poang"' in html  # the LIKA chapter's table
+    kommuner = paths["report"] / "kommuner"
+    assert sorted(p.name for p in kommuner.iterdir()) == [
+        "1860_Laxa.html",
+        "1860_Laxa.pdf",
+        "1880_Orebro.html",
+        "1880_Orebro.pdf",
+    ]
+    assert (paths["report"] / "report.pdf").read_bytes()[:5] == b"%PDF-"
+    manifest = json.loads(paths["manifest"].read_text(encoding="utf-8"))
+    assert "kommuner/1860_Laxa.pdf" in manifest["outputs"] and "report.pdf" in manifest["outputs"]

@@ -32,10 +32,19 @@ Example
 Name: score, dtype: float64
 """
 
+from ._closure import closure_impact, publishable_closure, served_by
 from ._costs import costs, nearest
 from ._fca import two_step_fca
 from ._published import publishable_classes, publishable_summary
+from ._reach import (
+    REACH_CLASSES,
+    broadband_probability,
+    digital_reach,
+    publishable_reach,
+    reach_counts,
+)
 from ._savings import travel_savings
+from ._sites import SiteChoice, choose_sites, site_costs
 from ._summaries import (
     GROUPS,
     THRESHOLDS_KM,
@@ -58,4 +67,15 @@ __all__ = [
     "THRESHOLDS_KM",
     "THRESHOLDS_MIN",
     "GROUPS",
+    "digital_reach",
+    "reach_counts",
+    "publishable_reach",
+    "broadband_probability",
+    "REACH_CLASSES",
+    "closure_impact",
+    "publishable_closure",
+    "choose_sites",
+    "SiteChoice",
+    "site_costs",
+    "served_by",
 ]

@@ -20,7 +20,7 @@ from pathlib import Path
 from .._atomic import write_bytes
 from ..errors import check_choice
 from ..paths import demo_dir, raw_dir
-from . import access, lika, monitoring, survey
+from . import access, broadband, lika, monitoring, survey
 
 __all__ = [
     "DEFAULT_SEED",
@@ -59,6 +59,7 @@ PARTS = {
     "lika": lika.write,
     "monitoring": monitoring.write,
     "socialstyrelsen": survey.write,
+    "bredband": broadband.write,
 }
 #: Revision of each writer's output; with the seed it is stamped in the part's folder.
 REVISIONS = {
@@ -66,6 +67,7 @@ REVISIONS = {
     "lika": lika.REVISION,
     "monitoring": monitoring.REVISION,
     "socialstyrelsen": survey.REVISION,
+    "bredband": broadband.REVISION,
 }
 #: The stamp file in each part's folder: which seed and revision wrote it.
 STAMP = ".demo"

@@ -9,6 +9,13 @@ downloads them.
 """
 
 from . import kolada
+from ._broadband import (
+    BroadbandInputs,
+    broadband,
+    broadband_folder,
+    broadband_points,
+    candidates,
+)
 from ._lika import LikaInstrumentWarning, lika, lika_instrument
 from ._monitoring import (
     MonitoringMetricWarning,
@@ -35,6 +42,11 @@ __all__ = [
     "services",
     "pipos",
     "roads",
+    "broadband",
+    "broadband_points",
+    "candidates",
+    "broadband_folder",
+    "BroadbandInputs",
     # catalogues and logs shipped with the package or kept beside the data
     "lika_instrument",
     "indicator_catalogue",

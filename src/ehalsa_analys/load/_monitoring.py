@@ -190,7 +190,8 @@ def metric_catalogue(path: str | os.PathLike | None = None) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        metric_id, title_sv, unit, kind (proportion, rate, count, measure),
+        metric_id, title_sv, title_en (NA when the file has none), unit, kind
+        (proportion, rate, count, measure),
         higher_is_better (bool), target (float, NaN when none),
         baseline_end (Period or NaT); ``attrs["file"]``.
 
@@ -249,6 +250,8 @@ def metric_catalogue(path: str | os.PathLike | None = None) -> pd.DataFrame:
         {
             "metric_id": table["metric_id"].str.strip(),
             "title_sv": table["title_sv"],
+            # English titles (figures with lang="en"); blank when the catalogue has none
+            "title_en": table["title_en"] if "title_en" in table else pd.NA,
             "unit": table["unit"].str.strip(),
             "kind": kinds,
             "higher_is_better": flags.astype(bool),

@@ -139,13 +139,16 @@ def _values(
         )
         return value.where(~not_applicable), status.where(~not_applicable, "not_applicable")
     if unit == "ja/nej":
-        yes, no = keys.isin(_YES), keys.isin(_NO)
+        yes, no = keys.isin(_YES).to_numpy(), keys.isin(_NO).to_numpy()
         rest = ~(yes | no)
-        number, status = parse_numbers(values.where(rest, "0"), file=file, column=column, rows=rows)
-        number = number.where(rest, np.where(yes, 1.0, 0.0))
-        bad = rest & number.notna() & ~number.isin([0.0, 1.0])
+        number = pd.Series(np.where(yes, 1.0, 0.0), index=values.index)
+        status = pd.Series("", index=values.index, dtype="str")
+        if rest.any():  # only the cells that are not Ja/Nej are read as numbers or markers
+            parsed, marks = parse_numbers(values[rest], file=file, column=column, rows=rows[rest])
+            number[rest], status[rest] = parsed.to_numpy(), marks.to_numpy()
+        bad = rest & number.notna().to_numpy() & ~number.isin([0.0, 1.0]).to_numpy()
         if bad.any():
-            i = int(np.flatnonzero(bad.to_numpy())[0])
+            i = int(np.flatnonzero(bad)[0])
             raise InputFileError(
                 f"{values.iloc[i]!r} is not a Ja/Nej answer",
                 file=file,
@@ -154,7 +157,7 @@ def _values(
                 value=values.iloc[i],
                 hint="write Ja or Nej (or 1/0), or x/.. for suppressed or missing",
             )
-        return number, status.where(rest, "")
+        return number, status
     return parse_numbers(values, file=file, column=column, rows=rows, **_DOMAINS.get(unit, {}))
 
 

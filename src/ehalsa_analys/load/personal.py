@@ -54,19 +54,45 @@ def personal_number_mask(values: Sequence[Any] | pd.Series) -> tuple[np.ndarray,
     """
     series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     n = len(series)
-    if pd.api.types.is_float_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
+    text = _texts(series)
+    if text is None:
         return np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    if isinstance(series.dtype, pd.StringDtype):
-        text = series.fillna("").str.strip()
-    else:
-        text = series.astype(object).where(series.notna(), "").astype("str").str.strip()
-    shaped = text.str.fullmatch(LOOKS_LIKE_PERSONAL_NUMBER).fillna(False).to_numpy(dtype=bool)
+    shaped = _shaped(text)
     valid = np.zeros(n, dtype=bool)
     if shaped.any():
         candidates = text[shaped]
         verdict = {value: is_personal_number(value) for value in candidates.unique()}
         valid[shaped] = candidates.map(verdict).to_numpy(dtype=bool)
     return shaped, valid
+
+
+def _texts(series: pd.Series) -> pd.Series | None:
+    """The text the rule reads in each cell, stripped; None for a float or boolean column."""
+    if pd.api.types.is_float_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
+        return None
+    if isinstance(series.dtype, pd.StringDtype):
+        return series.fillna("").str.strip()
+    return series.astype(object).where(series.notna(), "").astype("str").str.strip()
+
+
+def _shaped(text: pd.Series) -> np.ndarray:
+    return text.str.fullmatch(LOOKS_LIKE_PERSONAL_NUMBER).fillna(False).to_numpy(dtype=bool)
+
+
+def _may_hold(series: pd.Series) -> bool:
+    """Whether any cell of the column looks like a personal number, from its distinct values.
+
+    Exact: a cell's shape depends on its text only, so the column has a number-shaped cell
+    exactly when one of its distinct texts is number-shaped. Text and integer columns are
+    first reduced to their distinct values (a few names, codes and answers repeat over
+    thousands of rows); other columns are looked at whole.
+    """
+    if pd.api.types.is_float_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
+        return False
+    if isinstance(series.dtype, pd.StringDtype) or pd.api.types.is_integer_dtype(series.dtype):
+        series = pd.Series(series.unique(), dtype=series.dtype)
+    text = _texts(series)
+    return text is not None and bool(_shaped(text).any())
 
 
 def holds_personal_numbers(values: Sequence[Any] | pd.Series) -> bool:
@@ -133,7 +159,10 @@ def check_personal_numbers(
     ehalsa_analys.errors.PersonalDataError: Column 'Pnr' holds Swedish personal identity numbers ...
     """
     for key, values in columns.items():
-        shaped, valid = personal_number_mask(values)
+        series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+        if not _may_hold(series):  # most columns: no cell looks like a number at all
+            continue
+        shaped, valid = personal_number_mask(series)
         n_valid, n_shaped = int(valid.sum()), int(shaped.sum())
         if not (n_valid and n_valid > PERSONAL_NUMBER_SHARE * n_shaped):
             continue

@@ -23,6 +23,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as _dt
+import functools
 import io
 import os
 import re
@@ -153,6 +154,9 @@ _HEADER_SEARCH_ROWS = 100
 _GENERIC_ALIASES = {"kod", "namn", "tid", "period", "varde"}
 _SEPARATORS = (";", "\t", ",")
 _SNIFF_LINES = 200
+_STR = pd.api.types.pandas_dtype("str")
+_TOP_ROWS = _HEADER_SEARCH_ROWS + 2  # where the header (and a child row below it) can be
+_TALL_ROWS = 5000
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _WS = re.compile(r"\s+")
 
@@ -168,7 +172,13 @@ def column_key(text: Any) -> str:
     >>> column_key("Kommun-kod"), column_key(" KNKOD "), column_key("Länskod")
     ('kommunkod', 'knkod', 'lanskod')
     """
-    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
+    return _key(str(text))
+
+
+@functools.lru_cache(maxsize=2**16)
+def _key(text: str) -> str:
+    # Headers, names and answers repeat across rows, sheets and files: each text is keyed once.
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NON_ALNUM.sub("", plain.replace("ø", "o").replace("æ", "ae"))
 
@@ -229,6 +239,61 @@ class _Grid:
     def column_label(self, j: int) -> str:
         return f"column {_letter(j)}" if self.kind == "spreadsheet" else f"column {j + 1}"
 
+    # The layout reads rows, and reading a row of a column-wise frame costs a call per column:
+    # a short grid is converted to one 2-D object array once; a tall one is read column by
+    # column (vectorised), only its top rows as an array.
+
+    @property
+    def tall(self) -> bool:
+        return len(self.cells) > _TALL_ROWS
+
+    @functools.cached_property
+    def values(self) -> np.ndarray:
+        return self.cells.to_numpy(dtype=object)
+
+    @functools.cached_property
+    def top(self) -> np.ndarray:
+        return self.cells.iloc[:_TOP_ROWS].to_numpy(dtype=object)
+
+    def row(self, r: int) -> list[str]:
+        """The texts of grid row ``r``."""
+        if not self.tall:
+            return [str(v) for v in self.values[r]]
+        if r < _TOP_ROWS:
+            return [str(v) for v in self.top[r]]
+        return [str(v) for v in self.cells.iloc[r].tolist()]
+
+    def nonempty(self, start: int) -> np.ndarray:
+        """Which cells of rows ``start``… hold text, as a (rows, columns) boolean array."""
+        if not self.tall:
+            values = self.values[start:]
+            return np.asarray(values != "", dtype=bool).reshape(values.shape)
+        columns = [(self.cells[j].iloc[start:] != "").to_numpy(dtype=bool) for j in self.cells]
+        return np.column_stack(columns)
+
+    def pick(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        """The texts of the cells (rows[i], columns[i])."""
+        if not self.tall:
+            return self.values[rows, columns]
+        out = np.empty(len(rows), dtype=object)
+        for j in np.unique(columns):
+            at = columns == j
+            out[at] = self.cells[int(j)].take(rows[at]).to_numpy(dtype=object)
+        return out
+
+    def equals(self, rows: np.ndarray, j: int, text: str) -> np.ndarray:
+        """Whether the cells of column ``j`` in ``rows`` are ``text``."""
+        if not self.tall:
+            return np.asarray(self.values[rows, j] == text, dtype=bool)
+        return (self.cells[j] == text).to_numpy(dtype=bool)[rows]
+
+    def distinct(self) -> pd.Series:
+        """The distinct texts of all cells."""
+        if not self.tall:
+            return pd.Series(pd.unique(self.values.ravel()), dtype="str")
+        parts = [pd.Series(self.cells[j].unique(), dtype="str") for j in self.cells]
+        return pd.Series(pd.concat(parts, ignore_index=True).unique(), dtype="str")
+
 
 def _letter(j: int) -> str:
     out = ""
@@ -239,11 +304,14 @@ def _letter(j: int) -> str:
     return out
 
 
-def _rows_to_frame(rows: list[list[str]]) -> pd.DataFrame:
+def _rows_to_frame(rows: list[list[str]], *, stripped: bool = False) -> pd.DataFrame:
+    """The rows as a frame of text columns, cells stripped (``stripped``: they are already)."""
     width = max((len(r) for r in rows), default=0)
     padded = [r + [""] * (width - len(r)) if len(r) < width else r for r in rows]
     frame = pd.DataFrame(padded, columns=range(width), dtype="str") if rows else pd.DataFrame()
-    return frame.apply(lambda s: s.fillna("").str.strip()) if width else frame
+    if stripped or not width:
+        return frame
+    return frame.apply(lambda s: s.fillna("").str.strip())
 
 
 # --------------------------------------------------------------------------- text files
@@ -309,9 +377,20 @@ def _decode(data: bytes, file: str, encoding: str | None) -> tuple[str, str]:
         return text, "cp1252"
 
 
+def _first_lines(text: str, n: int) -> list[str]:
+    """``text.splitlines()[:n]`` without splitting a long text whole."""
+    size = 1 << 16
+    while size < len(text):
+        lines = text[:size].splitlines()
+        if len(lines) > n:  # the first n lines are whole (only the last can be cut)
+            return lines[:n]
+        size *= 4
+    return text.splitlines()[:n]
+
+
 def _sniff_separator(text: str, index: _AliasIndex) -> str:
     """Pick ``;``, tab or ``,`` by the rule in :func:`read_table`'s Notes."""
-    sample = [line for line in text.splitlines()[:_SNIFF_LINES] if line.strip()]
+    sample = [line for line in _first_lines(text, _SNIFF_LINES) if line.strip()]
     best: tuple[int, int, int] = (0, 0, -len(_SEPARATORS))
     chosen = ";"
     for rank, sep in enumerate(_SEPARATORS):
@@ -332,6 +411,41 @@ def _sniff_separator(text: str, index: _AliasIndex) -> str:
     return chosen
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _split_unquoted(text: str, sep: str) -> pd.DataFrame:
+    """The grid of a text without quote characters, as the csv module would split it.
+
+    Without quotes a record is a line (ended by CR LF, CR or LF, the line breaks of the csv
+    module) and a field is what lies between separators, so pandas' C parser gives the same
+    cells many times faster; a blank line is a row of empty cells.
+    """
+    lines = _LINE_BREAK.split(text, maxsplit=_SNIFF_LINES)[:_SNIFF_LINES]
+    width = max(line.count(sep) for line in lines) + 1
+
+    def read(width: int) -> pd.DataFrame:
+        return pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            header=None,
+            names=range(width),
+            index_col=False,
+            dtype="str",
+            na_filter=False,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            quoting=csv.QUOTE_NONE,
+            engine="c",
+        )
+
+    try:
+        frame = read(width)
+    except pd.errors.ParserError:  # a line further down is wider than the first ones
+        frame = read(max(line.count(sep) for line in _LINE_BREAK.split(text)) + 1)
+    return frame.apply(lambda s: s.fillna("").str.strip())
+
+
 def _read_text(
     path: Path, file: str, *, encoding: str | None, sep: str | None, index: _AliasIndex
 ) -> _Grid:
@@ -341,6 +455,22 @@ def _read_text(
     text, used = _decode(data, file, encoding)
     if sep is None:
         sep = _sniff_separator(text, index)
+    if '"' not in text:  # no quoting: one record per line, split by pandas' C parser
+        cells = _split_unquoted(text, sep)
+        return _Grid(
+            cells=cells,
+            rows=np.arange(1, len(cells) + 1, dtype=np.int64),
+            kind="text",
+            encoding=used,
+            separator=sep,
+        )
+    cells, starts = _split_csv(text, sep, file)
+    return _Grid(cells=cells, rows=starts, kind="text", encoding=used, separator=sep)
+
+
+def _split_csv(text: str, sep: str, file: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """The grid of a text by the csv module (quoted fields may span lines), and the line each
+    record starts on."""
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, quotechar='"')
     rows: list[list[str]] = []
@@ -358,13 +488,7 @@ def _read_text(
             row=previous + 1,
             hint="check the quoting on this row, or pass sep= if the separator was guessed wrong",
         ) from None
-    return _Grid(
-        cells=_rows_to_frame(rows),
-        rows=np.asarray(starts, dtype=np.int64),
-        kind="text",
-        encoding=used,
-        separator=sep,
-    )
+    return _rows_to_frame(rows), np.asarray(starts, dtype=np.int64)
 
 
 # --------------------------------------------------------------------------- spreadsheets
@@ -434,7 +558,8 @@ def _formulas_without_values(path: Path, name: str) -> list[str]:
             data = archive.read(member)
     except (zipfile.BadZipFile, KeyError, OSError):
         return []  # not an xlsx package (xls, ods): calamine has read it
-    if not _FORMULA_TAG.search(data):
+    # A formula tag holds "<f" or ":f" (prefixed): a fast byte search rules most sheets out.
+    if (b"<f" not in data and b":f" not in data) or not _FORMULA_TAG.search(data):
         return []
     missing: list[str] = []
     try:
@@ -513,10 +638,11 @@ def _read_spreadsheet(path: Path, file: str, *, sheet: str | int) -> _Grid:
         ) from None
     _refuse_formulas_without_values(path, file, name)
     raw = worksheet.to_python(skip_empty_area=False)
-    rows = [[_cell_text(v) for v in row] for row in raw]
+    # Stripped here, cell by cell (str.strip removes what pandas' strip does: Unicode spaces).
+    rows = [[_cell_text(v).strip() for v in row] for row in raw]
     merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (worksheet.merged_cell_ranges or [])]
     return _Grid(
-        cells=_rows_to_frame(rows),
+        cells=_rows_to_frame(rows, stripped=True),
         rows=np.arange(1, len(rows) + 1, dtype=np.int64),
         kind="spreadsheet",
         merges=merges,
@@ -537,8 +663,8 @@ class _Layout:
     title_cells: list[tuple[int, list[str]]]  # (grid row index, non-empty cell texts)
 
 
-def _row_texts(cells: pd.DataFrame, r: int) -> list[str]:
-    return [str(v) for v in cells.iloc[r].tolist()]
+def _row_texts(grid: _Grid, r: int) -> list[str]:
+    return grid.row(r)
 
 
 def _is_value_like(text: str) -> bool:
@@ -565,7 +691,7 @@ def _find_header(grid: _Grid, index: _AliasIndex, header_row: int | None, file: 
     top = min(len(cells), _HEADER_SEARCH_ROWS)
     best_row, best_score = -1, 0
     for r in range(top):
-        matched = {hit[0] for t in _row_texts(cells, r) if t and (hit := index.get(t))}
+        matched = {hit[0] for t in _row_texts(grid, r) if t and (hit := index.get(t))}
         if len(matched) > best_score:
             best_row, best_score = r, len(matched)
     if best_row >= 0:
@@ -585,18 +711,18 @@ def _merge_in_row(grid: _Grid, r: int) -> list[tuple[int, int, int, int]]:
 def _header_block(grid: _Grid, h: int, index: _AliasIndex) -> tuple[int | None, int]:
     """Return (parent row or None, child row) around the found header row ``h``."""
     cells = grid.cells
-    row = _row_texts(cells, h)
+    row = _row_texts(grid, h)
     filled = [j for j, t in enumerate(row) if t]
     first, last = filled[0], filled[-1]
     # A parent row above: text right of the header's first column, no numbers.
     if h > 0:
-        above = _row_texts(cells, h - 1)
+        above = _row_texts(grid, h - 1)
         texts = [t for t in above if t]
         if any(t for t in above[first + 1 :]) and not any(_is_value_like(t) for t in texts):
             return h - 1, h
     # A child row below: the header has gaps (or merged cells) the row below fills.
     if h + 1 < len(cells):
-        below = _row_texts(cells, h + 1)
+        below = _row_texts(grid, h + 1)
         gaps = [j for j in range(first + 1, last + 2) if j < len(row) and not row[j]]
         merged = bool(_merge_in_row(grid, h))
         fills_gaps = (
@@ -609,10 +735,10 @@ def _header_block(grid: _Grid, h: int, index: _AliasIndex) -> tuple[int | None, 
 
 
 def _combine_names(grid: _Grid, parent: int | None, child: int, index: _AliasIndex) -> list[str]:
-    kids = [_clean_header(t) for t in _row_texts(grid.cells, child)]
+    kids = [_clean_header(t) for t in _row_texts(grid, child)]
     if parent is None:
         return kids
-    raw_parents = [_clean_header(t) for t in _row_texts(grid.cells, parent)]
+    raw_parents = [_clean_header(t) for t in _row_texts(grid, parent)]
     parents = list(raw_parents)
     merges = _merge_in_row(grid, parent)
     if merges:
@@ -648,7 +774,6 @@ def _combine_names(grid: _Grid, parent: int | None, child: int, index: _AliasInd
 
 
 def _layout(grid: _Grid, index: _AliasIndex, header_row: int | None, file: str) -> _Layout:
-    cells = grid.cells
     h = _find_header(grid, index, header_row, file)
     parent, child = _header_block(grid, h, index)
     names = _combine_names(grid, parent, child, index)
@@ -656,16 +781,14 @@ def _layout(grid: _Grid, index: _AliasIndex, header_row: int | None, file: str) 
     top = header_rows[0]
     start = header_rows[-1] + 1
 
-    body = cells.iloc[start:]
-    nonempty = (body != "").to_numpy()
+    nonempty = grid.nonempty(start)
     count = nonempty.sum(axis=1)
     named = [j for j, n in enumerate(names) if n]
     first_col = named[0] if named else 0
-    n = len(body)
+    n = len(nonempty)
     # First non-empty cell of each row, for the footnote pattern.
     first_idx = nonempty.argmax(axis=1) if n else np.zeros(0, dtype=int)
-    values = body.to_numpy(dtype=object)
-    first_text = pd.Series(values[np.arange(n), first_idx] if n else [], dtype=object)
+    first_text = pd.Series(grid.pick(start + np.arange(n), first_idx) if n else [], dtype=object)
     verdict = {t: bool(_FOOTNOTE_RE.match(t)) for t in first_text.unique()}
     is_note = first_text.map(verdict).to_numpy(dtype=bool) & (count > 0)
     end = int(np.argmax(is_note)) if is_note.any() else n
@@ -677,13 +800,11 @@ def _layout(grid: _Grid, index: _AliasIndex, header_row: int | None, file: str) 
     data = start + np.flatnonzero(count[:end] > 0)
 
     title_cells = [
-        (r, [t for t in _row_texts(cells, r) if t]) for r in range(top) if any(_row_texts(cells, r))
+        (r, [t for t in _row_texts(grid, r) if t]) for r in range(top) if any(_row_texts(grid, r))
     ]
     title = [" ".join(texts) for _, texts in title_cells]
     footnotes = [
-        " ".join(t for t in _row_texts(cells, start + r) if t)
-        for r in range(end, n)
-        if count[r] > 0
+        " ".join(t for t in _row_texts(grid, start + r) if t) for r in range(end, n) if count[r] > 0
     ]
     _check_repeated_header(grid, child, data, names, file)
     return _Layout(header_rows, names, data, title, footnotes, title_cells)
@@ -692,14 +813,13 @@ def _layout(grid: _Grid, index: _AliasIndex, header_row: int | None, file: str) 
 def _check_repeated_header(
     grid: _Grid, child: int, data: np.ndarray, names: list[str], file: str
 ) -> None:
-    header = _row_texts(grid.cells, child)
+    header = _row_texts(grid, child)
     filled = [j for j, t in enumerate(header) if t]
     if len(filled) < 2 or not len(data):
         return
-    body = grid.cells.iloc[data]
     same = np.zeros(len(data), dtype=int)
     for j in filled:
-        same += (body[j] == header[j]).to_numpy(dtype=int)
+        same += grid.equals(data, j, header[j])
     repeated = np.flatnonzero(same >= max(2, (len(filled) + 1) // 2))
     if len(repeated):
         row = int(grid.rows[data[repeated[0]]])
@@ -713,9 +833,12 @@ def _check_repeated_header(
 
 def _fill_merged_body(grid: _Grid, layout: _Layout) -> pd.DataFrame:
     """The body rows, with merged cells filled by their first cell's value."""
-    body = grid.cells.iloc[layout.data].copy()
-    if not grid.merges or not len(layout.data):
-        return body
+    data = layout.data
+    if not grid.merges or not len(data):
+        if len(data) and int(data[-1]) - int(data[0]) + 1 == len(data):
+            return grid.cells.iloc[int(data[0]) : int(data[-1]) + 1]  # a slice: no copy
+        return grid.cells.iloc[data]
+    body = grid.cells.iloc[data].copy()
     position = {int(r): i for i, r in enumerate(layout.data)}
     start = layout.header_rows[-1] + 1
     for r0, c0, r1, c1 in grid.merges:
@@ -842,6 +965,8 @@ def _finish(
     header_row: int | None,
     counts: list[str] = (),
     free_text: list[str] = (),
+    stripped: bool = False,
+    texts_clean: bool = False,
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     names, original = _match_columns(headers, index)
     data = dict(zip(names, columns, strict=True))
@@ -859,12 +984,13 @@ def _finish(
 
     # Privacy before anything else reads a cell (code resolution would quote it). One pass
     # over the distinct texts of the whole table first: most tables hold no number at all.
+    # (A grid whose distinct texts were looked at already, ``texts_clean``, holds none.)
     texts = [
         data[n]
         for n in names
         if data[n].dtype == object or isinstance(data[n].dtype, pd.StringDtype)
     ]
-    if texts:
+    if texts and not texts_clean:
         distinct = pd.Series(pd.unique(pd.concat(texts, ignore_index=True).dropna().astype("str")))
         if distinct.str.contains(PERSONAL_NUMBER_SHAPE, regex=True).any():
             for name in names:
@@ -982,14 +1108,18 @@ def _finish(
         elif name in resolved:
             out[name] = data[name]
         else:
-            out[name] = _text_column(data[name])
+            out[name] = _text_column(data[name], stripped=stripped)
     frame = pd.DataFrame({k: v.reset_index(drop=True) for k, v in out.items()})
     frame["source_row"] = np.asarray(rows, dtype=np.int64)
     mapping = {k: original.get(k, "") for k in frame.columns if k in original}
     return frame, mapping
 
 
-def _text_column(values: pd.Series) -> pd.Series:
+def _text_column(values: pd.Series, *, stripped: bool = False) -> pd.Series:
+    """Text cells stripped, empty ones NaN (``stripped``: the cells come from a grid, whose
+    text cells are stripped already)."""
+    if stripped and values.dtype == _STR:
+        return values.where(values != "", np.nan)
     if isinstance(values.dtype, pd.StringDtype) or values.dtype == object:
         text = values.astype("str").str.strip()
         return text.where(text != "", np.nan)
@@ -1232,13 +1362,16 @@ def read_table(
     if grid.cells.empty:
         raise InputFileError("The file holds no table: it is empty", file=file)
 
-    # Privacy first: scan every column before anything is done with the values.
-    check_personal_numbers(
-        grid.cells,
-        file=file,
-        labels=lambda j: _personal_label(grid, j, index, header_row),
-        rows=grid.rows,
-    )
+    # Privacy first: scan every column before anything is done with the values (the column rule
+    # only when some cell of the sheet looks like a number: one look at its distinct texts).
+    shaped, inside = _number_shapes(grid)
+    if shaped:
+        check_personal_numbers(
+            grid.cells,
+            file=file,
+            labels=lambda j: _personal_label(grid, j, index, header_row),
+            rows=grid.rows,
+        )
 
     layout = _layout(grid, index, header_row, file)
     _check_layout_texts(grid, layout, file)
@@ -1250,6 +1383,8 @@ def read_table(
         headers,
         grid.rows[layout.data],
         header_row=header_at,
+        stripped=True,
+        texts_clean=not inside,
         **options,
     )
     frame.attrs = {
@@ -1300,10 +1435,20 @@ def _scan_text_column(
     return values  # not reached: check_text raises for a found number
 
 
+def _number_shapes(grid: _Grid) -> tuple[bool, bool]:
+    """Whether any cell of the grid is shaped like a personal number, and whether any holds
+    that shape inside its text: one look at the grid's distinct texts (names, codes and
+    answers repeat), so the column rule and the text scan run only when they can find one."""
+    distinct = grid.distinct()
+    shaped = distinct.str.strip().str.fullmatch(LOOKS_LIKE_PERSONAL_NUMBER).any()
+    inside = distinct.str.contains(PERSONAL_NUMBER_SHAPE, regex=True).any()
+    return bool(shaped), bool(inside)
+
+
 def _check_layout_texts(grid: _Grid, layout: _Layout, file: str) -> None:
     """Headers, title rows and footnotes are single texts: one personal number refuses them."""
     for r in layout.header_rows:
-        for j, text in enumerate(_row_texts(grid.cells, r)):
+        for j, text in enumerate(_row_texts(grid, r)):
             label = grid.column_label(j).removeprefix("column ")
             check_text(text, what="column name", file=file, row=int(grid.rows[r]), column=label)
     for r, texts in layout.title_cells:

@@ -1,8 +1,9 @@
 """Figures: tidy frames in, Axes out, Swedish by default.
 
 One module per domain (``maps``, ``maturity``, ``survey``, ``access``,
-``monitoring``) over a shared ``style``; everything public is re-exported here,
-so ``plots.heatmap`` and ``plots.save`` are all a notebook needs.
+``monitoring``; ``summary`` for the county summary) over a shared ``style``;
+everything public is re-exported here, so ``plots.heatmap`` and ``plots.save``
+are all a notebook needs.
 
 The shared rules (theme, colour-blind safe palettes, Swedish numbers, source
 line, deterministic saving) are described in :mod:`.style`; the Swedish
@@ -20,7 +21,15 @@ Example
 """
 
 from ..formatting import format_number, quarter_label
-from .access import cell_map, class_bars, cumulative_curves, savings_bars, score_map
+from .access import (
+    cell_map,
+    class_bars,
+    cumulative_curves,
+    cumulative_panels,
+    label_municipalities,
+    savings_bars,
+    score_map,
+)
 from .maps import choropleth, map_figsize, municipality_map
 from .maturity import (
     change_dumbbell,
@@ -39,16 +48,32 @@ from .monitoring import (
     spc_small_multiples,
     summary_table,
 )
+from .reach import (
+    REACH_COLOURS,
+    ReachFindings,
+    closure_text,
+    reach_bars,
+    reach_findings,
+    reach_map,
+    reach_source,
+    reach_table,
+    sites_curve,
+    sites_text,
+)
 from .style import (
     LABELS,
     PALETTE,
     RANK_COLOURS,
     SEQUENTIAL,
     add_source,
+    colour_bar,
+    figure_legend,
     house_style,
     number_formatter,
+    place_source,
     save,
 )
+from .summary import county_vs_nation, index_bars, signal_bars, threshold_bars
 from .survey import (
     adoption_curves,
     slope_chart,
@@ -87,6 +112,8 @@ __all__ = [
     "cell_map",
     "class_bars",
     "cumulative_curves",
+    "cumulative_panels",
+    "label_municipalities",
     "savings_bars",
     "score_map",
     "adoption_curves",
@@ -94,4 +121,21 @@ __all__ = [
     "survey_small_multiples",
     "slope_chart",
     "survey_map",
+    "index_bars",
+    "threshold_bars",
+    "county_vs_nation",
+    "signal_bars",
+    "colour_bar",
+    "figure_legend",
+    "place_source",
+    "reach_map",
+    "reach_bars",
+    "sites_curve",
+    "reach_table",
+    "reach_findings",
+    "ReachFindings",
+    "REACH_COLOURS",
+    "closure_text",
+    "sites_text",
+    "reach_source",
 ]

@@ -7,25 +7,41 @@ Distances in metres are shown in km and times in seconds in minutes; values are 
 
 from __future__ import annotations
 
+import math
+import warnings
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import shapely
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .. import reference
 from ..disclosure import coarsen_steps
 from ..errors import SchemaError, check_choice
 from ..schemas import require_columns
-from .style import _PARAMS, PALETTE, SEQUENTIAL, add_source, format_number, number_formatter
+from .maps import label_municipalities
+from .style import (
+    _PARAMS,
+    PALETTE,
+    SEQUENTIAL,
+    add_source,
+    colour_bar,
+    figure_legend,
+    format_number,
+    number_formatter,
+)
 
 __all__ = [
     "cell_map",
     "score_map",
     "class_bars",
     "cumulative_curves",
+    "cumulative_panels",
     "savings_bars",
+    "label_municipalities",
     "KIND_NAMES",
 ]
 
@@ -36,11 +52,12 @@ _TEXT = {
         "share": "Andel av befolkningen, %",
         "cumulative": "Andel av befolkningen inom avståndet, %",
         "services": "Servicepunkter",
-        "classes": "Befolkning per avståndsklass",
-        "curves": "Hur många bor inom ett visst avstånd",
         "savings": "Sparade kilometer och timmar per månad",
         "km_saved": "Sparade km per månad",
         "hours": "tim",
+        "per": "per {per} invånare",
+        "municipality": "Kommunen",
+        "county": "Hela länet",
         "missing": "Nås inte via vägnätet",
         "score": "Kapacitet per {per} invånare inom räckhåll",
         "score_title": "Tillgänglighet (2SFCA)",
@@ -56,11 +73,12 @@ _TEXT = {
         "share": "Share of the population, %",
         "cumulative": "Share of the population within the distance, %",
         "services": "Service points",
-        "classes": "Population by distance class",
-        "curves": "How many live within a given distance",
         "savings": "Kilometres and hours saved per month",
         "km_saved": "Km saved per month",
         "hours": "h",
+        "per": "per {per} inhabitants",
+        "municipality": "The municipality",
+        "county": "The whole county",
         "missing": "Not reachable by road",
         "score": "Capacity per {per} residents within reach",
         "score_title": "Accessibility (2SFCA)",
@@ -96,8 +114,54 @@ _TITLE = {
     "sv": {"km": "Avstånd till närmaste {kind}", "min": "Restid till närmaste {kind}"},
     "en": {"km": "Distance to the nearest {kind}", "min": "Travel time to the nearest {kind}"},
 }
+#: Titles of the class bars and the curves by unit, with and without a kind.
+_FIGURE_TITLE = {
+    "sv": {
+        "classes": {"km": "Befolkning per avståndsklass", "min": "Befolkning per restidsklass"},
+        "curves": {
+            "km": "Andel av befolkningen inom ett visst avstånd",
+            "min": "Andel av befolkningen inom en viss restid",
+        },
+        "kind": " till närmaste {kind}",
+    },
+    "en": {
+        "classes": {"km": "Population by distance class", "min": "Population by travel-time class"},
+        "curves": {
+            "km": "Share of the population within a given distance",
+            "min": "Share of the population within a given travel time",
+        },
+        "kind": " to the nearest {kind}",
+    },
+}
 _SCALE = {"m": (1000.0, "km"), "s": (60.0, "min")}
+#: At most this many colours in one panel without direct labels.
+_MAX_COLOURS = 6
 _MISSING = "#bbbbbb"
+
+
+def _figure_title(figure: str, unit: str, data: pd.DataFrame, kind: str | None, lang: str):
+    """ "Befolkning per restidsklass till närmaste apotek": the figure, the unit and the kind."""
+    words = _FIGURE_TITLE[lang]
+    title = words[figure].get(unit, words[figure]["km"])
+    shown = kind or (
+        str(data["kind"].iloc[0]) if "kind" in data and data["kind"].nunique() == 1 else None
+    )
+    if shown is not None:
+        title += words["kind"].format(kind=KIND_NAMES[lang].get(shown, shown))
+    return title
+
+
+def _service_label(kind: str | None, lang: str) -> str | None:
+    """The legend entry of a kind's service points ("Dagligvarubutik"), None for no kind."""
+    if kind is None:
+        return None
+    name = KIND_NAMES[lang].get(kind, kind)
+    return name[:1].upper() + name[1:]
+
+
+def _with_period(title: str, period: str | None) -> str:
+    """``title`` followed by its period ("…, 2025") when one is given."""
+    return f"{title}, {period}" if period else title
 
 
 def _names(codes) -> list[str]:
@@ -136,52 +200,126 @@ def _with_geometry(data, cells, name: str):
     return shapely.get_x(points).astype(float), shapely.get_y(points).astype(float)
 
 
-def _point_map(
-    x, y, values, *, cmap, label, services, county_code, vmax, lang, ax, source, missing
+def _cell_size(x: np.ndarray, y: np.ndarray, cell_size: float | None) -> float:
+    """The grid's square size: ``cell_size``, else the smallest spacing of the centres (1 km)."""
+    if cell_size is not None:
+        if not cell_size > 0:
+            raise ValueError(f"`cell_size` must be positive, but {cell_size!r} was passed.")
+        return float(cell_size)
+    steps = [np.diff(np.unique(v)) for v in (x, y) if len(np.unique(v)) > 1]
+    steps = [s[s > 0].min() for s in steps if (s > 0).any()]
+    return float(min(steps)) if steps else 1000.0
+
+
+def _raster(x, y, values, size):
+    """Cell centres on a regular grid as an image array (NaN where no cell) and its extent."""
+    col = np.rint((x - x.min()) / size).astype(int)
+    row = np.rint((y - y.min()) / size).astype(int)
+    image = np.full((row.max() + 1, col.max() + 1), np.nan)
+    image[row, col] = values
+    left, bottom = x.min() - size / 2, y.min() - size / 2
+    extent = (left, left + image.shape[1] * size, bottom, bottom + image.shape[0] * size)
+    return image, extent
+
+
+def _cell_raster(
+    x,
+    y,
+    values,
+    *,
+    cmap,
+    label,
+    services,
+    county_code,
+    vmax,
+    lang,
+    ax,
+    source,
+    missing,
+    cell_size,
+    names,
+    services_label=None,
 ):
     text = _TEXT[lang]
     if ax is None:
         ax = plt.gca()
     shapes = reference.geometries("municipality", county_code=county_code)
-    shapes.plot(ax=ax, facecolor="#f4f4f4", edgecolor="#999999", linewidth=0.4)
+    shapes.plot(ax=ax, facecolor="#f4f4f4", edgecolor="none", linewidth=0)
     ok = np.isfinite(values)
-    top = vmax if vmax is not None else (float(np.nanpercentile(values, 98)) if ok.any() else 1.0)
-    norm = mpl.colors.Normalize(0, top if top > 0 else 1.0)
-    ax.scatter(x[ok], y[ok], c=values[ok], cmap=cmap, norm=norm, s=2, linewidths=0, zorder=2)
-    if missing and (~ok).any():
-        ax.scatter(
-            x[~ok],
-            y[~ok],
-            color=_MISSING,
-            s=3,
-            marker="x",
-            linewidths=0.5,
+    handles = []
+    norm, _bar = colour_bar(
+        ax,
+        values[ok],
+        cmap=cmap,
+        label=label,
+        vmin=0,
+        vmax=vmax,
+        clip_percentile=None if vmax is not None else 98,
+        lang=lang,
+    )
+    if len(x):
+        size = _cell_size(x, y, cell_size)
+        image, extent = _raster(x, y, np.where(ok, values, np.nan), size)
+        ax.imshow(
+            np.ma.masked_invalid(image),
+            cmap=cmap,
+            norm=norm,
+            extent=extent,
+            origin="lower",
+            interpolation="nearest",
             zorder=2,
-            label=text["missing"],
         )
+        if missing and (~ok).any():
+            flags, extent = _raster(x, y, np.where(ok, np.nan, 1.0), size)
+            ax.imshow(
+                np.ma.masked_invalid(flags),
+                cmap=mpl.colors.ListedColormap([_MISSING]),
+                extent=extent,
+                origin="lower",
+                interpolation="nearest",
+                zorder=2,
+            )
+            handles.append(Patch(facecolor=_MISSING, label=text["missing"]))
+    shapes.boundary.plot(ax=ax, color="#666666", linewidth=0.5, zorder=3)
     if services is not None and len(services):
         minx, miny, maxx, maxy = shapes.total_bounds
         shown = services.cx[minx:maxx, miny:maxy]  # only those on the map
         ax.scatter(
             shown.geometry.x,
             shown.geometry.y,
-            color="black",
+            facecolor=PALETTE[5],
+            edgecolor="white",
             marker="^",
-            s=10,
-            zorder=3,
-            label=text["services"],
+            s=22,
+            linewidths=0.5,
+            zorder=4,
         )
-    bar = ax.figure.colorbar(
-        mpl.cm.ScalarMappable(norm=norm, cmap=cmap),
-        ax=ax,
-        shrink=0.6,
-        format=number_formatter(lang),
-    )
-    bar.set_label(label)
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="lower right", frameon=False, fontsize="small", markerscale=2)
+        handles.insert(
+            0,
+            Line2D(
+                [],
+                [],
+                marker="^",
+                linestyle="",
+                markerfacecolor=PALETTE[5],
+                markeredgecolor="white",
+                markersize=7,
+                label=services_label or text["services"],
+            ),
+        )
     ax.set_axis_off()
     ax.set_aspect("equal")
+    if handles:
+        ax.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(0.0, 0.0),
+            frameon=False,
+            fontsize="small",
+            ncols=len(handles),
+        )
+    if names and county_code is not None:
+        label_municipalities(ax, shapes)
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
@@ -198,17 +336,24 @@ def cell_map(
     county_code: str | None = None,
     vmax: float | None = None,
     title: str | None = None,
+    period: str | None = None,
+    cell_size: float | None = None,
+    names: bool = True,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
 ):
-    """Map of population cells coloured by distance (or time) to a kind, with its services.
+    """Map of population squares coloured by distance (or time) to a kind, with its services.
+
+    Each populated square is drawn filled, as a raster on the grid of the cell centres; the
+    colour bar has round ticks and ends at the largest value, or (``vmax``, default the 98th
+    percentile rounded up) with a triangle and "≥ …" when farther squares share its colour.
 
     Parameters
     ----------
     data : DataFrame or GeoDataFrame
         Output of :func:`access.nearest` (with ``cells=`` for the points), or cell points with a
-        ``value`` column. NaN is drawn as grey crosses, "not reachable by road".
+        ``value`` column. NaN is drawn as grey squares, "not reachable by road".
     value : str, default "distance"
         Column to colour by.
     unit : str, optional
@@ -217,12 +362,15 @@ def cell_map(
     {kind}
     {cells}
     services : GeoDataFrame, optional
-        Service points drawn as black triangles (of ``kind`` when given).
+        Service points drawn as orange triangles (of ``kind`` when given).
     {county_code}
     {vmax}
     title : str, optional
         By default "Restid till närmaste apotek" (or "Avstånd …"; in English "Travel time to the
         nearest pharmacy") when the rows are of one kind and the unit is km or min; "" for none.
+    {period}
+    {cell_size}
+    {names}
     {lang}
     {ax}
     {source}
@@ -238,9 +386,11 @@ def cell_map(
     ...     geometry=gpd.points_from_xy([515000, 520000], [6566000, 6570000]), crs=3006)
     >>> d = pd.DataFrame({{"cell_id": ["a", "b"], "kind": "apotek", "unit": "s",
     ...     "distance": [60.0, 480.0]}})
-    >>> ax = cell_map(d, cells=c, county_code="18", ax=plt.figure().add_subplot())
-    >>> ax.collections[-1].get_array().tolist(), ax.get_title()
-    ([1.0, 8.0], 'Restid till närmaste apotek')
+    >>> ax = cell_map(d, cells=c, county_code="18", period="2025", cell_size=1000,
+    ...               ax=plt.figure().add_subplot())
+    >>> raster = ax.images[0].get_array()
+    >>> raster.compressed().tolist(), raster.shape, ax.get_title()
+    ([1.0, 8.0], (5, 6), 'Restid till närmaste apotek, 2025')
     """
     check_choice("lang", list(_TEXT), lang)
     require_columns(data, "data", [value])
@@ -252,7 +402,7 @@ def cell_map(
     x, y = _with_geometry(data, cells, "data")
     if services is not None and kind is not None and "kind" in services:
         services = services[services["kind"].astype(str) == kind]
-    ax = _point_map(
+    ax = _cell_raster(
         x,
         y,
         values,
@@ -265,6 +415,9 @@ def cell_map(
         ax=ax,
         source=source,
         missing=True,
+        cell_size=cell_size,
+        names=names,
+        services_label=_service_label(kind, lang),
     )
     shown = kind or (
         str(data["kind"].iloc[0]) if "kind" in data and data["kind"].nunique() == 1 else None
@@ -272,7 +425,7 @@ def cell_map(
     if title is None and shown is not None and unit in _TITLE[lang]:
         title = _TITLE[lang][unit].format(kind=KIND_NAMES[lang].get(shown, shown))
     if title:
-        ax.set_title(title)
+        ax.set_title(_with_period(title, period))
     return ax
 
 
@@ -284,11 +437,14 @@ def score_map(
     per: float = 1000,
     county_code: str | None = None,
     vmax: float | None = None,
+    period: str | None = None,
+    cell_size: float | None = None,
+    names: bool = True,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
 ):
-    """Accessibility-score map: cells coloured by their 2SFCA score, bright where it is high.
+    """Accessibility-score map: squares coloured by their 2SFCA score, bright where it is high.
 
     Parameters
     ----------
@@ -297,11 +453,14 @@ def score_map(
         the points, or points with a ``score`` column.
     {cells}
     services : GeoDataFrame, optional
-        Service points drawn as black triangles.
+        Service points drawn as orange triangles.
     per : float, default 1000
         Scores are shown as capacity per this many residents.
     {county_code}
     {vmax}
+    {period}
+    {cell_size}
+    {names}
     {lang}
     {ax}
     {source}
@@ -316,7 +475,7 @@ def score_map(
     >>> c = gpd.GeoDataFrame({{"cell_id": ["a", "b"], "score": [0.002, 0.0005]}},
     ...     geometry=gpd.points_from_xy([515000, 520000], [6566000, 6570000]), crs=3006)
     >>> ax = score_map(c, county_code="18", ax=plt.figure().add_subplot())
-    >>> ax.collections[-1].get_array().tolist()
+    >>> ax.images[0].get_array().compressed().tolist()
     [2.0, 0.5]
     """
     check_choice("lang", list(_TEXT), lang)
@@ -325,7 +484,7 @@ def score_map(
         raise ValueError(f"`per` must be positive, but {per!r} was passed.")
     x, y = _with_geometry(data, cells, "data")
     values = data["score"].to_numpy(float) * per
-    ax = _point_map(
+    ax = _cell_raster(
         x,
         y,
         values,
@@ -338,8 +497,11 @@ def score_map(
         ax=ax,
         source=source,
         missing=False,
+        cell_size=cell_size,
+        names=names,
+        services_label=_service_label("hemtjänst", lang),
     )
-    ax.set_title(_TEXT[lang]["score_title"])
+    ax.set_title(_with_period(_TEXT[lang]["score_title"], period))
     return ax
 
 
@@ -380,6 +542,7 @@ def class_bars(
     by: str = "municipality_code",
     kind: str | None = None,
     reference: pd.DataFrame | None = None,
+    period: str | None = None,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
@@ -401,6 +564,7 @@ def class_bars(
     {kind}
     reference : DataFrame, optional
         A table of the same shape and class edges, e.g. :func:`load.pipos`.
+    {period}
     {lang}
     {ax}
     {source}
@@ -498,58 +662,34 @@ def class_bars(
         frameon=False,
         fontsize="small",
     )
-    ax.set_title(text["classes"])
+    unit_key = {"km": "km", "min": "min", "m": "km", "s": "min"}.get(unit, "km")
+    ax.set_title(_with_period(_figure_title("classes", unit_key, data, kind, lang), period))
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
 
 
-def cumulative_curves(
-    data: pd.DataFrame,
-    *,
-    by: str = "municipality_code",
-    kind: str | None = None,
-    lang: str = "sv",
-    ax=None,
-    source: str | None = None,
-):
-    """Cumulative share of the population within each distance, one line per municipality.
+def _steps(values: np.ndarray, weights: np.ndarray):
+    """One group's cumulative curve (x, y in %), rising only in steps of 0 or at least 5 people.
 
-    A line rises from 0 to 100 % of the people with a route; one that flattens late has a long
-    rural tail. Each line rises only in steps of zero or at least 5 people
-    (:func:`ehalsa_analys.disclosure.coarsen_steps`): a smaller step would say where those few
-    people live, so it is drawn together with the next (the last few with the one before);
-    a municipality whose people with a route are fewer than 5 gets no line.
-
-    Parameters
-    ----------
-    data : DataFrame
-        Output of :func:`access.nearest` (unit "m" is shown in km, "s" in minutes); cells without
-        a route are left out.
-    {by}
-    {kind}
-    {lang}
-    {ax}
-    {source}
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-
-    Example
-    -------
-    >>> d = pd.DataFrame({{"municipality_code": "1880", "unit": "m", "population": [10.0, 30.0],
-    ...     "distance": [1000.0, 3000.0]}})
-    >>> ax = cumulative_curves(d, ax=plt.figure().add_subplot())
-    >>> ax.lines[0].get_ydata().tolist()
-    [0.0, 25.0, 100.0]
+    ``values`` sorted. A step of 1–4 people would say where they live, so it is drawn together
+    with the next (the last few with the one before) by
+    :func:`ehalsa_analys.disclosure.coarsen_steps`; None when the group has fewer than 5.
     """
-    check_choice("lang", list(_TEXT), lang)
+    share = np.cumsum(weights) / weights.sum() * 100
+    last = np.r_[values[1:] != values[:-1], True]  # one step per distinct value
+    shown = np.flatnonzero(last)
+    steps = np.diff(np.r_[0.0, np.cumsum(weights)[shown]])
+    shown = shown[coarsen_steps(steps)]
+    if not shown.size:
+        return None
+    return np.r_[0, values[shown]], np.r_[0, share[shown][:-1], 100.0]  # the last is the total
+
+
+def _curves(data: pd.DataFrame, by: str, kind: str | None):
+    """Per group: its curve (x, y) or None; the unit's label key; groups in code order."""
     require_columns(data, "data", [by, "distance", "unit", "population"])
     data = _one_kind(data, kind, "data")
-    text = _TEXT[lang]
-    if ax is None:
-        ax = plt.gca()
     unit = str(data["unit"].iloc[0]) if len(data) else "m"
     scale, label = _SCALE[unit]
     ok = data["distance"].notna() & (data["population"] > 0)
@@ -561,53 +701,234 @@ def cumulative_curves(
     keys, values, weights = keys[order], values[order], weights[order]
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else []
     ends = np.r_[starts[1:], len(keys)] if len(keys) else []
-    for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
-        share = np.cumsum(weights[start:end]) / weights[start:end].sum() * 100
-        # one step per distinct value, and no step of 1–4 people (it would say where they live)
-        last = np.r_[values[start + 1 : end] != values[start : end - 1], True]
-        shown = np.flatnonzero(last)
-        steps = np.diff(np.r_[0.0, np.cumsum(weights[start:end])[shown]])
-        shown = shown[coarsen_steps(steps)]
-        if not shown.size:
-            continue
-        key = keys[start]
-        ax.plot(
-            np.r_[0, values[start:end][shown]],
-            np.r_[0, share[shown][:-1], 100.0],  # the last point carries the total
-            color=PALETTE[i % len(PALETTE)],
-            linewidth=1.4,
-            drawstyle="steps-post",
-            label=_names([key])[0] if by == "municipality_code" else key,
-        )
+    curves = {keys[a]: _steps(values[a:b], weights[a:b]) for a, b in zip(starts, ends, strict=True)}
+    whole = None
+    if len(values):
+        order = np.argsort(values, kind="stable")
+        whole = _steps(values[order], weights[order])
+    return curves, whole, label
+
+
+def _label_of(key: str, by: str) -> str:
+    return _names([key])[0] if by == "municipality_code" else key
+
+
+def _curve_axes(ax, label: str, lang: str) -> None:
+    text = _TEXT[lang]
     ax.set_xlabel(text[label])
-    ax.set_ylabel(text["cumulative"])
     ax.set_ylim(0, 100)
     ax.set_xlim(left=0)
     ax.xaxis.set_major_formatter(number_formatter(lang))
     ax.yaxis.set_major_formatter(number_formatter(lang, decimals=0))
+
+
+def cumulative_curves(
+    data: pd.DataFrame,
+    *,
+    by: str = "municipality_code",
+    kind: str | None = None,
+    period: str | None = None,
+    lang: str = "sv",
+    ax=None,
+    source: str | None = None,
+):
+    """Cumulative share of the population within each distance, one line per municipality.
+
+    A line rises from 0 to 100 % of the people with a route; one that flattens late has a long
+    rural tail. Each line rises only in steps of zero or at least 5 people
+    (:func:`ehalsa_analys.disclosure.coarsen_steps`): a smaller step would say where those few
+    people live, so it is drawn together with the next (the last few with the one before);
+    a municipality whose people with a route are fewer than 5 gets no line. At most six lines
+    (six colours a reader can tell apart): for more, use :func:`cumulative_panels`.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Output of :func:`access.nearest` (unit "m" is shown in km, "s" in minutes); cells without
+        a route are left out.
+    {by}
+    {kind}
+    {period}
+    {lang}
+    {ax}
+    {source}
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        ``data`` holds more than six groups.
+
+    Example
+    -------
+    >>> d = pd.DataFrame({{"municipality_code": "1880", "unit": "m", "population": [10.0, 30.0],
+    ...     "distance": [1000.0, 3000.0]}})
+    >>> ax = cumulative_curves(d, ax=plt.figure().add_subplot())
+    >>> ax.lines[0].get_ydata().tolist()
+    [0.0, 25.0, 100.0]
+    """
+    check_choice("lang", list(_TEXT), lang)
+    curves, _whole, label = _curves(data, by, kind)
+    if len(curves) > _MAX_COLOURS:
+        raise ValueError(
+            f"`data` holds {len(curves)} groups of `{by}`; a chart of more than {_MAX_COLOURS} "
+            "lines has colours a reader cannot tell apart. Use plots.cumulative_panels "
+            "(one panel per group) or choose at most six."
+        )
+    text = _TEXT[lang]
+    if ax is None:
+        ax = plt.gca()
+    for i, (key, curve) in enumerate(curves.items()):
+        if curve is None:
+            continue
+        ax.plot(
+            *curve,
+            color=PALETTE[i],
+            linewidth=1.4,
+            drawstyle="steps-post",
+            label=_label_of(key, by),
+        )
+    _curve_axes(ax, label, lang)
+    ax.set_ylabel(text["cumulative"])
     if ax.lines:
-        ax.legend(loc="lower right", frameon=False, fontsize="x-small", ncol=2)
-    ax.set_title(text["curves"])
+        ax.legend(loc="lower right", frameon=False, fontsize="small")
+    ax.set_title(_with_period(_figure_title("curves", label, data, kind, lang), period))
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
+
+
+def cumulative_panels(
+    data: pd.DataFrame,
+    *,
+    by: str = "municipality_code",
+    kind: str | None = None,
+    ncols: int = 4,
+    period: str | None = None,
+    lang: str = "sv",
+    source: str | None = None,
+    ax=None,
+):
+    """Small multiples of :func:`cumulative_curves`: one panel per municipality, two colours.
+
+    Each panel draws its municipality's curve (blue) over the whole county's (grey), on shared
+    axes, so twelve municipalities need no twelve colours. Both rise only in steps of zero or
+    at least 5 people (:func:`ehalsa_analys.disclosure.coarsen_steps`); a municipality whose
+    people with a route are fewer than 5 gets an empty panel with its name. Figure-level: it
+    draws its own figure (an ``ax`` passed is ignored with a warning).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Output of :func:`access.nearest` with a population column.
+    {by}
+    {kind}
+    ncols : int, default 4
+        Panels per row.
+    {period}
+    {lang}
+    {source}
+    ax : ignored
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One Axes per group in code order (title: its name), then the unused Axes, switched off.
+
+    Example
+    -------
+    >>> d = pd.DataFrame({{"municipality_code": ["1880", "1880", "1814"], "unit": "m",
+    ...     "population": [10.0, 30.0, 20.0], "distance": [1000.0, 3000.0, 2000.0]}})
+    >>> fig = cumulative_panels(d, ncols=2)
+    >>> [a.get_title() for a in fig.axes if a.axison]
+    ['Lekeberg', 'Örebro']
+    >>> fig.axes[1].lines[-1].get_ydata().tolist()     # Örebro over the county (grey)
+    [0.0, 25.0, 100.0]
+    """
+    check_choice("lang", list(_TEXT), lang)
+    if ax is not None:
+        warnings.warn(
+            "cumulative_panels draws its own figure and returns it; the `ax` passed is ignored.",
+            UserWarning,
+            stacklevel=2,
+        )
+    if not isinstance(ncols, int) or isinstance(ncols, bool) or ncols < 1:
+        raise ValueError(f"`ncols` must be a whole number of at least 1, but {ncols!r} was passed.")
+    curves, whole, label = _curves(data, by, kind)
+    if not curves:
+        raise SchemaError("`data` has no distances to draw", hint="pass access.nearest's output")
+    text = _TEXT[lang]
+    keys = list(curves)
+    nrows = math.ceil(len(keys) / ncols)
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(2.6 * ncols, 2.1 * nrows + 1.2),
+        sharex=True,
+        sharey=True,
+        squeeze=False,
+    )
+    for panel, key in zip(axes.flat, keys, strict=False):
+        if whole is not None:
+            panel.plot(*whole, color="#999999", linewidth=1.2, drawstyle="steps-post")
+        if curves[key] is not None:
+            panel.plot(*curves[key], color=PALETTE[0], linewidth=1.6, drawstyle="steps-post")
+        panel.set_title(_label_of(key, by), fontsize="small")
+        _curve_axes(panel, label, lang)
+        panel.set_xlabel("")
+        panel.yaxis.set_major_locator(mpl.ticker.FixedLocator([0, 50, 100]))
+    for panel in axes.flat[len(keys) :]:
+        panel.set_axis_off()
+    height = fig.get_figheight()
+    fig.supxlabel(text[label], fontsize="small", y=0.4 / height, va="bottom")
+    fig.supylabel(text["share"], fontsize="small")
+    title = _with_period(_figure_title("curves", label, data, kind, lang), period)
+    fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    figure_legend(
+        fig,
+        [
+            Line2D([], [], color=PALETTE[0], linewidth=1.6, label=text["municipality"]),
+            Line2D([], [], color="#999999", linewidth=1.2, label=text["county"]),
+        ],
+        loc="lower center",
+        ncols=2,
+    )
+    fig.tight_layout(rect=(0, 0.75 / height, 1, 1 - 0.45 / height))
+    if source:
+        add_source(fig, source, lang=lang)
+    return fig
 
 
 def savings_bars(
     data: pd.DataFrame,
     *,
     by: str = "municipality_code",
+    per: float | None = None,
+    population: pd.DataFrame | None = None,
+    period: str | None = None,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
 ):
     """Horizontal bars of km saved per month by municipality, staff hours written at the bars.
 
+    Totals favour the largest municipality by its size alone; with ``per=1000`` the bars and
+    hours are per 1 000 inhabitants, which compares municipalities of different sizes.
+
     Parameters
     ----------
     data : DataFrame
         Output of :func:`access.travel_savings`.
     {by}
+    per : float, optional
+        Show km and hours per this many inhabitants (e.g. 1000); None shows totals.
+    population : DataFrame, optional
+        municipality_code and population (with ``per``); default
+        :func:`ehalsa_analys.reference.population` (31 December 2025).
+    {period}
     {lang}
     {ax}
     {source}
@@ -623,29 +944,59 @@ def savings_bars(
     >>> ax = savings_bars(s, ax=plt.figure().add_subplot())
     >>> [float(p.get_width()) for p in ax.patches]
     [300.0, 900.0]
+    >>> people = pd.DataFrame({{"municipality_code": ["1880", "1814"],
+    ...                        "population": [90_000, 6_000]}})
+    >>> ax = savings_bars(s, per=1000, population=people, ax=plt.figure().add_subplot())
+    >>> [float(p.get_width()) for p in ax.patches], ax.get_xlabel()
+    ([10.0, 50.0], 'Sparade km per månad per 1\xa0000 invånare')
     """
     check_choice("lang", list(_TEXT), lang)
     require_columns(data, "data", [by, "km_saved", "hours_saved"])
     text = _TEXT[lang]
     if ax is None:
         ax = plt.gca()
-    shown = data.sort_values("km_saved", kind="stable")
+    shown = data.copy()
+    xlabel, title = text["km_saved"], text["savings"]
+    if per is not None:
+        if not per > 0:
+            raise ValueError(f"`per` must be positive, but {per!r} was passed.")
+        if by != "municipality_code":
+            raise ValueError("`per` needs by='municipality_code' (population by municipality).")
+        people = population if population is not None else reference.population()
+        require_columns(people, "population", ["municipality_code", "population"])
+        size = people.set_index(people["municipality_code"].astype(str))["population"]
+        size = shown[by].astype(str).map(size).to_numpy(float)
+        if np.isnan(size).any() or (size <= 0).any():
+            missing = shown[by].astype(str).to_numpy()[~(size > 0)][0]
+            raise SchemaError(
+                f"`population` has no population for {missing!r}",
+                column="population",
+                value=missing,
+                hint="pass a population table with every municipality of `data`",
+            )
+        shown["km_saved"] = shown["km_saved"] / size * per
+        shown["hours_saved"] = shown["hours_saved"] / size * per
+        each = text["per"].format(per=format_number(per, lang=lang))
+        xlabel, title = f"{xlabel} {each}", f"{title} {each}"
+    shown = shown.sort_values("km_saved", kind="stable")
     positions = np.arange(len(shown))
     ax.barh(positions, shown["km_saved"], color=PALETTE[0], height=0.6)
+    decimals = 0 if per is None or shown["hours_saved"].max() >= 10 else 1
     for y, km, hours in zip(positions, shown["km_saved"], shown["hours_saved"], strict=True):
         ax.text(
             km,
             y,
-            f"  {format_number(hours, decimals=0, lang=lang)} {text['hours']}",
+            f"  {format_number(hours, decimals=decimals, lang=lang)} {text['hours']}",
             va="center",
             fontsize="small",
         )
     labels = _names(shown[by]) if by == "municipality_code" else list(shown[by])
     ax.set_yticks(positions, labels)
-    ax.set_xlabel(text["km_saved"])
-    ax.xaxis.set_major_formatter(number_formatter(lang, decimals=0))
+    ax.set_xlabel(xlabel)
+    ax.xaxis.set_major_formatter(number_formatter(lang))
+    ax.set_xlim(0, float(shown["km_saved"].max()) * 1.18 if len(shown) else 1.0)
     ax.grid(axis="y", visible=False)
-    ax.set_title(text["savings"])
+    ax.set_title(_with_period(title, period))
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
@@ -657,8 +1008,22 @@ _DOC_PARAMS = {
     "kind": "kind : str, optional\n        The service kind to show, when ``data`` holds several.",
     "cells": "cells : GeoDataFrame, optional\n        Cells with cell_id and points, when ``data`` "
     "has no geometry.",
-    "vmax": "vmax : float, optional\n        Top of the colour scale (default: 98th percentile).",
+    "vmax": "vmax : float, optional\n        Top of the colour scale (default: the 98th "
+    "percentile, rounded up).",
+    "period": "period : str, optional\n        The period of the data, written after the title "
+    '(e.g. "befolkning 2025").',
+    "cell_size": "cell_size : float, optional\n        Side of the squares in metres (default: "
+    "the spacing of the cell centres).",
+    "names": "names : bool, default True\n        Write the municipalities' names (those that fit "
+    "without overlapping) on a county map.",
 }
-for _function in (cell_map, score_map, class_bars, cumulative_curves, savings_bars):
+for _function in (
+    cell_map,
+    score_map,
+    class_bars,
+    cumulative_curves,
+    cumulative_panels,
+    savings_bars,
+):
     _function.__doc__ = _function.__doc__.format(**_DOC_PARAMS)
 del _function

@@ -5,6 +5,7 @@ from __future__ import annotations
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib import patheffects
 from matplotlib.patches import Patch
 
 from .. import reference
@@ -16,8 +17,8 @@ from .style import (
     PALETTE,
     SEQUENTIAL,
     add_source,
+    colour_bar,
     format_number,
-    number_formatter,
 )
 
 
@@ -75,8 +76,15 @@ def choropleth(
     decimals: int | None = None,
     source: str | None = None,
     geometries=None,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    names: bool = False,
 ):
     """Draw municipalities coloured by ``value``; missing ones hatched grey.
+
+    The colour bar has round ticks and spans the values (from a round number at or below the
+    lowest to one at or above the highest), or ``vmin``–``vmax`` when given: a measure shown on
+    a fixed scale elsewhere (0–100) keeps its colours here.
 
     Parameters
     ----------
@@ -95,6 +103,10 @@ def choropleth(
     {source}
     geometries : GeoDataFrame, optional
         Municipality boundaries; default :func:`reference.geometries`.
+    vmin, vmax : float, optional
+        Ends of the colour scale (default: round numbers around the values).
+    names : bool, default False
+        Write each municipality's name and value on it (those that fit without overlapping).
 
     Returns
     -------
@@ -129,15 +141,18 @@ def choropleth(
     missing = merged[merged["_value"].isna()]
     cmap = cmap or SEQUENTIAL
     if len(present):
-        present.plot(column="_value", cmap=cmap, ax=ax, edgecolor="white", linewidth=0.3)
-        norm = mpl.colors.Normalize(present["_value"].min(), present["_value"].max())
-        bar = ax.figure.colorbar(
-            mpl.cm.ScalarMappable(norm=norm, cmap=cmap),
-            ax=ax,
-            shrink=0.6,
-            format=number_formatter(lang, decimals=decimals, percent=percent),
+        norm, _bar = colour_bar(
+            ax,
+            present["_value"].to_numpy(float),
+            cmap=cmap,
+            label=legend_title or value,
+            vmin=vmin,
+            vmax=vmax,
+            lang=lang,
+            percent=percent,
+            decimals=decimals,
         )
-        bar.set_label(legend_title or value)
+        present.plot(column="_value", cmap=cmap, norm=norm, ax=ax, edgecolor="white", linewidth=0.3)
     if len(missing):
         missing.plot(
             ax=ax, facecolor=MISSING_COLOUR, edgecolor="#999999", hatch="///", linewidth=0.3
@@ -156,6 +171,12 @@ def choropleth(
         )
     if county_code is None and geometries is None:
         reference.geometries("county").boundary.plot(ax=ax, color="#333333", linewidth=0.6)
+    if names:
+        shown = {
+            code: format_number(v, decimals=decimals, lang=lang, percent=percent)
+            for code, v in zip(present["municipality_code"], present["_value"], strict=True)
+        }
+        label_municipalities(ax, shapes, values=shown)
     if title:
         ax.set_title(title)
     if source:
@@ -207,6 +228,54 @@ def municipality_map(*, county_code: str | None = None, lang: str = "sv", ax=Non
     if source:
         add_source(ax.figure, source, lang=lang)
     return _map_axes(ax)
+
+
+def label_municipalities(ax, shapes, *, values=None, fontsize: float = 7.0):
+    """Write each municipality's name at a point inside it, skipping names that would collide.
+
+    Larger municipalities are named first; a name whose box would overlap one already written
+    is left out, so no name sits on another. ``values`` (text by municipality code) adds a
+    second line under the name, e.g. the value a choropleth colours by. Returns the Text
+    artists written.
+
+    Example
+    -------
+    >>> import matplotlib.pyplot as plt
+    >>> ax = plt.figure().add_subplot()
+    >>> shapes = reference.geometries("municipality", county_code="18")
+    >>> _ = shapes.plot(ax=ax)
+    >>> texts = label_municipalities(ax, shapes, values={"1880": "74"})
+    >>> [t.get_text() for t in texts if t.get_text().startswith("Örebro")]
+    ['Örebro\\n74']
+    """
+    values = dict(values or {})
+    renderer = ax.figure.canvas.get_renderer()
+    placed, boxes = [], []
+    order = shapes.assign(_area=shapes.geometry.area).sort_values(
+        ["_area", "municipality_code"], ascending=[False, True], kind="stable"
+    )
+    points = order.geometry.representative_point()
+    for code, name, point in zip(
+        order["municipality_code"], order["municipality"], points, strict=True
+    ):
+        label = ax.text(
+            point.x,
+            point.y,
+            f"{name}\n{values[code]}" if code in values else name,
+            ha="center",
+            va="center",
+            fontsize=fontsize,
+            color="#222222",
+            zorder=5,
+            path_effects=[patheffects.withStroke(linewidth=2, foreground="white")],
+        )
+        box = label.get_window_extent(renderer).padded(1)
+        if any(box.overlaps(other) for other in boxes):
+            label.remove()
+            continue
+        placed.append(label)
+        boxes.append(box)
+    return placed
 
 
 choropleth.__doc__ = choropleth.__doc__.format(**_PARAMS)

@@ -50,7 +50,15 @@ from .. import reference
 from ..errors import SchemaError, check_choice
 from ..schemas import AREAS, DIMENSIONS, require_columns
 from .maps import choropleth
-from .style import _PARAMS, PALETTE, SEQUENTIAL, add_source, format_number, number_formatter
+from .style import (
+    _PARAMS,
+    PALETTE,
+    SEQUENTIAL,
+    add_source,
+    figure_legend,
+    format_number,
+    number_formatter,
+)
 
 __all__ = [
     "maturity_heatmap",
@@ -75,6 +83,9 @@ _TEXT = {
         "municipality": "Kommun",
         "dispersion": "Spridning mellan kommunerna",
         "change": "Förändring mellan värderingarna",
+        "change_rounds": "Mognadsindex {first} och {last}",
+        "interval": "95 % osäkerhetsintervall",
+        "gap_panels": "Skillnad mot {ref} per kommun och del",
         "significant": "Förändringen är större än osäkerheten",
         "not_significant": "Inom osäkerheten",
         "map": "Mognadsindex per kommun",
@@ -91,7 +102,7 @@ _TEXT = {
         "table": [
             "Prio",
             "Del",
-            "Kommuner\nunder tröskeln",
+            "Kommuner\nunder\ntröskeln",
             "Svagaste indikatorer",
             "Förslag på aktiviteter",
         ],
@@ -109,6 +120,9 @@ _TEXT = {
         "municipality": "Municipality",
         "dispersion": "Spread between municipalities",
         "change": "Change between assessments",
+        "change_rounds": "Maturity index {first} and {last}",
+        "interval": "95% uncertainty interval",
+        "gap_panels": "Difference from {ref} by municipality and dimension",
         "significant": "Change larger than its uncertainty",
         "not_significant": "Within the uncertainty",
         "map": "Maturity index by municipality",
@@ -123,11 +137,12 @@ _TEXT = {
         },
         "gap_title": "Difference from {ref}",
         "table": [
-            "Prio",
+            "Rank",
             "Dimension",
-            "Municipalities\nbelow threshold",
-            "Weakest indicators",
-            "Suggested activities",
+            "Municipalities\nbelow the\nthreshold",
+            # the LIKA instrument exists in Swedish only: its texts are shown as written
+            "Weakest indicators\n(instrument text, Swedish)",
+            "Suggested activities\n(instrument text, Swedish)",
         ],
         "table_title": "Common development areas",
         "of": "of",
@@ -167,6 +182,11 @@ def lika_label(value: str, lang: str = "sv") -> str:
     return _label(value, lang)
 
 
+def _with_period(title: str, period) -> str:
+    """``title`` followed by its period ("…, 2022") when one is given."""
+    return f"{title}, {period}" if period not in (None, "") else title
+
+
 def _ordered(values: pd.Series) -> list[str]:
     known = [v for v in (*DIMENSIONS, *AREAS) if v in set(values)]
     return known + sorted(set(values) - set(known))
@@ -179,6 +199,7 @@ def maturity_heatmap(
     columns: str = "dimension",
     order: Sequence[str] | None = None,
     annotate: bool = True,
+    period: str | int | None = None,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
@@ -197,6 +218,7 @@ def maturity_heatmap(
         (pass the codes sorted by :func:`maturity.maturity_index` to sort by it).
     annotate : bool, default True
         Write each score in its cell.
+    {period}
     {lang}
     {ax}
     {source}
@@ -247,7 +269,7 @@ def maturity_heatmap(
             )
     bar = ax.figure.colorbar(image, ax=ax, shrink=0.8)
     bar.set_label(text["score"])
-    ax.set_title(text["heatmap"], pad=24)
+    ax.set_title(_with_period(text["heatmap"], period), pad=30)
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
@@ -257,6 +279,7 @@ def gap_bars(
     gaps: pd.DataFrame,
     *,
     y: str = "dimension",
+    period: str | int | None = None,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
@@ -272,6 +295,7 @@ def gap_bars(
         gap_high and reference.
     y : str, default "dimension"
         The category on the vertical axis.
+    {period}
     {lang}
     {ax}
     {source}
@@ -338,7 +362,7 @@ def gap_bars(
     ):
         name = reference.municipality_names(data["municipality_code"])[0]
         title = f"{name}: {title[0].lower()}{title[1:]}"
-    ax.set_title(title)
+    ax.set_title(_with_period(title, period))
     ax.legend(
         handles=[
             mpl.patches.Patch(color=PALETTE[0], label=text["ahead"]),
@@ -375,6 +399,7 @@ def dispersion_strip(
     x: str = "dimension",
     value: str = "score",
     highlight: str | None = None,
+    period: str | int | None = None,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
@@ -389,6 +414,7 @@ def dispersion_strip(
     value : str, default "score"
     highlight : str, optional
         A municipality code (or name) to mark and label.
+    {period}
     {lang}
     {ax}
     {source}
@@ -464,7 +490,7 @@ def dispersion_strip(
             )
         )
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    ax.set_title(text["dispersion"])
+    ax.set_title(_with_period(text["dispersion"], period))
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
@@ -514,6 +540,7 @@ def change_dumbbell(
     check_choice("lang", list(_TEXT), lang)
     _require(change, "change", [y, "score_t0", "score_t1"])
     text = _TEXT[lang]
+    given = rounds
     rounds = rounds or (text["round"].format(n=1), text["round"].format(n=2))
     data = change.sort_values(["score_t1", y], ascending=[True, True], kind="stable")
     if ax is None:
@@ -561,7 +588,8 @@ def change_dumbbell(
     ax.legend(
         loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False, fontsize="small"
     )
-    ax.set_title(text["change"])
+    title = text["change_rounds"].format(first=rounds[0], last=rounds[1]) if given else None
+    ax.set_title(title or text["change"])
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
@@ -572,6 +600,7 @@ def development_table(
     *,
     max_rows: int | None = None,
     n_items: int = 2,
+    period: str | int | None = None,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
@@ -592,6 +621,7 @@ def development_table(
     n_items : int, default 2
         Weakest indicators (and their activities) shown per row. Give the
         figure about 0.5 inch of height per row and item.
+    {period}
     {lang}
     {ax}
     {source}
@@ -661,7 +691,7 @@ def development_table(
         if r == 0:
             cell.set_facecolor("#eeeeee")
             cell.get_text().set_fontweight("bold")
-    ax.set_title(text["table_title"])
+    ax.set_title(_with_period(text["table_title"], period))
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
@@ -672,11 +702,15 @@ def maturity_map(
     *,
     value: str = "index",
     county_code: str | None = None,
+    period: str | int | None = None,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
 ):
     """County choropleth of the maturity index (0–100); missing municipalities hatched.
+
+    The colour scale is the whole 0–100 scale in the heatmap's colours, so a colour means the
+    same score here as in :func:`maturity_heatmap`.
 
     Parameters
     ----------
@@ -684,6 +718,7 @@ def maturity_map(
         Output of :func:`maturity.maturity_index` (one row per municipality).
     value : str, default "index"
     {county_code}
+    {period}
     {lang}
     {ax}
     {source}
@@ -712,13 +747,21 @@ def maturity_map(
         ax=ax,
         county_code=county_code,
         lang=lang,
-        title=_TEXT[lang]["map"],
+        title=_with_period(_TEXT[lang]["map"], period),
         legend_title=_TEXT[lang]["index"],
         decimals=0,
+        vmin=0,
+        vmax=100,
+        names=county_code is not None,
         source=source,
     )
 
 
+_PARAMS = {
+    **_PARAMS,
+    "period": "period : str or int, optional\n        The assessment year (or period), written "
+    'after the title: "…, 2022".',
+}
 for _function in (
     maturity_heatmap,
     gap_bars,
@@ -751,6 +794,7 @@ def maturity_heatmap_figure(
     value: str = "score",
     columns: str = "dimension",
     annotate: bool = True,
+    period: str | int | None = None,
     lang: str = "sv",
     source: str | None = None,
     ax=None,
@@ -761,6 +805,7 @@ def maturity_heatmap_figure(
     ----------
     scores, order, value, columns, annotate
         As in :func:`maturity_heatmap`.
+    {period}
     {lang}
     {source}
     ax : ignored
@@ -788,6 +833,7 @@ def maturity_heatmap_figure(
         columns=columns,
         order=order,
         annotate=annotate,
+        period=period,
         lang=lang,
         ax=axes,
         source=source,
@@ -801,6 +847,7 @@ def gap_panels(
     order: Sequence[str] | None = None,
     y: str = "dimension",
     ncols: int = 3,
+    period: str | int | None = None,
     lang: str = "sv",
     source: str | None = None,
     ax=None,
@@ -820,6 +867,7 @@ def gap_panels(
         The category on each panel's vertical axis.
     ncols : int, default 3
         Panels per row.
+    {period}
     {lang}
     {source}
     ax : ignored
@@ -859,8 +907,27 @@ def gap_panels(
         panel.set_title(name)
     for panel in axes.flat[len(codes) :]:
         panel.set_axis_off()
-    fig.supxlabel(_TEXT[lang]["gap"])
-    fig.tight_layout(rect=(0, 0.04 if source else 0, 1, 1))  # room for the source line
+    text = _TEXT[lang]
+    kind = gaps["reference"].iloc[0] if "reference" in gaps and len(gaps) else "county"
+    ref = text["reference"].get(str(kind), str(kind))
+    fig.suptitle(
+        _with_period(text["gap_panels"].format(ref=ref), period),
+        x=0.01,
+        ha="left",
+        fontweight="bold",
+    )
+    height = fig.get_figheight()
+    fig.supxlabel(text["gap"], y=0.4 / height, va="bottom")
+    handles = [
+        mpl.patches.Patch(color=PALETTE[0], label=text["ahead"]),
+        mpl.patches.Patch(color=PALETTE[5], label=text["behind"]),
+    ]
+    if {"gap_low", "gap_high"} <= set(gaps.columns):
+        handles.append(
+            Line2D([], [], color="#333333", marker="|", markersize=8, label=text["interval"])
+        )
+    figure_legend(fig, handles, loc="lower center", ncols=len(handles))
+    fig.tight_layout(rect=(0, 0.8 / height, 1, 1 - 0.45 / height))
     if source:
         add_source(fig, source, lang=lang)
     return fig

@@ -14,19 +14,23 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from .. import reference
 from ..disclosure import SUPPRESSION_LIMIT
 from ..errors import check_choice
 from ..formatting import quarter_label
 from ..schemas import require_columns
-from .style import _PARAMS, PALETTE, add_source, number_formatter
+from .style import _PARAMS, PALETTE, add_source, figure_legend, number_formatter
 
 __all__ = ["spc_chart", "spc_small_multiples", "its_chart", "summary_table"]
 
 _TEXT = {
     "sv": {
         "value": "Värde",
+        "observed": "Kvartalets värde",
+        "excluded": "Utesluten ur baslinjen",
+        "free_y": "egen skala per kommun",
         "median": "Median",
         "mean": "Medelvärde",
         "limits": "Styrgränser",
@@ -47,6 +51,9 @@ _TEXT = {
     },
     "en": {
         "value": "Value",
+        "observed": "The quarter's value",
+        "excluded": "Left out of the baseline",
+        "free_y": "own scale per municipality",
         "median": "Median",
         "mean": "Mean",
         "limits": "Control limits",
@@ -78,11 +85,17 @@ def spc_chart(
     events: pd.DataFrame | None = None,
     percent: bool = False,
     decimals: int | None = None,
+    unit: str | None = None,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
+    legend: bool = True,
 ):
     """Draw a run or control chart from :func:`monitoring.run_chart` / ``control_chart``.
+
+    The legend explains every encoding: the quarter's values (grey line and dots), the centre
+    line, the control limits (dashed), the grey baseline band, the target (dotted green), the
+    signal dots (blue better, orange-red worse) and the hollow dots left out of the baseline.
 
     Parameters
     ----------
@@ -105,9 +118,14 @@ def spc_chart(
         The values are proportions (0–1): show the axis in percent.
     decimals : int, optional
         Decimals on the y axis (default: as the tick spacing needs).
+    unit : str, optional
+        The y axis label, e.g. "Andel, %" or "Antal".
     {lang}
     {ax}
     {source}
+    legend : bool, default True
+        Draw the legend beside the chart; False leaves it out (e.g. when the caller
+        explains the encodings elsewhere).
 
     Returns
     -------
@@ -162,7 +180,7 @@ def spc_chart(
     baseline = data["baseline"].to_numpy(bool)
     if baseline.any() and not baseline.all():
         last = int(np.flatnonzero(baseline).max())
-        ax.axvspan(-0.5, last + 0.5, color="#eeeeee", zorder=0, label=text["baseline"])
+        ax.axvspan(-0.5, last + 0.5, color="#eeeeee", zorder=0)
     if target is not None:
         ax.axhline(target, color=PALETTE[2], linestyle=":", linewidth=1.5)
     signal = data.get("sigma_signal", False) | data.get("shift_point", False)
@@ -212,28 +230,53 @@ def spc_chart(
             )
     if events is not None and len(events):
         _draw_events(ax, data["x"], events)
-    step = max(1, math.ceil(len(data) / 10))
-    ax.set_xticks(pos[::step], [quarter_label(v, lang) for v in data["x"].iloc[::step]])
-    ax.tick_params(axis="x", labelrotation=45)
+    _quarter_ticks(ax, data["x"], lang)
     ax.yaxis.set_major_formatter(
         number_formatter(lang, decimals=decimals, percent=percent, factor=100 if percent else 1)
     )
     ax.set_xlim(-0.6, len(data) - 0.4)
     chart_type = chart.attrs.get("chart", "run" if is_run else "i")
     ax.set_title(title or (text["run"] if is_run else text["control"].format(chart=chart_type)))
+    if unit:
+        ax.set_ylabel(unit)
     handles = [
+        Line2D(
+            [],
+            [],
+            color="#555555",
+            marker="o",
+            markersize=3.5,
+            linewidth=1.2,
+            label=text["observed"],
+        ),
         Line2D(
             [],
             [],
             color=PALETTE[0],
             linewidth=1.6,
             label=text["median"] if is_run else text["mean"],
-        )
+        ),
     ]
     if not is_run:
         handles.append(Line2D([], [], color=PALETTE[0], linestyle="--", label=text["limits"]))
+    if baseline.any() and not baseline.all():
+        handles.append(Patch(facecolor="#eeeeee", label=text["baseline"]))
     if target is not None:
         handles.append(Line2D([], [], color=PALETTE[2], linestyle=":", label=text["target"]))
+    if "include" in data and excluded.any():
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markerfacecolor="white",
+                markeredgecolor="#555555",
+                label=text["excluded"],
+            )
+        )
+    if intervention is not None and match.size:
+        handles.append(Line2D([], [], color=PALETTE[3], linestyle="-.", label=text["intervention"]))
     if signal.any():
         if higher_is_better is None:
             handles.append(
@@ -268,16 +311,40 @@ def spc_chart(
                     label=text["deterioration"],
                 ),
             ]
-    ax.legend(
-        handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(1.0, 1.0),
-        frameon=False,
-        fontsize="small",
-    )
+    if legend:
+        ax.legend(
+            handles=handles,
+            loc="upper left",
+            bbox_to_anchor=(1.0, 1.0),
+            frameon=False,
+            fontsize="small",
+        )
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
+
+
+def _quarter_ticks(ax, x: pd.Series, lang: str) -> None:
+    """Label the quarters level, few enough to fit: each year's first quarter for long series.
+
+    A label every ``step`` quarters (1, 2 or a multiple of 4), at most five, starting at the
+    first K1 when the series is longer than five quarters; a minor tick at every quarter.
+    """
+    values = list(x)
+    n = len(values)
+    pos = np.arange(n)
+    quarters = [v.quarter if isinstance(v, pd.Period) else None for v in values]
+    if n <= 5:
+        start, step = 0, 1
+    else:
+        step = 4 * max(1, math.ceil(n / 4 / 5))
+        firsts = [i for i, q in enumerate(quarters) if q == 1]
+        start = firsts[0] if firsts else 0
+    shown = pos[start::step]
+    ax.set_xticks(shown, [quarter_label(values[i], lang) for i in shown])
+    ax.set_xticks(pos, minor=True)
+    ax.tick_params(axis="x", which="minor", length=2)
+    ax.grid(axis="x", which="minor", visible=False)
 
 
 def _draw_events(ax, x: pd.Series, events: pd.DataFrame) -> None:
@@ -311,15 +378,15 @@ def _draw_events(ax, x: pd.Series, events: pd.DataFrame) -> None:
         )
     if shown:
         listing = "   ".join(f"{n}. {text}" for n, (_i, text) in enumerate(shown, 1))
-        ax.text(
-            0.0,
-            -0.32,
+        ax.annotate(  # under the tick labels, whatever the panel's height
             listing,
-            transform=ax.transAxes,
+            (0.0, 0.0),
+            xycoords="axes fraction",
+            xytext=(0, -26),
+            textcoords="offset points",
             fontsize="x-small",
             va="top",
             color=PALETTE[3],
-            wrap=True,
         )
 
 
@@ -335,8 +402,15 @@ def spc_small_multiples(
     source: str | None = None,
     sharey: bool = True,
     events: pd.DataFrame | None = None,
+    unit: str | None = None,
+    title: str | None = None,
+    layout: bool = True,
 ):
-    """One chart per ``by`` value (e.g. each municipality), on a shared y axis.
+    """One chart per ``by`` value (e.g. each municipality), on a shared y axis or each its own.
+
+    One legend under the panels explains every line, band and dot drawn in any of them.
+    Counts of municipalities of different sizes read better each on its own scale
+    (``sharey=False``); the y label then says so.
 
     Parameters
     ----------
@@ -349,8 +423,16 @@ def spc_small_multiples(
     {lang}
     {source}
     sharey : bool, default True
+        One y scale for all panels; False gives each its own.
     events : DataFrame, optional
         As in :func:`spc_chart`, with a ``by`` column: each panel shows its own events.
+    unit : str, optional
+        The y label of the first column of panels, e.g. "Antal".
+    title : str, optional
+        The figure's heading (the measure and its period).
+    layout : bool, default True
+        Lay the panels out (``tight_layout``); False when the caller lays the figure out
+        again anyway: a layout measures every text.
 
     Returns
     -------
@@ -368,12 +450,14 @@ def spc_small_multiples(
     """
     check_choice("lang", list(_TEXT), lang)
     require_columns(charts, "charts", [by])
+    text = _TEXT[lang]
     keys = list(dict.fromkeys(charts[by]))
     nrows = math.ceil(len(keys) / ncols)
     fig, axes = plt.subplots(
-        nrows, ncols, figsize=(4.2 * ncols, 2.8 * nrows + 0.6), sharey=sharey, squeeze=False
+        nrows, ncols, figsize=(4.2 * ncols, 2.8 * nrows + 1.2), sharey=sharey, squeeze=False
     )
     names = reference.municipalities().set_index("municipality_code")["municipality"]
+    legend: dict[str, object] = {}
     for ax, key in zip(axes.flat, keys, strict=False):
         part = charts[charts[by] == key]
         own = events[events[by] == key] if events is not None and by in events else None
@@ -387,10 +471,25 @@ def spc_small_multiples(
             events=own,
         )
         ax.set_title(names.get(key, key) if by == "municipality_code" else str(key))
-        ax.get_legend().remove()
+        old = ax.get_legend()
+        for handle, label in zip(old.legend_handles, old.get_texts(), strict=True):
+            legend.setdefault(label.get_text(), handle)
+        old.remove()
     for ax in axes.flat[len(keys) :]:
         ax.set_axis_off()
-    fig.tight_layout(rect=(0, 0.04 if source else 0, 1, 1))
+    if unit:
+        label = unit if sharey else f"{unit} ({text['free_y']})"
+        for ax in axes[:, 0]:
+            ax.set_ylabel(label, fontsize="small")
+    if title:
+        fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+    figure_legend(
+        fig, list(legend.values()), list(legend), loc="lower center", ncols=min(4, len(legend))
+    )
+    rows_of_legend = math.ceil(len(legend) / 4)
+    bottom = (0.25 + 0.22 * rows_of_legend) / fig.get_figheight()
+    if layout:
+        fig.tight_layout(rect=(0, bottom, 1, 0.97 if title else 1))
     if source:
         add_source(fig, source, lang=lang)
     return fig
@@ -400,6 +499,7 @@ def its_chart(
     result,
     *,
     title: str | None = None,
+    unit: str | None = None,
     percent: bool = False,
     lang: str = "sv",
     ax=None,
@@ -412,6 +512,9 @@ def its_chart(
     result : ITSResult
         From :func:`monitoring.interrupted_time_series`.
     title : str, optional
+        The measure (default "Avbruten tidsserie"); the quarters shown follow it.
+    unit : str, optional
+        The y axis label.
     percent : bool
     {lang}
     {ax}
@@ -431,7 +534,9 @@ def its_chart(
     ...     intervention="2023Q3")
     >>> ax = its_chart(r, ax=plt.figure().add_subplot())
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
-    ['Värde', 'Skattad nivå', 'Utan förändringen']
+    ['Värde', 'Skattad nivå', 'Utan förändringen', 'Införande']
+    >>> ax.get_title()
+    'Avbruten tidsserie, 2022 K1–2024 K4'
     """
     check_choice("lang", list(_TEXT), lang)
     text = _TEXT[lang]
@@ -462,15 +567,24 @@ def its_chart(
         label=text["counterfactual"],
     )
     start = int(np.flatnonzero(after)[0])
-    ax.axvline(start - 0.5, color=PALETTE[3], linestyle="-.", linewidth=1.5)
-    step = max(1, math.ceil(len(data) / 10))
-    ax.set_xticks(pos[::step], [quarter_label(v, lang) for v in data["x"].iloc[::step]])
-    ax.tick_params(axis="x", labelrotation=45)
+    ax.axvline(
+        start - 0.5, color=PALETTE[3], linestyle="-.", linewidth=1.5, label=text["intervention"]
+    )
+    _quarter_ticks(ax, data["x"], lang)
     ax.yaxis.set_major_formatter(
         number_formatter(lang, percent=percent, factor=100 if percent else 1)
     )
+    if unit:
+        ax.set_ylabel(unit)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
-    ax.set_title(title or text["its"])
+    periods = [v for v in data["x"] if isinstance(v, pd.Period)]
+    span = (
+        f"{quarter_label(min(periods), lang)}–{quarter_label(max(periods), lang)}"
+        if periods
+        else ""
+    )
+    heading = title or text["its"]
+    ax.set_title(f"{heading}, {span}" if span else heading)
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax

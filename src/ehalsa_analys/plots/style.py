@@ -34,6 +34,10 @@ __all__ = [
     "format_number",
     "number_formatter",
     "add_source",
+    "place_source",
+    "figure_legend",
+    "colour_bar",
+    "nice_limits",
     "save",
 ]
 
@@ -116,17 +120,21 @@ class _SwedishTicks(mpl.ticker.Formatter):
     def __init__(self, lang: str, decimals: int | None, percent: bool, factor: float) -> None:
         self.lang, self.decimals, self.percent, self.factor = lang, decimals, percent, factor
         self._ticks: Sequence[float] = ()
+        self._decimals: int | None = None
 
     def set_locs(self, locs):
         self._ticks = locs
+        self._decimals = None  # the spacing is looked at once per set of ticks, not per label
 
     def __call__(self, x, pos=None):
         decimals = self.decimals
         if decimals is None:
+            decimals = self._decimals
+        if decimals is None:
             locs = np.asarray(self._ticks, dtype=float) * self.factor
             steps = np.abs(np.diff(locs))
             steps = steps[steps > 0]
-            decimals = tick_decimals(steps.min() if steps.size else 1.0)
+            decimals = self._decimals = tick_decimals(steps.min() if steps.size else 1.0)
         return format_number(
             x * self.factor, decimals=decimals, lang=self.lang, percent=self.percent
         )
@@ -150,14 +158,20 @@ def number_formatter(
     return _SwedishTicks(lang, decimals, percent, factor)
 
 
+_SOURCE_GID = "ehalsa-source"
+
+
 def add_source(fig: mpl.figure.Figure, text: str, *, lang: str = "sv") -> mpl.text.Text:
     """Write the source line ("Källa: …" / "Source: …") under the bottom left of ``fig``.
 
-    It hangs below the figure's edge, so it never covers tick labels; :func:`save` crops to
-    include it.
+    It hangs below the figure's edge; :func:`save` moves it under everything else drawn
+    (rotated tick labels, a legend below the Axes: :func:`place_source`) and crops to include
+    it. A second call replaces the first line rather than adding another.
     """
     check_choice("lang", list(LABELS), lang)
-    return fig.text(
+    for old in [t for t in fig.texts if t.get_gid() == _SOURCE_GID]:
+        old.remove()
+    line = fig.text(
         0.01,
         0.0,
         f"{LABELS[lang]['source']}: {text}",
@@ -166,6 +180,186 @@ def add_source(fig: mpl.figure.Figure, text: str, *, lang: str = "sv") -> mpl.te
         fontsize="small",
         color="#555555",
     )
+    line.set_gid(_SOURCE_GID)
+    return line
+
+
+def place_source(fig: mpl.figure.Figure) -> None:
+    """Move the source line of :func:`add_source` just below everything else in ``fig``.
+
+    Tick labels, legends and notes under the Axes may reach below the figure's edge; the
+    source line then goes under the lowest of them, so no text sits on it. Nothing happens
+    when ``fig`` has no source line.
+
+    Example
+    -------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> fig.subplots_adjust(bottom=0.02)   # the tick labels hang below the figure's edge
+    >>> _ = ax.set_xticks([0, 1], ["lång\\netikett", "b"])
+    >>> line = add_source(fig, "SCB")
+    >>> place_source(fig)
+    >>> bool(line.get_position()[1] < 0)
+    True
+    """
+    lines = [t for t in fig.texts if t.get_gid() == _SOURCE_GID]
+    if not lines:
+        return
+    renderer = fig.canvas.get_renderer()
+    boxes = []
+    for artist in fig.get_children():
+        if artist in lines or not artist.get_visible() or artist is fig.patch:
+            continue
+        try:
+            box = artist.get_tightbbox(renderer)
+        except (TypeError, AttributeError):  # artists without an extent
+            continue
+        if box is not None and box.width > 0 and box.height > 0:
+            boxes.append(box)
+    if not boxes:
+        return
+    bottom = min(box.y0 for box in boxes)
+    pad = 4 * fig.dpi / 72  # 4 points
+    y = float(min(0.0, (bottom - pad) / (fig.bbox.height or 1.0)))
+    for line in lines:
+        line.set_y(y)
+
+
+def figure_legend(fig, handles, labels=None, *, loc: str = "lower center", ncols: int = 1):
+    """A legend for the whole figure, pinned to the figure's own frame.
+
+    ``fig.legend(loc=...)`` alone anchors to the figure's box, which saving with
+    ``bbox_inches="tight"`` replaces by the cropped one: a legend at the bottom then slides
+    down onto the source line. Pinning it in figure coordinates keeps it where it was laid out.
+    ``loc`` is "lower center" (under the panels), "upper right" or "upper left".
+
+    Example
+    -------
+    >>> import matplotlib.pyplot as plt
+    >>> from matplotlib.lines import Line2D
+    >>> fig, ax = plt.subplots()
+    >>> legend = figure_legend(fig, [Line2D([], [], label="Riket")], loc="upper right")
+    >>> [t.get_text() for t in legend.get_texts()]
+    ['Riket']
+    """
+    anchors = {"lower center": (0.5, 0.0), "upper right": (1.0, 1.0), "upper left": (0.0, 1.0)}
+    check_choice("loc", list(anchors), loc)
+    options = {"handles": handles} if labels is None else {"handles": handles, "labels": labels}
+    return fig.legend(
+        **options,
+        loc=loc,
+        bbox_to_anchor=anchors[loc],
+        bbox_transform=fig.transFigure,
+        ncols=ncols,
+        frameon=False,
+        fontsize="small",
+    )
+
+
+def nice_limits(low: float, high: float, *, nbins: int = 5) -> np.ndarray:
+    """Round tick positions from ``low`` to ``high``: steps of 1, 2, 2.5 or 5 times a power of 10.
+
+    The first tick is at or below ``low`` and the last at or above ``high``.
+
+    Example
+    -------
+    >>> nice_limits(0, 22.3).tolist(), nice_limits(31, 74).tolist()
+    ([0.0, 5.0, 10.0, 15.0, 20.0, 25.0], [30.0, 40.0, 50.0, 60.0, 70.0, 80.0])
+    """
+    if not (np.isfinite(low) and np.isfinite(high)) or high <= low:
+        high = low + 1.0 if np.isfinite(low) else 1.0
+        low = low if np.isfinite(low) else 0.0
+    locator = mpl.ticker.MaxNLocator(nbins=nbins, steps=[1, 2, 2.5, 5, 10])
+    ticks = np.asarray(locator.tick_values(low, high), dtype=float)
+    return ticks[(ticks >= ticks[ticks <= low].max()) & (ticks <= ticks[ticks >= high].min())]
+
+
+class _OverflowTicks(mpl.ticker.Formatter):
+    """Swedish ticks whose top tick reads "≥ 25" when values above it are clipped."""
+
+    def __init__(self, inner: mpl.ticker.Formatter, top: float) -> None:
+        self.inner, self.top = inner, top
+
+    def set_locs(self, locs):
+        self.inner.set_locs(locs)
+
+    def __call__(self, x, pos=None):
+        text = self.inner(x, pos)
+        return f"≥{NBSP}{text}" if np.isclose(x, self.top) else text
+
+
+def colour_bar(
+    ax,
+    values,
+    *,
+    cmap,
+    label: str,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    clip_percentile: float | None = None,
+    lang: str = "sv",
+    percent: bool = False,
+    decimals: int | None = None,
+    **kwargs,
+):
+    """A colour bar for ``values`` with round ticks, and an overflow marker when values are clipped.
+
+    The scale runs from ``vmin`` (default: round number at or below the smallest value) to
+    ``vmax`` (default: round number at or above the largest value, or above the
+    ``clip_percentile``-th percentile when given). Values beyond the top are drawn in the top
+    colour: the bar then gets a triangle at its end and its top tick reads "≥ 25", so the
+    reader knows the darkest colour means "25 or more". Returns ``(norm, colorbar)``.
+
+    Example
+    -------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> norm, bar = colour_bar(ax, [1, 8, 22, 36], cmap="cividis", label="min",
+    ...                        clip_percentile=50)
+    >>> bar.get_ticks().tolist(), bar.extend, norm.vmax
+    ([0.0, 5.0, 10.0, 15.0], 'max', 15.0)
+    >>> fig.canvas.draw(); bar.ax.get_yticklabels()[-1].get_text()
+    '≥\xa015'
+    """
+    data = np.asarray(values, dtype=float)
+    data = data[np.isfinite(data)]
+    low = float(data.min()) if data.size else 0.0
+    high = float(data.max()) if data.size else 1.0
+    top = (
+        high
+        if clip_percentile is None or not data.size
+        else float(np.percentile(data, clip_percentile))
+    )
+    start = low if vmin is None else float(vmin)
+    end = top if vmax is None else float(vmax)
+    ticks = nice_limits(start, max(end, start))
+    if vmin is not None:
+        ticks = ticks[ticks >= vmin]
+        ticks = np.r_[vmin, ticks] if not np.isclose(ticks[0], vmin) else ticks
+    if vmax is not None:
+        ticks = ticks[ticks <= vmax]
+        ticks = np.r_[ticks, vmax] if not np.isclose(ticks[-1], vmax) else ticks
+    lo, hi = float(ticks[0]), float(ticks[-1])
+    over = bool(data.size and data.max() > hi + 1e-9 * max(1.0, abs(hi)))
+    under = bool(data.size and data.min() < lo - 1e-9 * max(1.0, abs(lo)))
+    extend = {(True, True): "both", (True, False): "max", (False, True): "min"}.get(
+        (over, under), "neither"
+    )
+    norm = mpl.colors.Normalize(lo, hi)
+    formatter = number_formatter(lang, decimals=decimals, percent=percent)
+    if over:
+        formatter = _OverflowTicks(formatter, hi)
+    options = {"shrink": 0.6, **kwargs}
+    bar = ax.figure.colorbar(
+        mpl.cm.ScalarMappable(norm=norm, cmap=cmap),
+        ax=ax,
+        extend=extend,
+        ticks=ticks,
+        format=formatter,
+        **options,
+    )
+    bar.set_label(label)
+    return norm, bar
 
 
 _METADATA = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
@@ -182,16 +376,42 @@ def save(
 
     ``path`` may carry a suffix or not: ``save(fig, "figures/kommuner")`` writes ``kommuner.png``
     and ``kommuner.svg``. Timestamps and software versions are left out and the SVG hash salt is
-    fixed. Returns the paths written.
+    fixed. Every format is cropped to the same tight box (measured once, as a PNG is: measuring
+    costs a third of a save). Returns the paths written.
     """
     base = Path(path)
     if base.suffix.lstrip(".") in _METADATA:
         base = base.with_suffix("")
-    written = []
     for fmt in formats:
         check_choice("formats", list(_METADATA), fmt)
+    bbox = _tight_bbox(fig, dpi) if len(formats) > 1 else "tight"
+    written = []
+    for fmt in formats:
         target = base.with_name(f"{base.name}.{fmt}")
+        if fmt == formats[0]:
+            place_source(fig)
         with mpl.rc_context({"svg.hashsalt": "ehalsa_analys"}), atomic_path(target) as tmp:
-            fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_METADATA[fmt], bbox_inches="tight")
+            fig.savefig(tmp, format=fmt, dpi=dpi, metadata=_METADATA[fmt], bbox_inches=bbox)
         written.append(target)
     return written
+
+
+def _tight_bbox(fig: mpl.figure.Figure, dpi: int):
+    """The box ``savefig(bbox_inches="tight")`` crops a PNG of ``fig`` to, in inches ("tight",
+    to let savefig measure each format itself, when the figure is not drawn by Agg)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = fig.canvas
+    if not isinstance(canvas, FigureCanvasAgg) or fig.get_layout_engine() is not None:
+        return "tight"
+    original = fig.dpi
+    try:
+        fig.dpi = dpi
+        renderer = canvas.get_renderer()
+        with renderer._draw_disabled():  # places ticks and texts, draws nothing
+            fig.draw(renderer)
+        bbox = fig.get_tightbbox(renderer)
+    finally:
+        fig.dpi = original
+    pad = mpl.rcParams["savefig.pad_inches"]
+    return bbox.padded(pad, pad)

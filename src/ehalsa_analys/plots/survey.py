@@ -15,6 +15,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
@@ -22,7 +23,17 @@ from .. import reference
 from ..errors import check_choice
 from ..schemas import require_columns
 from .maps import choropleth
-from .style import _PARAMS, MISSING_COLOUR, PALETTE, RANK_COLOURS, add_source, number_formatter
+from .style import (
+    _PARAMS,
+    MISSING_COLOUR,
+    PALETTE,
+    RANK_COLOURS,
+    add_source,
+    figure_legend,
+    format_number,
+    nice_limits,
+    number_formatter,
+)
 
 __all__ = ["adoption_curves", "tile_chart", "survey_small_multiples", "slope_chart", "survey_map"]
 
@@ -35,7 +46,7 @@ _TEXT = {
         "percent": "Andel, %",
         "value": "Värde",
         "adoption": "Andel kommuner som erbjuder tjänsten",
-        "tiles": "Kommunerna jämförda, {year}",
+        "tiles": "Nyckeltal per kommun, {year}",
         "green": "Bästa fjärdedelen / Ja",
         "yellow": "Mittersta hälften",
         "red": "Sämsta fjärdedelen / Nej",
@@ -47,6 +58,11 @@ _TEXT = {
         "yes": "Ja",
         "no": "Nej",
         "missing": "Uppgift saknas",
+        "year": "År",
+        "nation_share": "Riket, andel Ja",
+        "rising": "Ökning",
+        "falling": "Minskning",
+        "suppressed": "x = skyddad uppgift",
     },
     "en": {
         "nation": "Sweden",
@@ -56,7 +72,7 @@ _TEXT = {
         "percent": "Share, %",
         "value": "Value",
         "adoption": "Share of municipalities offering the service",
-        "tiles": "The municipalities compared, {year}",
+        "tiles": "Key figures by municipality, {year}",
         "green": "Best quarter / Yes",
         "yellow": "Middle half",
         "red": "Worst quarter / No",
@@ -68,6 +84,11 @@ _TEXT = {
         "yes": "Yes",
         "no": "No",
         "missing": "No data",
+        "year": "Year",
+        "nation_share": "Sweden, share Yes",
+        "rising": "Increase",
+        "falling": "Decrease",
+        "suppressed": "x = suppressed",
     },
 }
 _SYMBOLS = {"suppressed": "x", "not_applicable": "–"}
@@ -97,6 +118,15 @@ def _is_binary(obs: pd.DataFrame) -> bool:
         return bool(obs["unit"].astype(str).str.strip().str.lower().eq("ja/nej").all())
     values = obs["value"].dropna()
     return bool(len(values)) and bool(values.isin([0.0, 1.0]).all())
+
+
+def _with_years(title: str, periods) -> str:
+    """``title`` followed by the years it covers: "…, 2014–2024" (or "…, 2024")."""
+    years = sorted(pd.unique(pd.Series(periods).dropna()))
+    if not years:
+        return title
+    first, last = years[0], years[-1]
+    return f"{title}, {first}" if first == last else f"{title}, {first}–{last}"
 
 
 def _spread(y: np.ndarray, span: float, share: float = 0.035) -> np.ndarray:
@@ -157,7 +187,7 @@ def adoption_curves(
     >>> ax.lines[0].get_ydata().tolist()
     [40.0, 60.0]
     >>> print(ax.get_title())
-    Share of municipalities offering the service
+    Share of municipalities offering the service, 2020–2022
     (unweighted mean of the municipalities)
     """
     check_choice("lang", list(_TEXT), lang)
@@ -194,9 +224,11 @@ def adoption_curves(
     ax.legend(loc="upper left", frameon=False, fontsize="small")
     weighted = bool(levels["weighted"].iloc[0]) if "weighted" in levels and len(levels) else False
     ax.set_title(
-        f"{title or text['adoption']}\n({text['weighted' if weighted else 'unweighted']})",
+        f"{_with_years(title or text['adoption'], levels['period'])}\n"
+        f"({text['weighted' if weighted else 'unweighted']})",
         fontsize="medium",
     )
+    ax.set_xlabel(text["year"])
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
@@ -287,7 +319,7 @@ def tile_chart(
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    ax.set_xlabel(text["tiles"].format(year=years[0] if years else ""), loc="left")
+    ax.set_title(text["tiles"].format(year=years[0] if years else "").rstrip(", "))
     handles = [
         Patch(color=RANK_COLOURS[c], label=text[c]) for c in ("green", "yellow", "red", "grey")
     ]
@@ -316,11 +348,13 @@ def survey_small_multiples(
     lang: str = "sv",
     source: str | None = None,
 ):
-    """One panel per municipality of the county: its value by year and the national level.
+    """Each municipality of the county by year, against the nation.
 
-    Figure-level: it makes its own figure (there is no ``ax``). Ja/Nej answers are drawn as steps
-    between 0 and 100 against the national share in percent, numeric figures against the national
-    mean.
+    Figure-level: it makes its own figure (there is no ``ax``). A numeric key figure gets one
+    panel per municipality, its values against the national mean. A Ja/Nej key figure is shown
+    as yes and no, not as 0 and 100 %: one row of tiles per municipality (green Ja, red Nej,
+    grey missing, "x" suppressed) under a row with the national share of Ja in percent. The
+    title names the years shown.
 
     Parameters
     ----------
@@ -339,8 +373,8 @@ def survey_small_multiples(
     Returns
     -------
     matplotlib.figure.Figure
-        Panels titled by municipality name, sharing x and y; in each, the national line first
-        (dashed grey), then the municipality's.
+        Numeric: panels titled by municipality name, sharing x and y; in each, the national
+        line first (dashed grey), then the municipality's. Ja/Nej: one Axes of tiles.
 
     Example
     -------
@@ -348,9 +382,12 @@ def survey_small_multiples(
     ...     "indicator_id": "x", "value": [0.0, 1.0], "unit": "ja/nej"}})
     >>> lv = pd.DataFrame({{"indicator_id": "x", "period": [2020, 2024], "level": "nation",
     ...     "key": "0000", "share": [0.5, 0.75]}})
-    >>> fig = survey_small_multiples(o, lv, indicator="x", county_code="18")
-    >>> [ax.get_title() for ax in fig.axes if ax.axison]
-    ['Örebro']
+    >>> fig = survey_small_multiples(o, lv, indicator="x", county_code="18", title="Nattillsyn")
+    >>> ax = fig.axes[0]
+    >>> ax.get_title(), [t.get_text() for t in ax.get_yticklabels()]
+    ('Nattillsyn, 2020–2024', ['Riket, andel Ja, %', 'Örebro'])
+    >>> [t.get_text() for t in ax.texts], [t.get_text() for t in ax.get_legend().get_texts()]
+    (['50', '75'], ['Ja', 'Nej', 'Uppgift saknas'])
     """
     check_choice("lang", list(_TEXT), lang)
     require_columns(obs, "obs", ["municipality_code", "period", "indicator_id", "value"])
@@ -371,9 +408,10 @@ def survey_small_multiples(
         )
     nation = levels[(levels["indicator_id"] == indicator) & (levels["level"] == "nation")]
     nation = nation.sort_values("period")
-    binary = _is_binary(data)
-    column = "share" if binary or "mean" not in nation else "mean"
-    scale = 100 if binary else 1
+    heading = _with_years(title or indicator, data["period"])
+    if _is_binary(data):
+        return _yes_no_years(data, nation, title=heading, lang=lang, source=source)
+    column = "mean" if "mean" in nation else "share"
     codes = sorted(data["municipality_code"].astype(str).unique())
     names = reference.municipality_names(codes)
     nrows = math.ceil(len(codes) / ncols)
@@ -390,41 +428,133 @@ def survey_small_multiples(
         own = by_code[code]
         ax.plot(
             nation["period"].to_numpy(),
-            nation[column].to_numpy(float) * scale,
+            nation[column].to_numpy(float),
             color="#777777",
             linestyle="--",
             linewidth=1.2,
         )
         ax.plot(
             own["period"].to_numpy(),
-            own["value"].to_numpy(float) * scale,
+            own["value"].to_numpy(float),
             color=PALETTE[0],
             marker="o",
             markersize=3,
             linewidth=1.4,
-            drawstyle="steps-post" if binary else "default",
         )
         ax.set_title(name, fontsize="small")
         ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(3, integer=True))
         ax.yaxis.set_major_formatter(number_formatter(lang))
     for ax in axes.flat[len(codes) :]:
         ax.set_axis_off()
-    if binary:
-        axes[0, 0].set_ylim(-5, 105)
+    unit = (
+        str(data["unit"].dropna().iloc[0]) if "unit" in data and data["unit"].notna().any() else ""
+    )
+    label = text["percent"] if unit.strip() == "%" else text["value"]
     for ax in axes[:, 0]:
-        ax.set_ylabel(text["percent"] if binary else text["value"], fontsize="small")
-    fig.suptitle(title or indicator, x=0.01, ha="left", fontweight="bold")
-    fig.legend(
-        handles=[
+        ax.set_ylabel(label, fontsize="small")
+    fig.suptitle(heading, x=0.01, ha="left", fontweight="bold")
+    figure_legend(
+        fig,
+        [
             Line2D([], [], color=PALETTE[0], marker="o", markersize=3, label=text["municipality"]),
             Line2D([], [], color="#777777", linestyle="--", label=text["nation"]),
         ],
-        loc="upper right",
+        loc="lower center",
         ncols=2,
+    )
+    fig.tight_layout(rect=(0, 0.4 / fig.get_figheight(), 1, 1 - 0.45 / fig.get_figheight()))
+    if source:
+        add_source(fig, source, lang=lang)
+    return fig
+
+
+def _yes_no_years(data, nation, *, title, lang, source):
+    """A Ja/Nej key figure by year: one row of Ja/Nej tiles per municipality, the nation's share.
+
+    Yes/no answers are shown as yes and no (green "Ja", red "Nej", grey "Uppgift saknas"; "x"
+    where the value is suppressed), not as 0 and 100 %; the top row writes the national share
+    of Ja in percent above each year.
+    """
+    text = _TEXT[lang]
+    codes = sorted(data["municipality_code"].astype(str).unique())
+    years = sorted(set(data["period"].tolist()) | set(nation["period"].tolist()))
+    row = {c: i + 1 for i, c in enumerate(codes)}
+    col = {y: j for j, y in enumerate(years)}
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.5 * len(years) + 3.4), 0.3 * len(codes) + 2.0))
+    cells = {
+        (str(c), y): v
+        for c, y, v in zip(data["municipality_code"], data["period"], data["value"], strict=True)
+    }
+    status = (
+        {
+            (str(c), y): st
+            for c, y, st in zip(
+                data["municipality_code"], data["period"], data["status"], strict=True
+            )
+        }
+        if "status" in data
+        else {}
+    )
+    xs, ys, colours = [], [], []
+    for code in codes:
+        for year in years:
+            value = cells.get((code, year), np.nan)
+            colour = (
+                RANK_COLOURS["green"]
+                if value == 1
+                else RANK_COLOURS["red"]
+                if value == 0
+                else RANK_COLOURS["grey"]
+            )
+            xs.append(col[year])
+            ys.append(row[code])
+            colours.append(colour)
+            if status.get((code, year)) == "suppressed":
+                ax.text(col[year] + 0.45, row[code] + 0.42, "x", ha="center", va="center")
+    ax.bar(
+        xs, np.full(len(xs), 0.84), width=0.9, bottom=ys, align="edge", color=colours, linewidth=0
+    )
+    share = dict(zip(nation["period"], nation["share"].to_numpy(float), strict=True))
+    for year in years:
+        value = share.get(year, np.nan)
+        ax.text(
+            col[year] + 0.45,
+            0.45,
+            format_number(value * 100 if np.isfinite(value) else None, decimals=0, lang=lang),
+            ha="center",
+            va="center",
+            fontsize="small",
+            color="#333333",
+        )
+    ax.set_xlim(0, len(years))
+    ax.set_ylim(len(codes) + 1, 0)
+    ax.set_yticks(
+        np.arange(len(codes) + 1) + 0.42,
+        [f"{text['nation_share']}, %", *reference.municipality_names(codes)],
+    )
+    ax.set_xticks(np.arange(len(years)) + 0.45, [str(y) for y in years])
+    ax.tick_params(length=0)
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.axhline(0.95, color="#999999", linewidth=0.8)
+    ax.set_xlabel(text["year"])
+    ax.set_title(title)
+    handles = [
+        Patch(color=RANK_COLOURS["green"], label=text["yes"]),
+        Patch(color=RANK_COLOURS["red"], label=text["no"]),
+        Patch(color=RANK_COLOURS["grey"], label=text["missing"]),
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.0, 1.0),
         frameon=False,
         fontsize="small",
+        title=text["suppressed"] if status and "suppressed" in status.values() else None,
+        title_fontsize="x-small",
     )
-    fig.tight_layout(rect=(0, 0.03 if source else 0, 1, 0.95))
+    fig.tight_layout()
     if source:
         add_source(fig, source, lang=lang)
     return fig
@@ -437,14 +567,16 @@ def slope_chart(
     first: int,
     last: int,
     levels: pd.DataFrame | None = None,
+    title: str | None = None,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
 ):
     """Each municipality's value in the first and the last year, joined by a line.
 
-    Rising lines are blue, falling ones orange-red; a municipality without a value in either year
-    is left out.
+    Rising lines are blue, falling ones orange-red (the legend says so); a municipality without
+    a value in either year is left out. Names at the line ends are kept apart and inside the
+    axes; a key figure in percent gets a 0–100 axis.
 
     Parameters
     ----------
@@ -455,6 +587,9 @@ def slope_chart(
     levels : DataFrame, optional
         :func:`ehalsa_analys.compare.reference_levels` with the "nation" level, drawn first as a
         dashed grey line.
+    title : str, optional
+        The key figure's name; the title is "<title>, <first>–<last>" (default "Förändring
+        <first>–<last>").
     {lang}
     {ax}
     {source}
@@ -508,16 +643,50 @@ def slope_chart(
             markersize=3,
             linewidth=1,
         )
-    span = float(np.ptp(np.concatenate([start, end]))) if len(start) else 0.0
-    for y, name in zip(_spread(end, span), names, strict=True):
+    values = np.concatenate([start, end])
+    percent = "unit" in data and data["unit"].astype(str).str.strip().eq("%").all()
+    if percent:
+        low, high = 0.0, 100.0
+    elif len(values):
+        ticks = nice_limits(float(values.min()), float(values.max()))
+        low, high = float(ticks[0]), float(ticks[-1])
+    else:
+        low, high = 0.0, 1.0
+    ax.set_ylim(low, high)
+    span = float(np.ptp(values)) if len(values) else 0.0
+    # at least 3,5 % of the range apart, and at least a line of x-small text on this Axes
+    points = ax.bbox.height * 72 / ax.figure.dpi
+    line = (high - low) * 1.15 * mpl.rcParams["font.size"] * 0.7 / max(points, 1.0)
+    placed = _spread(end, 1.0, share=max(0.035 * span, line))
+    if len(placed):  # keep the names inside the axes, order and gaps kept
+        margin = 0.02 * (high - low)
+        top, bottom = high - margin, low + margin
+        placed = placed - max(0.0, placed.max() - top) + max(0.0, bottom - placed.min())
+    leaders = [[(1.0, y0), (1.025, y)] for y0, y in zip(end, placed, strict=True)]
+    ax.add_collection(LineCollection(leaders, colors="#bbbbbb", linewidths=0.6, zorder=1))
+    for y, name in zip(placed, names, strict=True):
         ax.text(1.03, y, name, va="center", fontsize="x-small")
     ax.set_xticks([0, 1], [str(first), str(last)])
     ax.set_xlim(-0.1, 1.4)
     ax.yaxis.set_major_formatter(number_formatter(lang))
+    if percent:
+        ax.set_ylabel(text["percent"])
     ax.grid(axis="x", visible=False)
-    ax.set_title(text["slope"].format(first=first, last=last))
-    if levels is not None and ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="upper left", frameon=False, fontsize="small")
+    heading = text["slope"].format(first=first, last=last)
+    ax.set_title(f"{title}, {first}–{last}" if title else heading)
+    handles = ax.get_legend_handles_labels()[0]
+    handles += [
+        Line2D([], [], color=PALETTE[0], marker="o", markersize=3, label=text["rising"]),
+        Line2D([], [], color=PALETTE[5], marker="o", markersize=3, label=text["falling"]),
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.08),
+        ncols=len(handles),
+        frameon=False,
+        fontsize="small",
+    )
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Part", "PARTS", "RUN_ORDER", "county_argument"]
+__all__ = ["Part", "PARTS", "PART_INTROS", "RUN_ORDER", "county_argument"]
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,20 @@ PARTS = (
         "styr- och seriediagram.",
     ),
 )
+#: Each part's introduction by language (the English report is wholly English).
+PART_INTROS = {
+    "sv": {part.key: part.intro_sv for part in PARTS},
+    "en": {
+        "summary": "The main results for the county.",
+        "lika": "The municipalities' self-assessment in LIKA Socialtjänst: where they stand, how "
+        "far apart they are and which common development areas emerge.",
+        "survey": "Socialstyrelsen's yearly survey: the county's municipalities compared with the "
+        "county, the nation and similar municipalities, and the development over time.",
+        "access": "How many live far from service, and how much travel digital services save.",
+        "monitoring": "Does the welfare technology introduced do what we expected? Quarterly "
+        "series with control charts and run charts.",
+    },
+}
 #: The order in which notebooks run (the summary last, after the parts it summarises).
 RUN_ORDER = ("lika", "survey", "access", "monitoring", "summary")
 

@@ -121,7 +121,11 @@ def monitor_quarter(
     catalogue = load.metric_catalogue(own if own.is_file() else None)
     data = load.monitoring(input_path, catalogue=catalogue, allow_future=allow_future)
     result = history_store.append_history(
-        data, directory=processed_dir(root), replace=replace, allow_future=allow_future
+        data,
+        directory=processed_dir(root),
+        replace=replace,
+        allow_future=allow_future,
+        root=root,
     )
     echo(
         f"Historik {result.path}: {len(result.added)} nya rader, {result.unchanged} oförändrade"

@@ -11,7 +11,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .. import demo, reference, store
@@ -51,7 +51,9 @@ def _has_files(folder: Path) -> bool:
 
 
 def _input_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    """The files under ``folder``; a link (``ehalsa report --county all``) as the file it names."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    return [p.resolve() if p.is_symlink() else p for p in files]
 
 
 def _fresh(path: Path) -> Path:
@@ -157,11 +159,27 @@ class _NoData(Exception):
     """A notebook found no data for the county: its part is left out, with this reason."""
 
 
-def _execute(notebook: Path, executed: Path, parameters: dict, cwd: Path) -> None:
+#: The key :func:`run` gives ``on_part`` for what follows the notebooks (texts, tables, profiles,
+#: PDFs and the manifest, computed in the calling process).
+REPORT_STEP = "report"
+
+#: What every report kernel is started with. Its own log is silenced: it warns at every start
+#: that it talks over local TCP without encryption and notes a KeyboardInterrupt at shutdown,
+#: which says nothing about the report (a notebook's errors come through papermill).
+KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=CRITICAL",)
+
+
+def _execute(
+    notebook: Path, executed: Path, parameters: dict, cwd: Path, *, tag: str | None = None
+) -> None:
+    """Run one notebook; ``tag`` ("18/lika") names the kernel on its command line (ps, psutil)."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     declared = papermill.inspect_notebook(str(notebook))
+    arguments = list(KERNEL_ARGUMENTS)
+    if tag:  # an option of no class the kernel knows: ignored by it, visible to ps
+        arguments.append(f"--EhalsaReport.part={tag}")
     try:
         papermill.execute_notebook(
             str(notebook),
@@ -170,6 +188,7 @@ def _execute(notebook: Path, executed: Path, parameters: dict, cwd: Path) -> Non
             cwd=str(cwd),
             kernel_name="python3",
             progress_bar=False,
+            extra_arguments=arguments,
         )
     except PapermillExecutionError as err:
         if err.ename == "NoDataError":  # the notebook's source has nothing for the county
@@ -183,6 +202,65 @@ def _execute(notebook: Path, executed: Path, parameters: dict, cwd: Path) -> Non
         ) from None
 
 
+def _content(root, data_dir, county_code, ran, lang, seed, year, quarter, synthetic, echo):
+    """Front page, findings, tables, action plan and profiles, from the notebooks' data."""
+    from .collect import collect
+    from .frontpage import read_settings
+    from .render import build_content
+
+    settings = read_settings(data_dir, raw_dir(root))
+    collected = collect(
+        data_dir, county_code=county_code, seed=seed, year=year, quarter=quarter, parts=set(ran)
+    )
+    for key, note in sorted(collected.notes.items()):
+        echo(f"      ingen text eller tabell för {key}: {note}")
+    shown = {name for names in ran.values() for name in names}
+    return build_content(
+        collected, lang=lang, synthetic=synthetic, settings=settings, figures=shown
+    )
+
+
+def _write_profiles(content, folder: Path, county: str, period: str, synthetic: bool, lang: str):
+    """Each municipality's profile as ``kommuner/<kod>_<namn>.html`` (names through safe.slug)."""
+    from ..safe import inside
+    from .render import write_profile_html
+
+    written = []
+    for profile in content.profiles:
+        target = inside(folder, "kommuner", profile.filename).with_suffix(".html")
+        written.append(
+            write_profile_html(
+                profile,
+                target,
+                county=county,
+                period=period,
+                synthetic=synthetic,
+                lang=lang,
+                front=content.front,
+            )
+        )
+    return written
+
+
+def _write_pdfs(content, figures, folder, ran, skipped, county, period, synthetic, lang):
+    """report.pdf and each profile's PDF (fpdf2); none when fpdf2 is not installed."""
+    try:
+        from . import pdf
+    except ImportError:  # pragma: no cover - fpdf2 is a dependency; a bare install still reports
+        return []
+    return pdf.write_pdfs(
+        content,
+        figures,
+        folder,
+        ran=ran,
+        skipped=skipped,
+        county=county,
+        period=period,
+        synthetic=synthetic,
+        lang=lang,
+    )
+
+
 def run(
     *,
     root: Path | None = None,
@@ -194,6 +272,9 @@ def run(
     lang: str = "sv",
     seed: int = demo.DEFAULT_SEED,
     echo: Callable[[str], None] = lambda _text: None,
+    synthetic: bool | None = None,
+    on_part: Callable[[str, float], None] | None = None,
+    no_data: Mapping[str, str] | None = None,
 ) -> dict[str, Path]:
     """Run the report's notebooks for one county; return where the outputs went.
 
@@ -224,6 +305,17 @@ def run(
         Seed of the demo data and of the bootstrap intervals.
     echo : callable
         Receives progress lines (``print`` on the command line).
+    synthetic : bool, optional
+        Whether ``data_dir`` holds the synthetic demo (the report then says so); default: when
+        no ``data_dir`` is given and data/raw holds no user data.
+    on_part : callable, optional
+        Called as ``on_part(key, seconds)`` after each notebook that ran and, with
+        :data:`REPORT_STEP`, after the report's own step (texts, tables, profiles, PDFs, manifest);
+        ``ehalsa report --county all`` adds the times up per part.
+    no_data : mapping, optional
+        Part key -> why it has no data; those parts are left out with that reason without
+        starting a kernel (``ehalsa report --county all``: the sources without rows for the
+        county).
 
     Returns
     -------
@@ -271,7 +363,8 @@ def run(
             f"{year!r} is not a year", column="--year", value=year, hint="give a year, e.g. 2024"
         )
     period = slug(quarter if quarter else str(year) if year else "latest")
-    synthetic = data_dir is None and not demo.has_user_data(root)
+    if synthetic is None:
+        synthetic = data_dir is None and not demo.has_user_data(root)
     if data_dir is None and synthetic:
         written = demo.ensure_demo(root, seed=seed)
         if written:
@@ -305,6 +398,8 @@ def run(
         folder = data_dir / part.folder if part.folder else None
         if not notebook.is_file():
             skipped[key] = f"notebooken {part.notebook} finns inte"
+        elif no_data and key in no_data:
+            skipped[key] = no_data[key]
         elif folder is not None and not _has_files(folder):
             skipped[key] = f"inga data i {folder}"
         elif folder is None and not ran:
@@ -328,7 +423,13 @@ def run(
         }
         t0 = time.perf_counter()
         try:
-            _execute(notebook, build_reports / part.notebook, parameters, cwd=root)
+            _execute(
+                notebook,
+                build_reports / part.notebook,
+                parameters,
+                cwd=root,
+                tag=f"{county_code}/{key}",
+            )
         except _NoData as reason:
             (build_reports / part.notebook).unlink(missing_ok=True)
             skipped[key] = str(reason)
@@ -337,8 +438,22 @@ def run(
         ran[key] = sorted({p.stem for p in build_figures.glob("*.json")} - before)
         if folder is not None:
             inputs += _input_files(folder)
-        echo(f"      klar på {time.perf_counter() - t0:.1f} s, {len(ran[key])} figurer")
+        seconds = time.perf_counter() - t0
+        if on_part is not None:
+            on_part(key, seconds)
+        echo(f"      klar på {seconds:.1f} s, {len(ran[key])} figurer")
 
+    after = time.perf_counter()  # the report itself: texts, tables, profiles, PDFs, manifest
+    content = None
+    if ran:
+        t0 = time.perf_counter()
+        content = _content(
+            root, data_dir, county_code, ran, lang, seed, year, quarter, synthetic, echo
+        )
+        echo(
+            "      sammanfattning, tabeller och kommunprofiler klara på "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
     html_path = write_html(
         build_figures,
         build_reports / "report.html",
@@ -348,6 +463,13 @@ def run(
         period=period,
         synthetic=synthetic,
         lang=lang,
+        content=content,
+    )
+    extra = (
+        _write_profiles(content, build_reports, county, period, synthetic, lang) if content else []
+    )
+    extra += _write_pdfs(
+        content, build_figures, build_reports, ran, skipped, county, period, synthetic, lang
     )
     outputs = sorted(p for p in build_figures.rglob("*") if p.is_file()) + [html_path]
     entry = store.manifest_entry(
@@ -369,7 +491,12 @@ def run(
         (p.name if p == html_path else p.relative_to(build_figures).as_posix()): store.file_hash(p)
         for p in outputs
     }
+    entry["outputs"].update(
+        {p.relative_to(build_reports).as_posix(): store.file_hash(p) for p in extra}
+    )
     store.write_manifest(entry, build_figures / "manifest.json")
+    if on_part is not None:
+        on_part(REPORT_STEP, time.perf_counter() - after)
     pairs = [(build_figures, final_figures), (build_reports, final_reports)]
     try:
         _swap_together(pairs, journal)
