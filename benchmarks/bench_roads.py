@@ -27,6 +27,10 @@ five kinds under 6 s, peak memory under 2 GB, on a quiet machine. Each note
 gives the CPU time (``time.process_time``, all threads) of one run, since wall
 time on a shared machine says as much about the neighbours as about us.
 
+On a shared machine with fragmented memory, the kernel's work to find huge pages for
+numpy's large arrays (numpy advises them) showed up as CPU time of ours and the peers alike:
+``NUMPY_MADVISE_HUGEPAGE=0 make bench`` measures without it.
+
 A last case reads a county from a Sweden-sized OpenStreetMap extract (a
 synthetic .osm.pbf of the same grid, 1.1 M nodes, written once per run to a
 temporary folder with pyosmium): ``load.roads(pbf, clip="18")`` against

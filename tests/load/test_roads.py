@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from ehalsa_analys import access, load
 from ehalsa_analys.errors import InputFileError
-from ehalsa_analys.load._osm import OSM_SPEEDS, parse_maxspeed, read_osm, write_pbf
+from ehalsa_analys.load import OSM_SPEEDS, parse_maxspeed, read_osm
+from ehalsa_analys.load._osm import write_pbf
 
 #: Örebro, inside county 18; Malmö, in county 12.
 LON, LAT = 15.20, 59.27
@@ -295,3 +296,29 @@ def test_demo_osm_extract_is_synthetic_and_routes_like_the_line_file(tmp_path):
     by_lines = access.nearest(cells, services, network=lines, **options)
     # The same roads, the OSM copy's nodes rounded to 1e-7 degrees (about a centimetre).
     np.testing.assert_allclose(by_osm["distance"], by_lines["distance"], atol=0.05)
+
+
+def test_osm_urban_areas_take_the_inside_default_speed(tmp_path):
+    ways = {100: ([1, 2], {"highway": "tertiary"}), 101: ([7, 8], {"highway": "tertiary"})}
+    path = _pbf(tmp_path, ways)
+    nodes = _grid_nodes()
+    x, y = TO_3006.transform(*nodes[1])
+    town = shapely.box(x - 100, y - 100, x + 2000, y + 100)  # around the first road only
+    graph = load.roads(path, urban=town)
+    outside, inside = OSM_SPEEDS["tertiary"]
+    assert _link(graph, nodes, 1, 2, "time") == pytest.approx(_metres(nodes, 1, 2) / (inside / 3.6))
+    assert _link(graph, nodes, 7, 8, "time") == pytest.approx(
+        _metres(nodes, 7, 8) / (outside / 3.6)
+    )
+
+
+def test_line_file_clipped_to_a_county(tmp_path):
+    lines = [
+        shapely.LineString([(515_000, 6_566_000), (516_000, 6_566_000)]),  # Örebro
+        shapely.LineString([(374_000, 6_164_000), (375_000, 6_164_000)]),  # Malmö
+    ]
+    path = tmp_path / "vagar.gpkg"
+    gpd.GeoDataFrame({"hastighet": [50.0, 70.0]}, geometry=lines, crs=3006).to_file(path)
+    assert load.roads(path).n_nodes == 4
+    county = load.roads(path, clip="Örebro län")
+    assert county.n_nodes == 2 and county.time.data.tolist() == [72.0, 72.0]

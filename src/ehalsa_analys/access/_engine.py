@@ -169,10 +169,14 @@ def _augmented(transposed: sparse.csr_array, source: np.ndarray, node: np.ndarra
     m = int(source.max()) + 1 if len(source) else 0
     order = np.argsort(source, kind="stable")
     counts = np.bincount(source, minlength=m)
-    indptr = np.concatenate([transposed.indptr, transposed.indptr[-1] + np.cumsum(counts)])
-    indices = np.concatenate([transposed.indices, node[order]]).astype(np.int64)
-    data = np.concatenate([transposed.data.astype(float), np.asarray(cost, float)[order]])
-    return sparse.csr_array((data, indices, indptr.astype(np.int64)), shape=(n + m, n + m))
+    # int32 indices and float64 data, as scipy's Dijkstra wants them: no conversion there.
+    index = np.int32 if len(transposed.indices) + len(node) < 2**31 else np.int64
+    indptr = np.concatenate(
+        [transposed.indptr, transposed.indptr[-1] + np.cumsum(counts)], dtype=index
+    )
+    indices = np.concatenate([transposed.indices, node[order]], dtype=index)
+    data = np.concatenate([transposed.data, np.asarray(cost, float)[order]], dtype=float)
+    return sparse.csr_array((data, indices, indptr), shape=(n + m, n + m))
 
 
 def _edge_lookup(
@@ -387,6 +391,18 @@ class _Snapped:
         fields = ("distance", "a", "b", "seg", "frac", "fwd", "bwd", "fwd_m", "bwd_m")
         return _Snapped(*(getattr(self, name)[rows] for name in fields))
 
+    def on_segments(self, segments: np.ndarray) -> np.ndarray:
+        """Rows of the points snapped onto any of ``segments`` (sorted, unique ids)."""
+        if not hasattr(self, "_by_segment"):
+            on = np.flatnonzero(self.seg >= 0)
+            order = on[np.argsort(self.seg[on], kind="stable")]
+            self._by_segment = order, self.seg[order]
+        order, keys = self._by_segment
+        lo = np.searchsorted(keys, segments, "left")
+        count = np.searchsorted(keys, segments, "right") - lo
+        offset = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+        return np.sort(order[np.repeat(lo, count) + offset])
+
     def leave(self):
         """(node, cost, metres) of driving from the point to a and to b: two arrays each."""
         if not hasattr(self, "_leave"):
@@ -470,7 +486,7 @@ def _direct_best(cells: _Snapped, services: _Snapped, start: np.ndarray):
         j = np.flatnonzero(same & (best_behind[:-step] < best_behind[step:])) + step
         best_behind[j], arg_behind[j] = best_behind[j - step], arg_behind[j - step]
         step *= 2
-    mine = np.flatnonzero(cells.seg >= 0)
+    mine = cells.on_segments(np.unique(seg))
     key = seg * 2.0 + t
     wanted = cells.seg[mine] * 2.0 + cells.frac[mine]
     at = np.searchsorted(key, wanted, "left")  # first service at or ahead of the cell

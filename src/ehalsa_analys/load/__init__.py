@@ -2,8 +2,8 @@
 
 Each loader returns a tidy table (:mod:`ehalsa_analys.schemas`). The sources'
 code sits in private modules (``_lika``, ``_socialstyrelsen``, ``_monitoring``,
-``_roads``) and in ``rural``; the shared reader's parts in ``reader``,
-``numbers`` and ``personal``. Kolada has two verbs, so it is a module:
+``_roads``, ``_osm`` for OpenStreetMap extracts) and in ``rural``; the shared
+reader's parts in ``reader``, ``numbers`` and ``personal``. Kolada has two verbs, so it is a module:
 ``load.kolada.read(path)`` reads saved pages, ``load.kolada.fetch(...)``
 downloads them.
 """
@@ -24,6 +24,7 @@ from ._monitoring import (
     monitoring,
     parse_quarter,
 )
+from ._osm import OSM_SPEEDS, parse_maxspeed, read_osm
 from ._roads import RoadGraph, roads
 from ._socialstyrelsen import SurveyColumnWarning, indicator_catalogue, socialstyrelsen
 from .kolada import KoladaError
@@ -53,6 +54,9 @@ __all__ = [
     "events",
     # the shared reader and helpers for users' own files
     "read_table",
+    "read_osm",
+    "parse_maxspeed",
+    "OSM_SPEEDS",
     "parse_quarter",
     "parse_grid_id",
     "check_personal_numbers",

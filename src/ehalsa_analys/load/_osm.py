@@ -321,7 +321,7 @@ def read_osm(
                 else shapely.union_all(urban.to_crs(3006).geometry.to_numpy())
             )
             middle = shapely.line_interpolate_point(table.geometry.to_numpy(), 0.5, normalized=True)
-            inside |= shapely.within(middle, zone)
+            inside = inside | shapely.within(middle, zone)
         default = np.array(
             [OSM_SPEEDS[h][int(i)] for h, i in zip(table["highway"], inside, strict=True)], float
         )

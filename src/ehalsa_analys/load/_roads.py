@@ -213,7 +213,7 @@ def roads(
     """Read roads (OSM extract, NVDB export, any line layer) into a directed :class:`RoadGraph`.
 
     *Sources.* An OpenStreetMap extract (``.osm.pbf``) is read with
-    pyosmium (:func:`ehalsa_analys.load._osm.read_osm`): the car network by
+    pyosmium (:func:`ehalsa_analys.load.read_osm`): the car network by
     default, ``mode="walk"`` or ``"bicycle"``, speed from ``maxspeed`` or a
     default per highway type, one-way from ``oneway`` or implied by motorways
     and roundabouts; ``clip=`` (a county code or name, or a polygon in
