@@ -81,6 +81,7 @@ def test_counts_per_municipality_add_up():
     counts = access.reach_counts(access.digital_reach(d, broadband=MUNI, thresholds_min=[10]))
     assert list(counts.columns) == ["municipality_code", "kind", "threshold", "unit", "group",
                                     "class", "people", "share"]
+    assert not any(isinstance(t, pd.CategoricalDtype) for t in counts.dtypes)  # for tables
     got = counts.set_index(["municipality_code", "group", "class"])["people"]
     assert got[("1814", "all", "far_connected")] == 35.0
     assert got[("1814", "all", "far_unconnected")] == 35.0

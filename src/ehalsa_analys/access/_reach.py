@@ -296,6 +296,9 @@ def reach_counts(reach: pd.DataFrame, *, by: str | Sequence[str] | None = "munic
     out = out.sort_values([*keys, "group", "class"], ignore_index=True)
     out["class"] = out["class"].astype(str)
     out["group"] = out["group"].astype(str)
+    for key in keys:  # plain columns for tables (digital_reach's texts are categoricals)
+        if isinstance(out[key].dtype, pd.CategoricalDtype):
+            out[key] = out[key].astype(out[key].cat.categories.dtype)
     return out[[*keys, "group", "class", "people", "share"]]
 
 
