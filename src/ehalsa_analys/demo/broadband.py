@@ -287,12 +287,12 @@ def candidates(seed: int) -> pd.DataFrame:
 
 
 def folder(data_dir, *, broadband_dir=None, synthetic: bool, seed: int) -> Path | None:
-    """The broadband folder a notebook reads: given, beside the data, or the demo's.
+    """The broadband folder a notebook reads: given, the demo's, or beside the data.
 
-    ``broadband_dir`` when given; else ``bredband/`` beside ``data_dir`` (the
-    report's layout, data/raw/<part>) when it exists; else, for the
-    synthetic demo, the demo's ``bredband`` part (written when missing);
-    else None (no broadband data: the classes say "unknown").
+    ``broadband_dir`` when given; else, for the synthetic demo, the demo's
+    ``bredband`` part (written when missing or stale); else ``bredband/``
+    beside ``data_dir`` (the report's layout, data/raw/<part>) when it
+    exists; else None (no broadband data: the classes say "unknown").
 
     Example
     -------
@@ -305,14 +305,12 @@ def folder(data_dir, *, broadband_dir=None, synthetic: bool, seed: int) -> Path 
     """
     if broadband_dir is not None:
         return Path(broadband_dir)
-    beside = Path(data_dir).parent / "bredband"
-    if beside.is_dir():
-        return beside
-    if synthetic:
+    if synthetic:  # the demo's part, rewritten when another seed or revision wrote it
         from . import path
 
         return path("bredband", seed=seed)
-    return None
+    beside = Path(data_dir).parent / "bredband"
+    return beside if beside.is_dir() else None
 
 
 def write(directory: Path, *, seed: int) -> list[Path]:
