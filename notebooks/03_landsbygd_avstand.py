@@ -284,7 +284,7 @@ reach = access.digital_reach(
     distances,
     kind=reach_kind,
     broadband=broadband.shares,
-    cell_broadband=broadband.points,
+    cell_broadband=access.broadband_per_cell(broadband.points, cells),
     thresholds_min=thresholds_min,
     thresholds_km=thresholds_km,
     speed_mbit=speed_mbit,

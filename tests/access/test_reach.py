@@ -81,6 +81,7 @@ def test_counts_per_municipality_add_up():
     counts = access.reach_counts(access.digital_reach(d, broadband=MUNI, thresholds_min=[10]))
     assert list(counts.columns) == ["municipality_code", "kind", "threshold", "unit", "group",
                                     "class", "people", "share"]
+    assert not any(isinstance(t, pd.CategoricalDtype) for t in counts.dtypes)  # for tables
     got = counts.set_index(["municipality_code", "group", "class"])["people"]
     assert got[("1814", "all", "far_connected")] == 35.0
     assert got[("1814", "all", "far_unconnected")] == 35.0
@@ -149,3 +150,22 @@ def test_property__nothing_published_or_derived_is_small(table):
         elif hidden.sum():
             assert hidden.sum() >= 2 or total[hidden].sum() == 0
             assert not (1 <= total[hidden].sum() < 5)
+
+
+def test_broadband_per_cell__by_id_then_by_position():
+    import geopandas as gpd
+
+    cells = gpd.GeoDataFrame({"cell_id": ["a", "b", "c"]},
+                             geometry=gpd.points_from_xy([500125, 500375, 500125],
+                                                         [6500125, 6500125, 6500375]), crs=3006)
+    points = gpd.GeoDataFrame(
+        {"cell_id": ["c", "x", "y", "z"], "speed_mbit": 100, "share": [1.0, 1.0, 0.0, 1.0]},
+        # "c" lies elsewhere but its id decides; x and y are buildings in "b"; z outside all.
+        geometry=gpd.points_from_xy([900000, 500300, 500450, 700000],
+                                    [6900000, 6500010, 6500200, 6700000]), crs=3006)
+    out = access.broadband_per_cell(points, cells)
+    assert out[["cell_id", "share", "points"]].values.tolist() == [["b", 0.5, 2], ["c", 1.0, 1]]
+    assert access.broadband_per_cell(None, cells) is None
+    d = _distances([20, 20, 20], [10, 10, 10]).assign(cell_id=["a", "b", "c"])
+    r = access.digital_reach(d, cell_broadband=out, thresholds_min=[10])
+    assert r["far_connected"].tolist() == [0, 5, 10] and r["unknown"].tolist() == [10, 0, 0]

@@ -291,3 +291,23 @@ def test_candidates__demo_types_and_refusals(tmp_path):
         load.candidates(path)
     path.write_text("Namn;Typ;X;Y\nA;Medborgarkontor;515000;6566000\n", encoding="utf-8")
     assert load.candidates(path)["kind"].tolist() == ["kommunhus"]
+
+
+def test_broadband_folder_reads_what_is_there(tmp_path):
+    assert load.broadband_folder(None).shares is None
+    demo_broadband.write(tmp_path, seed=4)
+    inputs = load.broadband_folder(tmp_path / "bredband")
+    assert inputs.shares is not None and inputs.points is not None
+    assert inputs.candidates is not None and inputs.folder == tmp_path / "bredband"
+    only = tmp_path / "only"
+    only.mkdir()
+    (only / "hushall_2023.csv").write_text("Kommunkod;Kommun;100 Mbit/s\n1880;Örebro;0,9\n",
+                                           encoding="utf-8")
+    inputs = load.broadband_folder(only)
+    assert inputs.points is None and inputs.candidates is None
+    assert inputs.shares["share"].tolist() == [0.9]
+    # the notebook's choice of folder: given, beside the data, or the demo for synthetic runs
+    assert demo_broadband.folder(tmp_path / "avstand", synthetic=False, seed=4) == (
+        tmp_path / "bredband")
+    assert demo_broadband.folder(tmp_path / "x" / "avstand", synthetic=False, seed=4) is None
+    assert demo_broadband.folder("a", broadband_dir=only, synthetic=True, seed=4) == only

@@ -38,6 +38,7 @@ from ._fca import two_step_fca
 from ._published import publishable_classes, publishable_summary
 from ._reach import (
     REACH_CLASSES,
+    broadband_per_cell,
     broadband_probability,
     digital_reach,
     publishable_reach,
@@ -71,6 +72,7 @@ __all__ = [
     "reach_counts",
     "publishable_reach",
     "broadband_probability",
+    "broadband_per_cell",
     "REACH_CLASSES",
     "closure_impact",
     "publishable_closure",

@@ -19,7 +19,7 @@ from ..schemas import require_columns
 from ._summaries import THRESHOLDS_KM, THRESHOLDS_MIN, _keys
 
 __all__ = ["REACH_CLASSES", "digital_reach", "reach_counts", "publishable_reach",
-           "broadband_probability"]
+           "broadband_probability", "broadband_per_cell"]
 
 #: The four classes, in output order: near the service; far and connected (an e-service
 #: can replace the trip); far and not connected (the risk of digital exclusion); far
@@ -39,6 +39,81 @@ def _latest(table: pd.DataFrame, year) -> pd.DataFrame:
             f"{sorted(int(y) for y in years.dropna().unique())}."
         )
     return table[(years == chosen).to_numpy()]
+
+
+def broadband_per_cell(points, cells, *, cell_size: float | None = None) -> pd.DataFrame:
+    """Broadband per population square from points inside it (buildings, or squares' centres).
+
+    Each point of ``points`` (:func:`ehalsa_analys.load.broadband_points`:
+    speed_mbit, share, point geometry, optional year and cell_id) is placed
+    in the square with its cell_id, else in the grid square that contains
+    it; a square's share is the mean over its
+    points (the share of its buildings with access, when the points are
+    buildings). Squares are those of ``cells`` (cell_id, point geometry at
+    the square's centre, EPSG:3006), on a grid whose lines are multiples of
+    ``cell_size`` (SCB's and Pipos' grids are).
+
+    Parameters
+    ----------
+    points : GeoDataFrame
+    cells : GeoDataFrame
+    cell_size : float, optional
+        The squares' side in metres; default the smallest spacing between
+        the cells' centres.
+
+    Returns
+    -------
+    DataFrame or None
+        cell_id, year, speed_mbit, share, points (how many points the share
+        is the mean of); squares without a point are absent. None when
+        ``points`` is None (no finer data: the municipal shares are used).
+
+    Example
+    -------
+    >>> import geopandas as gpd
+    >>> cells = gpd.GeoDataFrame({"cell_id": ["a", "b"]},
+    ...     geometry=gpd.points_from_xy([500500, 501500], [6500500, 6500500]), crs=3006)
+    >>> pts = gpd.GeoDataFrame({"speed_mbit": 100, "share": [1.0, 0.0, 1.0], "year": 2024},
+    ...     geometry=gpd.points_from_xy([500100, 500900, 501200], [6500100, 6500300, 6500700]),
+    ...     crs=3006)
+    >>> broadband_per_cell(pts, cells)[["cell_id", "share", "points"]].values.tolist()
+    [['a', 0.5, 2], ['b', 1.0, 1]]
+    """
+    from ._checks import _check_crs, _xy
+
+    if points is None:
+        return None
+    require_columns(points, "points", ["speed_mbit", "share", "geometry"],
+                    hint="pass the output of load.broadband_points")
+    require_columns(cells, "cells", ["cell_id", "geometry"])
+    _check_crs([(cells, "cells"), (points, "points")])
+    centre = _xy(cells, "cells")
+    if cell_size is None:
+        xs = np.unique(centre[:, 0])
+        steps = np.diff(xs) if len(xs) > 1 else np.diff(np.unique(centre[:, 1]))
+        cell_size = float(steps.min()) if len(steps) else 1000.0
+    if not cell_size > 0:
+        raise ValueError(f"`cell_size` must be positive, but {cell_size!r} was passed.")
+    key = pd.MultiIndex.from_arrays(np.floor(centre / cell_size).astype(np.int64).T)
+    at = pd.Series(cells["cell_id"].to_numpy(), index=key)
+    at = at[~at.index.duplicated()]
+    xy = _xy(points, "points")
+    where = pd.MultiIndex.from_arrays(np.floor(xy / cell_size).astype(np.int64).T)
+    found = at.reindex(where).to_numpy()
+    if "cell_id" in points:  # the square's own id first (a 250 m id read as 1 km stays right)
+        ids = pd.Index(cells["cell_id"].astype(str))
+        own = ids.get_indexer(points["cell_id"].astype(str))
+        found = np.where(own >= 0, cells["cell_id"].to_numpy()[np.maximum(own, 0)], found)
+    inside = pd.notna(found)
+    year = points["year"].to_numpy(float) if "year" in points else np.full(len(points), np.nan)
+    frame = pd.DataFrame({"cell_id": found[inside], "year": year[inside],
+                          "speed_mbit": points["speed_mbit"].to_numpy()[inside],
+                          "share": points["share"].to_numpy(float)[inside]})
+    out = frame.groupby(["cell_id", "year", "speed_mbit"], dropna=False, sort=True).agg(
+        share=("share", "mean"), points=("share", "size")).reset_index()
+    order = pd.Index(cells["cell_id"]).get_indexer(out["cell_id"])
+    out = out.iloc[np.lexsort((out["speed_mbit"].to_numpy(), order))].reset_index(drop=True)
+    return out[["cell_id", "year", "speed_mbit", "share", "points"]]
 
 
 def broadband_probability(
@@ -296,6 +371,9 @@ def reach_counts(reach: pd.DataFrame, *, by: str | Sequence[str] | None = "munic
     out = out.sort_values([*keys, "group", "class"], ignore_index=True)
     out["class"] = out["class"].astype(str)
     out["group"] = out["group"].astype(str)
+    for key in keys:  # plain columns for tables (digital_reach's texts are categoricals)
+        if isinstance(out[key].dtype, pd.CategoricalDtype):
+            out[key] = out[key].astype(out[key].cat.categories.dtype)
     return out[[*keys, "group", "class", "people", "share"]]
 
 

@@ -45,6 +45,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import shapely
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from scipy.spatial import cKDTree
@@ -58,8 +59,9 @@ from . import access
 __all__ = ["folder", "REVISION", "COUNTIES", "YEARS", "HISTORICAL_YEARS", "SQUARES_COUNTY", "write",
            "shares", "candidates", "VILLAGE_PEOPLE"]
 
-#: Revision of what :func:`write` writes (raised when its output changes).
-REVISION = 1
+#: Revision of what :func:`write` writes (raised when its output changes; 2: the squares
+#: are exactly the distance demo's squares of the county).
+REVISION = 2
 COUNTIES = access.COUNTIES
 #: Years of the current layout and of the historical one (status in October).
 YEARS = tuple(range(2016, 2025))
@@ -219,8 +221,11 @@ def _squares(seed: int, table: pd.DataFrame) -> bytes:
     """Ja/nej per 1 km square of :data:`SQUARES_COUNTY`, calibrated on the municipal shares."""
     rng = np.random.default_rng([seed, 32])
     places = access.towns(seed)
-    cells = access._cells(places[places["municipality_code"].str[:2] == SQUARES_COUNTY],
-                          seed, 1000.0)
+    cells = access._cells(places, seed, 1000.0)  # the distance demo's squares, all of them
+    shapes = reference.geometries("municipality")
+    county = shapely.union_all(shapes[shapes["county_code"] == SQUARES_COUNTY].geometry)
+    inside = shapely.contains_xy(county, cells["x"] + 500.0, cells["y"] + 500.0)
+    cells = cells[inside]
     xy = cells[["x", "y"]].to_numpy()
     places = places[places["municipality_code"].str[:2] == SQUARES_COUNTY]
     codes = places["municipality_code"].to_numpy()
@@ -282,12 +287,12 @@ def candidates(seed: int) -> pd.DataFrame:
 
 
 def folder(data_dir, *, broadband_dir=None, synthetic: bool, seed: int) -> Path | None:
-    """The broadband folder a notebook reads: given, beside the data, or the demo's.
+    """The broadband folder a notebook reads: given, the demo's, or beside the data.
 
-    ``broadband_dir`` when given; else ``bredband/`` beside ``data_dir`` (the
-    report's layout, data/raw/<part>) when it exists; else, for the
-    synthetic demo, the demo's ``bredband`` part (written when missing);
-    else None (no broadband data: the classes say "unknown").
+    ``broadband_dir`` when given; else, for the synthetic demo, the demo's
+    ``bredband`` part (written when missing or stale); else ``bredband/``
+    beside ``data_dir`` (the report's layout, data/raw/<part>) when it
+    exists; else None (no broadband data: the classes say "unknown").
 
     Example
     -------
@@ -300,14 +305,12 @@ def folder(data_dir, *, broadband_dir=None, synthetic: bool, seed: int) -> Path 
     """
     if broadband_dir is not None:
         return Path(broadband_dir)
-    beside = Path(data_dir).parent / "bredband"
-    if beside.is_dir():
-        return beside
-    if synthetic:
+    if synthetic:  # the demo's part, rewritten when another seed or revision wrote it
         from . import path
 
         return path("bredband", seed=seed)
-    return None
+    beside = Path(data_dir).parent / "bredband"
+    return beside if beside.is_dir() else None
 
 
 def write(directory: Path, *, seed: int) -> list[Path]:

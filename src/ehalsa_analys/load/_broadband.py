@@ -75,7 +75,7 @@ import numpy as np
 import pandas as pd
 
 from .. import reference
-from ..errors import InputFileError
+from ..errors import InputFileError, UnknownMunicipalityError
 from ..privacy import check_text
 from ..schemas import CRS
 from .numbers import _classify, parse_numbers
@@ -313,8 +313,6 @@ def _sheet_rows(path: Path, file: str, sheet, subject: str | None, year: int | N
         ]
         if unknown:
             i = unknown[0]
-            from ..errors import UnknownMunicipalityError
-
             raise UnknownMunicipalityError(
                 f"{raw[i]!r} is no municipality code",
                 file=where_file,
