@@ -299,6 +299,7 @@ findings = plots.reach_findings(
     lang=lang,
 )
 reach_source = plots.reach_source(nb.source, synthetic=nb.synthetic, lang=lang)
+reach_period = notebook.broadband_period(period, broadband.shares, lang=lang)
 with plots.house_style():
     fig, ax = plt.subplots(figsize=plots.map_figsize(nb.county_code))
     plots.reach_map(
@@ -306,6 +307,7 @@ with plots.house_style():
         cells=cells,
         threshold=reach_threshold,
         county_code=nb.county_code,
+        period=reach_period,
         lang=lang,
         ax=ax,
         source=reach_source,
@@ -324,7 +326,12 @@ print(findings.text)
 with plots.house_style():
     fig, ax = plt.subplots(figsize=(8, 0.35 * reach_published["municipality_code"].nunique() + 1.5))
     plots.reach_bars(
-        reach_published, threshold=reach_threshold, lang=lang, ax=ax, source=reach_source
+        reach_published,
+        threshold=reach_threshold,
+        period=reach_period,
+        lang=lang,
+        ax=ax,
+        source=reach_source,
     )
     nb.outputs.figure(fig, "bredband_staplar", caption=findings.text, source=reach_source)
     plt.show()

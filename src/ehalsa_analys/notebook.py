@@ -68,6 +68,7 @@ __all__ = [
     "service_kinds",
     "map_kind",
     "access_period",
+    "broadband_period",
     "pipos_comparison",
     "home_care_bases",
     "home_care_clients",
@@ -839,6 +840,32 @@ def access_period(
     if synthetic:
         return _PERIOD_WORD[lang].format(year=int(reference.population()["year"].max()))
     return None
+
+
+_BROADBAND_WORD = {"sv": "bredband {year}", "en": "broadband {year}"}
+
+
+def broadband_period(period: str | None, shares=None, *, lang: str = "sv") -> str | None:
+    """The period of the digital-reach figures: the population's and the broadband data's year.
+
+    ``period`` is :func:`access_period`; ``shares`` is PTS' table (``load.broadband``), whose
+    latest year the classes use. Either may be missing; None when both are.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> broadband_period("befolkning 2025", pd.DataFrame({"year": [2023, 2024]}))
+    'befolkning 2025, bredband 2024'
+    >>> broadband_period(None, None, lang="en") is None
+    True
+    """
+    check_choice("lang", list(LANGUAGES), lang)
+    parts = [period] if period else []
+    if shares is not None and "year" in shares:
+        years = pd.to_numeric(shares["year"], errors="coerce").dropna()
+        if len(years):
+            parts.append(_BROADBAND_WORD[lang].format(year=int(years.max())))
+    return ", ".join(parts) or None
 
 
 def service_kinds(services, *, kinds=None) -> list[str]:

@@ -61,6 +61,12 @@ def test_map_draws_each_square_in_its_class_colour():
         "Långt bort, uppkoppling okänd",
     ]
     assert ax.get_title() == "Var e-tjänster kan ersätta resan: apotek"
+    ax = plots.reach_map(
+        reach, cells=cells, period="befolkning 2025, bredband 2024", ax=plt.figure().add_subplot()
+    )
+    assert ax.get_title() == (
+        "Var e-tjänster kan ersätta resan: apotek, befolkning 2025, bredband 2024"
+    )
     ax = plots.reach_map(reach, cells=cells, lang="en", ax=plt.figure().add_subplot())
     assert ax.get_title() == "Where e-services can replace the trip: pharmacy"
     # Squares given only the municipality's share are a second, lighter image.
@@ -87,6 +93,8 @@ def test_bars_sorted_by_unconnected_and_masked_classes_grey():
     widths = [round(p.get_width(), 6) for p in ax.patches[:3]]
     assert widths == [90.0, 80.0, 40.0]  # near, in bar order
     assert ax.get_xlabel() == "Andel av befolkningen, %"
+    ax = plots.reach_bars(published, period="befolkning 2025", ax=plt.figure().add_subplot())
+    assert ax.get_title() == "Befolkning per klass, vårdcentral, befolkning 2025"
 
 
 def test_bars_of_70plus_and_english():

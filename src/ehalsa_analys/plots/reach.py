@@ -114,6 +114,10 @@ _TEXT = {
 }
 
 
+def _with_period(title: str, period: str | None) -> str:
+    return f"{title}, {period}" if period else title
+
+
 def _kind_name(kind: str, lang: str) -> str:
     from .access import KIND_NAMES
 
@@ -149,6 +153,7 @@ def reach_map(
     cell_size: float | None = None,
     county_code: str | None = None,
     title: str | None = None,
+    period: str | None = None,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
@@ -174,6 +179,8 @@ def reach_map(
         Draws the county's municipalities beneath and limits the map to them.
     title : str, optional
         Default "Var e-tjänster kan ersätta resan: vårdcentral"; "" for none.
+    period : str, optional
+        Written after the default title, e.g. "befolkning 2025, bredband 2024".
     lang, ax, source
         As every figure: language, the Axes to draw on, the source line.
 
@@ -252,7 +259,7 @@ def reach_map(
     ax.set_aspect("equal")
     kind = str(rows["kind"].iloc[0]) if len(rows) else ""
     if title is None:
-        title = text["map"].format(kind=_kind_name(kind, lang))
+        title = _with_period(text["map"].format(kind=_kind_name(kind, lang)), period)
     if title:
         ax.set_title(title)
     if source:
@@ -280,6 +287,7 @@ def reach_bars(
     *,
     threshold: float | None = None,
     group: str = "all",
+    period: str | None = None,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
@@ -298,6 +306,8 @@ def reach_bars(
     threshold : float, optional
         Default 10 when there, else the smallest.
     group : {"all", "70+"}, default "all"
+    period : str, optional
+        Written after the title, as in :func:`reach_map`.
     lang, ax, source
         As every figure.
 
@@ -354,7 +364,7 @@ def reach_bars(
     ax.grid(axis="y", visible=False)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
     kind = str(published["kind"].iloc[0])
-    ax.set_title(text["bars"].format(kind=_kind_name(kind, lang)))
+    ax.set_title(_with_period(text["bars"].format(kind=_kind_name(kind, lang)), period))
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
