@@ -104,6 +104,7 @@ CASES = [
         "peer_name": "nbclient alone, same notebook and parameters",
         "peer": _peer(part),
         "repeat": 1,
+        "warmup": False,  # a notebook run takes tens of seconds; kernels start cold either way
         "note": _kernel_memory,
     }
     for part in _parts()
@@ -115,6 +116,7 @@ CASES = [
         "peer_name": "sum of the notebooks run by nbclient alone",
         "peer": _peer_sum,
         "repeat": 1,
+        "warmup": False,  # a notebook run takes tens of seconds; kernels start cold either way
         "note": _kernel_memory,
     }
 ]
