@@ -103,12 +103,17 @@ def test_report_table__no_formula_reaches_csv_or_xlsx(tmp_path):
         for field in line.split(";"):
             assert not field.lstrip('"').startswith(("=", "+", "@", "\t")), field
     assert "'=HYPERLINK" in text and "'=rubrik" in text and "-3,5" in text
-    sheet = load_workbook(xlsx).active
-    values = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert values[0] == ["mått", "'=rubrik", "värde"]
+    book = load_workbook(xlsx)
+    values = [[c.value for c in row] for row in book.worksheets[0].iter_rows()]
+    assert values[0] == ["Mått", "'=rubrik", "värde"]  # "mått" has its report heading
     assert values[1] == ["'" + hostile, "'@SUM(A1)", -3.5]  # numbers stay numbers
+    # the data dictionary sheet names the original columns, neutralised too
+    columns = [[c.value for c in row] for row in book["Kolumner"].iter_rows()]
+    assert ["'=rubrik", "", "'=rubrik"] in [[v or "" for v in row] for row in columns]
     with zipfile.ZipFile(io.BytesIO(xlsx.read_bytes())) as z:
-        assert b"<f>" not in z.read("xl/worksheets/sheet1.xml")
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert len(sheets) == 2
+        assert all(b"<f>" not in z.read(name) for name in sheets)
 
 
 def test_outputs_figure__name_is_slugged(tmp_path):
