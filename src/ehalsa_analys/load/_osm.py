@@ -56,51 +56,28 @@ OSM_SPEEDS = {
     "service": (30, 20),
     "track": (20, 20),
 }
+#: The highways both walkers and cyclists may use (motorways and trunk roads excluded).
+_SLOW_WAYS = (
+    "primary",
+    "primary_link",
+    "secondary",
+    "secondary_link",
+    "tertiary",
+    "tertiary_link",
+    "unclassified",
+    "road",
+    "residential",
+    "living_street",
+    "service",
+    "track",
+    "path",
+    "cycleway",
+)
 #: Highway types each network uses and its speed (km/h) when not by car.
 MODES = {
     "car": (tuple(OSM_SPEEDS), None),
-    "walk": (
-        (
-            "primary",
-            "primary_link",
-            "secondary",
-            "secondary_link",
-            "tertiary",
-            "tertiary_link",
-            "unclassified",
-            "road",
-            "residential",
-            "living_street",
-            "service",
-            "track",
-            "footway",
-            "pedestrian",
-            "path",
-            "steps",
-            "cycleway",
-            "bridleway",
-        ),
-        5.0,
-    ),
-    "bicycle": (
-        (
-            "primary",
-            "primary_link",
-            "secondary",
-            "secondary_link",
-            "tertiary",
-            "tertiary_link",
-            "unclassified",
-            "road",
-            "residential",
-            "living_street",
-            "service",
-            "track",
-            "cycleway",
-            "path",
-        ),
-        15.0,
-    ),
+    "walk": (_SLOW_WAYS + ("footway", "pedestrian", "steps", "bridleway"), 5.0),
+    "bicycle": (_SLOW_WAYS, 15.0),
 }
 #: ``maxspeed`` words: Sweden's implicit limits.
 _IMPLICIT = {"se:urban": 50.0, "se:rural": 70.0, "se:motorway": 110.0, "se:living_street": 7.0}
