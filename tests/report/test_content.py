@@ -491,3 +491,26 @@ def test_report_columns__swedish_names_percent_and_dictionary_sheet(tmp_path):
     assert rows[0] == ("Kolumn", "Beskrivning", "Originalnamn")
     assert rows[3][0] == "Andel bortom 10 min, %" and rows[3][2] == "share_beyond_10min"
     assert rows[5] == ("okand", None, "okand")
+
+
+def test_profile_page__names_each_period_instead_of_latest(collected, tmp_path):
+    """The issue: a report that says only "senaste tillgängliga data" names no period."""
+    content = render.build_content(collected, synthetic=True)
+    profile = content.profiles[0]
+    page = render.write_profile_html(
+        profile,
+        tmp_path / "p.html",
+        county="Örebro län",
+        period="latest",
+        synthetic=True,
+        front=content.front,
+    ).read_text(encoding="utf-8")
+    assert "senaste tillgängliga data" not in page
+    assert "<p>Örebro län</p>" in page
+    for source, shown in content.front.periods:
+        assert f"<dt>{source}</dt><dd>{shown}</dd>" in page
+    # without a front box the period line stays, as before
+    bare = render.write_profile_html(
+        profile, tmp_path / "q.html", county="Örebro län", period="latest", synthetic=True
+    ).read_text(encoding="utf-8")
+    assert "Örebro län, senaste tillgängliga data" in bare

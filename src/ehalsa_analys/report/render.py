@@ -495,7 +495,10 @@ def write_profile_html(
             lang=lang,
             text=text,
             title=text["profile_title"].format(name=profile.name),
-            subtitle=text["profile_of"].format(county=county, period=shown_period),
+            # with a front box, each source's period is listed there instead of "latest"
+            subtitle=county
+            if front is not None
+            else text["profile_of"].format(county=county, period=shown_period),
             synthetic=synthetic,
             made=text["made"].format(version=__version__),
             profile=profile,
