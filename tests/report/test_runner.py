@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -339,3 +340,11 @@ def test_report__profiles_pdfs_and_front_page_from_real_lika_data(project, monke
     assert (paths["report"] / "report.pdf").read_bytes()[:5] == b"%PDF-"
     manifest = json.loads(paths["manifest"].read_text(encoding="utf-8"))
     assert "kommuner/1860_Laxa.pdf" in manifest["outputs"] and "report.pdf" in manifest["outputs"]
+
+
+def test_report__console_times_are_written_the_swedish_way(project):
+    lines = []
+    report.run(root=project, year=2024, echo=lines.append)
+    timed = [line for line in lines if "klar" in line.lower()]
+    assert timed and all(re.search(r"\d,\d s", line) for line in timed), timed
+    assert not any(re.search(r"\d\.\d s", line) for line in lines)

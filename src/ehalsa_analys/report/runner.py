@@ -17,6 +17,7 @@ from pathlib import Path
 from .. import demo, reference, store
 from .._atomic import write_bytes
 from ..errors import EhalsaError
+from ..formatting import format_number
 from ..paths import demo_dir, figures_dir, project_root, raw_dir, reports_dir
 from ..safe import slug
 from .parts import PARTS, RUN_ORDER, county_argument
@@ -30,6 +31,11 @@ _REPOSITORY = Path(__file__).resolve().parents[3]
 
 class ReportError(EhalsaError):
     """A notebook of the report failed; the previous report is left in place."""
+
+
+def _seconds(value: float) -> str:
+    """Seconds for the console, the Swedish way ("10,3 s")."""
+    return f"{format_number(value, decimals=1)} s"
 
 
 def _notebooks_dir(root: Path) -> Path:
@@ -441,7 +447,7 @@ def run(
         seconds = time.perf_counter() - t0
         if on_part is not None:
             on_part(key, seconds)
-        echo(f"      klar på {seconds:.1f} s, {len(ran[key])} figurer")
+        echo(f"      klar på {_seconds(seconds)}, {len(ran[key])} figurer")
 
     after = time.perf_counter()  # the report itself: texts, tables, profiles, PDFs, manifest
     content = None
@@ -452,7 +458,7 @@ def run(
         )
         echo(
             "      sammanfattning, tabeller och kommunprofiler klara på "
-            f"{time.perf_counter() - t0:.1f} s"
+            f"{_seconds(time.perf_counter() - t0)}"
         )
     html_path = write_html(
         build_figures,
@@ -516,7 +522,7 @@ def run(
             hint="check that the figures and reports folders are writable and not open in "
             "another program, then run `ehalsa report` again: it completes the change first",
         ) from None
-    echo(f"Klart på {time.perf_counter() - start:.1f} s.")
+    echo(f"Klart på {_seconds(time.perf_counter() - start)}.")
     echo(f"  figurer och tabeller: {final_figures}")
     echo(f"  rapport:              {final_reports / 'report.html'}")
     echo(f"  körda notebooks:      {final_reports}")
