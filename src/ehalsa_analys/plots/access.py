@@ -33,6 +33,7 @@ from .style import (
     format_number,
     nice_limits,
     number_formatter,
+    with_period,
 )
 
 __all__ = [
@@ -159,11 +160,6 @@ def _service_label(kind: str | None, lang: str) -> str | None:
         return None
     name = KIND_NAMES[lang].get(kind, kind)
     return name[:1].upper() + name[1:]
-
-
-def _with_period(title: str, period: str | None) -> str:
-    """``title`` followed by its period ("…, 2025") when one is given."""
-    return f"{title}, {period}" if period else title
 
 
 def _names(codes) -> list[str]:
@@ -427,7 +423,7 @@ def cell_map(
     if title is None and shown is not None and unit in _TITLE[lang]:
         title = _TITLE[lang][unit].format(kind=KIND_NAMES[lang].get(shown, shown))
     if title:
-        ax.set_title(_with_period(title, period))
+        ax.set_title(with_period(title, period))
     return ax
 
 
@@ -503,7 +499,7 @@ def score_map(
         names=names,
         services_label=_service_label("hemtjänst", lang),
     )
-    ax.set_title(_with_period(_TEXT[lang]["score_title"], period))
+    ax.set_title(with_period(_TEXT[lang]["score_title"], period))
     return ax
 
 
@@ -705,7 +701,7 @@ def class_bars(
         fontsize="small",
     )
     unit_key = {"km": "km", "min": "min", "m": "km", "s": "min"}.get(unit, "km")
-    ax.set_title(_with_period(_figure_title("classes", unit_key, data, kind, lang), period))
+    ax.set_title(with_period(_figure_title("classes", unit_key, data, kind, lang), period))
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
@@ -837,7 +833,7 @@ def cumulative_curves(
     ax.set_ylabel(text["cumulative"])
     if ax.lines:
         ax.legend(loc="lower right", frameon=False, fontsize="small")
-    ax.set_title(_with_period(_figure_title("curves", label, data, kind, lang), period))
+    ax.set_title(with_period(_figure_title("curves", label, data, kind, lang), period))
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
@@ -927,7 +923,7 @@ def cumulative_panels(
     height = fig.get_figheight()
     fig.supxlabel(text[label], fontsize="small", y=0.4 / height, va="bottom")
     fig.supylabel(text["share"], fontsize="small")
-    title = _with_period(_figure_title("curves", label, data, kind, lang), period)
+    title = with_period(_figure_title("curves", label, data, kind, lang), period)
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
     figure_legend(
         fig,
@@ -1038,7 +1034,7 @@ def savings_bars(
     ax.xaxis.set_major_formatter(number_formatter(lang))
     ax.set_xlim(0, float(shown["km_saved"].max()) * 1.18 if len(shown) else 1.0)
     ax.grid(axis="y", visible=False)
-    ax.set_title(_with_period(title, period))
+    ax.set_title(with_period(title, period))
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax

@@ -58,6 +58,7 @@ from .style import (
     figure_legend,
     format_number,
     number_formatter,
+    with_period,
 )
 
 __all__ = [
@@ -182,11 +183,6 @@ def lika_label(value: str, lang: str = "sv") -> str:
     return _label(value, lang)
 
 
-def _with_period(title: str, period) -> str:
-    """``title`` followed by its period ("…, 2022") when one is given."""
-    return f"{title}, {period}" if period not in (None, "") else title
-
-
 def _ordered(values: pd.Series) -> list[str]:
     known = [v for v in (*DIMENSIONS, *AREAS) if v in set(values)]
     return known + sorted(set(values) - set(known))
@@ -269,7 +265,7 @@ def maturity_heatmap(
             )
     bar = ax.figure.colorbar(image, ax=ax, shrink=0.8)
     bar.set_label(text["score"])
-    ax.set_title(_with_period(text["heatmap"], period), pad=30)
+    ax.set_title(with_period(text["heatmap"], period), pad=30)
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
@@ -362,7 +358,7 @@ def gap_bars(
     ):
         name = reference.municipality_names(data["municipality_code"])[0]
         title = f"{name}: {title[0].lower()}{title[1:]}"
-    ax.set_title(_with_period(title, period))
+    ax.set_title(with_period(title, period))
     ax.legend(
         handles=[
             mpl.patches.Patch(color=PALETTE[0], label=text["ahead"]),
@@ -490,7 +486,7 @@ def dispersion_strip(
             )
         )
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
-    ax.set_title(_with_period(text["dispersion"], period))
+    ax.set_title(with_period(text["dispersion"], period))
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
@@ -691,7 +687,7 @@ def development_table(
         if r == 0:
             cell.set_facecolor("#eeeeee")
             cell.get_text().set_fontweight("bold")
-    ax.set_title(_with_period(text["table_title"], period))
+    ax.set_title(with_period(text["table_title"], period))
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
@@ -747,7 +743,7 @@ def maturity_map(
         ax=ax,
         county_code=county_code,
         lang=lang,
-        title=_with_period(_TEXT[lang]["map"], period),
+        title=with_period(_TEXT[lang]["map"], period),
         legend_title=_TEXT[lang]["index"],
         decimals=0,
         vmin=0,
@@ -913,7 +909,7 @@ def gap_panels(
     kind = gaps["reference"].iloc[0] if "reference" in gaps and len(gaps) else "county"
     ref = text["reference"].get(str(kind), str(kind))
     fig.suptitle(
-        _with_period(text["gap_panels"].format(ref=ref), period),
+        with_period(text["gap_panels"].format(ref=ref), period),
         x=0.01,
         ha="left",
         fontweight="bold",

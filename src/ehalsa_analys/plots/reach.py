@@ -22,7 +22,7 @@ from ..access import REACH_CLASSES
 from ..errors import check_choice
 from ..formatting import format_number
 from ..schemas import require_columns
-from .style import PALETTE, add_source, number_formatter
+from .style import PALETTE, add_source, number_formatter, with_period
 
 __all__ = ["REACH_COLOURS", "reach_map", "reach_bars", "sites_curve", "reach_table",
            "reach_findings", "ReachFindings", "closure_text", "sites_text", "reach_source"]
@@ -112,10 +112,6 @@ _TEXT = {
         "source_synthetic": "broadband SYNTHETIC in PTS' layout",
     },
 }
-
-
-def _with_period(title: str, period: str | None) -> str:
-    return f"{title}, {period}" if period else title
 
 
 def _kind_name(kind: str, lang: str) -> str:
@@ -259,7 +255,7 @@ def reach_map(
     ax.set_aspect("equal")
     kind = str(rows["kind"].iloc[0]) if len(rows) else ""
     if title is None:
-        title = _with_period(text["map"].format(kind=_kind_name(kind, lang)), period)
+        title = with_period(text["map"].format(kind=_kind_name(kind, lang)), period)
     if title:
         ax.set_title(title)
     if source:
@@ -364,7 +360,7 @@ def reach_bars(
     ax.grid(axis="y", visible=False)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize="small")
     kind = str(published["kind"].iloc[0])
-    ax.set_title(_with_period(text["bars"].format(kind=_kind_name(kind, lang)), period))
+    ax.set_title(with_period(text["bars"].format(kind=_kind_name(kind, lang)), period))
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax

@@ -161,6 +161,17 @@ def number_formatter(
 _SOURCE_GID = "ehalsa-source"
 
 
+def with_period(title: str, period) -> str:
+    """``title`` followed by its period ("…, 2022") when one is given.
+
+    Example
+    -------
+    >>> with_period("Mognadsindex", 2022), with_period("Mognadsindex", None)
+    ('Mognadsindex, 2022', 'Mognadsindex')
+    """
+    return f"{title}, {period}" if period not in (None, "") else title
+
+
 def add_source(fig: mpl.figure.Figure, text: str, *, lang: str = "sv") -> mpl.text.Text:
     """Write the source line ("Källa: …" / "Source: …") under the bottom left of ``fig``.
 

@@ -35,7 +35,15 @@ from ..errors import check_choice
 from ..formatting import quarter_label
 from ..schemas import DIMENSIONS, require_columns
 from .maturity import lika_label
-from .style import _PARAMS, PALETTE, SEQUENTIAL, add_source, format_number, number_formatter
+from .style import (
+    _PARAMS,
+    PALETTE,
+    SEQUENTIAL,
+    add_source,
+    format_number,
+    number_formatter,
+    with_period,
+)
 
 __all__ = ["index_bars", "threshold_bars", "county_vs_nation", "signal_bars"]
 
@@ -73,10 +81,6 @@ _TEXT = {
         "none": "No signal",
     },
 }
-
-
-def _titled(title: str, period) -> str:
-    return f"{title}, {period}" if period not in (None, "") else title
 
 
 def index_bars(
@@ -149,7 +153,7 @@ def index_bars(
         frameon=False,
         fontsize="small",
     )
-    ax.set_title(_titled(text["index_title"], period))
+    ax.set_title(with_period(text["index_title"], period))
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
@@ -217,7 +221,7 @@ def threshold_bars(
     points = format_number(threshold * 100, decimals=0, lang=lang)
     ax.set_xlabel(text["below"].format(threshold=points))
     ax.grid(axis="y", visible=False)
-    ax.set_title(_titled(text["below_title"], period))
+    ax.set_title(with_period(text["below_title"], period))
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
@@ -309,7 +313,7 @@ def county_vs_nation(
         frameon=False,
         fontsize="small",
     )
-    ax.set_title(_titled(text["versus"], year))
+    ax.set_title(with_period(text["versus"], year))
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
@@ -389,7 +393,7 @@ def signal_bars(
     )
     quarters = summary["quarter"].dropna()
     period = quarter_label(quarters.max(), lang) if len(quarters) else None
-    ax.set_title(_titled(text["signals"], period))
+    ax.set_title(with_period(text["signals"], period))
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
