@@ -63,6 +63,26 @@ def test_unquoted_split_agrees_with_the_csv_module(text, sep):
     assert starts.tolist() == list(range(1, len(slow) + 1))  # no quotes: a record per line
 
 
+@pytest.mark.parametrize("text", ["\r;", "\r;;", "x\n\r;", "a;b"])
+def test_a_last_record_without_a_line_break_splits_as_the_csv_module_does(text):
+    # "\r;" made pandas' C parser overflow its buffer (found by the test above)
+    fast = reader._split_unquoted(text, ";")
+    slow, _ = reader._split_csv(text, ";", "x.csv")
+    pd.testing.assert_frame_equal(fast, slow)
+
+
+def test_the_csv_module_takes_over_when_the_c_parser_gives_up(tmp_path, monkeypatch):
+    path = tmp_path / "plain.csv"
+    path.write_text("Kommun;Antal\nÖrebro;5\nKumla;7\n", encoding="utf-8")
+    expected = read_table(path, resolve_codes=False)
+
+    def overflow(text, sep):
+        raise pd.errors.ParserError("Buffer overflow caught")
+
+    monkeypatch.setattr(reader, "_split_unquoted", overflow)
+    pd.testing.assert_frame_equal(read_table(path, resolve_codes=False), expected)
+
+
 def test_a_line_wider_than_the_sniffed_ones_is_kept(tmp_path):
     lines = ["Titel"] + ["Kommun;Antal"] + ["Örebro;5"] * 300 + ["Kumla;7;extra"]
     path = tmp_path / "wide_at_the_end.csv"

@@ -421,6 +421,10 @@ def _split_unquoted(text: str, sep: str) -> pd.DataFrame:
     module) and a field is what lies between separators, so pandas' C parser gives the same
     cells many times faster; a blank line is a row of empty cells.
     """
+    if not text.endswith(("\n", "\r")):
+        # pandas' C parser can overflow on a last record with no line break after a bare
+        # CR ("\r;" fails, "\r;\n" does not); a closing break adds no record.
+        text += "\n"
     lines = _LINE_BREAK.split(text, maxsplit=_SNIFF_LINES)[:_SNIFF_LINES]
     width = max(line.count(sep) for line in lines) + 1
 
@@ -456,7 +460,10 @@ def _read_text(
     if sep is None:
         sep = _sniff_separator(text, index)
     if '"' not in text:  # no quoting: one record per line, split by pandas' C parser
-        cells = _split_unquoted(text, sep)
+        try:
+            cells = _split_unquoted(text, sep)
+        except pd.errors.ParserError:  # the C parser's own limits: the csv module is the rule
+            cells, _ = _split_csv(text, sep, file)
         return _Grid(
             cells=cells,
             rows=np.arange(1, len(cells) + 1, dtype=np.int64),
