@@ -166,6 +166,8 @@ def coarsen_steps(steps: Sequence[float], *, limit: int = SUPPRESSION_LIMIT) -> 
     [True, False, False, True, True]
     >>> coarsen_steps([10, 2, 30, 1]).tolist()  # the last 1 is drawn with the 32 at index 2
     [True, False, True, False]
+    >>> coarsen_steps([5, 0, 1]).tolist()  # not with the flat 5 at index 1: it would rise by 1
+    [True, False, False]
     """
     steps = np.asarray(steps, dtype=float)
     running = np.cumsum(steps)
@@ -177,4 +179,10 @@ def coarsen_steps(steps: Sequence[float], *, limit: int = SUPPRESSION_LIMIT) -> 
         if not 1 <= round(value - anchor, 6) < limit:
             keep[i] = True
             anchor = value
+    if 1 <= round(running[-1] - anchor, 6) < limit:  # a small rest, drawn with the last point
+        # That point must be one the curve rose to: on a flat one (a rise of 0) the rest
+        # alone would be its rise. Flat points at the end give way to the last rise.
+        kept = list(np.flatnonzero(keep))
+        while len(kept) > 1 and round(running[kept[-1]] - running[kept[-2]], 6) == 0:
+            keep[kept.pop()] = False
     return keep
