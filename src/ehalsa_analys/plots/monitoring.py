@@ -10,10 +10,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
+from matplotlib.markers import TICKDOWN
 from matplotlib.patches import Patch
 
 from .. import reference
@@ -342,9 +344,21 @@ def _quarter_ticks(ax, x: pd.Series, lang: str) -> None:
         start = firsts[0] if firsts else 0
     shown = pos[start::step]
     ax.set_xticks(shown, [quarter_label(values[i], lang) for i in shown])
-    ax.set_xticks(pos, minor=True)
-    ax.tick_params(axis="x", which="minor", length=2)
-    ax.grid(axis="x", which="minor", visible=False)
+    # The quarters' marks: one line of tick-down markers on the axis, styled as minor ticks
+    # (40 quarters as minor Tick objects were a third of a monitoring figure's drawing time).
+    ax.plot(
+        pos,
+        np.zeros(n),
+        linestyle="",
+        marker=TICKDOWN,
+        markersize=2,
+        markeredgewidth=mpl.rcParams["xtick.minor.width"],
+        color=mpl.rcParams["xtick.color"],
+        transform=ax.get_xaxis_transform(),
+        clip_on=False,
+        zorder=2.5,
+        label="_quarters",
+    )
 
 
 def _draw_events(ax, x: pd.Series, events: pd.DataFrame) -> None:
@@ -470,7 +484,9 @@ def spc_small_multiples(
             ax=ax,
             events=own,
         )
-        ax.set_title(names.get(key, key) if by == "municipality_code" else str(key))
+        # y=1.0 fixes the titles on the Axes' top (nothing is drawn above it): matplotlib
+        # would otherwise measure each panel's axes again at every draw to place them.
+        ax.set_title(names.get(key, key) if by == "municipality_code" else str(key), y=1.0)
         old = ax.get_legend()
         for handle, label in zip(old.legend_handles, old.get_texts(), strict=True):
             legend.setdefault(label.get_text(), handle)

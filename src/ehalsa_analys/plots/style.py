@@ -213,10 +213,12 @@ def place_source(fig: mpl.figure.Figure) -> None:
     >>> bool(line.get_position()[1] < 0)
     True
     """
+    _place_lines(fig, fig.canvas.get_renderer())
+
+
+def _place_lines(fig: mpl.figure.Figure, renderer) -> list:
+    """Move ``fig``'s source lines under everything else; return the boxes of all the rest."""
     lines = [t for t in fig.texts if t.get_gid() == _SOURCE_GID]
-    if not lines:
-        return
-    renderer = fig.canvas.get_renderer()
     boxes = []
     for artist in fig.get_children():
         if artist in lines or not artist.get_visible() or artist is fig.patch:
@@ -227,13 +229,13 @@ def place_source(fig: mpl.figure.Figure) -> None:
             continue
         if box is not None and box.width > 0 and box.height > 0:
             boxes.append(box)
-    if not boxes:
-        return
-    bottom = min(box.y0 for box in boxes)
-    pad = 4 * fig.dpi / 72  # 4 points
-    y = float(min(0.0, (bottom - pad) / (fig.bbox.height or 1.0)))
-    for line in lines:
-        line.set_y(y)
+    if lines and boxes:
+        bottom = min(box.y0 for box in boxes)
+        pad = 4 * fig.dpi / 72  # 4 points
+        y = float(min(0.0, (bottom - pad) / (fig.bbox.height or 1.0)))
+        for line in lines:
+            line.set_y(y)
+    return boxes + [line.get_window_extent(renderer) for line in lines]
 
 
 def figure_legend(fig, handles, labels=None, *, loc: str = "lower center", ncols: int = 1):
@@ -395,8 +397,7 @@ def save(
         base = base.with_suffix("")
     for fmt in formats:
         check_choice("formats", list(_METADATA), fmt)
-    place_source(fig)  # first: the tight box must hold the source line where it ends up
-    bbox = _tight_bbox(fig, dpi) if len(formats) > 1 else "tight"
+    bbox = _place_and_measure(fig, dpi)  # the source line first: the box must hold it
     written = []
     for fmt in formats:
         target = base.with_name(f"{base.name}.{fmt}")
@@ -406,22 +407,35 @@ def save(
     return written
 
 
-def _tight_bbox(fig: mpl.figure.Figure, dpi: int):
-    """The box ``savefig(bbox_inches="tight")`` crops a PNG of ``fig`` to, in inches ("tight",
-    to let savefig measure each format itself, when the figure is not drawn by Agg)."""
+def _place_and_measure(fig: mpl.figure.Figure, dpi: int):
+    """Place the source line (:func:`place_source`) and return the box that
+    ``savefig(bbox_inches="tight")`` crops a PNG of ``fig`` to, in inches, from one measuring
+    pass at ``dpi`` ("tight", to let savefig measure each format itself, when the figure is
+    not drawn by Agg or has a layout engine, which a draw runs again)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+    from matplotlib.transforms import Affine2D, Bbox
 
-    canvas = fig.canvas
-    if not isinstance(canvas, FigureCanvasAgg) or fig.get_layout_engine() is not None:
+    engine = fig.get_layout_engine()  # fig.tight_layout() leaves a place holder that does nothing
+    if not isinstance(fig.canvas, FigureCanvasAgg) or not (
+        engine is None or isinstance(engine, PlaceHolderLayoutEngine)
+    ):
+        place_source(fig)
         return "tight"
     original = fig.dpi
     try:
         fig.dpi = dpi
-        renderer = canvas.get_renderer()
+        renderer = fig.canvas.get_renderer()
         with renderer._draw_disabled():  # places ticks and texts, draws nothing
             fig.draw(renderer)
-        bbox = fig.get_tightbbox(renderer)
+        boxes = [
+            box
+            for box in _place_lines(fig, renderer)
+            if np.isfinite(box.width) and np.isfinite(box.height)
+        ]
     finally:
         fig.dpi = original
+    if not boxes:
+        return "tight"
     pad = mpl.rcParams["savefig.pad_inches"]
-    return bbox.padded(pad, pad)
+    return Bbox.union(boxes).transformed(Affine2D().scale(1 / dpi)).padded(pad, pad)
