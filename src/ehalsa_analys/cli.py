@@ -3,7 +3,8 @@
     ehalsa --version
     ehalsa report [--county 18|all] [--jobs N] [--year 2024] [--quarter 2026Q3]
                   [--data data/raw] [--out figures/] [--lang sv] [--root .]
-    ehalsa monitor --input FILE_OR_FOLDER [--quarter 2026Q3] [--replace] [--quiet] [--root .]
+    ehalsa monitor --input FILE_OR_FOLDER [--quarter 2026Q3] [--replace] [--quiet] [--svg]
+                   [--root .]
     ehalsa demo [--seed N] [--root .]
     ehalsa resolve VALUE [VALUE ...]
 
@@ -70,6 +71,7 @@ def _monitor(args: argparse.Namespace) -> int:
         allow_future=args.allow_future,
         echo=print,
         progress=False if args.quiet else None,
+        svg=args.svg,
     )
     return 0
 
@@ -174,6 +176,11 @@ def build_parser() -> argparse.ArgumentParser:
         "-q",
         action="store_true",
         help="no progress bar while the figures are drawn (shown only on a terminal anyway)",
+    )
+    monitor.add_argument(
+        "--svg",
+        action="store_true",
+        help="write each figure as SVG beside its PNG, e.g. for print (a third more time)",
     )
     with_root(monitor)
     monitor.set_defaults(func=_monitor)

@@ -21,6 +21,7 @@ def test_monitor_command_quarterly_cycle(tmp_path, capsys):
     assert "380 nya rader" in out and "Kvartal 2026 K3." in out
     figures = tmp_path / "figures" / "18" / "2026Q3"
     assert (figures / "monitor_digital_besok_andel.png").is_file()
+    assert not list(figures.glob("*.svg"))  # SVG only on request (--svg)
     assert (
         (figures / "sammanfattning.txt").read_text(encoding="utf-8").startswith("Kvartal 2026 K3.")
     )
@@ -156,7 +157,7 @@ def test_progress_bars_and_peak_memory_change_no_output(tmp_path, capsys, monkey
         }
         assert result["figures"] == root / "figures" / "18" / "2026Q3"
     assert outputs[True].keys() == outputs[False].keys()
-    assert len(outputs[True]) > 8
+    assert sum(name.endswith(".png") for name in outputs[True]) >= 4  # the figures are in it
     assert outputs[True] == outputs[False]  # byte-identical with and without bars and workers
 
 
@@ -201,3 +202,21 @@ def test_the_bar_shows_on_a_terminal_unless_quiet(tmp_path, capsys, monkeypatch)
         assert cli.main(args) == 0
         err = capsys.readouterr().err
         assert ("Figurer" in err) is not bool(quiet), err
+
+
+def test_svg_figures_on_request(tmp_path, monkeypatch):
+    from ehalsa_analys.report import quarterly
+
+    demo_monitoring.write(tmp_path / "in", seed=20261123)
+    folder = tmp_path / "in" / "monitoring"
+    monkeypatch.setattr(quarterly, "MIN_PARALLEL", 1000)  # drawn here: quicker for a test
+    args = ["monitor", "--input", str(folder), "--root", str(tmp_path), "--svg", "--quiet"]
+    assert cli.main(args) == 0
+    figures = tmp_path / "figures" / "18" / "2026Q3"
+    pngs = {p.stem for p in figures.glob("monitor_*.png")}
+    svgs = {p.stem for p in figures.glob("monitor_*.svg")}
+    assert pngs and svgs == pngs
+    svg = (figures / "monitor_digital_besok_andel.svg").read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+    manifest = (figures / "manifest.json").read_text(encoding="utf-8")
+    assert '"svg": true' in manifest and "monitor_digital_besok_andel.svg" in manifest

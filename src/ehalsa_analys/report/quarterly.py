@@ -59,6 +59,7 @@ def monitor_quarter(
     allow_future: bool = False,
     echo: Callable[[str], None] = lambda _text: None,
     progress: bool | None = None,
+    svg: bool = False,
 ) -> dict[str, Path]:
     """The quarterly rerun behind ``ehalsa monitor``: history, charts, summary, manifest.
 
@@ -98,6 +99,9 @@ def monitor_quarter(
     progress : bool, optional
         Show tqdm progress bars on stderr while drawing figures; default when stderr is a
         terminal. The bars change no output file.
+    svg : bool, default False
+        Write each figure as SVG beside its PNG (``ehalsa monitor --svg``), e.g. for print;
+        drawing it costs about a third more time.
 
     Returns
     -------
@@ -169,7 +173,16 @@ def monitor_quarter(
     jobs = []
     if drawn is not False:
         part = history if drawn is None else history[drawn]
-        jobs = _figure_jobs(ours, part, catalogue, out, period=period, lang=lang, source=source)
+        jobs = _figure_jobs(
+            ours,
+            part,
+            catalogue,
+            out,
+            period=period,
+            lang=lang,
+            source=source,
+            formats=("png", "svg") if svg else ("png",),
+        )
     # The figures are drawn in worker processes while this one builds the table and summary.
     with _Drawing(jobs, progress=progress) as drawing:
         summary = monitoring.quarter_summary(charts, quarter=period)
@@ -192,7 +205,13 @@ def monitor_quarter(
         inputs=sorted({Path(f) for f in data["file"]} | {Path(catalogue.attrs["file"])}),
         outputs=written,
         root=root,
-        parameters={"quarter": str(period), "replace": replace, "county": county, "lang": lang},
+        parameters={
+            "quarter": str(period),
+            "replace": replace,
+            "county": county,
+            "lang": lang,
+            "svg": svg,
+        },
     )
     manifest = store.write_manifest(entry, out / "manifest.json")
     for line in lines:
@@ -210,11 +229,11 @@ def _draw(job) -> list[Path]:
 
     from .. import notebook
 
-    metric, charts, title, path, lang, source = job
+    metric, charts, title, path, lang, source, formats = job
     with plots.house_style(context="paper"):
         fig = notebook.spc_figure(charts, metric_id=metric, title=title, lang=lang, source=source)
         try:
-            return plots.save(fig, path)
+            return plots.save(fig, path, formats=formats)
         finally:
             plt.close(fig)
 
@@ -231,7 +250,9 @@ def _workers(jobs: int) -> int:
     return max(1, min(4, cores or 1))
 
 
-def _figure_jobs(charts, data, catalogue, out: Path, *, period, lang: str, source: str) -> list:
+def _figure_jobs(
+    charts, data, catalogue, out: Path, *, period, lang: str, source: str, formats=("png",)
+) -> list:
     """One drawing job per metric of ``charts`` up to ``period`` (small counts hidden)."""
     from .. import monitoring, notebook
 
@@ -240,7 +261,15 @@ def _figure_jobs(charts, data, catalogue, out: Path, *, period, lang: str, sourc
     shown = shown[shown["x"] <= period]
     titles = dict(notebook.titles(catalogue, key="metric_id", lang=lang))
     return [
-        (metric, group, titles.get(metric, metric), out / slug(f"monitor_{metric}"), lang, source)
+        (
+            metric,
+            group,
+            titles.get(metric, metric),
+            out / slug(f"monitor_{metric}"),
+            lang,
+            source,
+            tuple(formats),
+        )
         for metric, group in shown.groupby("metric_id", sort=True)
     ]
 
