@@ -98,14 +98,11 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def report_html(tmp_path_factory) -> Path:
-    """The demo county's report.html, built once for the module (skipped first without Chromium)."""
+def report_html(demo_report) -> Path:
+    """The demo county's report.html (the run's shared build; skipped without Chromium)."""
     _require_browser()
-    from ehalsa_analys import report
-
-    root = tmp_path_factory.mktemp("browser_report")
-    (root / "data" / "raw").mkdir(parents=True)
-    return report.run(root=root)["html"]
+    root, _printed = demo_report
+    return root / "reports" / "18" / "latest" / "report.html"
 
 
 def _open(driver, path: Path, width: int) -> None:

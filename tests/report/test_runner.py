@@ -125,11 +125,9 @@ def test_report__unknown_county(project):
         report.run(root=project, county_code="Narnia län")
 
 
-def test_report__demo_twice_byte_identical(tmp_path, capsys):
+def test_report__demo_twice_byte_identical(demo_report):
     """The real notebooks on the demo data, first through the command: same bytes twice."""
-    (tmp_path / "data" / "raw").mkdir(parents=True)
-    assert cli.main(["report", "--root", str(tmp_path)]) == 0
-    printed = capsys.readouterr().out
+    tmp_path, printed = demo_report
     assert "[1/5] kör 01_lika_mognad.ipynb" in printed and "report.html" in printed
     assert "SYNTETISKA demodata" in printed
     first = {
