@@ -5,7 +5,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-PYTEST_ARGS ?=
+# The suite in as many processes as there are cores (pytest-xdist), a test file to each, so a
+# module's fixtures are built once; PYTEST_ARGS="-n0" runs it in this process alone.
+PYTEST_ARGS ?= -n auto --dist loadfile
 
 .DEFAULT_GOAL := help
 .PHONY: help install report test bench demo-data lint notebooks clean
