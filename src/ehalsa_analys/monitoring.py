@@ -812,7 +812,7 @@ def _grouped(
         end = pd.Period(baseline_end, freq="Q") if baseline_end is not None else None
         frame = _compute(
             kind,
-            part["period"].to_numpy(),
+            part["period"].array,  # kept a PeriodArray: to_numpy() boxes every quarter
             part["value"].to_numpy(float),
             n
             if n is not None and kind in ("p", "pp", "u", "up", "xbar", "s")
@@ -1117,13 +1117,13 @@ def quarter_summary(charts: pd.DataFrame, *, quarter: Any = None) -> pd.DataFram
         ["municipality_code", "metric_id", "x", "y", "cl", "sigma_signal", "shift_point"],
     )
     quarter = pd.Period(quarter, freq="Q") if quarter is not None else charts["x"].max()
-    signal_at = charts["sigma_signal"] | charts["shift_point"]
-    better = np.where(
-        charts["higher_is_better"], charts["y"] > charts["cl"], charts["y"] < charts["cl"]
-    )
+    # Only the quarter and the one before matter: the rest of the history is left unread.
+    frame = charts[((charts["x"] == quarter) | (charts["x"] == quarter - 1)).to_numpy()]
+    signal_at = frame["sigma_signal"] | frame["shift_point"]
+    better = np.where(frame["higher_is_better"], frame["y"] > frame["cl"], frame["y"] < frame["cl"])
     direction = np.where(signal_at, np.where(better, "improvement", "deterioration"), "")
     keys = ["municipality_code", "metric_id"]
-    frame = charts.assign(_signal=direction)
+    frame = frame.assign(_signal=direction)
     # The first row of each series in the quarter (and in the quarter before), one pass each.
     now = frame[(frame["x"] == quarter).to_numpy()].drop_duplicates(keys)
     if now.empty:

@@ -202,7 +202,7 @@ def monitor_quarter(
         written.append(write_bytes(out / "sammanfattning.txt", text))
         written += drawing.results()
     entry = store.manifest_entry(
-        inputs=sorted({Path(f) for f in data["file"]} | {Path(catalogue.attrs["file"])}),
+        inputs=sorted({Path(f) for f in data["file"].unique()} | {Path(catalogue.attrs["file"])}),
         outputs=written,
         root=root,
         parameters={
