@@ -416,10 +416,14 @@ def _place_and_measure(fig: mpl.figure.Figure, dpi: int):
     from matplotlib.layout_engine import PlaceHolderLayoutEngine
     from matplotlib.transforms import Affine2D, Bbox
 
-    engine = fig.get_layout_engine()  # fig.tight_layout() leaves a place holder that does nothing
-    if not isinstance(fig.canvas, FigureCanvasAgg) or not (
-        engine is None or isinstance(engine, PlaceHolderLayoutEngine)
-    ):
+    engine = fig.get_layout_engine()
+    if isinstance(engine, PlaceHolderLayoutEngine):
+        # fig.tight_layout() leaves a place holder that does nothing at a draw, but with any
+        # engine set savefig measures the whole figure again before drawing it.
+        with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+            fig.set_layout_engine(None)
+        engine = None
+    if not isinstance(fig.canvas, FigureCanvasAgg) or engine is not None:
         place_source(fig)
         return "tight"
     original = fig.dpi
