@@ -830,15 +830,31 @@ def access_period(
     >>> access_period(tempfile.mkdtemp()), access_period(tempfile.mkdtemp(), synthetic=True)
     (None, 'befolkning 2025')
     """
+    check_choice("lang", list(LANGUAGES), lang)
+    year = access_year(folder, synthetic=synthetic)
+    return None if year is None else _PERIOD_WORD[lang].format(year=year)
+
+
+def access_year(folder: str | os.PathLike | None, *, synthetic: bool = False) -> int | None:
+    """The year of a distance folder's population grid (:func:`access_period`), or None.
+
+    Example
+    -------
+    >>> import pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "befolkning_2024_1km.csv").write_text("")
+    >>> access_year(d), access_year(None), access_year(None, synthetic=True)
+    (2024, None, 2025)
+    """
     import re
 
-    check_choice("lang", list(LANGUAGES), lang)
-    for grid in sorted(p for p in Path(folder).glob("befolkning_*") if p.is_file()):
-        found = re.search(r"(?<!\d)(19|20)\d{2}(?!\d)", grid.stem)
-        if found:
-            return _PERIOD_WORD[lang].format(year=found.group(0))
+    if folder is not None:
+        for grid in sorted(p for p in Path(folder).glob("befolkning_*") if p.is_file()):
+            found = re.search(r"(?<!\d)(19|20)\d{2}(?!\d)", grid.stem)
+            if found:
+                return int(found.group(0))
     if synthetic:
-        return _PERIOD_WORD[lang].format(year=int(reference.population()["year"].max()))
+        return int(reference.population()["year"].max())
     return None
 
 

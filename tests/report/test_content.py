@@ -344,7 +344,33 @@ def test_front_page__periods_dates_and_settings(collected, tmp_path, monkeypatch
     assert page.data_date == "2026-09-30"  # the end of the latest quarter
     assert dict(page.periods)["LIKA Socialtjänst"] == "värderingar 2018 och 2022"
     assert dict(page.periods)["Effektuppföljning"] == "2022 K1–2026 K3 (senaste kvartal 2026 K3)"
+    # the distance data name their year: the demo's population is the reference's latest year
+    assert dict(page.periods)["Avstånd till service"] == (
+        "befolkning 2025; servicepunkter och vägnät i underlaget"
+    )
     assert page.owner == "Region Örebro län" and page.contact == "<b>e-halsa@region.se</b>"
+
+
+def test_front_page__distance_line_names_the_grid_and_broadband_years(collected):
+    import dataclasses
+
+    access = dataclasses.replace(collected.access, population_year=2024)
+    own = dataclasses.replace(collected, access=access)
+    line = dict(frontpage.front_page(own, synthetic=False).periods)["Avstånd till service"]
+    assert line == "befolkning 2024; servicepunkter och vägnät i underlaget"
+    reach = pd.DataFrame({"municipality_code": ["1814"]})
+    both = dataclasses.replace(
+        own, access=dataclasses.replace(access, reach=reach, broadband_year=2023)
+    )
+    english = dict(frontpage.front_page(both, lang="en").periods)["Distance to service"]
+    assert english == (
+        "population 2024; service points and road network of the data; broadband (PTS) 2023"
+    )
+    unknown = dataclasses.replace(collected.access, population_year=None)
+    bare = dict(frontpage.front_page(dataclasses.replace(collected, access=unknown)).periods)[
+        "Avstånd till service"
+    ]
+    assert bare == "befolkningsrutor, servicepunkter och vägnät i underlaget"  # no guessed year
 
 
 @pytest.mark.parametrize(
@@ -390,6 +416,12 @@ def test_write_html__front_findings_tables_profiles_escaped_and_identical(
         assert f'id="kommun-{profiles.profile_filename(code_of(name), name)}"' in html
     assert 'href="#metoder"' in html and "Anhøjs regler" in html
     assert "@media print" in html and "break-inside:avoid" in html
+    # "latest": the title dates the data instead of saying "senaste tillgängliga data"
+    latest = render.write_html(
+        tmp_path, tmp_path / "c.html", content=content, **{**kwargs, "period": "latest"}
+    ).read_text(encoding="utf-8")
+    assert "<title>E-hälsa och välfärdsteknik i Örebro län – data till och med 2026-09-30" in latest
+    assert "senaste tillgängliga data" not in latest
 
 
 def code_of(name):

@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from ehalsa_analys import cli, report, store
+from ehalsa_analys import report, store
 from ehalsa_analys.errors import EhalsaError
 from ehalsa_analys.report import ReportError, runner
 

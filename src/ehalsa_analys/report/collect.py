@@ -94,6 +94,10 @@ class AccessResults:
     reach: pd.DataFrame | None = None
     reach_kind: str | None = None
     reach_threshold: float = REACH_THRESHOLD
+    #: The population grid's year (from its file name), None when it does not say.
+    population_year: int | None = None
+    #: The latest year of PTS' broadband shares the reach uses, None without them.
+    broadband_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -235,6 +239,7 @@ def _access(folder: Path, county_code: str) -> AccessResults:
         by_time=inputs.by_time,
         summary=summary,
         classes=pd.concat(parts, ignore_index=True),
+        population_year=notebook.access_year(folder),
         **_reach(folder.parent / "bredband", distances, kinds),
     )
 
@@ -258,7 +263,16 @@ def _reach(folder: Path, distances: pd.DataFrame, kinds: list[str]) -> dict[str,
         thresholds_km=THRESHOLDS_KM,
         speed_mbit=REACH_SPEED_MBIT,
     )
-    return {"reach": access.publishable_reach(access.reach_counts(reach)), "reach_kind": kind}
+    years = (
+        pd.to_numeric(broadband.shares["year"], errors="coerce").dropna()
+        if broadband.shares is not None and "year" in broadband.shares
+        else pd.Series(dtype=float)
+    )
+    return {
+        "reach": access.publishable_reach(access.reach_counts(reach)),
+        "reach_kind": kind,
+        "broadband_year": int(years.max()) if len(years) else None,
+    }
 
 
 def _monitoring(folder: Path, county_code: str, quarter: Any) -> MonitoringResults:

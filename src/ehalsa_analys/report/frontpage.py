@@ -116,6 +116,8 @@ _TEXT = {
         "years": "{first}–{last} (jämförelseår {last})",
         "quarters": "{first}–{last} (senaste kvartal {last})",
         "grid": "befolkningsrutor, servicepunkter och vägnät i underlaget",
+        "grid_year": "befolkning {year}; servicepunkter och vägnät i underlaget",
+        "broadband": "; bredband (PTS) {year}",
         "none": "ingen uppgift",
     },
     "en": {
@@ -128,6 +130,8 @@ _TEXT = {
         "years": "{first}–{last} (compared year {last})",
         "quarters": "{first}–{last} (latest quarter {last})",
         "grid": "population grid, service points and road network of the data",
+        "grid_year": "population {year}; service points and road network of the data",
+        "broadband": "; broadband (PTS) {year}",
         "none": "not given",
     },
 }
@@ -142,6 +146,7 @@ def front_page(
 ) -> FrontPage:
     """The front page of ``c``'s report, in ``lang``."""
     from ..clock import run_date
+    from ..notebook import access_year
 
     text = _TEXT[lang]
     periods = []
@@ -165,7 +170,11 @@ def front_page(
         periods.append((text["monitoring"], text["quarters"].format(first=first, last=last)))
         latest.append(c.monitoring.quarter.end_time.date().isoformat())
     if c.access is not None:
-        periods.append((text["access"], text["grid"]))
+        year = c.access.population_year or access_year(None, synthetic=synthetic)
+        shown = text["grid_year"].format(year=year) if year else text["grid"]
+        if c.access.broadband_year is not None and c.access.reach is not None:
+            shown += text["broadband"].format(year=c.access.broadband_year)
+        periods.append((text["access"], shown))
     settings = settings or {}
     region = _REGION.get(c.county_code, f"Region {c.county}")
     return FrontPage(

@@ -450,6 +450,8 @@ def write_html(
             shown += len(section["figures"])
         sections.append(section)
     shown_period = text["latest"] if period == "latest" else period
+    if period == "latest" and content.front is not None:  # the front box dates the data
+        shown_period = f"{text['data_date'].lower()} {content.front.data_date}"
     page = (
         _environment()
         .get_template(TEMPLATE)
