@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -147,6 +148,14 @@ def test_report__demo_twice_byte_identical(demo_report):
             "source"
         ]
     )
+    # No figure is shown twice (the issue found the summary repeating two): every figure of
+    # the report embeds an image of its own.
+    shown = re.findall(r'<figure id="([^"]+)">.*?src="(data:[^"]+)"', html, re.S)
+    assert len(shown) == html.count("<figure id=") > 20
+    images = {}
+    for name, uri in shown:
+        images.setdefault(hashlib.sha256(uri.encode()).hexdigest(), []).append(name)
+    assert [names for names in images.values() if len(names) > 1] == []
     report.run(root=tmp_path)
     after = {p: p.read_bytes() for p in outputs}
     assert [p.name for p, data in before.items() if after[p] != data] == []
