@@ -44,10 +44,37 @@ def test_format_number__bad_lang_names_the_argument():
 
 @pytest.mark.parametrize(
     ("step", "expected"),
-    [(10, 0), (1, 0), (0.5, 1), (0.1, 1), (0.05, 2), (0.01, 2), (0.001, 3), (0, 0), (-1, 0)],
+    [
+        (10, 0),
+        (1, 0),
+        (0.5, 1),
+        (0.1, 1),
+        (0.05, 2),
+        (0.01, 2),
+        (0.001, 3),
+        (0, 0),
+        (-1, 0),
+        (2.5, 1),  # 0; 2,5; 5; 7,5: 0 decimals wrote 7,5 as "8" on a monitoring axis
+        (0.25, 2),
+        (25, 0),
+        (0.2, 1),
+        (1e-9, 6),
+    ],
 )
 def test_tick_decimals(step, expected):
     assert tick_decimals(step) == expected
+
+
+def test_axis_ticks_2_5_apart_are_written_exactly(axes):
+    from ehalsa_analys import plots
+
+    ax = axes()
+    ax.plot([0, 1], [0, 18])
+    ax.set_yticks([0, 2.5, 5, 7.5, 10])
+    ax.yaxis.set_major_formatter(plots.number_formatter())
+    ax.figure.canvas.draw()
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["0,0", "2,5", "5,0", "7,5", "10,0"]
 
 
 def test_tick_decimals__not_finite():

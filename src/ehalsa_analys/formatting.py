@@ -73,18 +73,23 @@ def format_number(
 
 
 def tick_decimals(step: float) -> int:
-    """Return how many decimals numbers spaced ``step`` apart need to tell them apart.
+    """Return how many decimals ticks ``step`` apart need to be written exactly.
 
-    A zero, negative or non-finite step gives 0.
+    Ticks 2,5 apart need one (0; 2,5; 5; 7,5), or 7,5 would be written 8. At most 6; a zero,
+    negative or non-finite step gives 0.
 
     Example
     -------
-    >>> [tick_decimals(s) for s in (5, 1, 0.5, 0.1, 0.05, 0.01)]
-    [0, 0, 1, 1, 2, 2]
+    >>> [tick_decimals(s) for s in (5, 1, 2.5, 0.5, 0.25, 0.1, 0.05, 0.01)]
+    [0, 0, 1, 1, 2, 1, 2, 2]
     """
-    if not math.isfinite(step) or step <= 0 or step >= 1:
+    if not math.isfinite(step) or step <= 0:
         return 0
-    return max(0, -math.floor(math.log10(step) + 1e-9))
+    for decimals in range(7):
+        scaled = step * 10**decimals
+        if round(scaled) >= 1 and abs(scaled - round(scaled)) <= 1e-6 * scaled:
+            return decimals
+    return 6
 
 
 def quarter_label(period, lang: str = "sv") -> str:

@@ -141,3 +141,20 @@ def test_events_loader_bad_date(tmp_path):
     path.write_text("Datum;Kommun;Händelse\nfebruari;Örebro;X\n", encoding="utf-8")
     with pytest.raises(InputFileError, match=r"'februari' is not a date.*row 2, column Datum"):
         load.events(path)
+
+
+def test_count_charts_are_ticked_in_whole_numbers_from_zero(axes):
+    """A panel of zeros was ticked −0,04 … 0,04, and one up to 18 was ticked 0, 2, 5, 8, …
+    (2,5 steps written without their decimal)."""
+    q = pd.period_range("2022Q1", periods=12, freq="Q")
+    zeros = monitoring.control_chart(pd.Series(np.zeros(12), index=q), chart="c")
+    ax = plots.spc_chart(zeros.assign(chart="c"), ax=axes())
+    ax.figure.canvas.draw()
+    assert ax.get_ylim() == (0.0, 1.0)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["0", "1"]
+    counts = pd.Series([7.0, 8, 11, 9, 6, 7, 10, 12, 8, 9, 18, 7], index=q)
+    ax = plots.spc_chart(monitoring.control_chart(counts, chart="c").assign(chart="c"), ax=axes())
+    ax.figure.canvas.draw()
+    ticks = ax.get_yticks()
+    assert ax.get_ylim()[0] == 0 and np.allclose(ticks, np.round(ticks))
+    assert [t.get_text() for t in ax.get_yticklabels()] == [str(int(t)) for t in ticks]

@@ -237,6 +237,10 @@ def spc_chart(
         number_formatter(lang, decimals=decimals, percent=percent, factor=100 if percent else 1)
     )
     ax.set_xlim(-0.6, len(data) - 0.4)
+    if "chart" in data and len(data) and (data["chart"] == "c").all():
+        # Counts: whole numbers from 0 up (a panel of zeros was ticked −0,04 … 0,04).
+        ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True, min_n_ticks=2))
+        ax.set_ylim(0, max(ax.get_ylim()[1], 1))
     chart_type = chart.attrs.get("chart", "run" if is_run else "i")
     ax.set_title(title or (text["run"] if is_run else text["control"].format(chart=chart_type)))
     if unit:
