@@ -383,6 +383,7 @@ if broadband.candidates is not None:
             unit=reach.attrs["unit"],
             kind=reach_kind,
             weight="70+",
+            period=period,
             lang=lang,
             ax=ax,
             source=reach_source,

@@ -111,6 +111,10 @@ def test_sites_curve_hides_small_steps():
     xy = ax.lines[0].get_xydata().tolist()
     assert xy == [[0, 900], [1, 1000], [3, 1051]]
     assert "30 min" in ax.get_title()
+    dated = plots.sites_curve(
+        curve, base=900, threshold=30, period="befolkning 2025", ax=plt.figure().add_subplot()
+    )
+    assert dated.get_title().endswith(", befolkning 2025")  # the figure names its period
 
 
 def test_table_and_findings():

@@ -375,6 +375,7 @@ def sites_curve(
     kind: str = "vårdcentral",
     weight: str = "all",
     limit: int = 5,
+    period: str | None = None,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
@@ -398,6 +399,8 @@ def sites_curve(
         A step of 1 to ``limit − 1`` people between neighbouring points would
         say how many live near one site: such a point is drawn with the next
         one (:func:`ehalsa_analys.disclosure.coarsen_steps`).
+    period : str, optional
+        The population's year, written after the title ("befolkning 2025").
     lang, ax, source
         As every figure.
 
@@ -433,7 +436,7 @@ def sites_curve(
     ax.yaxis.set_major_formatter(number_formatter(lang))
     ax.set_xticks(k)
     t = _threshold_text(threshold, unit, lang)
-    ax.set_title(text["curve"].format(t=t, kind=_kind_name(kind, lang)))
+    ax.set_title(with_period(text["curve"].format(t=t, kind=_kind_name(kind, lang)), period))
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
