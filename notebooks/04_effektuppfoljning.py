@@ -147,7 +147,7 @@ table = monitoring.quarter_table(
 caption = captions.quarter(summary, lang=lang)
 with plots.house_style(context="paper"):
     fig, ax = plt.subplots(figsize=(10, 0.3 * len(table) + 1))
-    plots.summary_table(table, lang=lang, ax=ax, source=nb.source)
+    plots.summary_table(table, period=quarter, lang=lang, ax=ax, source=nb.source)
     nb.outputs.figure(fig, "monitor_kvartal", caption=caption, source=nb.source)
     plt.show()
 nb.outputs.table(table, "monitor_kvartal")

@@ -158,3 +158,20 @@ def test_count_charts_are_ticked_in_whole_numbers_from_zero(axes):
     ticks = ax.get_yticks()
     assert ax.get_ylim()[0] == 0 and np.allclose(ticks, np.round(ticks))
     assert [t.get_text() for t in ax.get_yticklabels()] == [str(int(t)) for t in ticks]
+
+
+def test_summary_table_names_its_quarter(axes):
+    s = pd.DataFrame(
+        {
+            "municipality": ["Örebro"],
+            "metric": ["Digitala besök"],
+            "latest": ["9,5 %"],
+            "target": ["10 %"],
+            "signal": ["Förbättring"],
+            "note": [""],
+        }
+    )
+    ax = plots.summary_table(s, period=pd.Period("2026Q3", freq="Q"), ax=axes())
+    assert ax.get_title() == "Läget i kvartalet, 2026 K3"
+    english = plots.summary_table(s, period=pd.Period("2026Q3", freq="Q"), lang="en", ax=axes())
+    assert english.get_title() == "The quarter at a glance, 2026 Q3"

@@ -23,7 +23,7 @@ from ..disclosure import SUPPRESSION_LIMIT
 from ..errors import check_choice
 from ..formatting import quarter_label
 from ..schemas import require_columns
-from .style import _PARAMS, PALETTE, add_source, figure_legend, number_formatter
+from .style import _PARAMS, PALETTE, add_source, figure_legend, number_formatter, with_period
 
 __all__ = ["spc_chart", "spc_small_multiples", "its_chart", "summary_table"]
 
@@ -614,6 +614,7 @@ def summary_table(
     summary: pd.DataFrame,
     *,
     columns: Sequence[str] = ("municipality", "metric", "latest", "target", "signal", "note"),
+    period=None,
     lang: str = "sv",
     ax=None,
     source: str | None = None,
@@ -626,6 +627,8 @@ def summary_table(
         The columns named in ``columns``, already formatted as text where needed.
     columns : sequence of str
         The six columns shown, in order; headers are Swedish (English with ``lang="en"``).
+    period : Period or str, optional
+        The quarter, written after the title ("Läget i kvartalet, 2026 K3").
     {lang}
     {ax}
     {source}
@@ -662,7 +665,8 @@ def summary_table(
         if r == 0:
             cell.set_facecolor("#eeeeee")
             cell.get_text().set_fontweight("bold")
-    ax.set_title(_TEXT[lang]["summary"])
+    shown = quarter_label(period, lang) if period is not None else None
+    ax.set_title(with_period(_TEXT[lang]["summary"], shown))
     if source:
         add_source(ax.figure, source, lang=lang)
     return ax
