@@ -167,3 +167,26 @@ def test_county_inputs__a_source_it_cannot_read_goes_whole_to_every_county(
     for code in ("01", "09"):
         listed = sorted(p.name for p in (folders[code] / "lika").iterdir())
         assert listed == ["gotland.csv", "instrument.csv"]
+
+
+def test_summary__swedish_and_english_columns_line_up():
+    from ehalsa_analys.report import nation
+
+    meter = nation._Meter()
+    meter.seconds = {"lika": [10.25, 20.5], nation.REPORT_STEP: [3.0]}
+    meter.peak_part = {"lika": 300 * 2**20, nation.WORKER: 500 * 2**20}
+    meter.peak_main, meter.peak_total = 200 * 2**20, 900 * 2**20
+    sv = nation._summary(meter, 12.0, 100 * 2**20, 21, 100.0, 180.5, 2, "sv")
+    en = nation._summary(meter, 12.0, 100 * 2**20, 21, 100.0, 180.5, 2, "en")
+    assert sv[0] == "Klart: 21 län på 100,0 s (2 åt gången), CPU-tid 180,5 s."
+    assert en[0] == "Done: 21 counties in 100.0 s (2 at a time), CPU time 180.5 s."
+    assert en[-1].startswith("  Peak memory: 900 MB") and "500 MB in the largest worker" in en[-1]
+    for lines, total, longest, values in (
+        (sv, "tid sammanlagt", "längst", ("30,8 s", "20,5 s")),
+        (en, "time in all", "longest", ("30.8 s", "20.5 s")),
+    ):
+        header, row = lines[1], lines[3]  # row: Digital mognad (LIKA) / Digital maturity (LIKA)
+        assert row.split()[3] == "2" and row.endswith(" 300 MB")
+        # each time ends where its heading ends
+        assert header.index(total) + len(total) == row.index(values[0]) + len(values[0])
+        assert header.index(longest) + len(longest) == row.index(values[1]) + len(values[1])

@@ -88,6 +88,24 @@ def test_report__collects_figures_tables_html_and_skips_parts_without_data(proje
     assert not list((project / "figures" / "18").glob(".*"))
 
 
+def test_report__english_console_and_reasons(project):
+    """--lang en: what the command prints and why a part is left out are English too."""
+    lines = []
+    paths = report.run(root=project, year=2024, lang="en", echo=lines.append)
+    html = paths["html"].read_text(encoding="utf-8")
+    assert "Not included: no data in" in html
+    assert "Not included: the notebook 04_effektuppfoljning.ipynb does not exist" in html
+    assert "inga data" not in html and "finns inte" not in html
+    assert lines[0].startswith("Report for Örebro län (18), period 2024")
+    assert any(line.startswith("[1/5] running 01_lika_mognad.ipynb") for line in lines)
+    assert any(line.startswith("[3/5] skipping Distance to service: no data in") for line in lines)
+    assert any(line.startswith("      done in ") and line.endswith(" figures") for line in lines)
+    assert any(line.startswith("Done in ") and "." in line for line in lines)
+    assert not any("klar" in line.lower() or "hoppar" in line for line in lines)
+    with pytest.raises(ValueError, match="lang"):
+        report.run(root=project, lang="de")
+
+
 def test_report__failing_notebook_keeps_the_previous_report(project):
     first = report.run(root=project, year=2024)
     before = {p: p.read_bytes() for p in first["figures"].rglob("*") if p.is_file()}

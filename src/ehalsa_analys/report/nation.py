@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import demo, reference
+from ..errors import check_choice
 from ..formatting import format_number
 from ..paths import demo_dir, processed_dir, project_root, raw_dir
 from .parts import PARTS, RUN_ORDER, county_argument
@@ -82,6 +83,7 @@ def county_inputs(
     out: Path,
     *,
     echo: Callable[[str], None] = lambda _text: None,
+    lang: str = "sv",
 ) -> dict[str, Path]:
     """Read every source of ``data_dir`` once; give each county a folder of links to its inputs.
 
@@ -150,8 +152,12 @@ def county_inputs(
             for path in chosen:
                 _link(path, folders[code] / name / path.relative_to(source))
         echo(
-            f"läste {name} för hela riket på {_seconds(time.perf_counter() - t0)}: "
-            f"data för {len(having & set(counties))} av {len(counties)} län"
+            _SAY[lang]["read"].format(
+                name=name,
+                seconds=_seconds(time.perf_counter() - t0, lang),
+                having=len(having & set(counties)),
+                n=len(counties),
+            )
         )
     return folders
 
@@ -227,12 +233,46 @@ def _tag(command: list[str]) -> str | None:
 WORKER = "_worker"
 
 
-def _mb(n: int) -> str:
-    return f"{format_number(n / 2**20, decimals=0)} MB"
+def _mb(n: int, lang: str = "sv") -> str:
+    return f"{format_number(n / 2**20, decimals=0, lang=lang)} MB"
 
 
-def _seconds(x: float) -> str:
-    return f"{format_number(x, decimals=1)} s"
+#: What ``--county all`` says on the console, and the reason a part is left out of a report.
+_SAY = {
+    "sv": {
+        "read": "läste {name} för hela riket på {seconds}: data för {having} av {n} län",
+        "demo": "data/raw har inga egna data: skrev SYNTETISKA demodata till {path}",
+        "start": "Rapporter för {n} län, data {data}, {jobs} åt gången",
+        "skip": "hoppar över {county} ({code}): inga data för länet",
+        "no_rows": "inga rader för länet i {folder}",
+        "done": "Klart: {n} län på {wall} ({jobs} åt gången), CPU-tid {cpu}.",
+        "header": ("del", "län", "tid sammanlagt", "längst", "toppminne"),
+        "nation": "läsa riket",
+        "report_step": "Rapporten: texter, tabeller, profiler",
+        "peak": "  Toppminne: {total} för processen och dess kärnor samtidigt ({main} i processen "
+        "själv{worker}); per notebook den största kärnan, för rapporten arbetsprocessen.",
+        "worker": ", {mb} i den största arbetsprocessen",
+    },
+    "en": {
+        "read": "read {name} for the whole country in {seconds}: data for {having} of {n} "
+        "counties",
+        "demo": "data/raw holds no data of your own: wrote SYNTHETIC demo data to {path}",
+        "start": "Reports for {n} counties, data {data}, {jobs} at a time",
+        "skip": "skipping {county} ({code}): no data for the county",
+        "no_rows": "no rows for the county in {folder}",
+        "done": "Done: {n} counties in {wall} ({jobs} at a time), CPU time {cpu}.",
+        "header": ("part", "counties", "time in all", "longest", "peak memory"),
+        "nation": "reading the country",
+        "report_step": "The report: texts, tables, profiles",
+        "peak": "  Peak memory: {total} for the process and its kernels together ({main} in the "
+        "process itself{worker}); per notebook the largest kernel, for the report the worker.",
+        "worker": ", {mb} in the largest worker",
+    },
+}
+
+
+def _seconds(x: float, lang: str = "sv") -> str:
+    return f"{format_number(x, decimals=1, lang=lang)} s"
 
 
 def run_all(
@@ -285,6 +325,8 @@ def run_all(
     -------
     >>> # paths = run_all(counties=["18", "09"], echo=print)
     """
+    check_choice("lang", list(_SAY), lang)
+    say = _SAY[lang]
     root = Path(root) if root is not None else project_root()
     codes = (
         [county_argument(c) for c in counties]
@@ -297,7 +339,7 @@ def run_all(
     synthetic = data_dir is None and not demo.has_user_data(root)
     if data_dir is None and synthetic:
         if demo.ensure_demo(root, seed=seed):
-            echo(f"data/raw har inga egna data: skrev SYNTETISKA demodata till {demo_dir(root)}")
+            echo(say["demo"].format(path=demo_dir(root)))
         data_dir = demo_dir(root)
     elif data_dir is None:
         data_dir = raw_dir(root)
@@ -306,16 +348,18 @@ def run_all(
     meter = _Meter().start()
     wall, cpu = time.perf_counter(), _cpu()
     try:
-        echo(f"Rapporter för {len(codes)} län, data {data_dir}, {jobs} åt gången")
+        echo(say["start"].format(n=len(codes), data=data_dir, jobs=jobs))
         t0 = time.perf_counter()
-        folders = county_inputs(data_dir, codes, processed_dir(root) / "nation", echo=echo)
+        folders = county_inputs(
+            data_dir, codes, processed_dir(root) / "nation", echo=echo, lang=lang
+        )
         nation_seconds = time.perf_counter() - t0
         nation_peak = meter.peak_main
         names = reference.counties().set_index("county_code")["county"]
         drawn = [c for c in codes if any(p.is_dir() for p in folders[c].iterdir())]
         for code in codes:
             if code not in drawn:
-                echo(f"hoppar över {names[code]} ({code}): inga data för länet")
+                echo(say["skip"].format(county=names[code], code=code))
         arguments = {
             code: {
                 "root": root,
@@ -327,7 +371,7 @@ def run_all(
                 "seed": seed,
                 "synthetic": synthetic,
                 "no_data": {
-                    p.key: f"inga rader för länet i {data_dir / p.folder}"
+                    p.key: say["no_rows"].format(folder=data_dir / p.folder)
                     for p in PARTS
                     if p.folder and not (folders[code] / p.folder).is_dir()
                 },
@@ -338,7 +382,7 @@ def run_all(
     finally:
         meter.stop()
     wall, cpu = time.perf_counter() - wall, _cpu() - cpu
-    for line in _summary(meter, nation_seconds, nation_peak, len(codes), wall, cpu, jobs):
+    for line in _summary(meter, nation_seconds, nation_peak, len(codes), wall, cpu, jobs, lang):
         echo(line)
     if failed:
         first_code, first_error = next(iter(failed.items()))
@@ -430,31 +474,39 @@ def _each(arguments: dict[str, dict], jobs: int, relay: _Relay):
     return results, failed
 
 
-def _summary(meter, nation_seconds, nation_peak, n, wall, cpu, jobs) -> list[str]:
-    titles = {p.key: p.title_sv for p in PARTS}
-    titles[REPORT_STEP] = "Rapporten: texter, tabeller, profiler"
-    width = max(len(t) for t in titles.values())
+def _summary(meter, nation_seconds, nation_peak, n, wall, cpu, jobs, lang="sv") -> list[str]:
+    say = _SAY[lang]
+    titles = {p.key: p.title_sv if lang == "sv" else p.title_en for p in PARTS}
+    titles[REPORT_STEP] = say["report_step"]
+    width = max(len(t) for t in [*titles.values(), say["nation"]])
+    part, counties, total, longest, peak_word = say["header"]
+    c, t, m = len(counties), max(len(total), 13), max(len(longest), 6)
+
+    def seconds(x):
+        return _seconds(x, lang)
+
     lines = [
-        f"Klart: {n} län på {_seconds(wall)} ({jobs} åt gången), CPU-tid {_seconds(cpu)}.",
-        f"  {'del':<{width}}  län  tid sammanlagt  längst  toppminne",
-        f"  {'läsa riket':<{width}}    –  {_seconds(nation_seconds):>13}  {'–':>6}  "
-        f"{_mb(nation_peak)}",
+        say["done"].format(n=n, wall=seconds(wall), jobs=jobs, cpu=seconds(cpu)),
+        f"  {part:<{width}}  {counties}  {total:>{t}}  {longest:>{m}}  {peak_word}",
+        f"  {say['nation']:<{width}}  {'–':>{c}}  {seconds(nation_seconds):>{t}}  {'–':>{m}}  "
+        f"{_mb(nation_peak, lang)}",
     ]
     for key in (*RUN_ORDER, REPORT_STEP):
         times = meter.seconds.get(key, [])
         if not times:
-            lines.append(f"  {titles[key]:<{width}}    0  {'–':>13}  {'–':>6}  –")
+            lines.append(f"  {titles[key]:<{width}}  {0:>{c}}  {'–':>{t}}  {'–':>{m}}  –")
             continue
         peak = meter.peak_part.get(WORKER if key == REPORT_STEP else key)
         lines.append(
-            f"  {titles[key]:<{width}}  {len(times):>3}  {_seconds(sum(times)):>13}  "
-            f"{_seconds(max(times)):>6}  {_mb(peak) if peak else '–'}"
+            f"  {titles[key]:<{width}}  {len(times):>{c}}  {seconds(sum(times)):>{t}}  "
+            f"{seconds(max(times)):>{m}}  {_mb(peak, lang) if peak else '–'}"
         )
     worker = meter.peak_part.get(WORKER)
     lines.append(
-        f"  Toppminne: {_mb(meter.peak_total)} för processen och dess kärnor samtidigt "
-        f"({_mb(meter.peak_main)} i processen själv"
-        + (f", {_mb(worker)} i den största arbetsprocessen" if worker else "")
-        + "); per notebook den största kärnan, för rapporten arbetsprocessen."
+        say["peak"].format(
+            total=_mb(meter.peak_total, lang),
+            main=_mb(meter.peak_main, lang),
+            worker=say["worker"].format(mb=_mb(worker, lang)) if worker else "",
+        )
     )
     return lines

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .. import demo, reference, store
 from .._atomic import write_bytes
-from ..errors import EhalsaError
+from ..errors import EhalsaError, check_choice
 from ..formatting import format_number
 from ..paths import demo_dir, figures_dir, project_root, raw_dir, reports_dir
 from ..safe import slug
@@ -33,9 +33,56 @@ class ReportError(EhalsaError):
     """A notebook of the report failed; the previous report is left in place."""
 
 
-def _seconds(value: float) -> str:
-    """Seconds for the console, the Swedish way ("10,3 s")."""
-    return f"{format_number(value, decimals=1)} s"
+def _seconds(value: float, lang: str = "sv") -> str:
+    """Seconds for the console, the Swedish way ("10,3 s"; "10.3 s" in English)."""
+    return f"{format_number(value, decimals=1, lang=lang)} s"
+
+
+#: What the runner says, on the console and (the reasons a part is left out) in the report.
+_SAY = {
+    "sv": {
+        "demo": "data/raw har inga egna data: skrev SYNTETISKA demodata till {path}",
+        "recovered": "Förra körningen avbröts mitt i bytet av mappar: slutförde det, så att "
+        "figurer och rapport i {path} kommer från samma körning",
+        "start": "Rapport för {county} ({code}), period {period}, data {data}",
+        "no_notebook": "notebooken {notebook} finns inte",
+        "no_files": "inga data i {folder}",
+        "no_other": "ingen annan del hade data",
+        "skip": "[{i}/{n}] hoppar över {title}: {reason}",
+        "run": "[{i}/{n}] kör {notebook} …",
+        "skip_late": "      hoppar över {title}: {reason}",
+        "part_done": "      klar på {seconds}, {figures} figurer",
+        "no_text": "      ingen text eller tabell för {key}: {note}",
+        "content_done": "      sammanfattning, tabeller och kommunprofiler klara på {seconds}",
+        "done": "Klart på {seconds}.",
+        "figures": "  figurer och tabeller: {path}",
+        "report": "  rapport:              {path}",
+        "notebooks": "  körda notebooks:      {path}",
+        "manifest": "  manifest:             {path}",
+        "synthetic": "  Obs: rapporten bygger på SYNTETISKA demodata, inte statistik.",
+    },
+    "en": {
+        "demo": "data/raw holds no data of your own: wrote SYNTHETIC demo data to {path}",
+        "recovered": "The last run stopped while swapping folders: finished the swap, so that "
+        "the figures and the report in {path} come from the same run",
+        "start": "Report for {county} ({code}), period {period}, data {data}",
+        "no_notebook": "the notebook {notebook} does not exist",
+        "no_files": "no data in {folder}",
+        "no_other": "no other part had data",
+        "skip": "[{i}/{n}] skipping {title}: {reason}",
+        "run": "[{i}/{n}] running {notebook} …",
+        "skip_late": "      skipping {title}: {reason}",
+        "part_done": "      done in {seconds}, {figures} figures",
+        "no_text": "      no text or table for {key}: {note}",
+        "content_done": "      summary, tables and municipality profiles done in {seconds}",
+        "done": "Done in {seconds}.",
+        "figures": "  figures and tables: {path}",
+        "report": "  report:             {path}",
+        "notebooks": "  notebooks run:      {path}",
+        "manifest": "  manifest:           {path}",
+        "synthetic": "  Note: the report is built on SYNTHETIC demo data, not statistics.",
+    },
+}
 
 
 def _notebooks_dir(root: Path) -> Path:
@@ -219,7 +266,7 @@ def _content(root, data_dir, county_code, ran, lang, seed, year, quarter, synthe
         data_dir, county_code=county_code, seed=seed, year=year, quarter=quarter, parts=set(ran)
     )
     for key, note in sorted(collected.notes.items()):
-        echo(f"      ingen text eller tabell för {key}: {note}")
+        echo(_SAY[lang]["no_text"].format(key=key, note=note))
     shown = {name for names in ran.values() for name in names}
     return build_content(
         collected, lang=lang, synthetic=synthetic, settings=settings, figures=shown
@@ -357,6 +404,8 @@ def run(
     -------
     >>> # paths = run(county_code="18", echo=print)
     """
+    check_choice("lang", list(_SAY), lang)
+    say = _SAY[lang]
     root = Path(root) if root is not None else project_root()
     county_code = county_argument(county_code)
     county = reference.counties().set_index("county_code").loc[county_code, "county"]
@@ -374,7 +423,7 @@ def run(
     if data_dir is None and synthetic:
         written = demo.ensure_demo(root, seed=seed)
         if written:
-            echo(f"data/raw har inga egna data: skrev SYNTETISKA demodata till {demo_dir(root)}")
+            echo(say["demo"].format(path=demo_dir(root)))
         data_dir = demo_dir(root)
     elif data_dir is None:
         data_dir = raw_dir(root)
@@ -384,10 +433,7 @@ def run(
     journal = _journal_path(final_reports)
     recovered = _recover_swap(journal)
     if recovered:
-        echo(
-            "Förra körningen avbröts mitt i bytet av mappar: slutförde det, så att figurer och "
-            f"rapport i {recovered} kommer från samma körning"
-        )
+        echo(say["recovered"].format(path=recovered))
     build_figures = _fresh(final_figures.with_name(f".{period}.building"))
     build_reports = _fresh(final_reports.with_name(f".{period}.building"))
     notebooks = _notebooks_dir(root)
@@ -397,23 +443,25 @@ def run(
     skipped: dict[str, str] = {}
     inputs: list[Path] = []
     start = time.perf_counter()
-    echo(f"Rapport för {county} ({county_code}), period {period}, data {data_dir}")
+    echo(say["start"].format(county=county, code=county_code, period=period, data=data_dir))
+    n = len(RUN_ORDER)
     for i, key in enumerate(RUN_ORDER, 1):
         part = parts[key]
+        title = part.title_sv if lang == "sv" else part.title_en
         notebook = notebooks / part.notebook
         folder = data_dir / part.folder if part.folder else None
         if not notebook.is_file():
-            skipped[key] = f"notebooken {part.notebook} finns inte"
+            skipped[key] = say["no_notebook"].format(notebook=part.notebook)
         elif no_data and key in no_data:
             skipped[key] = no_data[key]
         elif folder is not None and not _has_files(folder):
-            skipped[key] = f"inga data i {folder}"
+            skipped[key] = say["no_files"].format(folder=folder)
         elif folder is None and not ran:
-            skipped[key] = "ingen annan del hade data"
+            skipped[key] = say["no_other"]
         if key in skipped:
-            echo(f"[{i}/{len(RUN_ORDER)}] hoppar över {part.title_sv}: {skipped[key]}")
+            echo(say["skip"].format(i=i, n=n, title=title, reason=skipped[key]))
             continue
-        echo(f"[{i}/{len(RUN_ORDER)}] kör {part.notebook} …")
+        echo(say["run"].format(i=i, n=n, notebook=part.notebook))
         before = {p.stem for p in build_figures.glob("*.json")}
         parameters = {
             "county_code": county_code,
@@ -439,7 +487,7 @@ def run(
         except _NoData as reason:
             (build_reports / part.notebook).unlink(missing_ok=True)
             skipped[key] = str(reason)
-            echo(f"      hoppar över {part.title_sv}: {skipped[key]}")
+            echo(say["skip_late"].format(title=title, reason=skipped[key]))
             continue
         ran[key] = sorted({p.stem for p in build_figures.glob("*.json")} - before)
         if folder is not None:
@@ -447,7 +495,7 @@ def run(
         seconds = time.perf_counter() - t0
         if on_part is not None:
             on_part(key, seconds)
-        echo(f"      klar på {_seconds(seconds)}, {len(ran[key])} figurer")
+        echo(say["part_done"].format(seconds=_seconds(seconds, lang), figures=len(ran[key])))
 
     after = time.perf_counter()  # the report itself: texts, tables, profiles, PDFs, manifest
     content = None
@@ -456,10 +504,7 @@ def run(
         content = _content(
             root, data_dir, county_code, ran, lang, seed, year, quarter, synthetic, echo
         )
-        echo(
-            "      sammanfattning, tabeller och kommunprofiler klara på "
-            f"{_seconds(time.perf_counter() - t0)}"
-        )
+        echo(say["content_done"].format(seconds=_seconds(time.perf_counter() - t0, lang)))
     html_path = write_html(
         build_figures,
         build_reports / "report.html",
@@ -522,13 +567,13 @@ def run(
             hint="check that the figures and reports folders are writable and not open in "
             "another program, then run `ehalsa report` again: it completes the change first",
         ) from None
-    echo(f"Klart på {_seconds(time.perf_counter() - start)}.")
-    echo(f"  figurer och tabeller: {final_figures}")
-    echo(f"  rapport:              {final_reports / 'report.html'}")
-    echo(f"  körda notebooks:      {final_reports}")
-    echo(f"  manifest:             {final_figures / 'manifest.json'}")
+    echo(say["done"].format(seconds=_seconds(time.perf_counter() - start, lang)))
+    echo(say["figures"].format(path=final_figures))
+    echo(say["report"].format(path=final_reports / "report.html"))
+    echo(say["notebooks"].format(path=final_reports))
+    echo(say["manifest"].format(path=final_figures / "manifest.json"))
     if synthetic:
-        echo("  Obs: rapporten bygger på SYNTETISKA demodata, inte statistik.")
+        echo(say["synthetic"])
     return {
         "figures": final_figures,
         "report": final_reports,
