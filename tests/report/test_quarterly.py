@@ -220,3 +220,20 @@ def test_svg_figures_on_request(tmp_path, monkeypatch):
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
     manifest = (figures / "manifest.json").read_text(encoding="utf-8")
     assert '"svg": true' in manifest and "monitor_digital_besok_andel.svg" in manifest
+
+
+def test_monitor_in_english_prints_english(tmp_path, monkeypatch):
+    from ehalsa_analys.report import quarterly
+
+    demo_monitoring.write(tmp_path / "in", seed=20261123)
+    monkeypatch.setattr(quarterly, "MIN_PARALLEL", 1000)  # drawn here: quicker for a test
+    lines: list[str] = []
+    quarterly.monitor_quarter(
+        tmp_path / "in" / "monitoring", root=tmp_path, lang="en", echo=lines.append
+    )
+    assert lines[0].startswith("History ") and lines[0].endswith(" new rows, 0 unchanged.")
+    assert lines[-2].startswith("Figures, table and summary: ")
+    assert lines[-1].startswith("Peak memory: ") and lines[-1].endswith(" MB.")
+    assert not any("Historik" in line or "Figurer" in line for line in lines)
+    with pytest.raises(ValueError, match="lang"):
+        quarterly.monitor_quarter(tmp_path / "in" / "monitoring", root=tmp_path, lang="de")

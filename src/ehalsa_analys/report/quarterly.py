@@ -14,6 +14,8 @@ from pathlib import Path
 
 from .. import plots, reference, store
 from .._atomic import write_bytes
+from ..errors import check_choice
+from ..formatting import format_number
 from ..paths import figures_dir, project_root, raw_dir
 from ..safe import inside, slug
 from .parts import county_argument
@@ -25,6 +27,30 @@ __all__ = ["monitor_quarter", "MAX_PANELS"]
 MAX_PANELS = 30
 #: From this many figures on they are drawn in parallel processes (Linux).
 MIN_PARALLEL = 8
+
+#: What ``ehalsa monitor`` prints (its summary lines are :func:`monitoring.summary_lines`).
+_SAY = {
+    "sv": {
+        "history": "Historik {path}: {added} nya rader, {same} oförändrade",
+        "replaced": ", {n} ersatta (sparade i audit.parquet)",
+        "many": "Inga figurer: data från {counties} län ({municipalities} kommuner); ange "
+        "--county för att rita ett läns kommuner.",
+        "none": "Inga figurer: data saknas för kommunerna i län {county}.",
+        "written": "Figurer, tabell och sammanfattning: {path}",
+        "peak": "Största minnesanvändning: {mb} MB.",
+        "bar": ("Figurer", "figur"),
+    },
+    "en": {
+        "history": "History {path}: {added} new rows, {same} unchanged",
+        "replaced": ", {n} replaced (kept in audit.parquet)",
+        "many": "No figures: data from {counties} counties ({municipalities} municipalities); "
+        "give --county to draw one county's municipalities.",
+        "none": "No figures: no data for the municipalities of county {county}.",
+        "written": "Figures, table and summary: {path}",
+        "peak": "Peak memory: {mb} MB.",
+        "bar": ("Figures", "figure"),
+    },
+}
 
 
 def _peak_memory_mb() -> float | None:
@@ -116,6 +142,8 @@ def monitor_quarter(
     from .. import load, monitoring
     from ..paths import processed_dir
 
+    check_choice("lang", list(_SAY), lang)
+    say = _SAY[lang]
     root = Path(root) if root is not None else project_root()
     # Everything the user typed is checked before anything is written.
     asked = load.parse_quarter([quarter], column="--quarter").iloc[0] if quarter else None
@@ -132,12 +160,8 @@ def monitor_quarter(
         root=root,
     )
     echo(
-        f"Historik {result.path}: {len(result.added)} nya rader, {result.unchanged} oförändrade"
-        + (
-            f", {len(result.replaced)} ersatta (sparade i audit.parquet)"
-            if len(result.replaced)
-            else ""
-        )
+        say["history"].format(path=result.path, added=len(result.added), same=result.unchanged)
+        + (say["replaced"].format(n=len(result.replaced)) if len(result.replaced) else "")
         + "."
     )
     history = history_store.read_history(processed_dir(root))
@@ -161,15 +185,14 @@ def monitor_quarter(
     else:
         drawn = False
         echo(
-            f"Inga figurer: data från {len(counties)} län ({codes.nunique()} kommuner); "
-            "ange --county för att rita ett läns kommuner."
+            say["many"].format(counties=len(counties), municipalities=codes.nunique())
         )
     ours = charts
     if drawn is not False and drawn is not None:
         ours = charts[(charts["municipality_code"].str[:2] == county).to_numpy()]
         if ours.empty:
             drawn = False
-            echo(f"Inga figurer: data saknas för kommunerna i län {county}.")
+            echo(say["none"].format(county=county))
     jobs = []
     if drawn is not False:
         part = history if drawn is None else history[drawn]
@@ -184,7 +207,7 @@ def monitor_quarter(
             formats=("png", "svg") if svg else ("png",),
         )
     # The figures are drawn in worker processes while this one builds the table and summary.
-    with _Drawing(jobs, progress=progress) as drawing:
+    with _Drawing(jobs, progress=progress, words=say["bar"]) as drawing:
         summary = monitoring.quarter_summary(charts, quarter=period)
         # The same table, with the same cells hidden, as notebook 04's.
         table = monitoring.quarter_table(
@@ -216,10 +239,10 @@ def monitor_quarter(
     manifest = store.write_manifest(entry, out / "manifest.json")
     for line in lines:
         echo(line)
-    echo(f"Figurer, tabell och sammanfattning: {out}")
+    echo(say["written"].format(path=out))
     peak = _peak_memory_mb()
     if peak is not None:
-        echo(f"Största minnesanvändning: {peak:,.0f} MB.".replace(",", "\u00a0"))
+        echo(say["peak"].format(mb=format_number(peak, decimals=0, lang=lang)))
     return {"figures": out, "history": result.path, "manifest": manifest}
 
 
@@ -282,8 +305,8 @@ class _Drawing:
     are or in which order they finish. On an error the workers' pending figures are cancelled.
     """
 
-    def __init__(self, jobs: list, *, progress: bool) -> None:
-        self.jobs, self.progress = jobs, progress
+    def __init__(self, jobs: list, *, progress: bool, words=("Figurer", "figur")) -> None:
+        self.jobs, self.progress, self.words = jobs, progress, words
         self.pool = self.pending = None
 
     def __enter__(self) -> _Drawing:
@@ -299,7 +322,8 @@ class _Drawing:
 
     def results(self) -> list[Path]:
         total = len(self.jobs)
-        bar = {"enabled": self.progress, "desc": "Figurer", "unit": "figur", "total": total}
+        desc, unit = self.words
+        bar = {"enabled": self.progress, "desc": desc, "unit": unit, "total": total}
         if self.pool is None:
             done = [_draw(job) for job in _progress(self.jobs, **bar)]
         else:
