@@ -121,3 +121,22 @@ def test_report_columns__digital_reach_closure_and_sites_in_swedish():
     # "x" means a coordinate only in the sites' table
     other, _ = store.report_columns(pd.DataFrame({"x": [1.0]}), "monitor_kvartal")
     assert other.columns.tolist() == ["x"]
+
+
+def test_a_text_that_would_be_a_formula_is_written_as_a_string():
+    """Defence in depth behind safe.neutralise: the write-only workbook never stores a formula."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("t")
+    sheet.append(store._as_strings(sheet, ["=HYPERLINK(\"x\")", 1.5, "b"]))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with zipfile.ZipFile(buffer) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in xml and "<v>1.5</v>" in xml
+    cell = '<c r="A1" t="inlineStr"><is><t>=HYPERLINK("x")</t></is></c>'
+    assert cell in xml.replace("&quot;", '"')
