@@ -1340,7 +1340,8 @@ def quarter_table(
     DataFrame
         municipality_code, metric_id, quarter, municipality, metric, latest,
         target, signal, note (text, as :func:`ehalsa_analys.plots.summary_table`
-        draws them), value (as charted, 0–1 for shares; NaN when hidden) and
+        draws them), value (latest as a number, as shown: shares in percent, counts
+        whole, other measures to one decimal; NaN when hidden) and
         suppression ("primary", "secondary", "source" or ""); sorted by
         municipality and metric.
 
@@ -1406,7 +1407,16 @@ def quarter_table(
             "target": targets,
             "signal": [text.get(s, "") for s in summary["signal"]],
             "note": [text["new"] if n else "" for n in summary["new_signal"]],
-            "value": np.where(hidden, np.nan, value),
+            # the number of "latest", as the figures show it (shares in percent), rounded
+            "value": np.where(
+                hidden,
+                np.nan,
+                np.where(
+                    percent,
+                    np.round(value * 100, 1),
+                    np.where(chart == "c", np.round(value), np.round(value, 1)),
+                ),
+            ),
             "suppression": reason,
         }
     )

@@ -364,6 +364,13 @@ _PER_TABLE: dict[str, dict[str, tuple[str, str, str]]] = {
             "number",
         ),
     },
+    "monitor_kvartal": {
+        "value": (
+            "Värde",
+            "Senaste värdet som tal, som i Senaste värde: andelar i procent, avrundat",
+            "text",
+        ),
+    },
     "monitor_its_koefficienter": {
         "ci_low": ("Intervall, nedre", "95 % Newey–West-intervall", "number"),
         "ci_high": ("Intervall, övre", "95 % Newey–West-intervall", "number"),

@@ -28,6 +28,10 @@ def test_monitor_command_quarterly_cycle(tmp_path, capsys):
     table = pd.read_csv(figures / "monitor_kvartal.csv", sep=";", decimal=",", encoding="utf-8-sig")
     small = table[table["Mått-id"] == "lakemedel_avvikelser"]
     assert small["Värde"].isna().any()  # small counts masked in the report table
+    # shares in percent, rounded, as the figures and "Senaste värde" show them (were 0–1 and
+    # unrounded: 0.018117765475591345)
+    shares = table.loc[table["Mått-id"] == "digital_besok_andel", "Värde"].dropna()
+    assert len(shares) and (shares > 1).all() and (shares.round(1) == shares).all()
     assert (figures / "manifest.json").is_file()
     history = tmp_path / "data" / "processed" / "monitoring" / "history.parquet"
     before = history.read_bytes()
