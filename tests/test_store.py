@@ -140,3 +140,52 @@ def test_a_text_that_would_be_a_formula_is_written_as_a_string():
     assert "<f>" not in xml and "<v>1.5</v>" in xml
     cell = '<c r="A1" t="inlineStr"><is><t>=HYPERLINK("x")</t></is></c>'
     assert cell in xml.replace("&quot;", '"')
+
+
+def test_every_report_column_has_an_english_heading_and_description():
+    from ehalsa_analys import _columns_en as en
+
+    assert set(en.REPORT_COLUMNS_EN) == set(store.REPORT_COLUMNS)
+    assert {t: set(c) for t, c in en.PER_TABLE_EN.items()} == {
+        t: set(c) for t, c in store._PER_TABLE.items()
+    }
+    assert set(en.TRAVEL_TEXT_EN) == set(store._TRAVEL_TEXT)
+    assert set(en.CLOSURE_TEXT_EN) == set(store._CLOSURE_TEXT)
+    texts = [t for pair in en.REPORT_COLUMNS_EN.values() for t in pair]
+    assert all(isinstance(t, str) for t in texts)
+    swedish = [t for t in texts if any(ch in t for ch in "åäöÅÄÖ")]
+    assert swedish == []  # nothing left untranslated
+
+
+def test_english_report_table__headings_yes_no_dictionary_and_csv(tmp_path):
+    import csv as csv_module
+    import io
+
+    from openpyxl import load_workbook
+
+    data = pd.DataFrame(
+        {
+            "municipality_code": ["1880", "1814"],
+            "share_beyond_10min": [0.02311111111111111, float("nan")],
+            "beyond_before_10min": [12.0, 3.0],
+            "met": [True, False],
+        }
+    )
+    csv, xlsx = store.write_report_table(data, "avstand_test", tmp_path, lang="en")
+    text = csv.read_bytes().decode("utf-8-sig")
+    header, *rows = list(csv_module.reader(io.StringIO(text)))  # English Excel: "," and "."
+    assert header[1] == "Share beyond 10 min, %"
+    assert header[2].startswith("Residents beyond 10 min, ")  # the closure's "before"
+    assert header[0] == store._column_meta("municipality_code", "", "en")[0] != "Kommunkod"
+    assert header[3] == store._column_meta("met", "", "en")[0] != "Mål nått"
+    assert rows == [["1880", "2.3", "12", "Yes"], ["1814", "", "3", "No"]]
+    book = load_workbook(io.BytesIO(xlsx.read_bytes()))
+    assert book.sheetnames == ["avstand_test", "Columns"]
+    rows = list(book["Columns"].values)
+    assert rows[0] == ("Column", "Description", "Original name")
+    assert rows[2][0] == "Share beyond 10 min, %" and rows[2][2] == "share_beyond_10min"
+    # Swedish stays the default
+    swedish = store.write_report_table(data, "avstand_test", tmp_path / "sv")[0]
+    assert swedish.read_bytes().decode("utf-8-sig").splitlines()[1] == "1880;2,3;12;Ja"
+    with pytest.raises(ValueError, match="lang"):
+        store.write_report_table(data, "x", tmp_path, lang="de")

@@ -457,7 +457,7 @@ def setup(
         lang=lang,
         seed=int(seed),
         source=_source_line(part, lang, synthetic),
-        outputs=Outputs(figures_dir, tables_dir),
+        outputs=Outputs(figures_dir, tables_dir, lang=lang),
         names=municipalities.set_index("municipality_code")["municipality"],
     )
 

@@ -32,6 +32,7 @@ import pandas as pd
 
 from . import __version__
 from ._atomic import write_bytes
+from .errors import check_choice
 from .paths import processed_dir
 from .safe import neutralise, slug
 
@@ -399,55 +400,99 @@ _TRAVEL_TEXT = {
 _DECIMALS = {"share": 1, "score": 1, "count": 0, "number": 2}
 
 
-def _column_meta(column: str, table: str) -> tuple[str, str, str] | None:
-    found = _PER_TABLE.get(table, {}).get(column) or REPORT_COLUMNS.get(column)
+#: The composed headings of :func:`_column_meta`, in each language.
+_COMPOSED = {
+    "sv": {
+        "closure": (
+            "Invånare bortom {value} {unit}, {short}",
+            "Invånare med {value} {unit} eller mer {long}",
+        ),
+        "share_beyond": (
+            "Andel bortom {value} {unit}, %",
+            "Andel av invånarna med {value} {unit} eller mer",
+        ),
+        "beyond": (
+            "Invånare bortom {value} {unit}",
+            "Invånare med {value} {unit} eller mer (dolt om 1–4)",
+        ),
+    },
+    "en": {
+        "closure": (
+            "Residents beyond {value} {unit}, {short}",
+            "Residents at {value} {unit} or more {long}",
+        ),
+        "share_beyond": (
+            "Share beyond {value} {unit}, %",
+            "Share of the residents at {value} {unit} or more",
+        ),
+        "beyond": (
+            "Residents beyond {value} {unit}",
+            "Residents at {value} {unit} or more (hidden if 1–4)",
+        ),
+    },
+}
+_CLOSURE_TEXT = {
+    "before": ("före", "före nedläggningen"),
+    "after": ("efter", "efter nedläggningen"),
+    "change": ("förändring", "förändring genom nedläggningen"),
+}
+#: The data dictionary sheet: its name and headings, and how true/false are written.
+_DICTIONARY = {
+    "sv": ("Kolumner", ("Kolumn", "Beskrivning", "Originalnamn"), ("Ja", "Nej")),
+    "en": ("Columns", ("Column", "Description", "Original name"), ("Yes", "No")),
+}
+
+
+def _column_meta(column: str, table: str, lang: str = "sv") -> tuple[str, str, str] | None:
+    """A column's heading, description and kind (:data:`REPORT_COLUMNS`) in ``lang``."""
+    from . import _columns_en as en
+
+    own = _PER_TABLE.get(table, {})
+    found = own.get(column) or REPORT_COLUMNS.get(column)
     if found:
+        if lang == "en":
+            name, text = (
+                en.PER_TABLE_EN[table][column] if column in own else en.REPORT_COLUMNS_EN[column]
+            )
+            return name, text, found[2]
         return found
+    composed = _COMPOSED[lang]
     match = _CLOSURE.match(column)
     if match:
         when, value, unit = match.groups()
-        text = {
-            "before": ("före", "före nedläggningen"),
-            "after": ("efter", "efter nedläggningen"),
-            "change": ("förändring", "förändring genom nedläggningen"),
-        }[when.removeprefix("beyond_")]
-        return (
-            f"Invånare bortom {value} {unit}, {text[0]}",
-            f"Invånare med {value} {unit} eller mer {text[1]}",
-            "count",
-        )
+        texts = en.CLOSURE_TEXT_EN if lang == "en" else _CLOSURE_TEXT
+        short, long = texts[when.removeprefix("beyond_")]
+        heading, text = composed["closure"]
+        fill = {"value": value, "unit": unit, "short": short, "long": long}
+        return heading.format(**fill), text.format(**fill), "count"
     match = _TRAVEL.match(column)
     if match:
         what, unit = match.groups()
-        name, text = _TRAVEL_TEXT[what]
+        name, text = (en.TRAVEL_TEXT_EN if lang == "en" else _TRAVEL_TEXT)[what]
         if what == "offset_share":
             return f"{name} ({unit}), %", f"{text} ({unit})", "share"
         return f"{name}, {unit}", f"{text} ({unit})", "number"
     match = _THRESHOLD.match(column)
     if match:
         share, value, unit = match.groups()
-        if share:
-            return (
-                f"Andel bortom {value} {unit}, %",
-                f"Andel av invånarna med {value} {unit} eller mer",
-                "share",
-            )
-        return (
-            f"Invånare bortom {value} {unit}",
-            f"Invånare med {value} {unit} eller mer (dolt om 1–4)",
-            "count",
-        )
+        heading, text = composed["share_beyond" if share else "beyond"]
+        fill = {"value": value, "unit": unit}
+        return heading.format(**fill), text.format(**fill), "share" if share else "count"
     return None
 
 
-def report_columns(data: pd.DataFrame, name: str = "") -> tuple[pd.DataFrame, pd.DataFrame]:
+def report_columns(
+    data: pd.DataFrame, name: str = "", *, lang: str = "sv"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A report table with Swedish column names and values as the figures show them.
 
     Shares (0–1) become percent, LIKA scores (0–1) points 0–100, each rounded for reading
     (percent and points one decimal, counts whole, other numbers two decimals); true/false
     become Ja/Nej; masked values stay empty. Returns the table and its data dictionary
     (Kolumn, Beskrivning, Originalnamn),
-    which :func:`write_report_table` writes as the sheet "Kolumner".
+    which :func:`write_report_table` writes as the sheet "Kolumner". With ``lang="en"`` the
+    headings, descriptions, Yes/No and the dictionary (Column, Description, Original name)
+    are English.
 
     Example
     -------
@@ -458,10 +503,12 @@ def report_columns(data: pd.DataFrame, name: str = "") -> tuple[pd.DataFrame, pd
     >>> dictionary["Originalnamn"].tolist()
     ['municipality_code', 'share_beyond_10min']
     """
+    check_choice("lang", list(_DICTIONARY), lang)
+    _sheet, headings, (yes, no) = _DICTIONARY[lang]
     out = pd.DataFrame(index=data.index)
     rows = []
     for column in data.columns:
-        meta = _column_meta(str(column), name)
+        meta = _column_meta(str(column), name, lang)
         values = data[column]
         if isinstance(values.dtype, pd.CategoricalDtype):  # texts kept as categories
             values = values.astype(object)
@@ -479,21 +526,25 @@ def report_columns(data: pd.DataFrame, name: str = "") -> tuple[pd.DataFrame, pd
                     values = values.astype("Int64")  # 4 674, not 4 674,0; masked stay empty
         known = values.dropna()
         if len(known) and known.map(lambda v: isinstance(v, (bool, np.bool_))).all():
-            values = values.map(lambda v: v if pd.isna(v) else ("Ja" if v else "Nej"))
+            values = values.map(lambda v: v if pd.isna(v) else (yes if v else no))
         while new in out.columns:  # two sources of one name ("kommun", "municipality")
             new = f"{new} ({column})"
         out[new] = values
-        rows.append({"Kolumn": new, "Beskrivning": text, "Originalnamn": str(column)})
-    return out, pd.DataFrame(rows, columns=["Kolumn", "Beskrivning", "Originalnamn"])
+        rows.append(dict(zip(headings, (new, text, str(column)), strict=True)))
+    return out, pd.DataFrame(rows, columns=list(headings))
 
 
-def write_report_table(data: pd.DataFrame, name: str, directory: str | os.PathLike) -> list[Path]:
+def write_report_table(
+    data: pd.DataFrame, name: str, directory: str | os.PathLike, *, lang: str = "sv"
+) -> list[Path]:
     """Write a table meant for a report as ``<name>.csv`` and ``<name>.xlsx``, atomically.
 
     Columns get their Swedish names and values are shown as in the figures (shares in
     percent, scores 0–100, rounded: :func:`report_columns`); the workbook has a second sheet
     "Kolumner" describing each column, with its original name. The CSV is what Swedish Excel
     opens directly: UTF-8 with BOM, ``;`` between fields, a decimal comma, CRLF line ends.
+    With ``lang="en"`` names, descriptions and the sheet "Columns" are English and the CSV is
+    what English Excel opens: ``,`` between fields and a decimal point.
     Tuples and lists in cells (such as the weakest indicators of a
     development area) are joined with "; ". Text a spreadsheet would run as a formula (headers
     included) is neutralised (:func:`ehalsa_analys.safe.neutralise`), the workbook stores every
@@ -512,14 +563,15 @@ def write_report_table(data: pd.DataFrame, name: str, directory: str | os.PathLi
 
     directory = Path(directory)
     name = slug(name)
-    table, dictionary = report_columns(data.reset_index(drop=True), name)
+    table, dictionary = report_columns(data.reset_index(drop=True), name, lang=lang)
     table.columns = [neutralise(str(c)) for c in table.columns]
     for column in table.columns:
         if table[column].map(lambda v: isinstance(v, (tuple, list))).any():
             table[column] = table[column].map(_cell)
         if table[column].dtype == object or isinstance(table[column].dtype, pd.StringDtype):
             table[column] = table[column].map(neutralise)
-    text = table.to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
+    sep, decimal = (";", ",") if lang == "sv" else (",", ".")
+    text = table.to_csv(sep=sep, decimal=decimal, index=False, lineterminator="\r\n")
     csv = write_bytes(directory / f"{name}.csv", text.encode("utf-8-sig"))
     # Write-only: rows stream to the file without a cell object kept for each (the workbook
     # of a 50 000-row quarter table took about 7 s, now about 4.5).
@@ -528,7 +580,7 @@ def write_report_table(data: pd.DataFrame, name: str, directory: str | os.PathLi
     sheet.append(_as_strings(sheet, list(table.columns)))
     for row in table.itertuples(index=False):
         sheet.append(_as_strings(sheet, [neutralise(_cell(v)) for v in row]))
-    columns = workbook.create_sheet("Kolumner")
+    columns = workbook.create_sheet(_DICTIONARY[lang][0])
     columns.append(_as_strings(columns, list(dictionary.columns)))
     for row in dictionary.itertuples(index=False):
         columns.append(_as_strings(columns, [neutralise(v) for v in row]))
@@ -559,9 +611,13 @@ class Outputs:
         self,
         figures_dir: str | Path | None = None,
         tables_dir: str | Path | None = None,
+        *,
+        lang: str = "sv",
     ) -> None:
+        check_choice("lang", list(_DICTIONARY), lang)
         self.figures_dir = Path(figures_dir) if figures_dir else None
         self.tables_dir = Path(tables_dir) if tables_dir else self.figures_dir
+        self.lang = lang
         self.written: list[Path] = []
         self._order = 0
 
@@ -580,9 +636,10 @@ class Outputs:
         return paths
 
     def table(self, data, name: str) -> list[Path]:
-        """Save ``data`` as ``<name>.csv`` (``;``, decimal comma) and ``<name>.xlsx``."""
+        """Save ``data`` as ``<name>.csv`` and ``<name>.xlsx`` (:func:`write_report_table`,
+        in the notebook's language)."""
         if self.tables_dir is None:
             return []
-        paths = write_report_table(data, name, self.tables_dir)
+        paths = write_report_table(data, name, self.tables_dir, lang=self.lang)
         self.written += paths
         return paths

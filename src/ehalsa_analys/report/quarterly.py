@@ -219,7 +219,7 @@ def monitor_quarter(
             titles=titles,
             lang=lang,
         )
-        written += store.write_report_table(table, "monitor_kvartal", out)
+        written += store.write_report_table(table, "monitor_kvartal", out, lang=lang)
         lines = monitoring.summary_lines(summary, names=names, titles=titles, lang=lang)
         text = ("\n".join(lines) + "\n").encode("utf-8")
         written.append(write_bytes(out / "sammanfattning.txt", text))
