@@ -12,7 +12,7 @@ load           load/                                                       base,
 indicators     maturity, compare, access, monitoring                       base, load; *not each
                                                                            other*
 plots          plots/, captions                                            base … indicators, plots
-outputs        store, history, demo/                                       base … plots, outputs
+outputs        store, _columns_en, history, demo/                          base … plots, outputs
 report/cli     report/, cli, __main__, notebook                            everything
 =============  ==========================================================  =======================
 
@@ -51,7 +51,7 @@ LAYERS: dict[str, set[str]] = {
     "load": {"load"},
     "indicators": {"maturity", "compare", "access", "monitoring"},
     "plots": {"plots", "captions"},
-    "outputs": {"store", "history", "demo"},
+    "outputs": {"store", "_columns_en", "history", "demo"},
     "report/cli": {"report", "cli", "__main__", "notebook"},
 }
 #: Layers whose modules must not import one another.
