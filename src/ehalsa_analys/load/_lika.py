@@ -668,7 +668,7 @@ def lika(
     data = pd.concat(parts, ignore_index=True)
     data = _apply_instrument(data, inst)
     _check_duplicates(data)
-    unknown = sorted(set(data["indicator_id"]) - set(inst["indicator_id"]))
+    unknown = sorted(set(data["indicator_id"].unique()) - set(inst["indicator_id"]))
     if unknown:
         warnings.warn(
             f"{len(unknown)} indicator(s) answered but not in the instrument "
