@@ -30,7 +30,7 @@ from ..errors import check_choice
 from ..formatting import format_number
 from ..paths import demo_dir, processed_dir, project_root, raw_dir
 from .parts import PARTS, RUN_ORDER, county_argument
-from .runner import REPORT_STEP, ReportError, run
+from .runner import REPORT_STEP, ReportError, _seconds, run
 
 __all__ = ["run_all", "county_inputs"]
 
@@ -269,10 +269,6 @@ _SAY = {
         "worker": ", {mb} in the largest worker",
     },
 }
-
-
-def _seconds(x: float, lang: str = "sv") -> str:
-    return f"{format_number(x, decimals=1, lang=lang)} s"
 
 
 def run_all(
