@@ -606,6 +606,9 @@ def index_order(index: pd.DataFrame) -> list[str]:
 def lika_gaps(scores: pd.DataFrame, *, reference: str = "county", target: float = 0.75):
     """:func:`maturity.gaps` with ``target`` passed only for ``reference="target"`` (notebook 01).
 
+    A county of one municipality (Gotland) is compared with ``target``: against its own mean
+    or its best municipality every gap would be zero.
+
     Example
     -------
     >>> import pandas as pd
@@ -615,9 +618,13 @@ def lika_gaps(scores: pd.DataFrame, *, reference: str = "county", target: float 
     [-0.2, 0.2]
     >>> lika_gaps(s, reference="target", target=0.9)["gap"].round(2).tolist()
     [-0.5, -0.1]
+    >>> lika_gaps(s.iloc[:1], reference="county", target=0.9)["reference"].tolist()
+    ['target']
     """
     from . import maturity
 
+    if reference in ("county", "best") and scores["municipality_code"].nunique() < 2:
+        reference = "target"
     return maturity.gaps(
         scores, reference=reference, target=target if reference == "target" else None
     )

@@ -44,6 +44,17 @@ def test_gap_panels__one_panel_per_municipality_in_order():
     ]
 
 
+def test_gap_panels__one_municipality_gets_one_panel_of_full_size():
+    """Gotland, a county of one municipality, drew one narrow panel in a row of three."""
+    one = GAPS[GAPS["municipality_code"] == "1880"]
+    fig = plots.gap_panels(one)
+    assert [ax.get_title() for ax in fig.axes] == ["Örebro"]
+    width = fig.get_size_inches()[0]
+    three = plots.gap_panels(GAPS, order=["1814", "1880", "1860"])
+    panel = three.axes[0].get_position().width * three.get_size_inches()[0]
+    assert width < 11 and fig.axes[0].get_position().width * width >= panel
+
+
 def test_gap_panels__shared_axis_source_and_english():
     fig = plots.gap_panels(GAPS, ncols=2, lang="en", source="Test data")  # by code: 1814 first
     assert [ax.get_title() for ax in fig.axes] == ["Lekeberg", "Laxå", "Hallsberg", "Örebro"]

@@ -891,9 +891,14 @@ def gap_panels(
     codes = list(order) if order is not None else sorted(gaps["municipality_code"].unique())
     if not codes:
         raise SchemaError("`gaps` has no rows to draw", hint="pass the output of maturity.gaps")
+    ncols = min(ncols, len(codes))  # one municipality (Gotland) gets one panel, not a third
     nrows = math.ceil(len(codes) / ncols)
     fig, axes = plt.subplots(
-        nrows, ncols, figsize=(11, 2.4 * nrows + 1.0), sharex=True, squeeze=False
+        nrows,
+        ncols,
+        figsize=(11 * ncols / 3 + 1.5 * (ncols < 3), 2.4 * nrows + 1.0),
+        sharex=True,
+        squeeze=False,
     )
     names = reference.municipality_names(codes)
     for panel, code, name in zip(axes.flat, codes, names, strict=False):
