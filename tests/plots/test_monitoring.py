@@ -175,3 +175,38 @@ def test_summary_table_names_its_quarter(axes):
     assert ax.get_title() == "Läget i kvartalet, 2026 K3"
     english = plots.summary_table(s, period=pd.Period("2026Q3", freq="Q"), lang="en", ax=axes())
     assert english.get_title() == "The quarter at a glance, 2026 Q3"
+
+
+def test_summary_table_alone_in_its_figure_takes_its_width():
+    """A table figure had the default left margin: a blank eighth before the first column."""
+    import matplotlib.pyplot as plt
+
+    s = pd.DataFrame(
+        {
+            "municipality": ["Örebro"],
+            "metric": ["Digitala besök"],
+            "latest": ["9,5 %"],
+            "target": ["10 %"],
+            "signal": [""],
+            "note": [""],
+        }
+    )
+    fig, ax = plt.subplots(figsize=(10, 2))
+    plots.summary_table(s, ax=ax)
+    x0, _y0, width, _h = ax.get_position().bounds
+    assert x0 < 0.02 and width > 0.97
+    # every column's text starts the same small distance from its left border
+    fig.canvas.draw()
+    cells = ax.tables[0].get_celld()
+    renderer = fig.canvas.get_renderer()
+    gaps = [
+        cells[(1, c)].get_text().get_window_extent(renderer).x0
+        - cells[(1, c)].get_window_extent(renderer).x0
+        for c in range(3)
+    ]
+    assert max(gaps) - min(gaps) < 1.0  # pixels
+    # beside other Axes it keeps its place
+    fig, (left, right) = plt.subplots(1, 2)
+    before = right.get_position().bounds
+    plots.summary_table(s, ax=right)
+    assert right.get_position().bounds == before

@@ -650,17 +650,23 @@ def summary_table(
     if ax is None:
         ax = plt.gca()
     ax.set_axis_off()
+    fig = ax.figure
+    if fig.axes == [ax]:  # the table is the figure: it takes its whole width
+        height = fig.get_figheight()
+        ax.set_position((0.01, 0.1 / height, 0.98, 1 - 0.6 / height))
     cells = summary[list(columns)].fillna("").astype(str).values.tolist()
+    widths = [0.13, 0.37, 0.11, 0.09, 0.13, 0.17][: len(columns)]
     table = ax.table(
         cellText=cells,
         colLabels=_TEXT[lang]["columns"][: len(columns)],
-        colWidths=[0.13, 0.37, 0.11, 0.09, 0.13, 0.17][: len(columns)],
+        colWidths=widths,
         cellLoc="left",
         bbox=[0, 0, 1, 1],
     )
     table.auto_set_font_size(False)
     table.set_fontsize(8)
-    for (r, _c), cell in table.get_celld().items():
+    for (r, c), cell in table.get_celld().items():
+        cell.PAD = 0.01 / widths[c]  # the same small margin in every column (PAD is a share)
         cell.set_edgecolor("#cccccc")
         if r == 0:
             cell.set_facecolor("#eeeeee")
