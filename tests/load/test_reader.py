@@ -1050,3 +1050,14 @@ def test_xlsx__only_the_sheet_being_read_is_checked_for_formulas(tmp_path):
     with pytest.raises(InputFileError, match=r"Sheet 'Annat' has 1 formula cell\(s\)") as err:
         read_table(path, sheet=1)
     assert err.value.row == 2 and err.value.column == "B"
+
+
+def test_a_damaged_survey_workbook_is_an_input_file_error_naming_it(tmp_path):
+    """Listing the sheets of a damaged workbook raised calamine's own error, not ours."""
+    from ehalsa_analys import load
+
+    path = tmp_path / "enkat_2024.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(InputFileError, match="Cannot open the spreadsheet") as err:
+        load.socialstyrelsen(path)
+    assert "enkat_2024.xlsx" in str(err.value)

@@ -90,6 +90,7 @@ from .reader import (
     column_key,
     data_files,
     read_table,
+    sheet_names,
     where,
 )
 
@@ -150,16 +151,7 @@ def _grid(path: Path, file: str, sheet) -> _Grid:
 def _sheets(path: Path, file: str) -> list:
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
         return [0]
-    from python_calamine import CalamineError, CalamineWorkbook
-
-    try:
-        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
-    except (CalamineError, OSError, ValueError) as err:
-        raise InputFileError(
-            f"Cannot open the spreadsheet: {err}",
-            file=file,
-            hint="check that it is a real Excel/OpenDocument file and not password-protected",
-        ) from None
+    return sheet_names(path, file=file)
 
 
 def _scan(grid: _Grid, file: str) -> None:

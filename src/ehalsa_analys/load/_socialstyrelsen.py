@@ -45,7 +45,7 @@ from ..errors import InputFileError
 from ..paths import raw_dir
 from ..schemas import validate
 from .numbers import parse_numbers
-from .reader import column_key, data_files, read_table
+from .reader import column_key, data_files, read_table, sheet_names
 
 __all__ = ["SurveyColumnWarning", "indicator_catalogue", "socialstyrelsen"]
 
@@ -327,10 +327,8 @@ def socialstyrelsen(
     unknown: set[str] = set()
     if sheet is not None or path.suffix.lower() not in {".xlsx", ".xlsm", ".xls", ".ods"}:
         sheets = [sheet if sheet is not None else 0]
-    else:
-        from python_calamine import CalamineWorkbook
-
-        sheets = CalamineWorkbook.from_path(str(path)).sheet_names
+    else:  # a damaged workbook is an InputFileError naming it (it was calamine's own error)
+        sheets = sheet_names(path)
     frames = [_read_sheet(path, s, year, cat, lookup, unknown) for s in sheets]
     frames = [f for f in frames if len(f)]
     if not frames:

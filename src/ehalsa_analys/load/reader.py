@@ -611,17 +611,42 @@ def _refuse_formulas_without_values(path: Path, file: str, name: str) -> None:
     )
 
 
-def _read_spreadsheet(path: Path, file: str, *, sheet: str | int) -> _Grid:
+def _open_workbook(path: Path, file: str):
+    """The calamine workbook of ``path``; a file it cannot open is an :class:`InputFileError`."""
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        return CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as err:
         raise InputFileError(
             f"Cannot open the spreadsheet: {err}",
             file=file,
             hint="check that it is a real Excel/OpenDocument file and not password-protected",
         ) from None
+
+
+def sheet_names(path: str | os.PathLike, *, file: str | None = None) -> list[str]:
+    """The sheets of a spreadsheet (xlsx, xls, ods), in order, for reading each by name.
+
+    A file that is no spreadsheet or cannot be opened raises :class:`InputFileError` naming
+    ``file`` (default the path).
+
+    Example
+    -------
+    >>> import tempfile, pathlib
+    >>> from openpyxl import Workbook
+    >>> wb = Workbook(); wb.active.title = "2023"; _ = wb.create_sheet("2024")
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.xlsx"; wb.save(p)
+    >>> sheet_names(p)
+    ['2023', '2024']
+    """
+    return list(_open_workbook(Path(path), file or str(path)).sheet_names)
+
+
+def _read_spreadsheet(path: Path, file: str, *, sheet: str | int) -> _Grid:
+    from python_calamine import CalamineError
+
+    workbook = _open_workbook(path, file)
     names = list(workbook.sheet_names)
     try:
         if isinstance(sheet, int) and not isinstance(sheet, bool):
