@@ -153,3 +153,24 @@ def test_collect__no_broadband_folder_no_reach(tmp_path):
     demo.write_demo(tmp_path, parts=["avstand"])
     c = collect(tmp_path, county_code="18", parts={"access"})
     assert c.access is not None and c.access.reach is None
+
+
+def test_collect__broadband_points_by_coordinates_count_for_their_square(tmp_path):
+    """The report placed no point given by x/y in its square (notebook 03 did): every square
+    fell back to its municipality's share. Here every square has a point saying it is
+    connected, so no one far away is unconnected or of unknown connection."""
+    from ehalsa_analys import load
+
+    demo.write_demo(tmp_path, parts=["avstand", "bredband"])
+    cells = load.population(next((tmp_path / "avstand").glob("befolkning_*")))
+    rutor = tmp_path / "bredband" / "rutor"
+    for old in rutor.iterdir():
+        old.unlink()
+    lines = ["x;y;100 Mbit/s;1 Gbit/s"] + [
+        f"{p.x + 10:.0f};{p.y - 10:.0f};ja;ja" for p in cells.geometry  # inside, off centre
+    ]
+    (rutor / "byggnader.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    reach = collect(tmp_path, county_code="18", parts={"access"}).access.reach
+    far_off = reach[reach["class"].isin(["far_unconnected", "unknown"])]["people"]
+    assert (far_off.fillna(0) == 0).all()
+    assert reach.loc[reach["class"] == "far_connected", "people"].sum() > 0

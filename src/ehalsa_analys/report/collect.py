@@ -240,12 +240,16 @@ def _access(folder: Path, county_code: str) -> AccessResults:
         summary=summary,
         classes=pd.concat(parts, ignore_index=True),
         population_year=notebook.access_year(folder),
-        **_reach(folder.parent / "bredband", distances, kinds),
+        **_reach(folder.parent / "bredband", distances, kinds, cells),
     )
 
 
-def _reach(folder: Path, distances: pd.DataFrame, kinds: list[str]) -> dict[str, Any]:
-    """Digital reach of the reach kind, published; nothing without a broadband folder."""
+def _reach(folder: Path, distances: pd.DataFrame, kinds: list[str], cells) -> dict[str, Any]:
+    """Digital reach of the reach kind, published; nothing without a broadband folder.
+
+    As notebook 03 computes it: a square's own share is the mean over the points in it
+    (:func:`access.broadband_per_cell`), so buildings as points count as their square.
+    """
     from .. import access, load, notebook
 
     if not _has_files(folder):
@@ -258,7 +262,7 @@ def _reach(folder: Path, distances: pd.DataFrame, kinds: list[str]) -> dict[str,
         distances,
         kind=kind,
         broadband=broadband.shares,
-        cell_broadband=broadband.points,
+        cell_broadband=access.broadband_per_cell(broadband.points, cells),
         thresholds_min=THRESHOLDS_MIN,
         thresholds_km=THRESHOLDS_KM,
         speed_mbit=REACH_SPEED_MBIT,
