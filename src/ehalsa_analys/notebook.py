@@ -884,11 +884,25 @@ def broadband_period(period: str | None, shares=None, *, lang: str = "sv") -> st
     """
     check_choice("lang", list(LANGUAGES), lang)
     parts = [period] if period else []
-    if shares is not None and "year" in shares:
-        years = pd.to_numeric(shares["year"], errors="coerce").dropna()
-        if len(years):
-            parts.append(_BROADBAND_WORD[lang].format(year=int(years.max())))
+    year = broadband_year(shares)
+    if year is not None:
+        parts.append(_BROADBAND_WORD[lang].format(year=year))
     return ", ".join(parts) or None
+
+
+def broadband_year(shares) -> int | None:
+    """The latest year of PTS' table (``load.broadband``), which the reach classes use.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> broadband_year(pd.DataFrame({"year": [2023, 2024]})), broadband_year(None)
+    (2024, None)
+    """
+    if shares is None or "year" not in shares:
+        return None
+    years = pd.to_numeric(shares["year"], errors="coerce").dropna()
+    return int(years.max()) if len(years) else None
 
 
 def service_kinds(services, *, kinds=None) -> list[str]:

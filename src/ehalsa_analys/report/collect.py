@@ -267,15 +267,10 @@ def _reach(folder: Path, distances: pd.DataFrame, kinds: list[str], cells) -> di
         thresholds_km=THRESHOLDS_KM,
         speed_mbit=REACH_SPEED_MBIT,
     )
-    years = (
-        pd.to_numeric(broadband.shares["year"], errors="coerce").dropna()
-        if broadband.shares is not None and "year" in broadband.shares
-        else pd.Series(dtype=float)
-    )
     return {
         "reach": access.publishable_reach(access.reach_counts(reach)),
         "reach_kind": kind,
-        "broadband_year": int(years.max()) if len(years) else None,
+        "broadband_year": notebook.broadband_year(broadband.shares),
     }
 
 
